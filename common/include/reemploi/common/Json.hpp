@@ -1,0 +1,133 @@
+// A small, fast JSON writer with canonical output (keys sorted, no spaces, minimal escapes):
+// the same value always gives the same bytes, which the audit chain and certificates hash.
+// For reading JSON, use Poco::JSON.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace reemploi::json {
+
+inline void appendEscaped(std::string &out, std::string_view s) {
+    out += '"';
+    for (unsigned char c : s) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        default:
+            if (c < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                out += buf;
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+    }
+    out += '"';
+}
+
+inline std::string quote(std::string_view s) {
+    std::string out;
+    out.reserve(s.size() + 2);
+    appendEscaped(out, s);
+    return out;
+}
+
+inline std::string number(double v) {
+    if (!std::isfinite(v)) return "null";
+    if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<std::int64_t>(v));
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    // Shortest form that reads back the same.
+    for (int precision = 1; precision <= 17; ++precision) {
+        char shorter[32];
+        std::snprintf(shorter, sizeof shorter, "%.*g", precision, v);
+        if (std::strtod(shorter, nullptr) == v) return shorter;
+    }
+    return buf;
+}
+
+// An object under construction; members are sorted by key when written.
+class Object {
+public:
+    Object &raw(std::string key, std::string jsonValue) {
+        _members.emplace_back(std::move(key), std::move(jsonValue));
+        return *this;
+    }
+    Object &set(std::string key, std::string_view v) { return raw(std::move(key), quote(v)); }
+    Object &set(std::string key, const std::string &v) { return raw(std::move(key), quote(v)); }
+    Object &set(std::string key, const char *v) { return raw(std::move(key), quote(v)); }
+    Object &set(std::string key, bool v) { return raw(std::move(key), v ? "true" : "false"); }
+    Object &set(std::string key, std::int64_t v) { return raw(std::move(key), std::to_string(v)); }
+    Object &set(std::string key, int v) { return raw(std::move(key), std::to_string(v)); }
+    Object &set(std::string key, unsigned v) { return raw(std::move(key), std::to_string(v)); }
+    Object &set(std::string key, std::uint64_t v) { return raw(std::move(key), std::to_string(v)); }
+    Object &set(std::string key, double v) { return raw(std::move(key), number(v)); }
+    Object &set(std::string key, const Object &v) { return raw(std::move(key), v.str()); }
+    template <class T>
+    Object &set(std::string key, const std::optional<T> &v) {
+        if (v) return set(std::move(key), *v);
+        return raw(std::move(key), "null");
+    }
+    Object &null(std::string key) { return raw(std::move(key), "null"); }
+
+    bool empty() const { return _members.empty(); }
+
+    std::string str() const {
+        auto sorted = _members;
+        std::stable_sort(sorted.begin(), sorted.end(),
+                         [](const auto &a, const auto &b) { return a.first < b.first; });
+        std::string out = "{";
+        bool first = true;
+        for (const auto &[k, v] : sorted) {
+            if (!first) out += ',';
+            first = false;
+            appendEscaped(out, k);
+            out += ':';
+            out += v;
+        }
+        out += '}';
+        return out;
+    }
+
+private:
+    std::vector<std::pair<std::string, std::string>> _members;
+};
+
+class Array {
+public:
+    Array &raw(std::string jsonValue) { _items.push_back(std::move(jsonValue)); return *this; }
+    Array &add(std::string_view v) { return raw(quote(v)); }
+    Array &add(const Object &v) { return raw(v.str()); }
+    Array &add(std::int64_t v) { return raw(std::to_string(v)); }
+    bool empty() const { return _items.empty(); }
+    std::size_t size() const { return _items.size(); }
+    std::string str() const {
+        std::string out = "[";
+        for (std::size_t i = 0; i < _items.size(); ++i) {
+            if (i) out += ',';
+            out += _items[i];
+        }
+        out += ']';
+        return out;
+    }
+
+private:
+    std::vector<std::string> _items;
+};
+
+}  // namespace reemploi::json

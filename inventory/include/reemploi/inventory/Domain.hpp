@@ -1,0 +1,153 @@
+// The inventory's vocabulary: donors, donations, units, storage media, sanitization records.
+// Plain values; the services in Donors.hpp, Units.hpp, Lifecycle.hpp read and write them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <reemploi/common/Result.hpp>
+
+namespace reemploi::inventory {
+
+// Who did it: a workshop member's login or name (never a family's).
+struct Actor {
+    std::string name;
+};
+
+enum class DonorKind { Company, Administration, Association, Individual };
+
+enum class UnitKind { Laptop, Desktop, Tablet, Phone, Monitor, Other };
+
+enum class UnitStatus {
+    Received, Diagnosed, Wiped, Ready, Allocated, Delivered, Returned,
+    ToRepair, ForParts, Recycled,
+};
+
+enum class Grade { A, B, C, D };
+
+enum class MediumType { Hdd, Ssd, Nvme, Emmc, Flash, Other };
+
+// NIST SP 800-88 sanitization categories.
+enum class SanitizationLevel { Clear, Purge, Destroy };
+enum class SanitizationResult { Passed, Failed, Interrupted };
+
+// Text forms ("laptop", "to_repair", …) used in the database, the CLI and JSON. The parsers
+// accept exactly these (case-insensitive); friendlier synonyms belong to intake's mapping.
+std::string_view toString(DonorKind);
+std::string_view toString(UnitKind);
+std::string_view toString(UnitStatus);
+std::string_view toString(Grade);
+std::string_view toString(MediumType);
+std::string_view toString(SanitizationLevel);
+std::string_view toString(SanitizationResult);
+Result<DonorKind> parseDonorKind(std::string_view);
+Result<UnitKind> parseUnitKind(std::string_view);
+Result<UnitStatus> parseUnitStatus(std::string_view);
+Result<Grade> parseGrade(std::string_view);
+Result<MediumType> parseMediumType(std::string_view);
+Result<SanitizationLevel> parseSanitizationLevel(std::string_view);
+Result<SanitizationResult> parseSanitizationResult(std::string_view);
+
+struct Donor {
+    std::int64_t id = 0;
+    std::string name;
+    DonorKind kind = DonorKind::Company;
+    std::string email;
+    std::string createdAt;  // UTC, ISO 8601
+};
+
+struct Donation {
+    std::int64_t id = 0;
+    std::int64_t donorId = 0;
+    std::string received;  // YYYY-MM-DD
+    std::string site;
+    std::string notes;
+};
+
+struct StorageMedium {
+    std::int64_t id = 0;
+    std::int64_t unitId = 0;
+    MediumType type = MediumType::Other;
+    std::string model;
+    std::string serial;
+    std::optional<std::int64_t> capacityBytes;
+    bool destroyed = false;  // physically destroyed (shredded, drilled): counts as sanitized
+};
+
+struct UnitSpecs {
+    std::string cpu;
+    std::optional<std::int64_t> ramMib;
+    std::optional<double> screenInches;
+    std::string keyboardLayout;  // "fr-azerty", "us-qwerty", … ; empty if none or unknown
+    std::optional<std::int64_t> batteryHealthPercent;
+    std::string os;
+};
+
+struct Unit {
+    std::int64_t id = 0;
+    std::string tag;  // RE-000001, never reused
+    std::int64_t donationId = 0;
+    UnitKind kind = UnitKind::Other;
+    std::string make;
+    std::string model;
+    std::string serial;
+    std::string donorTag;  // the donor's own asset tag
+    UnitSpecs specs;
+    std::optional<Grade> grade;
+    UnitStatus status = UnitStatus::Received;
+    std::string location;
+    std::string notes;
+    std::string createdAt;
+    std::vector<StorageMedium> storage;
+};
+
+// What registering a unit needs; the tag and status are given by the inventory.
+struct NewMedium {
+    MediumType type = MediumType::Other;
+    std::string model;
+    std::string serial;
+    std::optional<std::int64_t> capacityBytes;
+};
+
+struct NewUnit {
+    std::int64_t donationId = 0;
+    UnitKind kind = UnitKind::Other;
+    std::string make;
+    std::string model;
+    std::string serial;
+    std::string donorTag;
+    UnitSpecs specs;
+    std::optional<Grade> grade;
+    std::string location;
+    std::string notes;
+    std::vector<NewMedium> storage;
+};
+
+// One erasure (or destruction) of one medium. Written by the wipe engine; the certificate is
+// stored as the signed canonical JSON it was issued as.
+struct SanitizationRecord {
+    std::int64_t id = 0;
+    std::int64_t mediumId = 0;
+    std::string method;  // an id of the wipe methods table: "clear-zero", "purge-sanitize", "destroy-shred", …
+    SanitizationLevel level = SanitizationLevel::Clear;
+    SanitizationResult result = SanitizationResult::Failed;
+    std::string verification;  // "full", "sample", "none"
+    std::string startedAt;
+    std::string endedAt;
+    std::int64_t bytesWritten = 0;
+    std::optional<std::int64_t> lastLba;  // reached before an interruption or failure
+    std::string errors;                   // JSON array of {lba, message}
+    std::string certificateId;
+    std::string certificateJson;
+};
+
+// Current time, UTC, ISO 8601 with milliseconds ("2026-11-23T12:50:16.123Z").
+std::string nowUtc();
+
+// Validates a calendar date written YYYY-MM-DD.
+Status checkDate(std::string_view date, std::string_view field);
+
+}  // namespace reemploi::inventory

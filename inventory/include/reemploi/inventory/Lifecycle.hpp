@@ -1,0 +1,34 @@
+// The unit lifecycle: the one state machine, and the only code that changes a unit's status.
+//
+//   received ─► diagnosed ─► wiped ─► ready ─► allocated ─► delivered ─► returned ─► diagnosed …
+//      └───────────┴──────────┴────────┴─► to_repair / for_parts / recycled
+//
+// Rules beyond the arrows (each refusal names its rule):
+//   - `wiped` needs every storage medium sanitized: a passed record newer than the unit's last
+//     return, or a recorded destruction;
+//   - a unit with storage media reaches `ready` only through `wiped`; one without may skip it;
+//   - `ready` needs a cosmetic grade;
+//   - `allocated` only from `ready`, `delivered` only from `allocated`.
+#pragma once
+
+#include <vector>
+
+#include <reemploi/inventory/Database.hpp>
+#include <reemploi/inventory/Domain.hpp>
+
+namespace reemploi::inventory {
+
+// The arrows alone (no database rule).
+bool isTransitionAllowed(UnitStatus from, UnitStatus to);
+std::vector<UnitStatus> nextStatuses(UnitStatus from);
+
+// Checks every rule for moving `unit` to `to`, without writing. Refused errors name the rule.
+Status checkTransition(Database &db, const Unit &unit, UnitStatus to);
+
+// Moves the unit to `to` if the rules allow it, with a `status_changed` event carrying the
+// reason (and `extra`, a JSON object's members, e.g. "\"need\":\"F-12\"", or empty).
+// Runs in the caller's transaction if there is one.
+Result<Unit> setStatus(Database &db, std::string_view tag, UnitStatus to, std::string_view reason,
+                       const Actor &actor, std::string_view extra = {});
+
+}  // namespace reemploi::inventory
