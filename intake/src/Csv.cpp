@@ -1,0 +1,358 @@
+// CSV decoding and parsing: encodings, delimiter detection, RFC 4180 quoting, physical lines.
+#include <reemploi/intake/Csv.hpp>
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+namespace reemploi::intake {
+
+namespace {
+
+// Windows-1252 0x80..0x9F (the rest of the upper half is Latin-1). The five holes map to the
+// C1 controls, as browsers do, so no byte is ever lost.
+constexpr std::array<char32_t, 32> kCp1252High = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+};
+
+void appendUtf8(std::string &out, char32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+// Strict UTF-8 validation (no overlong forms, no surrogates, nothing above U+10FFFF).
+bool isValidUtf8(std::string_view s) {
+    const auto *p = reinterpret_cast<const unsigned char *>(s.data());
+    const auto *end = p + s.size();
+    while (p < end) {
+        // Skip ASCII quickly, eight bytes at a time.
+        while (end - p >= 8) {
+            std::uint64_t chunk;
+            std::memcpy(&chunk, p, 8);
+            if (chunk & 0x8080808080808080ULL) break;
+            p += 8;
+        }
+        if (p >= end) break;
+        unsigned char c = *p;
+        if (c < 0x80) {
+            ++p;
+            continue;
+        }
+        int extra;
+        char32_t cp;
+        if (c >= 0xC2 && c <= 0xDF) {
+            extra = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            extra = 2;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            extra = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (end - p <= extra) return false;
+        for (int i = 1; i <= extra; ++i) {
+            if ((p[i] & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        if ((extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        p += extra + 1;
+    }
+    return true;
+}
+
+bool startsWith(std::string_view s, std::string_view prefix) {
+    return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
+}
+
+Result<std::string> utf16ToUtf8(std::string_view bytes, bool littleEndian) {
+    if (bytes.size() % 2 != 0)
+        return makeError(Errc::InvalidInput, "UTF-16 text has an odd number of bytes (" +
+                                                 std::to_string(bytes.size()) + ")");
+    std::string out;
+    out.reserve(bytes.size() / 2);
+    auto unitAt = [&](std::size_t i) -> char16_t {
+        auto a = static_cast<unsigned char>(bytes[i]), b = static_cast<unsigned char>(bytes[i + 1]);
+        return littleEndian ? static_cast<char16_t>(a | (b << 8)) : static_cast<char16_t>((a << 8) | b);
+    };
+    for (std::size_t i = 0; i < bytes.size(); i += 2) {
+        char16_t u = unitAt(i);
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            if (i + 2 >= bytes.size() || unitAt(i + 2) < 0xDC00 || unitAt(i + 2) > 0xDFFF)
+                return makeError(Errc::InvalidInput,
+                                 "UTF-16 text has an unpaired surrogate at byte " + std::to_string(i));
+            char32_t cp = 0x10000 + ((static_cast<char32_t>(u) - 0xD800) << 10) + (unitAt(i + 2) - 0xDC00);
+            appendUtf8(out, cp);
+            i += 2;
+        } else if (u >= 0xDC00 && u <= 0xDFFF) {
+            return makeError(Errc::InvalidInput,
+                             "UTF-16 text has an unpaired surrogate at byte " + std::to_string(i));
+        } else {
+            appendUtf8(out, u);
+        }
+    }
+    return out;
+}
+
+bool isBlank(std::string_view s) {
+    for (char c : s)
+        if (c != ' ' && c != '\t') return false;
+    return true;
+}
+
+}  // namespace
+
+std::string_view toString(TextEncoding encoding) {
+    switch (encoding) {
+    case TextEncoding::Utf8: return "utf-8";
+    case TextEncoding::Utf8Bom: return "utf-8-bom";
+    case TextEncoding::Utf16Le: return "utf-16le";
+    case TextEncoding::Utf16Be: return "utf-16be";
+    case TextEncoding::Windows1252: return "windows-1252";
+    }
+    return "utf-8";
+}
+
+TextEncoding detectEncoding(std::string_view bytes) {
+    if (startsWith(bytes, "\xEF\xBB\xBF")) return TextEncoding::Utf8Bom;
+    if (startsWith(bytes, "\xFF\xFE")) return TextEncoding::Utf16Le;
+    if (startsWith(bytes, "\xFE\xFF")) return TextEncoding::Utf16Be;
+    return isValidUtf8(bytes) ? TextEncoding::Utf8 : TextEncoding::Windows1252;
+}
+
+Result<std::string> toUtf8(std::string_view bytes, std::optional<TextEncoding> encoding) {
+    TextEncoding enc = encoding ? *encoding : detectEncoding(bytes);
+    switch (enc) {
+    case TextEncoding::Utf8:
+    case TextEncoding::Utf8Bom:
+        if (startsWith(bytes, "\xEF\xBB\xBF")) bytes.remove_prefix(3);
+        return std::string(bytes);
+    case TextEncoding::Utf16Le:
+    case TextEncoding::Utf16Be: {
+        bool le = enc == TextEncoding::Utf16Le;
+        if (startsWith(bytes, le ? std::string_view("\xFF\xFE") : std::string_view("\xFE\xFF")))
+            bytes.remove_prefix(2);
+        return utf16ToUtf8(bytes, le);
+    }
+    case TextEncoding::Windows1252: {
+        std::string out;
+        out.reserve(bytes.size() + bytes.size() / 8);
+        for (char ch : bytes) {
+            auto c = static_cast<unsigned char>(ch);
+            if (c < 0x80)
+                out += ch;
+            else if (c < 0xA0)
+                appendUtf8(out, kCp1252High[c - 0x80]);
+            else
+                appendUtf8(out, c);
+        }
+        return out;
+    }
+    }
+    return std::string(bytes);
+}
+
+const std::string &CsvRecord::field(std::size_t index) const {
+    static const std::string empty;
+    return index < fields.size() ? fields[index] : empty;
+}
+
+CsvReader::CsvReader(std::string_view utf8Text, char delimiter, bool skipBlankRecords)
+    : _text(utf8Text), _delimiter(delimiter), _skipBlank(skipBlankRecords) {}
+
+Result<bool> CsvReader::next(CsvRecord &record) {
+    const char *data = _text.data();
+    const std::size_t n = _text.size();
+    const char d = _delimiter;
+    for (;;) {
+        if (_pos >= n) return false;
+        record.line = _line;
+        std::size_t count = 0;
+        bool endOfRecord = false;
+        while (!endOfRecord) {
+            if (count == record.fields.size()) record.fields.emplace_back();
+            std::string &field = record.fields[count++];
+            field.clear();
+
+            // Spaces before an opening quote do not make the field unquoted.
+            std::size_t p = _pos;
+            while (p < n && (data[p] == ' ' || (data[p] == '\t' && d != '\t'))) ++p;
+            if (p < n && data[p] == '"') {
+                const std::size_t openLine = _line;
+                _pos = p + 1;
+                for (;;) {
+                    const void *q = std::memchr(data + _pos, '"', n - _pos);
+                    std::size_t stop = q ? static_cast<std::size_t>(static_cast<const char *>(q) - data) : n;
+                    // Copy the chunk, turning CRLF and lone CR into LF and counting lines.
+                    for (std::size_t i = _pos; i < stop; ++i) {
+                        char c = data[i];
+                        if (c == '\r') {
+                            if (i + 1 < stop && data[i + 1] == '\n') ++i;
+                            field += '\n';
+                            ++_line;
+                        } else {
+                            if (c == '\n') ++_line;
+                            field += c;
+                        }
+                    }
+                    if (!q) {
+                        _pos = n;
+                        return makeError(Errc::InvalidInput,
+                                         "line " + std::to_string(openLine) + ": unterminated quoted field (field " +
+                                             std::to_string(count) + " opens a quote that is never closed)");
+                    }
+                    _pos = stop + 1;
+                    if (_pos < n && data[_pos] == '"') {  // "" inside a quoted field
+                        field += '"';
+                        ++_pos;
+                        continue;
+                    }
+                    break;
+                }
+                while (_pos < n && (data[_pos] == ' ' || (data[_pos] == '\t' && d != '\t'))) ++_pos;
+                if (_pos < n && data[_pos] != d && data[_pos] != '\n' && data[_pos] != '\r') {
+                    std::size_t at = _line;
+                    char bad = data[_pos];
+                    _pos = n;
+                    return makeError(Errc::InvalidInput,
+                                     "line " + std::to_string(at) + ": unexpected '" + std::string(1, bad) +
+                                         "' after the closing quote of field " + std::to_string(count) +
+                                         " (a quote inside a quoted field must be doubled)");
+                }
+            } else {
+                std::size_t i = _pos;
+                while (i < n) {
+                    char c = data[i];
+                    if (c == d || c == '\n' || c == '\r') break;
+                    ++i;
+                }
+                field.assign(data + _pos, i - _pos);
+                _pos = i;
+            }
+
+            if (_pos >= n) {
+                record.endLine = _line;
+                endOfRecord = true;
+            } else if (data[_pos] == d) {
+                ++_pos;
+            } else {  // line end
+                if (data[_pos] == '\r' && _pos + 1 < n && data[_pos + 1] == '\n') ++_pos;
+                ++_pos;
+                record.endLine = _line++;
+                endOfRecord = true;
+            }
+        }
+        record.fields.resize(count);
+        if (_skipBlank) {
+            bool blank = true;
+            for (const auto &f : record.fields)
+                if (!isBlank(f)) {
+                    blank = false;
+                    break;
+                }
+            if (blank) continue;
+        }
+        return true;
+    }
+}
+
+char detectDelimiter(std::string_view utf8Text) {
+    constexpr std::size_t kSampleRecords = 20;
+    char best = ',';
+    std::size_t bestScore = 0, bestWidth = 0;
+    for (char candidate : {',', ';', '\t'}) {
+        CsvReader reader(utf8Text, candidate);
+        CsvRecord record;
+        std::size_t width = 0, score = 0;
+        for (std::size_t i = 0; i < kSampleRecords; ++i) {
+            auto more = reader.next(record);
+            if (!more || !*more) break;  // a sample cut in a quoted field still counts up to there
+            if (i == 0) {
+                width = record.size();
+                if (width < 2) break;
+            }
+            if (record.size() == width) ++score;
+        }
+        if (width < 2) continue;
+        if (score > bestScore || (score == bestScore && width > bestWidth)) {
+            best = candidate;
+            bestScore = score;
+            bestWidth = width;
+        }
+    }
+    return best;
+}
+
+Result<CsvTable> parseCsv(std::string_view bytes, const CsvOptions &options) {
+    CsvTable table;
+    table.encoding = detectEncoding(bytes);
+    auto text = toUtf8(bytes, table.encoding);
+    if (!text) return text.error();
+    table.delimiter = options.delimiter ? *options.delimiter : detectDelimiter(*text);
+
+    CsvReader reader(*text, table.delimiter, options.skipBlankRecords);
+    auto first = reader.next(table.header);
+    if (!first) return first.error();
+    if (!*first) return makeError(Errc::InvalidInput, "the file is empty (no header row)");
+    // Typical donors' lists are a few dozen rows; big ones are ~60 bytes per row.
+    table.records.reserve(text->size() / 64 + 1);
+    CsvRecord record;
+    for (;;) {
+        auto more = reader.next(record);
+        if (!more) return more.error();
+        if (!*more) break;
+        table.records.push_back(std::move(record));
+        record = CsvRecord{};
+    }
+    return table;
+}
+
+Result<std::string> readFileBytes(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return makeError(Errc::InvalidInput, path + ": cannot open (" + std::strerror(errno) + ")");
+    std::string bytes;
+    in.seekg(0, std::ios::end);
+    auto size = in.tellg();
+    if (size > 0) {
+        bytes.resize(static_cast<std::size_t>(size));
+        in.seekg(0, std::ios::beg);
+        in.read(bytes.data(), size);
+    } else {  // not seekable (a pipe): read as a stream
+        in.clear();
+        in.seekg(0, std::ios::beg);
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    if (in.bad()) return makeError(Errc::Io, path + ": read error");
+    return bytes;
+}
+
+Result<CsvTable> readCsvFile(const std::string &path, const CsvOptions &options) {
+    auto bytes = readFileBytes(path);
+    if (!bytes) return bytes.error();
+    return parseCsv(*bytes, options).context(path);
+}
+
+}  // namespace reemploi::intake
