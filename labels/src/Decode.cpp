@@ -1,0 +1,150 @@
+// The decoder: our small face over ZXing-cpp's ReadBarcodes.
+#include <reemploi/labels/Decode.hpp>
+
+#include <ZXing/BarcodeFormat.h>
+#include <ZXing/ReadBarcode.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace reemploi::labels {
+namespace {
+
+// ZXing's own pyramid (tryDownscale) is not usable in Debian's 1.4 build: when a linear symbol
+// is found on two layers, its duplicate check (Result::operator==) trips an assertion and aborts
+// the process. So we build the same pyramid ourselves (layers reduced by 3 while the longer side
+// exceeds 500 pixels, as ZXing does) and merge the layers' results here.
+constexpr int kDownscaleThreshold = 500;
+constexpr int kDownscaleFactor = 3;
+
+std::vector<std::uint8_t> downscale(const std::uint8_t *pixels, int width, int height, int rowStride, int factor,
+                                    int *outWidth, int *outHeight) {
+    const int w = width / factor, h = height / factor;
+    std::vector<std::uint8_t> out(static_cast<std::size_t>(w) * h);
+    const int area = factor * factor;
+    for (int y = 0; y < h; ++y) {
+        for (int x = 0; x < w; ++x) {
+            int sum = 0;
+            for (int dy = 0; dy < factor; ++dy) {
+                const std::uint8_t *row = pixels + static_cast<std::size_t>(y * factor + dy) * rowStride + x * factor;
+                for (int dx = 0; dx < factor; ++dx) sum += row[dx];
+            }
+            out[static_cast<std::size_t>(y) * w + x] = static_cast<std::uint8_t>(sum / area);
+        }
+    }
+    *outWidth = w;
+    *outHeight = h;
+    return out;
+}
+
+double centreX(const DecodedBarcode &b) {
+    return (b.position[0].x + b.position[1].x + b.position[2].x + b.position[3].x) / 4.0;
+}
+double centreY(const DecodedBarcode &b) {
+    return (b.position[0].y + b.position[1].y + b.position[2].y + b.position[3].y) / 4.0;
+}
+double extent(const DecodedBarcode &b) {
+    double e = 0;
+    for (int i = 0; i < 4; ++i)
+        e = std::max(e, std::hypot(b.position[i].x - centreX(b), b.position[i].y - centreY(b)));
+    return e;
+}
+
+// The same symbol seen on two layers: same format and text, centres closer than its size.
+// Two identical labels side by side stay two.
+bool sameSymbol(const DecodedBarcode &a, const DecodedBarcode &b) {
+    if (a.format != b.format || a.text != b.text) return false;
+    const double d = std::hypot(centreX(a) - centreX(b), centreY(a) - centreY(b));
+    return d <= std::max({extent(a), extent(b), 4.0});
+}
+
+void collect(const ZXing::Results &results, int scale, int dx, int dy, std::vector<DecodedBarcode> &found) {
+    for (const ZXing::Result &r : results) {
+        if (!r.isValid()) continue;
+        DecodedBarcode b;
+        b.format = ZXing::ToString(r.format());
+        b.text = r.text();
+        const ZXing::Position &p = r.position();
+        // Corners found on a reduced layer map back to the middle of the block they came from.
+        for (int i = 0; i < 4; ++i)
+            b.position[i] = Point{(p[i].x + dx) * scale + scale / 2, (p[i].y + dy) * scale + scale / 2};
+        b.orientation = r.orientation();
+        if (std::none_of(found.begin(), found.end(), [&](const DecodedBarcode &f) { return sameSymbol(f, b); }))
+            found.push_back(std::move(b));
+    }
+}
+
+void readLayer(const std::uint8_t *pixels, int width, int height, int rowStride, const ZXing::DecodeHints &hints,
+               int scale, std::vector<DecodedBarcode> &found) {
+    ZXing::ImageView view(pixels, width, height, ZXing::ImageFormat::Lum, rowStride);
+    collect(ZXing::ReadBarcodes(view, hints), scale, 0, 0, found);
+    // ZXing 1.4's DataMatrix detector only follows the two centre lines of the image (its
+    // off-centre scan is compiled out), so it misses a symbol that does not cross them: a serial
+    // sticker in a corner of the photo. Trying harder, we also run it on full-width and
+    // full-height strips whose centre lines fall every sixth of the image.
+    const bool wantsDataMatrix =
+        hints.formats().empty() || hints.formats().testFlag(ZXing::BarcodeFormat::DataMatrix);
+    if (scale != 1 || !hints.tryHarder() || hints.isPure() || !wantsDataMatrix || std::min(width, height) < 60) return;
+    ZXing::DecodeHints dm = hints;
+    dm.setFormats(ZXing::BarcodeFormat::DataMatrix);
+    const int sh = height / 3, sw = width / 3;
+    for (int k : {1, 2, 4, 5}) {
+        const int y = std::clamp(k * height / 6 - sh / 2, 0, height - sh);
+        collect(ZXing::ReadBarcodes(view.cropped(0, y, width, sh), dm), scale, 0, y, found);
+        const int x = std::clamp(k * width / 6 - sw / 2, 0, width - sw);
+        collect(ZXing::ReadBarcodes(view.cropped(x, 0, sw, height), dm), scale, x, 0, found);
+    }
+}
+
+}  // namespace
+
+Result<std::vector<DecodedBarcode>> decode(const std::uint8_t *pixels, int width, int height, int rowStride,
+                                           const DecodeOptions &options) {
+    if (width <= 0 || height <= 0 || pixels == nullptr || rowStride < width)
+        return makeError(Errc::InvalidInput, "cannot decode an empty image (" + std::to_string(width) + "x" +
+                                                 std::to_string(height) + ")");
+    ZXing::BarcodeFormats formats = ZXing::BarcodeFormat::None;
+    for (const std::string &name : options.formats) {
+        ZXing::BarcodeFormat f = ZXing::BarcodeFormatFromString(name);
+        if (f == ZXing::BarcodeFormat::None)
+            return makeError(Errc::InvalidInput, "unknown barcode format '" + name + "'");
+        formats |= f;
+    }
+    ZXing::DecodeHints hints;
+    hints.setFormats(formats)
+        .setTryHarder(options.tryHarder)
+        .setTryRotate(options.tryRotate)
+        .setTryDownscale(false)  // see kDownscaleThreshold
+        .setIsPure(options.pure)
+        .setTryCode39ExtendedMode(true);  // manufacturers' stickers use full-ASCII Code 39
+
+    std::vector<DecodedBarcode> found;
+    readLayer(pixels, width, height, rowStride, hints, 1, found);
+    if (options.tryDownscale && !options.pure) {
+        std::vector<std::uint8_t> layer;
+        const std::uint8_t *src = pixels;
+        int w = width, h = height, stride = rowStride, scale = 1;
+        while (std::max(w, h) > kDownscaleThreshold && std::min(w, h) >= kDownscaleFactor) {
+            int nw = 0, nh = 0;
+            std::vector<std::uint8_t> next = downscale(src, w, h, stride, kDownscaleFactor, &nw, &nh);
+            layer.swap(next);
+            src = layer.data();
+            w = nw;
+            h = nh;
+            stride = nw;
+            scale *= kDownscaleFactor;
+            readLayer(src, w, h, stride, hints, scale, found);
+        }
+    }
+    return found;
+}
+
+Result<std::vector<DecodedBarcode>> decode(const GreyImage &image, const DecodeOptions &options) {
+    if (image.pixels.size() != static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height))
+        return makeError(Errc::InvalidInput, "grey image of " + std::to_string(image.width) + "x" +
+                                                 std::to_string(image.height) + " holds " +
+                                                 std::to_string(image.pixels.size()) + " pixels");
+    return decode(image.pixels.data(), image.width, image.height, image.width, options);
+}
+
+}  // namespace reemploi::labels
