@@ -1,0 +1,82 @@
+// What the wipe engine and the storage diagnostics write to and read from: a regular file, a
+// kernel block device (/dev/sdX, /dev/loopN, /dev/nvmeXnY) or a USB mass-storage device we drive.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include <reemploi/common/Result.hpp>
+
+namespace reemploi::diagnostics::storage {
+
+// What a target says about itself. Strings are empty when the target cannot tell.
+struct TargetInfo {
+    std::string path;
+    std::string kind;  // "file", "block", "loop", "usb"
+    std::uint64_t sizeBytes = 0;
+    std::uint32_t logicalSectorSize = 512;
+    std::uint32_t physicalSectorSize = 512;
+    std::optional<bool> rotational;
+    bool removable = false;
+    std::string transport;  // "sata", "nvme", "usb", "mmc", "virtio", "" …
+    std::string vendor;
+    std::string model;
+    std::string serial;
+    std::string firmware;
+
+    std::uint64_t sectorCount() const { return sizeBytes / logicalSectorSize; }
+    // "hdd", "ssd", "nvme", "emmc", "flash" or "other": the inventory's media types.
+    std::string mediaType() const;
+    // Flash keeps data behind its remapping, so overwriting is never Purge on it.
+    bool isFlash() const;
+};
+
+// Positioned I/O on a target. Offsets and lengths are multiples of the logical sector size
+// (except the very end of a regular file whose size is not), and buffers are aligned to
+// `alignment()`. Errors name the byte offset; a device that went away says "disconnected".
+class BlockTarget {
+public:
+    virtual ~BlockTarget() = default;
+
+    virtual const TargetInfo &info() const = 0;
+    virtual std::size_t alignment() const { return 4096; }
+
+    // Writes all of `data` at `offset`, or fails: a short write is an error (Errc::Device,
+    // "short write at byte N: the target ends before its claimed size" when nothing more fits).
+    virtual Status write(std::uint64_t offset, std::span<const std::byte> data) = 0;
+    virtual Status read(std::uint64_t offset, std::span<std::byte> data) = 0;
+    // Makes the written data durable (fsync / SYNCHRONIZE CACHE).
+    virtual Status flush() = 0;
+};
+
+// Opens a regular file or a kernel block device for reading and, with `writable`, writing.
+// Block devices are opened O_DIRECT and O_EXCL (refused while mounted or held by someone else).
+Result<std::unique_ptr<BlockTarget>> openTarget(const std::string &path, bool writable);
+
+// An aligned heap buffer for direct I/O.
+class AlignedBuffer {
+public:
+    AlignedBuffer() = default;
+    AlignedBuffer(std::size_t size, std::size_t alignment = 4096);
+    AlignedBuffer(AlignedBuffer &&other) noexcept;
+    AlignedBuffer &operator=(AlignedBuffer &&other) noexcept;
+    AlignedBuffer(const AlignedBuffer &) = delete;
+    AlignedBuffer &operator=(const AlignedBuffer &) = delete;
+    ~AlignedBuffer();
+
+    std::byte *data() { return _data; }
+    const std::byte *data() const { return _data; }
+    std::size_t size() const { return _size; }
+    std::span<std::byte> span(std::size_t n) { return {_data, n}; }
+    std::span<const std::byte> span(std::size_t n) const { return {_data, n}; }
+
+private:
+    std::byte *_data = nullptr;
+    std::size_t _size = 0;
+};
+
+}  // namespace reemploi::diagnostics::storage

@@ -1,0 +1,441 @@
+// The wipe runner. Writing: the calling thread generates the pattern into a ring of aligned
+// buffers while a writer thread issues large O_DIRECT writes, so pattern generation overlaps
+// the I/O. Then the flush, then the verification read-back. An interrupt, a vanished device or
+// a write error ends in `interrupted` or `failed`, with the last LBA written: never `passed`.
+#include <reemploi/diagnostics/storage/WipeRunner.hpp>
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include <openssl/rand.h>
+
+#include <reemploi/diagnostics/storage/PatternStream.hpp>
+
+namespace reemploi::diagnostics::storage {
+
+using Clock = std::chrono::steady_clock;
+
+std::string_view toString(WipeOutcome o) {
+    switch (o) {
+    case WipeOutcome::Passed: return "passed";
+    case WipeOutcome::Failed: return "failed";
+    case WipeOutcome::Interrupted: return "interrupted";
+    }
+    return "failed";
+}
+
+std::string utcTimestamp(std::chrono::system_clock::time_point t) {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+    std::time_t secs = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+    return buf;
+}
+
+namespace {
+
+std::uint64_t splitmix64(std::uint64_t &state) {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+bool isFatal(const Error &e) {
+    return e.message.find("disconnected") != std::string::npos ||
+           e.message.find("short write") != std::string::npos ||
+           e.message.find("short read") != std::string::npos;
+}
+
+// Progress of one phase: rate and ETA from the phase's start.
+class PhaseMeter {
+public:
+    PhaseMeter(const WipeOptions &options, std::string phase, int pass, int passes, std::uint64_t total)
+        : _options(options), _start(Clock::now()), _last(_start) {
+        _p.phase = std::move(phase);
+        _p.pass = pass;
+        _p.passes = passes;
+        _p.bytesTotal = total;
+    }
+    void report(std::uint64_t done, bool force = false) {
+        if (!_options.onProgress) return;
+        auto now = Clock::now();
+        if (!force && now - _last < _options.progressInterval) return;
+        _last = now;
+        double secs = std::chrono::duration<double>(now - _start).count();
+        _p.bytesDone = done;
+        _p.percent = _p.bytesTotal ? 100.0 * static_cast<double>(done) / static_cast<double>(_p.bytesTotal) : 100.0;
+        _p.mbPerSecond = secs > 0 ? static_cast<double>(done) / secs / 1e6 : 0;
+        if (done > 0 && secs > 0)
+            _p.etaSeconds = static_cast<double>(_p.bytesTotal - std::min(done, _p.bytesTotal)) / (done / secs);
+        else
+            _p.etaSeconds.reset();
+        _options.onProgress(_p);
+    }
+
+private:
+    const WipeOptions &_options;
+    Clock::time_point _start, _last;
+    WipeProgress _p;
+};
+
+struct Chunk {
+    std::size_t buffer = 0;
+    std::uint64_t offset = 0;
+    std::size_t length = 0;
+};
+
+// One overwrite pass: generator (this thread) → ring of buffers → writer thread.
+class OverwritePass {
+public:
+    OverwritePass(BlockTarget &target, const WipeOptions &options, std::vector<AlignedBuffer> &buffers,
+                  std::vector<WipeError> &errors)
+        : _target(target), _options(options), _buffers(buffers), _errors(errors) {}
+
+    struct Outcome {
+        std::uint64_t position = 0;  // bytes written in sequence from the start
+        std::uint64_t bytesWritten = 0;
+        bool interrupted = false;
+        std::string fatal;
+    };
+
+    Outcome run(PatternStream &stream, int pass, int passes) {
+        const std::uint64_t total = _target.info().sizeBytes;
+        const std::uint32_t ss = _target.info().logicalSectorSize;
+        std::vector<bool> filled(_buffers.size(), false);
+        for (std::size_t i = 0; i < _buffers.size(); ++i) _free.push_back(i);
+        PhaseMeter meter(_options, "write", pass, passes, total);
+        auto lastCheckpoint = Clock::now();
+        Outcome out;
+
+        std::thread writer([this] { writeLoop(); });
+        for (std::uint64_t offset = 0; offset < total;) {
+            if (_options.cancel && _options.cancel->load()) {
+                out.interrupted = true;
+                break;
+            }
+            std::unique_lock lock(_m);
+            if (!_cv.wait_for(lock, _options.progressInterval, [&] { return !_free.empty() || !_fatal.empty(); })) {
+                lock.unlock();
+                meter.report(_position.load());
+                checkpoint(lastCheckpoint, ss);
+                continue;
+            }
+            if (!_fatal.empty()) break;
+            std::size_t b = _free.front();
+            _free.pop_front();
+            lock.unlock();
+
+            std::size_t len = static_cast<std::size_t>(std::min<std::uint64_t>(_options.chunkBytes, total - offset));
+            if (!stream.isConstant() || !filled[b]) {
+                std::size_t fillLen = stream.isConstant() ? _buffers[b].size() : (len + 15) / 16 * 16;
+                stream.fill(offset, _buffers[b].span(fillLen));
+                filled[b] = true;
+            }
+            lock.lock();
+            _ready.push_back({b, offset, len});
+            lock.unlock();
+            _cv.notify_all();
+            offset += len;
+            meter.report(_position.load());
+            checkpoint(lastCheckpoint, ss);
+        }
+        {
+            std::lock_guard lock(_m);
+            _producerDone = true;
+        }
+        _cv.notify_all();
+        writer.join();
+        out.position = _position.load();
+        out.bytesWritten = _bytesWritten;
+        out.fatal = _fatal;
+        if (out.fatal.empty() && !out.interrupted) meter.report(out.position, true);
+        return out;
+    }
+
+private:
+    void checkpoint(Clock::time_point &last, std::uint32_t ss) {
+        if (!_options.onCheckpoint || Clock::now() - last < _options.checkpointInterval) return;
+        last = Clock::now();
+        std::uint64_t pos = _position.load();
+        if (pos >= ss) _options.onCheckpoint(pos / ss - 1, pos);
+    }
+
+    void writeLoop() {
+        for (;;) {
+            std::unique_lock lock(_m);
+            _cv.wait(lock, [&] { return !_ready.empty() || _producerDone; });
+            if (_ready.empty()) return;
+            Chunk c = _ready.front();
+            _ready.pop_front();
+            bool skip = !_fatal.empty();
+            lock.unlock();
+
+            if (!skip) writeChunk(c);
+
+            lock.lock();
+            _free.push_back(c.buffer);
+            lock.unlock();
+            _cv.notify_all();
+        }
+    }
+
+    void setFatal(std::string message) {
+        std::lock_guard lock(_m);
+        if (_fatal.empty()) _fatal = std::move(message);
+    }
+
+    void writeChunk(const Chunk &c) {
+        const auto &info = _target.info();
+        auto data = _buffers[c.buffer].span(c.length);
+        auto st = _target.write(c.offset, data);
+        if (st) {
+            _bytesWritten += c.length;
+            _position.store(c.offset + c.length);
+            return;
+        }
+        if (isFatal(st.error())) {
+            setFatal(st.error().message);
+            return;
+        }
+        // A media error somewhere in the chunk: rewrite it in small pieces to list the bad LBAs
+        // and keep going past them (the verification and the record will show them).
+        const std::size_t piece = std::max<std::size_t>(64 * 1024, info.physicalSectorSize);
+        for (std::size_t at = 0; at < c.length; at += piece) {
+            std::size_t n = std::min(piece, c.length - at);
+            auto pst = _target.write(c.offset + at, data.subspan(at, n));
+            if (pst) {
+                _bytesWritten += n;
+                continue;
+            }
+            if (isFatal(pst.error())) {
+                setFatal(pst.error().message);
+                return;
+            }
+            std::lock_guard lock(_m);
+            _errors.push_back({(c.offset + at) / info.logicalSectorSize, pst.error().message});
+            if (_errors.size() >= _options.maxErrors && _fatal.empty())
+                _fatal = "too many write errors (" + std::to_string(_errors.size()) + "): stopped";
+        }
+        _position.store(c.offset + c.length);
+    }
+
+    BlockTarget &_target;
+    const WipeOptions &_options;
+    std::vector<AlignedBuffer> &_buffers;
+    std::vector<WipeError> &_errors;
+
+    std::mutex _m;
+    std::condition_variable _cv;
+    std::deque<std::size_t> _free;
+    std::deque<Chunk> _ready;
+    bool _producerDone = false;
+    std::string _fatal;
+    std::atomic<std::uint64_t> _position{0};
+    std::uint64_t _bytesWritten = 0;  // the writer thread's, read after join
+};
+
+// Reads extents back and compares them with the pattern. Returns false when it had to stop.
+struct VerifyOutcome {
+    std::uint64_t bytesVerified = 0;
+    std::uint64_t mismatchedSectors = 0;
+    std::uint64_t readErrors = 0;
+    bool interrupted = false;
+    std::string fatal;
+};
+
+VerifyOutcome verify(BlockTarget &target, PatternStream &stream, const std::vector<LbaExtent> &extents,
+                     const WipeOptions &options, std::vector<AlignedBuffer> &buffers, std::vector<WipeError> &errors) {
+    const auto &info = target.info();
+    const std::uint32_t ss = info.logicalSectorSize;
+    std::uint64_t total = 0;
+    for (const auto &e : extents) total += std::min(e.count * ss, info.sizeBytes - std::min(info.sizeBytes, e.lba * ss));
+    PhaseMeter meter(options, "verify", 1, 1, total);
+    VerifyOutcome out;
+    auto &readBuf = buffers[0];
+    auto &expected = buffers[1];
+    bool expectedIsConstant = false;
+
+    for (const auto &e : extents) {
+        std::uint64_t begin = e.lba * ss;
+        std::uint64_t end = std::min((e.lba + e.count) * ss, info.sizeBytes);
+        for (std::uint64_t at = begin; at < end;) {
+            if (options.cancel && options.cancel->load()) {
+                out.interrupted = true;
+                return out;
+            }
+            std::size_t len = static_cast<std::size_t>(std::min<std::uint64_t>(readBuf.size(), end - at));
+            auto st = target.read(at, readBuf.span(len));
+            if (!st) {
+                if (isFatal(st.error())) {
+                    out.fatal = "verification: " + st.error().message;
+                    return out;
+                }
+                ++out.readErrors;
+                errors.push_back({at / ss, "verification: " + st.error().message});
+                if (errors.size() >= options.maxErrors) {
+                    out.fatal = "verification: too many errors (" + std::to_string(errors.size()) + ")";
+                    return out;
+                }
+                at += len;
+                continue;
+            }
+            if (!stream.isConstant() || !expectedIsConstant) {
+                stream.fill(at, expected.span(stream.isConstant() ? expected.size() : (len + 15) / 16 * 16));
+                expectedIsConstant = stream.isConstant();
+            }
+            if (std::memcmp(readBuf.data(), expected.data(), len) != 0) {
+                std::uint64_t bad = 0, firstBad = 0;
+                for (std::size_t s = 0; s < len; s += ss) {
+                    std::size_t n = std::min<std::size_t>(ss, len - s);
+                    if (std::memcmp(readBuf.data() + s, expected.data() + s, n) != 0) {
+                        if (bad++ == 0) firstBad = (at + s) / ss;
+                    }
+                }
+                out.mismatchedSectors += bad;
+                errors.push_back({firstBad, "verification: " + std::to_string(bad) +
+                                                " sector(s) from here differ from the pattern written"});
+                if (errors.size() >= options.maxErrors) {
+                    out.fatal = "verification: too many errors (" + std::to_string(errors.size()) + ")";
+                    return out;
+                }
+            }
+            at += len;
+            out.bytesVerified += len;
+            meter.report(out.bytesVerified);
+        }
+    }
+    meter.report(out.bytesVerified, true);
+    return out;
+}
+
+}  // namespace
+
+std::vector<LbaExtent> samplePlan(std::uint64_t sectors, std::uint64_t seed) {
+    constexpr std::uint64_t kSubsections = 1000;
+    if (sectors == 0) return {};
+    // Below 10 sectors per stratum a sample would be the whole media anyway.
+    if (sectors < kSubsections * 10) return {{0, sectors}};
+    std::vector<LbaExtent> plan;
+    plan.reserve(kSubsections);
+    std::uint64_t state = seed;
+    for (std::uint64_t i = 0; i < kSubsections; ++i) {
+        // Stratified: one subsection of at least a tenth of each thousandth of the media, so the
+        // sample covers >= 10% and reaches every region.
+        std::uint64_t begin = sectors * i / kSubsections;
+        std::uint64_t end = sectors * (i + 1) / kSubsections;
+        std::uint64_t len = (end - begin + 9) / 10;
+        std::uint64_t start;
+        if (i == 0) start = 0;
+        else if (i == kSubsections - 1) start = end - len;
+        else start = begin + splitmix64(state) % (end - begin - len + 1);
+        plan.push_back({start, len});
+    }
+    return plan;
+}
+
+Status checkWipeSupported(const BlockTarget &target, const WipeMethod &method) {
+    if (method.kind == WipeKind::Overwrite) return {};
+    const auto &info = target.info();
+    std::string what = info.kind == "file" ? "a regular file" : info.kind == "loop" ? "a loop device" : info.path;
+    return makeError(Errc::Unsupported,
+                     std::string(method.id) + " needs the drive's own ATA " +
+                         (method.kind == WipeKind::AtaSanitize ? "SANITIZE" : "SECURITY ERASE UNIT") +
+                         " command, which cannot be sent to " + what +
+                         "; use clear-zero or clear-random, or connect the drive through a USB bridge with "
+                         "ATA pass-through");
+}
+
+WipeReport runWipe(BlockTarget &target, const WipeMethod &method, const WipeOptions &options) {
+    const auto &info = target.info();
+    WipeReport r;
+    r.target = info;
+    r.method = std::string(method.id);
+    r.level = method.levelFor(info.isFlash());
+    r.verification = options.verification;
+    auto wallStart = std::chrono::system_clock::now();
+    auto start = Clock::now();
+    r.startedAt = utcTimestamp(wallStart);
+    auto finish = [&](WipeOutcome outcome, std::string failure) {
+        r.outcome = outcome;
+        r.failure = std::move(failure);
+        r.durationSeconds = std::chrono::duration<double>(Clock::now() - start).count();
+        r.endedAt = utcTimestamp(std::chrono::system_clock::now());
+        r.recommendDestroy = !r.errors.empty();
+        return r;
+    };
+
+    if (auto st = checkWipeSupported(target, method); !st) return finish(WipeOutcome::Failed, st.error().message);
+    if (info.sizeBytes == 0) return finish(WipeOutcome::Failed, "the target reports a capacity of 0 bytes");
+
+    const std::size_t align = target.alignment();
+    std::size_t chunk = std::max<std::size_t>(options.chunkBytes / align * align, align);
+    std::vector<AlignedBuffer> buffers;
+    for (std::size_t i = 0; i < std::max<std::size_t>(options.buffers, 2); ++i) buffers.emplace_back(chunk, align);
+    WipeOptions opts = options;
+    opts.chunkBytes = chunk;
+
+    const std::uint32_t ss = info.logicalSectorSize;
+    const int passes = static_cast<int>(method.passes.size());
+    std::unique_ptr<PatternStream> stream;
+    for (int pass = 1; pass <= passes; ++pass) {
+        stream = std::make_unique<PatternStream>(method.passes[pass - 1]);
+        OverwritePass writer(target, opts, buffers, r.errors);
+        auto t0 = Clock::now();
+        auto out = writer.run(*stream, pass, passes);
+        r.writeSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
+        r.bytesWritten += out.bytesWritten;
+        if (out.position >= ss) r.lastLba = out.position / ss - 1;
+        if (out.interrupted)
+            return finish(WipeOutcome::Interrupted,
+                          "interrupted during pass " + std::to_string(pass) + " at byte " + std::to_string(out.position));
+        if (!out.fatal.empty()) return finish(WipeOutcome::Failed, out.fatal);
+    }
+    if (auto st = target.flush(); !st) return finish(WipeOutcome::Failed, st.error().message);
+    if (!r.errors.empty())
+        return finish(WipeOutcome::Failed, std::to_string(r.errors.size()) + " write error(s): the drive cannot be "
+                                                                            "fully overwritten");
+
+    if (opts.verification != Verification::None && stream) {
+        std::uint64_t sectors = (info.sizeBytes + ss - 1) / ss;
+        std::vector<LbaExtent> extents;
+        if (opts.verification == Verification::Full) {
+            extents.push_back({0, sectors});
+        } else {
+            r.sampleSeed = opts.sampleSeed.value_or(0);
+            if (!opts.sampleSeed && RAND_bytes(reinterpret_cast<unsigned char *>(&r.sampleSeed), sizeof r.sampleSeed) != 1)
+                return finish(WipeOutcome::Failed, "the system random generator failed");
+            extents = samplePlan(sectors, r.sampleSeed);
+            r.sampleSubsections = extents.size();
+        }
+        auto t0 = Clock::now();
+        auto v = verify(target, *stream, extents, opts, buffers, r.errors);
+        r.verifySeconds = std::chrono::duration<double>(Clock::now() - t0).count();
+        r.bytesVerified = v.bytesVerified;
+        if (v.interrupted) {
+            r.verificationResult = "not run";
+            return finish(WipeOutcome::Interrupted, "interrupted during verification");
+        }
+        if (!v.fatal.empty()) {
+            r.verificationResult = "failed";
+            return finish(WipeOutcome::Failed, v.fatal);
+        }
+        if (v.mismatchedSectors > 0 || v.readErrors > 0) {
+            r.verificationResult = "failed";
+            return finish(WipeOutcome::Failed, "verification failed: " + std::to_string(v.mismatchedSectors) +
+                                                   " sector(s) differ, " + std::to_string(v.readErrors) +
+                                                   " unreadable region(s)");
+        }
+        r.verificationResult = "passed";
+    }
+    return finish(WipeOutcome::Passed, "");
+}
+
+}  // namespace reemploi::diagnostics::storage

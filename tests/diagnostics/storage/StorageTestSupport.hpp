@@ -1,0 +1,105 @@
+// Real media for the storage tests: temporary files, loop devices and tiny tmpfs mounts, each
+// removed on every path (loop devices detached in the destructor).
+#pragma once
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+namespace reemploi::test {
+
+inline std::string run(const std::string &command) {
+    std::string out;
+    FILE *p = ::popen(command.c_str(), "r");
+    if (!p) return out;
+    char buf[512];
+    while (std::fgets(buf, sizeof buf, p)) out += buf;
+    ::pclose(p);
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    return out;
+}
+
+class TempDir {
+public:
+    TempDir() {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "reemploi-wipe-XXXXXX").string();
+        std::vector<char> buf(tmpl.begin(), tmpl.end());
+        buf.push_back('\0');
+        if (!::mkdtemp(buf.data())) throw std::runtime_error("mkdtemp failed");
+        _path = buf.data();
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(_path, ec);
+    }
+    const std::filesystem::path &path() const { return _path; }
+    std::string file(const std::string &name) const { return (_path / name).string(); }
+
+private:
+    std::filesystem::path _path;
+};
+
+// Writes `size` random bytes to `path` and returns them.
+inline std::vector<unsigned char> writeRandomFile(const std::string &path, std::size_t size, unsigned seed = 42) {
+    std::vector<unsigned char> data(size);
+    std::mt19937_64 rng(seed);
+    for (std::size_t i = 0; i < size; i += 8) {
+        auto v = rng();
+        for (std::size_t j = 0; j < 8 && i + j < size; ++j) data[i + j] = static_cast<unsigned char>(v >> (8 * j));
+    }
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char *>(data.data()), static_cast<std::streamsize>(size));
+    return data;
+}
+
+inline std::vector<unsigned char> readFile(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// A loop device over a backing file, detached when it goes out of scope.
+class LoopDevice {
+public:
+    explicit LoopDevice(const std::string &backingFile) {
+        _device = run("losetup -f --show '" + backingFile + "' 2>/dev/null");
+    }
+    ~LoopDevice() {
+        if (!_device.empty()) run("losetup -d " + _device + " 2>/dev/null");
+    }
+    LoopDevice(const LoopDevice &) = delete;
+    LoopDevice &operator=(const LoopDevice &) = delete;
+    bool ok() const { return _device.rfind("/dev/loop", 0) == 0; }
+    const std::string &device() const { return _device; }
+
+private:
+    std::string _device;
+};
+
+// A tmpfs of a few bytes' capacity: files on it claim more than the space behind them.
+class TinyTmpfs {
+public:
+    TinyTmpfs(const std::string &dir, std::size_t bytes) : _dir(dir) {
+        std::filesystem::create_directories(dir);
+        std::string opts = "size=" + std::to_string(bytes);
+        _mounted = ::mount("tmpfs", dir.c_str(), "tmpfs", 0, opts.c_str()) == 0;
+    }
+    ~TinyTmpfs() {
+        if (_mounted) ::umount2(_dir.c_str(), MNT_DETACH);
+    }
+    bool ok() const { return _mounted; }
+
+private:
+    std::string _dir;
+    bool _mounted = false;
+};
+
+}  // namespace reemploi::test
