@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
+#include <pwd.h>
 #include <unistd.h>
 
 #include <reemploi/inventory/Migrations.hpp>
@@ -20,7 +21,7 @@ const std::set<std::string> kGlobalOptions = {"db", "actor"};
 std::string defaultActor() {
     if (const char *a = std::getenv("REEMPLOI_ACTOR"); a && *a) return a;
     if (const char *u = std::getenv("USER"); u && *u) return u;
-    if (const char *l = getlogin(); l && *l) return l;
+    if (const passwd *pw = getpwuid(getuid()); pw && pw->pw_name) return pw->pw_name;
     return "unknown";
 }
 

@@ -84,6 +84,11 @@ public:
         return raw(std::move(key), "null");
     }
     Object &null(std::string key) { return raw(std::move(key), "null"); }
+    // Adds every member of `other` (keys are expected to differ).
+    Object &merge(const Object &other) {
+        _members.insert(_members.end(), other._members.begin(), other._members.end());
+        return *this;
+    }
 
     bool empty() const { return _members.empty(); }
 

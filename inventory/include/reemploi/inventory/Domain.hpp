@@ -147,6 +147,12 @@ struct SanitizationRecord {
 // Current time, UTC, ISO 8601 with milliseconds ("2026-11-23T12:50:16.123Z").
 std::string nowUtc();
 
+// Storage capacities as people write them: "256G", "256 GB", "500Go", "1T", "1,5 To", "512MiB",
+// "120000000000" (bytes). Decimal units (GB = 10^9) as drive makers use them, binary for GiB/MiB.
+Result<std::int64_t> parseCapacity(std::string_view text);
+// 256060514304 → "256 GB".
+std::string formatCapacity(std::int64_t bytes);
+
 // Validates a calendar date written YYYY-MM-DD.
 Status checkDate(std::string_view date, std::string_view field);
 

@@ -13,6 +13,7 @@
 
 #include <vector>
 
+#include <reemploi/common/Json.hpp>
 #include <reemploi/inventory/Database.hpp>
 #include <reemploi/inventory/Domain.hpp>
 
@@ -26,9 +27,9 @@ std::vector<UnitStatus> nextStatuses(UnitStatus from);
 Status checkTransition(Database &db, const Unit &unit, UnitStatus to);
 
 // Moves the unit to `to` if the rules allow it, with a `status_changed` event carrying the
-// reason (and `extra`, a JSON object's members, e.g. "\"need\":\"F-12\"", or empty).
+// reason and any `details` (e.g. {"need": "F-12"}).
 // Runs in the caller's transaction if there is one.
 Result<Unit> setStatus(Database &db, std::string_view tag, UnitStatus to, std::string_view reason,
-                       const Actor &actor, std::string_view extra = {});
+                       const Actor &actor, const json::Object &details = {});
 
 }  // namespace reemploi::inventory

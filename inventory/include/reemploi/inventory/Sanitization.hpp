@@ -12,6 +12,11 @@ namespace reemploi::inventory {
 // `sanitization_recorded` event on the unit. Interrupted and failed wipes are recorded too.
 Result<SanitizationRecord> recordSanitization(Database &db, const SanitizationRecord &record, const Actor &actor);
 
+// Completes a record written as `interrupted` when the erasure started (so that a killed process
+// leaves an honest record): sets result, end, bytes, last LBA, errors and certificate. Refused for
+// a record that is already passed or failed: those never change.
+Result<SanitizationRecord> completeSanitization(Database &db, const SanitizationRecord &record, const Actor &actor);
+
 Result<std::vector<SanitizationRecord>> listSanitization(Database &db, std::string_view unitTag);
 Result<SanitizationRecord> getSanitizationByCertificate(Database &db, std::string_view certificateId);
 

@@ -1,0 +1,474 @@
+// Commands over the inventory: init, status, donors, donations, units, lifecycle, audit.
+#include <cstdint>
+#include <iomanip>
+#include <iostream>
+#include <map>
+
+#include <reemploi/common/Json.hpp>
+#include <reemploi/inventory/AuditLog.hpp>
+#include <reemploi/inventory/Donors.hpp>
+#include <reemploi/inventory/JsonViews.hpp>
+#include <reemploi/inventory/Lifecycle.hpp>
+#include <reemploi/inventory/Migrations.hpp>
+#include <reemploi/inventory/Sanitization.hpp>
+#include <reemploi/inventory/Units.hpp>
+
+#include "cli/Cli.hpp"
+#include "cli/Output.hpp"
+
+namespace reemploi::app {
+
+using namespace reemploi::inventory;
+
+namespace {
+
+Result<std::int64_t> requiredId(const Args &args, const std::string &name) {
+    auto id = args.integer(name);
+    if (!id) return id.error();
+    if (!*id) return makeError(Errc::InvalidInput, "missing --" + name);
+    if (**id <= 0) return makeError(Errc::InvalidInput, "--" + name + ": ids are positive");
+    return **id;
+}
+
+std::string oneTag(const Args &args, const std::string &usage, Error *error) {
+    if (args.positionals().size() != 1) {
+        *error = makeError(Errc::InvalidInput, "expected one unit tag: reemploi " + usage);
+        return {};
+    }
+    return args.positionals()[0];
+}
+
+void printUnit(Context &ctx, const Unit &u) {
+    if (ctx.json) {
+        ctx.out << toJson(u).str() << '\n';
+        return;
+    }
+    auto &o = ctx.out;
+    o << u.tag << "  " << toString(u.kind) << "  " << u.make << ' ' << u.model << "  [" << toString(u.status) << "]\n";
+    o << "  serial        " << u.serial << '\n';
+    if (!u.donorTag.empty()) o << "  donor tag     " << u.donorTag << '\n';
+    o << "  donation      " << u.donationId << '\n';
+    if (!u.specs.cpu.empty()) o << "  cpu           " << u.specs.cpu << '\n';
+    if (u.specs.ramMib) o << "  ram           " << *u.specs.ramMib << " MiB\n";
+    if (u.specs.screenInches) o << "  screen        " << *u.specs.screenInches << "\"\n";
+    if (!u.specs.keyboardLayout.empty()) o << "  keyboard      " << u.specs.keyboardLayout << '\n';
+    if (u.specs.batteryHealthPercent) o << "  battery       " << *u.specs.batteryHealthPercent << "%\n";
+    if (!u.specs.os.empty()) o << "  os            " << u.specs.os << '\n';
+    o << "  grade         " << (u.grade ? std::string(toString(*u.grade)) : "-") << '\n';
+    if (!u.location.empty()) o << "  location      " << u.location << '\n';
+    for (const auto &m : u.storage) {
+        o << "  storage #" << m.id << "    " << toString(m.type);
+        if (m.capacityBytes) o << ' ' << formatBytes(*m.capacityBytes);
+        if (!m.model.empty()) o << ' ' << m.model;
+        if (!m.serial.empty()) o << " (serial " << m.serial << ')';
+        if (m.destroyed) o << " DESTROYED";
+        o << '\n';
+    }
+    if (!u.notes.empty()) o << "  notes         " << u.notes << '\n';
+}
+
+// "ssd:256G", "hdd:500GB:ST500LM012:WCC0123" → a medium.
+Result<NewMedium> parseStorage(const std::string &text) {
+    NewMedium m;
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= text.size(); ++i)
+        if (i == text.size() || text[i] == ':') {
+            parts.push_back(text.substr(start, i - start));
+            start = i + 1;
+        }
+    auto type = parseMediumType(parts[0]);
+    if (!type) return type.error().withContext("--storage " + text);
+    m.type = *type;
+    if (parts.size() > 1 && !parts[1].empty()) {
+        auto bytes = parseBytes(parts[1]);
+        if (!bytes) return bytes.error().withContext("--storage " + text);
+        m.capacityBytes = *bytes;
+    }
+    if (parts.size() > 2) m.model = parts[2];
+    if (parts.size() > 3) m.serial = parts[3];
+    if (parts.size() > 4) return makeError(Errc::InvalidInput, "--storage " + text + ": expected TYPE[:CAPACITY[:MODEL[:SERIAL]]]");
+    return m;
+}
+
+// Options shared by `unit add` (all fields) and `unit set` (a patch).
+struct UnitFields {
+    std::optional<std::int64_t> ramMib, battery;
+    std::optional<double> screen;
+    std::optional<Grade> grade;
+};
+
+Result<UnitFields> parseUnitFields(const Args &args) {
+    UnitFields f;
+    auto ram = args.integer("ram-mib");
+    if (!ram) return ram.error();
+    f.ramMib = *ram;
+    auto battery = args.integer("battery");
+    if (!battery) return battery.error();
+    f.battery = *battery;
+    auto screen = args.decimal("screen-inches");
+    if (!screen) return screen.error();
+    f.screen = *screen;
+    if (auto g = args.option("grade")) {
+        auto grade = parseGrade(*g);
+        if (!grade) return grade.error();
+        f.grade = *grade;
+    }
+    return f;
+}
+
+int cmdInit(Context &ctx, const Args &) {
+    auto db = ctx.rawDb();
+    if (!db) return ctx.fail(db.error());
+    auto report = migrate(**db);
+    if (!report) return ctx.fail(report.error());
+    if (ctx.json) {
+        ctx.out << json::Object().set("database", ctx.dbPath).set("from", report->from).set("to", report->to).str() << '\n';
+    } else if (report->from == report->to) {
+        ctx.out << "database " << ctx.dbPath << " is up to date (schema " << report->to << ")\n";
+    } else {
+        ctx.out << "database " << ctx.dbPath << " migrated from schema " << report->from << " to " << report->to << '\n';
+    }
+    return 0;
+}
+
+int cmdStatus(Context &ctx, const Args &) {
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto units = listUnits(**db);
+    if (!units) return ctx.fail(units.error());
+    auto donors = listDonors(**db);
+    if (!donors) return ctx.fail(donors.error());
+    std::map<std::string, int> byStatus;
+    for (const auto &u : *units) ++byStatus[std::string(toString(u.status))];
+    if (ctx.json) {
+        json::Object counts;
+        for (const auto &[s, n] : byStatus) counts.set(s, n);
+        ctx.out << json::Object()
+                       .set("database", ctx.dbPath)
+                       .set("donors", static_cast<std::int64_t>(donors->size()))
+                       .set("units", static_cast<std::int64_t>(units->size()))
+                       .set("by_status", counts)
+                       .str()
+                << '\n';
+        return 0;
+    }
+    ctx.out << "reemploi " << REEMPLOI_VERSION << " — " << ctx.dbPath << '\n'
+            << donors->size() << " donors, " << units->size() << " units\n";
+    for (const auto &[s, n] : byStatus) ctx.out << "  " << std::left << std::setw(10) << s << ' ' << n << '\n';
+    ctx.out << "See 'reemploi --help' for the commands.\n";
+    return 0;
+}
+
+int cmdDonorAdd(Context &ctx, const Args &args) {
+    NewDonor d;
+    auto name = args.required("name");
+    if (!name) return ctx.fail(name.error());
+    d.name = *name;
+    auto kind = parseDonorKind(args.option("kind").value_or("company"));
+    if (!kind) return ctx.fail(kind.error());
+    d.kind = *kind;
+    d.email = args.option("email").value_or("");
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto donor = addDonor(**db, d, ctx.actor);
+    if (!donor) return ctx.fail(donor.error());
+    if (ctx.json) ctx.out << toJson(*donor).str() << '\n';
+    else ctx.out << "donor " << donor->id << " " << donor->name << " (" << toString(donor->kind) << ")\n";
+    return 0;
+}
+
+int cmdDonorList(Context &ctx, const Args &) {
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto donors = listDonors(**db);
+    if (!donors) return ctx.fail(donors.error());
+    json::Array all;
+    for (const auto &d : *donors) {
+        if (ctx.json) all.add(toJson(d));
+        else ctx.out << d.id << "  " << d.name << "  " << toString(d.kind) << "  " << d.email << '\n';
+    }
+    if (ctx.json) ctx.out << all.str() << '\n';
+    return 0;
+}
+
+int cmdDonationAdd(Context &ctx, const Args &args) {
+    NewDonation d;
+    auto donor = requiredId(args, "donor");
+    if (!donor) return ctx.fail(donor.error());
+    d.donorId = *donor;
+    auto received = args.required("received");
+    if (!received) return ctx.fail(received.error());
+    d.received = *received;
+    d.site = args.option("site").value_or("");
+    d.notes = args.option("notes").value_or("");
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto donation = addDonation(**db, d, ctx.actor);
+    if (!donation) return ctx.fail(donation.error());
+    if (ctx.json) ctx.out << toJson(*donation).str() << '\n';
+    else ctx.out << "donation " << donation->id << " from donor " << donation->donorId << ", received " << donation->received << '\n';
+    return 0;
+}
+
+int cmdDonationList(Context &ctx, const Args &args) {
+    auto donor = args.integer("donor");
+    if (!donor) return ctx.fail(donor.error());
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto donations = listDonations(**db, *donor);
+    if (!donations) return ctx.fail(donations.error());
+    json::Array all;
+    for (const auto &d : *donations) {
+        if (ctx.json) all.add(toJson(d));
+        else ctx.out << d.id << "  donor " << d.donorId << "  " << d.received << "  " << d.site << '\n';
+    }
+    if (ctx.json) ctx.out << all.str() << '\n';
+    return 0;
+}
+
+int cmdUnitAdd(Context &ctx, const Args &args) {
+    NewUnit u;
+    auto donation = requiredId(args, "donation");
+    if (!donation) return ctx.fail(donation.error());
+    u.donationId = *donation;
+    auto kind = parseUnitKind(args.option("kind").value_or(""));
+    if (!args.option("kind")) return ctx.fail(makeError(Errc::InvalidInput, "missing --kind"));
+    if (!kind) return ctx.fail(kind.error());
+    u.kind = *kind;
+    auto serial = args.required("serial");
+    if (!serial) return ctx.fail(serial.error());
+    u.serial = cleanSerial(*serial);
+    u.make = args.option("make").value_or("");
+    u.model = args.option("model").value_or("");
+    u.donorTag = args.option("donor-tag").value_or("");
+    u.specs.cpu = args.option("cpu").value_or("");
+    u.specs.keyboardLayout = args.option("keyboard").value_or("");
+    u.specs.os = args.option("os").value_or("");
+    u.location = args.option("location").value_or("");
+    u.notes = args.option("notes").value_or("");
+    auto fields = parseUnitFields(args);
+    if (!fields) return ctx.fail(fields.error());
+    u.specs.ramMib = fields->ramMib;
+    u.specs.batteryHealthPercent = fields->battery;
+    u.specs.screenInches = fields->screen;
+    u.grade = fields->grade;
+    for (const auto &s : args.options("storage")) {
+        auto medium = parseStorage(s);
+        if (!medium) return ctx.fail(medium.error());
+        u.storage.push_back(*medium);
+    }
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto unit = addUnit(**db, u, ctx.actor);
+    if (!unit) return ctx.fail(unit.error());
+    printUnit(ctx, *unit);
+    return 0;
+}
+
+int cmdUnitShow(Context &ctx, const Args &args) {
+    Error e;
+    auto tag = oneTag(args, "unit show TAG", &e);
+    if (tag.empty()) return ctx.fail(e);
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto unit = getUnit(**db, tag);
+    if (!unit) return ctx.fail(unit.error());
+    if (ctx.json) {
+        auto records = listSanitization(**db, tag);
+        if (!records) return ctx.fail(records.error());
+        json::Array sanitization;
+        for (const auto &r : *records) sanitization.add(toJson(r));
+        json::Array next;
+        for (auto s : nextStatuses(unit->status)) next.add(toString(s));
+        ctx.out << toJson(*unit).raw("sanitization", sanitization.str()).raw("next_statuses", next.str()).str() << '\n';
+        return 0;
+    }
+    printUnit(ctx, *unit);
+    auto events = listEvents(**db, "unit", tag);
+    if (events) {
+        ctx.out << "  history\n";
+        for (const auto &ev : *events) ctx.out << "    " << ev.at << "  " << ev.action << "  " << ev.actor << '\n';
+    }
+    return 0;
+}
+
+int cmdUnitList(Context &ctx, const Args &args) {
+    UnitFilter filter;
+    if (auto s = args.option("status")) {
+        auto status = parseUnitStatus(*s);
+        if (!status) return ctx.fail(status.error());
+        filter.status = *status;
+    }
+    if (auto k = args.option("kind")) {
+        auto kind = parseUnitKind(*k);
+        if (!kind) return ctx.fail(kind.error());
+        filter.kind = *kind;
+    }
+    auto donation = args.integer("donation");
+    if (!donation) return ctx.fail(donation.error());
+    filter.donationId = *donation;
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto units = listUnits(**db, filter);
+    if (!units) return ctx.fail(units.error());
+    if (ctx.json) {
+        json::Array all;
+        for (const auto &u : *units) all.add(toJson(u));
+        ctx.out << all.str() << '\n';
+        return 0;
+    }
+    for (const auto &u : *units)
+        ctx.out << u.tag << "  " << std::left << std::setw(9) << toString(u.status) << ' ' << std::setw(8)
+                << toString(u.kind) << ' ' << u.make << ' ' << u.model << "  " << u.serial << '\n';
+    if (!ctx.quiet) ctx.err << units->size() << " unit(s)\n";
+    return 0;
+}
+
+int cmdUnitSetStatus(Context &ctx, const Args &args) {
+    if (args.positionals().size() != 2)
+        return ctx.fail(makeError(Errc::InvalidInput, "expected: reemploi unit set-status TAG STATUS --reason R"));
+    auto status = parseUnitStatus(args.positionals()[1]);
+    if (!status) return ctx.fail(status.error());
+    auto reason = args.required("reason");
+    if (!reason) return ctx.fail(reason.error());
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto unit = setStatus(**db, args.positionals()[0], *status, *reason, ctx.actor);
+    if (!unit) return ctx.fail(unit.error());
+    if (ctx.json) ctx.out << toJson(*unit).str() << '\n';
+    else ctx.out << unit->tag << " is now " << toString(unit->status) << '\n';
+    return 0;
+}
+
+int cmdUnitSet(Context &ctx, const Args &args) {
+    Error e;
+    auto tag = oneTag(args, "unit set TAG [--grade G] [--ram-mib N] …", &e);
+    if (tag.empty()) return ctx.fail(e);
+    UnitPatch patch;
+    patch.make = args.option("make");
+    patch.model = args.option("model");
+    if (auto s = args.option("serial")) patch.serial = cleanSerial(*s);
+    patch.donorTag = args.option("donor-tag");
+    patch.location = args.option("location");
+    patch.notes = args.option("notes");
+    patch.cpu = args.option("cpu");
+    patch.keyboardLayout = args.option("keyboard");
+    patch.os = args.option("os");
+    auto fields = parseUnitFields(args);
+    if (!fields) return ctx.fail(fields.error());
+    patch.ramMib = fields->ramMib;
+    patch.batteryHealthPercent = fields->battery;
+    patch.screenInches = fields->screen;
+    patch.grade = fields->grade;
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto unit = updateUnit(**db, tag, patch, ctx.actor);
+    if (!unit) return ctx.fail(unit.error());
+    printUnit(ctx, *unit);
+    return 0;
+}
+
+int cmdUnitAddStorage(Context &ctx, const Args &args) {
+    if (args.positionals().size() != 2)
+        return ctx.fail(makeError(Errc::InvalidInput, "expected: reemploi unit add-storage TAG TYPE[:CAPACITY[:MODEL[:SERIAL]]]"));
+    auto medium = parseStorage(args.positionals()[1]);
+    if (!medium) return ctx.fail(medium.error());
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto m = addMedium(**db, args.positionals()[0], *medium, ctx.actor);
+    if (!m) return ctx.fail(m.error());
+    if (ctx.json) ctx.out << toJson(*m).str() << '\n';
+    else ctx.out << "storage #" << m->id << " added to " << args.positionals()[0] << '\n';
+    return 0;
+}
+
+int cmdUnitDestroyStorage(Context &ctx, const Args &args) {
+    if (args.positionals().size() != 1)
+        return ctx.fail(makeError(Errc::InvalidInput, "expected: reemploi unit destroy-storage MEDIUM_ID --how H"));
+    auto id = Args{{args.positionals()[0]}, {{"id", args.positionals()[0]}}, {}}.integer("id");
+    if (!id || !*id) return ctx.fail(makeError(Errc::InvalidInput, "medium id: '" + args.positionals()[0] + "' is not a number"));
+    auto how = args.required("how");
+    if (!how) return ctx.fail(how.error());
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto m = markMediumDestroyed(**db, **id, *how, ctx.actor);
+    if (!m) return ctx.fail(m.error());
+    if (ctx.json) ctx.out << toJson(*m).str() << '\n';
+    else ctx.out << "storage #" << m->id << " recorded as destroyed\n";
+    return 0;
+}
+
+int cmdAuditVerify(Context &ctx, const Args &) {
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto report = verifyChain(**db);
+    if (!report) return ctx.fail(report.error());
+    if (ctx.json) {
+        ctx.out << json::Object()
+                       .set("ok", !report->firstBrokenId)
+                       .set("checked", report->checked)
+                       .set("first_broken_id", report->firstBrokenId)
+                       .set("problem", report->problem)
+                       .str()
+                << '\n';
+    } else if (!report->firstBrokenId) {
+        ctx.out << "audit chain intact: " << report->checked << " events verified\n";
+    } else {
+        ctx.out << "audit chain BROKEN at event " << *report->firstBrokenId << ": " << report->problem << " ("
+                << report->checked << " events before it are intact)\n";
+    }
+    return report->firstBrokenId ? 1 : 0;
+}
+
+int cmdAuditLog(Context &ctx, const Args &args) {
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    std::string entity, id;
+    if (!args.positionals().empty()) {
+        id = args.positionals()[0];
+        entity = args.option("entity").value_or("unit");
+    }
+    auto events = listEvents(**db, entity, id);
+    if (!events) return ctx.fail(events.error());
+    json::Array all;
+    for (const auto &e : *events) {
+        if (ctx.json) all.add(toJson(e));
+        else ctx.out << e.id << "  " << e.at << "  " << e.actor << "  " << e.entity << ' ' << e.entityId << "  " << e.action
+                     << "  " << e.payload << '\n';
+    }
+    if (ctx.json) ctx.out << all.str() << '\n';
+    return 0;
+}
+
+}  // namespace
+
+void registerInventoryCommands(CommandRegistry &r) {
+    r.add({"init", "", "create the database or bring it to the latest schema (idempotent)", {}, cmdInit});
+    r.add({"status", "", "what the stock holds, by status", {}, cmdStatus});
+    r.add({"donor add", "--name N [--kind company|administration|association|individual] [--email E]",
+           "register a donor", {}, cmdDonorAdd});
+    r.add({"donor list", "", "list donors", {}, cmdDonorList});
+    r.add({"donation add", "--donor ID --received YYYY-MM-DD [--site S] [--notes N]", "register a donation", {},
+           cmdDonationAdd});
+    r.add({"donation list", "[--donor ID]", "list donations", {}, cmdDonationList});
+    r.add({"unit add",
+           "--donation ID --kind laptop|desktop|tablet|phone|monitor|other --serial S [--make M] [--model M]"
+           " [--donor-tag T] [--cpu C] [--ram-mib N] [--screen-inches X] [--keyboard L] [--battery PCT] [--os OS]"
+           " [--grade A-D] [--location L] [--notes N] [--storage TYPE[:CAPACITY[:MODEL[:SERIAL]]]]...",
+           "register a unit (the serial may be typed by a hand scanner)", {}, cmdUnitAdd});
+    r.add({"unit show", "TAG", "a unit, its storage and its history", {}, cmdUnitShow});
+    r.add({"unit list", "[--status S] [--donation ID] [--kind K]", "list units", {}, cmdUnitList});
+    r.add({"unit set", "TAG [--grade A-D] [--ram-mib N] [--battery PCT] [--location L] [--notes N] …",
+           "edit a unit's fields", {}, cmdUnitSet});
+    r.add({"unit set-status", "TAG STATUS --reason R", "move a unit through its lifecycle (rules checked)", {},
+           cmdUnitSetStatus});
+    r.add({"unit add-storage", "TAG TYPE[:CAPACITY[:MODEL[:SERIAL]]]", "add a storage medium to a unit", {},
+           cmdUnitAddStorage});
+    r.add({"unit destroy-storage", "MEDIUM_ID --how H", "record the physical destruction of a storage medium", {},
+           cmdUnitDestroyStorage});
+    r.add({"audit verify", "", "walk the audit chain; names the first broken event", {}, cmdAuditVerify});
+    r.add({"audit log", "[TAG|ID [--entity unit|donor|donation|…]]", "print the audit trail", {}, cmdAuditLog});
+}
+
+}  // namespace reemploi::app

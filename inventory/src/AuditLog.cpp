@@ -1,0 +1,151 @@
+// The hash-chained audit trail: append inside the caller's transaction, verify from the start.
+#include <reemploi/inventory/AuditLog.hpp>
+
+#include <openssl/evp.h>
+
+namespace reemploi::inventory {
+
+namespace {
+
+const std::string kGenesisHash(64, '0');
+
+void appendField(std::string &out, std::string_view field) {
+    out += std::to_string(field.size());
+    out += ':';
+    out += field;
+    out += '\n';
+}
+
+Event readEvent(const Statement &st) {
+    Event e;
+    e.id = st.getInt(0);
+    e.at = st.getText(1);
+    e.actor = st.getText(2);
+    e.entity = st.getText(3);
+    e.entityId = st.getText(4);
+    e.action = st.getText(5);
+    e.payload = st.getText(6);
+    e.prevHash = st.getText(7);
+    e.hash = st.getText(8);
+    return e;
+}
+
+constexpr const char *kEventColumns = "id, at, actor, entity, entity_id, action, payload, prev_hash, hash";
+
+}  // namespace
+
+std::string sha256Hex(std::string_view data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+    static const char *hex = "0123456789abcdef";
+    std::string out;
+    out.reserve(length * 2);
+    for (unsigned i = 0; i < length; ++i) {
+        out += hex[digest[i] >> 4];
+        out += hex[digest[i] & 15];
+    }
+    return out;
+}
+
+std::string canonicalEventText(const Event &e) {
+    std::string out;
+    out.reserve(160 + e.payload.size());
+    appendField(out, std::to_string(e.id));
+    appendField(out, e.at);
+    appendField(out, e.actor);
+    appendField(out, e.entity);
+    appendField(out, e.entityId);
+    appendField(out, e.action);
+    appendField(out, e.payload);
+    appendField(out, e.prevHash);
+    return out;
+}
+
+Event appendEvent(Database &db, const Actor &actor, const NewEvent &input) {
+    Event e;
+    // The last event's id and hash: the caller's transaction holds the write lock, so no other
+    // writer can append between this read and our insert.
+    auto &last = db.cached("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
+    if (last.step()) {
+        e.id = last.getInt(0) + 1;
+        e.prevHash = last.getText(1);
+    } else {
+        e.id = 1;
+        e.prevHash = kGenesisHash;
+    }
+    last.reset();
+    e.at = nowUtc();
+    e.actor = actor.name;
+    e.entity = input.entity;
+    e.entityId = input.entityId;
+    e.action = input.action;
+    e.payload = input.payload.empty() ? "{}" : input.payload;
+    e.hash = sha256Hex(canonicalEventText(e));
+
+    auto &insert = db.cached(
+        "INSERT INTO events (id, at, actor, entity, entity_id, action, payload, prev_hash, hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, e.id).bind(2, e.at).bind(3, e.actor).bind(4, e.entity).bind(5, e.entityId);
+    insert.bind(6, e.action).bind(7, e.payload).bind(8, e.prevHash).bind(9, e.hash);
+    insert.step();
+    insert.reset();
+    return e;
+}
+
+Result<Event> recordEvent(Database &db, const Actor &actor, const NewEvent &event) {
+    return inTransaction(db, "recording event " + event.action,
+                         [&]() -> Result<Event> { return appendEvent(db, actor, event); });
+}
+
+Result<ChainReport> verifyChain(Database &db) {
+    return guard("verifying the audit chain", [&]() -> Result<ChainReport> {
+        ChainReport report;
+        auto st = db.prepare(std::string("SELECT ") + kEventColumns + " FROM events ORDER BY id");
+        std::string expectedPrev = kGenesisHash;
+        std::int64_t expectedId = 1;
+        while (st->step()) {
+            Event e = readEvent(*st);
+            auto broken = [&](std::string problem) {
+                report.firstBrokenId = e.id;
+                report.problem = std::move(problem);
+            };
+            if (e.id != expectedId) {
+                broken(e.id > expectedId ? "events " + std::to_string(expectedId) + " to " +
+                                               std::to_string(e.id - 1) + " are missing"
+                                         : "event id out of sequence");
+            } else if (e.prevHash != expectedPrev) {
+                broken("its previous hash does not match event " + std::to_string(e.id - 1) +
+                       "'s hash (an event before it was removed or rewritten)");
+            } else if (sha256Hex(canonicalEventText(e)) != e.hash) {
+                broken("its content does not match its hash (it was changed after it was written)");
+            }
+            if (report.firstBrokenId) return report;
+            ++report.checked;
+            expectedPrev = e.hash;
+            ++expectedId;
+        }
+        return report;
+    });
+}
+
+Result<std::vector<Event>> listEvents(Database &db, std::string_view entity, std::string_view entityId) {
+    return guard("listing events", [&]() -> Result<std::vector<Event>> {
+        std::vector<Event> out;
+        std::unique_ptr<Statement> st;
+        if (entity.empty()) {
+            st = db.prepare(std::string("SELECT ") + kEventColumns + " FROM events ORDER BY id");
+        } else if (entityId.empty()) {
+            st = db.prepare(std::string("SELECT ") + kEventColumns + " FROM events WHERE entity = ? ORDER BY id");
+            st->bind(1, entity);
+        } else {
+            st = db.prepare(std::string("SELECT ") + kEventColumns +
+                            " FROM events WHERE entity = ? AND entity_id = ? ORDER BY id");
+            st->bind(1, entity).bind(2, entityId);
+        }
+        while (st->step()) out.push_back(readEvent(*st));
+        return out;
+    });
+}
+
+}  // namespace reemploi::inventory

@@ -1,0 +1,196 @@
+// Numbered schema migrations. Append new ones at the end of kMigrations; never edit a migration
+// that has shipped. SQL is portable (SQLite and PostgreSQL): the only dialect token is {{id}},
+// an auto-assigned, never-reused 64-bit primary key.
+#include <reemploi/inventory/Migrations.hpp>
+
+#include <vector>
+
+#include <reemploi/inventory/Domain.hpp>
+
+namespace reemploi::inventory {
+
+namespace {
+
+struct Migration {
+    int version;
+    const char *name;
+    const char *sql;
+};
+
+const std::vector<Migration> kMigrations = {
+    {1, "core: donors, donations, units, storage, sanitization, events", R"sql(
+CREATE TABLE counters (
+    name TEXT PRIMARY KEY,
+    value BIGINT NOT NULL
+);
+INSERT INTO counters (name, value) VALUES ('unit_tag', 0);
+
+CREATE TABLE donors (
+    id {{id}},
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('company', 'administration', 'association', 'individual')),
+    email TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE donations (
+    id {{id}},
+    donor_id BIGINT NOT NULL REFERENCES donors (id),
+    received TEXT NOT NULL,
+    site TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE INDEX donations_donor ON donations (donor_id);
+
+CREATE TABLE units (
+    id {{id}},
+    tag TEXT NOT NULL UNIQUE,
+    donation_id BIGINT NOT NULL REFERENCES donations (id),
+    kind TEXT NOT NULL CHECK (kind IN ('laptop', 'desktop', 'tablet', 'phone', 'monitor', 'other')),
+    make TEXT NOT NULL DEFAULT '',
+    make_key TEXT NOT NULL DEFAULT '',
+    model TEXT NOT NULL DEFAULT '',
+    serial TEXT NOT NULL,
+    donor_tag TEXT NOT NULL DEFAULT '',
+    cpu TEXT NOT NULL DEFAULT '',
+    ram_mib BIGINT,
+    screen_inches DOUBLE PRECISION,
+    keyboard_layout TEXT NOT NULL DEFAULT '',
+    battery_health BIGINT CHECK (battery_health BETWEEN 0 AND 100),
+    os TEXT NOT NULL DEFAULT '',
+    grade TEXT CHECK (grade IN ('A', 'B', 'C', 'D')),
+    status TEXT NOT NULL,
+    status_since TEXT NOT NULL,
+    returned_at TEXT,
+    -- sanitization records up to this id predate the unit's last return and no longer count
+    sanitization_floor BIGINT NOT NULL DEFAULT 0,
+    location TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX units_make_serial ON units (make_key, serial);
+CREATE INDEX units_donation ON units (donation_id);
+CREATE INDEX units_status ON units (status);
+
+CREATE TABLE storage_media (
+    id {{id}},
+    unit_id BIGINT NOT NULL REFERENCES units (id),
+    type TEXT NOT NULL CHECK (type IN ('hdd', 'ssd', 'nvme', 'emmc', 'flash', 'other')),
+    model TEXT NOT NULL DEFAULT '',
+    serial TEXT NOT NULL DEFAULT '',
+    capacity_bytes BIGINT,
+    destroyed INTEGER NOT NULL DEFAULT 0,
+    destroyed_at TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX storage_media_unit ON storage_media (unit_id);
+
+CREATE TABLE sanitization_records (
+    id {{id}},
+    medium_id BIGINT NOT NULL REFERENCES storage_media (id),
+    method TEXT NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('clear', 'purge', 'destroy')),
+    result TEXT NOT NULL CHECK (result IN ('passed', 'failed', 'interrupted')),
+    verification TEXT NOT NULL DEFAULT '',
+    started_at TEXT NOT NULL,
+    ended_at TEXT NOT NULL DEFAULT '',
+    bytes_written BIGINT NOT NULL DEFAULT 0,
+    last_lba BIGINT,
+    errors TEXT NOT NULL DEFAULT '[]',
+    certificate_id TEXT NOT NULL DEFAULT '',
+    certificate_json TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE INDEX sanitization_medium ON sanitization_records (medium_id);
+
+CREATE TABLE events (
+    id BIGINT PRIMARY KEY,  -- assigned by the chain (previous + 1), not by the engine
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX events_entity ON events (entity, entity_id);
+)sql"},
+};
+
+std::string expand(const std::string &sql, Dialect dialect) {
+    const std::string token = "{{id}}";
+    const std::string id = dialect == Dialect::Sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT"
+                                                      : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY";
+    std::string out = sql;
+    for (auto pos = out.find(token); pos != std::string::npos; pos = out.find(token, pos + id.size()))
+        out.replace(pos, token.size(), id);
+    return out;
+}
+
+void ensureMigrationTable(Database &db) {
+    db.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+}
+
+int readVersion(Database &db) {
+    auto &st = db.cached("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    st.step();
+    int v = static_cast<int>(st.getInt(0));
+    st.reset();
+    return v;
+}
+
+}  // namespace
+
+int latestSchemaVersion() { return kMigrations.back().version; }
+
+Result<int> schemaVersion(Database &db) {
+    return guard("reading the schema version", [&]() -> Result<int> {
+        ensureMigrationTable(db);
+        return readVersion(db);
+    });
+}
+
+Result<MigrationReport> migrate(Database &db) {
+    MigrationReport report;
+    auto current = schemaVersion(db);
+    if (!current) return current.error();
+    report.from = report.to = *current;
+    if (*current > latestSchemaVersion())
+        return makeError(Errc::Refused, "database schema version " + std::to_string(*current) +
+                                            " is newer than this program knows (" +
+                                            std::to_string(latestSchemaVersion()) + "): upgrade reemploi");
+    for (const auto &m : kMigrations) {
+        if (m.version <= report.to) continue;
+        auto applied = inTransaction(db, "migration " + std::to_string(m.version), [&]() -> Status {
+            db.exec(expand(m.sql, db.dialect()));
+            auto &st = db.cached("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+            st.bind(1, m.version).bind(2, m.name).bind(3, nowUtc());
+            st.step();
+            return {};
+        });
+        if (!applied) return applied.error();
+        report.to = m.version;
+    }
+    return report;
+}
+
+Result<std::unique_ptr<Database>> openMigrated(const std::string &location) {
+    auto db = Database::open(location);
+    if (!db) return db.error();
+    auto version = schemaVersion(**db);
+    if (!version) return version.error();
+    if (*version < latestSchemaVersion())
+        return makeError(Errc::Refused, "database " + location + " is at schema version " + std::to_string(*version) +
+                                            ", this program needs " + std::to_string(latestSchemaVersion()) +
+                                            ": run 'reemploi init' first");
+    if (*version > latestSchemaVersion())
+        return makeError(Errc::Refused, "database " + location + " was made by a newer reemploi (schema " +
+                                            std::to_string(*version) + ")");
+    return std::move(db.value());
+}
+
+}  // namespace reemploi::inventory

@@ -1,0 +1,119 @@
+// Sanitization records: stored with an event on the unit; read back per unit or by certificate.
+#include <reemploi/inventory/Sanitization.hpp>
+
+#include <reemploi/inventory/AuditLog.hpp>
+#include <reemploi/inventory/JsonViews.hpp>
+
+namespace reemploi::inventory {
+
+namespace {
+
+constexpr const char *kColumns =
+    "r.id, r.medium_id, r.method, r.level, r.result, r.verification, r.started_at, r.ended_at, r.bytes_written,"
+    " r.last_lba, r.errors, r.certificate_id, r.certificate_json";
+
+SanitizationRecord readRecord(const Statement &st) {
+    SanitizationRecord r;
+    r.id = st.getInt(0);
+    r.mediumId = st.getInt(1);
+    r.method = st.getText(2);
+    r.level = parseSanitizationLevel(st.getText(3)).value();
+    r.result = parseSanitizationResult(st.getText(4)).value();
+    r.verification = st.getText(5);
+    r.startedAt = st.getText(6);
+    r.endedAt = st.getText(7);
+    r.bytesWritten = st.getInt(8);
+    r.lastLba = st.getOptInt(9);
+    r.errors = st.getText(10);
+    r.certificateId = st.getText(11);
+    r.certificateJson = st.getText(12);
+    return r;
+}
+
+}  // namespace
+
+Result<SanitizationRecord> recordSanitization(Database &db, const SanitizationRecord &input, const Actor &actor) {
+    if (input.method.empty()) return makeError(Errc::InvalidInput, "sanitization record: no method");
+    if (input.startedAt.empty()) return makeError(Errc::InvalidInput, "sanitization record: no start time");
+    if (input.result == SanitizationResult::Passed && input.endedAt.empty())
+        return makeError(Errc::InvalidInput, "sanitization record: a passed erasure needs its end time");
+    return inTransaction(db, "recording sanitization", [&]() -> Result<SanitizationRecord> {
+        auto &unit = db.cached("SELECT u.tag FROM storage_media m JOIN units u ON u.id = m.unit_id WHERE m.id = ?");
+        unit.bind(1, input.mediumId);
+        if (!unit.step()) {
+            unit.reset();
+            return makeError(Errc::NotFound, "no storage medium " + std::to_string(input.mediumId));
+        }
+        std::string tag = unit.getText(0);
+        unit.reset();
+
+        SanitizationRecord r = input;
+        if (r.errors.empty()) r.errors = "[]";
+        auto &st = db.cached(
+            "INSERT INTO sanitization_records (medium_id, method, level, result, verification, started_at, ended_at,"
+            " bytes_written, last_lba, errors, certificate_id, certificate_json, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+        st.bind(1, r.mediumId).bind(2, r.method).bind(3, toString(r.level)).bind(4, toString(r.result));
+        st.bind(5, r.verification).bind(6, r.startedAt).bind(7, r.endedAt).bind(8, r.bytesWritten).bind(9, r.lastLba);
+        st.bind(10, r.errors).bind(11, r.certificateId).bind(12, r.certificateJson).bind(13, nowUtc());
+        st.step();
+        r.id = st.getInt(0);
+        st.reset();
+        appendEvent(db, actor, {"unit", tag, "sanitization_recorded", toJson(r).str()});
+        return r;
+    });
+}
+
+Result<SanitizationRecord> completeSanitization(Database &db, const SanitizationRecord &input, const Actor &actor) {
+    if (input.result == SanitizationResult::Passed && input.endedAt.empty())
+        return makeError(Errc::InvalidInput, "sanitization record: a passed erasure needs its end time");
+    return inTransaction(db, "completing sanitization record", [&]() -> Result<SanitizationRecord> {
+        auto &cur = db.cached(
+            "SELECT r.result, u.tag FROM sanitization_records r JOIN storage_media m ON m.id = r.medium_id"
+            " JOIN units u ON u.id = m.unit_id WHERE r.id = ?");
+        cur.bind(1, input.id);
+        if (!cur.step()) {
+            cur.reset();
+            return makeError(Errc::NotFound, "no sanitization record " + std::to_string(input.id));
+        }
+        std::string result = cur.getText(0), tag = cur.getText(1);
+        cur.reset();
+        if (result != "interrupted")
+            return makeError(Errc::Refused, "sanitization record " + std::to_string(input.id) + " is " + result +
+                                                " and can no longer change");
+        SanitizationRecord r = input;
+        if (r.errors.empty()) r.errors = "[]";
+        auto &st = db.cached(
+            "UPDATE sanitization_records SET result = ?, verification = ?, ended_at = ?, bytes_written = ?,"
+            " last_lba = ?, errors = ?, certificate_id = ?, certificate_json = ? WHERE id = ?");
+        st.bind(1, toString(r.result)).bind(2, r.verification).bind(3, r.endedAt).bind(4, r.bytesWritten);
+        st.bind(5, r.lastLba).bind(6, r.errors).bind(7, r.certificateId).bind(8, r.certificateJson).bind(9, r.id);
+        st.step();
+        st.reset();
+        appendEvent(db, actor, {"unit", tag, "sanitization_completed", toJson(r).str()});
+        return r;
+    });
+}
+
+Result<std::vector<SanitizationRecord>> listSanitization(Database &db, std::string_view unitTag) {
+    return guard("listing sanitization records", [&]() -> Result<std::vector<SanitizationRecord>> {
+        auto st = db.prepare(std::string("SELECT ") + kColumns +
+                             " FROM sanitization_records r JOIN storage_media m ON m.id = r.medium_id"
+                             " JOIN units u ON u.id = m.unit_id WHERE u.tag = ? ORDER BY r.id");
+        st->bind(1, unitTag);
+        std::vector<SanitizationRecord> out;
+        while (st->step()) out.push_back(readRecord(*st));
+        return out;
+    });
+}
+
+Result<SanitizationRecord> getSanitizationByCertificate(Database &db, std::string_view certificateId) {
+    return guard("reading sanitization record", [&]() -> Result<SanitizationRecord> {
+        auto st = db.prepare(std::string("SELECT ") + kColumns + " FROM sanitization_records r WHERE r.certificate_id = ?");
+        st->bind(1, certificateId);
+        if (!st->step()) return makeError(Errc::NotFound, "no certificate " + std::string(certificateId));
+        return readRecord(*st);
+    });
+}
+
+}  // namespace reemploi::inventory

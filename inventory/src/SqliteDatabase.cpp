@@ -1,0 +1,161 @@
+// The SQLite backend of Database: WAL, foreign keys, a busy timeout, cached statements,
+// and savepoints for nested transactions.
+#include <map>
+#include <sqlite3.h>
+
+#include <reemploi/inventory/Database.hpp>
+
+namespace reemploi::inventory {
+
+namespace {
+
+[[noreturn]] void throwSqlite(sqlite3 *db, int rc, std::string_view context) {
+    int primary = rc & 0xff;
+    auto kind = primary == SQLITE_CONSTRAINT ? DbError::Kind::Constraint
+                : (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) ? DbError::Kind::Busy
+                                                                      : DbError::Kind::Other;
+    std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    throw DbError(kind, message + (context.empty() ? "" : " (in: " + std::string(context.substr(0, 80)) + ")"));
+}
+
+class SqliteStatement final : public Statement {
+public:
+    SqliteStatement(sqlite3 *db, std::string_view sql) : _db(db) {
+        int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                    &_stmt, nullptr);
+        if (rc != SQLITE_OK) throwSqlite(db, rc, sql);
+    }
+    ~SqliteStatement() override { sqlite3_finalize(_stmt); }
+
+    Statement &bind(int index, std::int64_t value) override {
+        check(sqlite3_bind_int64(_stmt, index, value));
+        return *this;
+    }
+    Statement &bind(int index, double value) override {
+        check(sqlite3_bind_double(_stmt, index, value));
+        return *this;
+    }
+    Statement &bind(int index, std::string_view value) override {
+        // SQLITE_TRANSIENT: callers may bind temporaries.
+        check(sqlite3_bind_text(_stmt, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT));
+        return *this;
+    }
+    Statement &bindNull(int index) override {
+        check(sqlite3_bind_null(_stmt, index));
+        return *this;
+    }
+    bool step() override {
+        int rc = sqlite3_step(_stmt);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        sqlite3_reset(_stmt);
+        throwSqlite(_db, rc, sqlite3_sql(_stmt));
+    }
+    void reset() override {
+        sqlite3_reset(_stmt);
+        sqlite3_clear_bindings(_stmt);
+    }
+    bool isNull(int column) const override { return sqlite3_column_type(_stmt, column) == SQLITE_NULL; }
+    std::int64_t getInt(int column) const override { return sqlite3_column_int64(_stmt, column); }
+    double getDouble(int column) const override { return sqlite3_column_double(_stmt, column); }
+    std::string getText(int column) const override {
+        auto *p = reinterpret_cast<const char *>(sqlite3_column_text(_stmt, column));
+        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(_stmt, column))) : std::string();
+    }
+
+private:
+    void check(int rc) {
+        if (rc != SQLITE_OK) throwSqlite(_db, rc, sqlite3_sql(_stmt));
+    }
+    sqlite3 *_db;
+    sqlite3_stmt *_stmt = nullptr;
+};
+
+class SqliteDatabase final : public Database {
+public:
+    SqliteDatabase(sqlite3 *db, std::string location) : _db(db), _location(std::move(location)) {}
+    ~SqliteDatabase() override {
+        _cache.clear();
+        sqlite3_close_v2(_db);
+    }
+
+    Dialect dialect() const override { return Dialect::Sqlite; }
+    const std::string &location() const override { return _location; }
+
+    std::unique_ptr<Statement> prepare(std::string_view sql) override {
+        return std::make_unique<SqliteStatement>(_db, sql);
+    }
+    Statement &cached(std::string_view sql) override {
+        auto it = _cache.find(sql);
+        if (it == _cache.end())
+            it = _cache.emplace(std::string(sql), std::make_unique<SqliteStatement>(_db, sql)).first;
+        it->second->reset();
+        return *it->second;
+    }
+    void exec(std::string_view sql) override {
+        std::string s(sql);
+        char *message = nullptr;
+        int rc = sqlite3_exec(_db, s.c_str(), nullptr, nullptr, &message);
+        if (rc != SQLITE_OK) {
+            std::string text = message ? message : sqlite3_errstr(rc);
+            sqlite3_free(message);
+            throw DbError((rc & 0xff) == SQLITE_CONSTRAINT ? DbError::Kind::Constraint : DbError::Kind::Other, text);
+        }
+    }
+
+    // IMMEDIATE: take the write lock at the start, so that two processes appending to the audit
+    // chain serialise instead of failing at commit.
+    void begin() override {
+        if (_depth == 0) exec("BEGIN IMMEDIATE");
+        else exec("SAVEPOINT sp" + std::to_string(_depth));
+        ++_depth;
+    }
+    void commit() override {
+        --_depth;
+        if (_depth == 0) exec("COMMIT");
+        else exec("RELEASE sp" + std::to_string(_depth));
+    }
+    void rollback() override {
+        --_depth;
+        if (_depth == 0) {
+            exec("ROLLBACK");
+        } else {
+            exec("ROLLBACK TO sp" + std::to_string(_depth));
+            exec("RELEASE sp" + std::to_string(_depth));
+        }
+    }
+    int transactionDepth() const override { return _depth; }
+
+private:
+    sqlite3 *_db;
+    std::string _location;
+    int _depth = 0;
+    std::map<std::string, std::unique_ptr<SqliteStatement>, std::less<>> _cache;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> Database::open(const std::string &location) {
+    sqlite3 *db = nullptr;
+    int rc = sqlite3_open_v2(location.c_str(), &db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+        sqlite3_close_v2(db);
+        return makeError(Errc::Io, "cannot open database " + location + ": " + message);
+    }
+    sqlite3_busy_timeout(db, 10000);
+    sqlite3_extended_result_codes(db, 1);
+    auto database = std::make_unique<SqliteDatabase>(db, location);
+    try {
+        if (location != ":memory:") database->exec("PRAGMA journal_mode=WAL");
+        // NORMAL is durable at every checkpoint and never corrupts in WAL mode; a power cut loses
+        // at most the last commits, never half of one.
+        database->exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
+    } catch (const DbError &e) {
+        return makeError(Errc::Io, "cannot open database " + location + ": " + e.what());
+    }
+    return std::unique_ptr<Database>(std::move(database));
+}
+
+}  // namespace reemploi::inventory

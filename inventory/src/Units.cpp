@@ -1,0 +1,410 @@
+// Units: registration (one or many, all or nothing), reads, field edits, storage media.
+#include <reemploi/inventory/Units.hpp>
+
+#include <cstdio>
+#include <unordered_map>
+
+#include <reemploi/common/Json.hpp>
+#include <reemploi/inventory/AuditLog.hpp>
+#include <reemploi/inventory/Donors.hpp>
+#include <reemploi/inventory/JsonViews.hpp>
+
+namespace reemploi::inventory {
+
+namespace {
+
+constexpr const char *kUnitColumns =
+    "id, tag, donation_id, kind, make, model, serial, donor_tag, cpu, ram_mib, screen_inches, keyboard_layout,"
+    " battery_health, os, grade, status, location, notes, created_at";
+
+std::string trim(std::string_view s) {
+    auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string_view::npos) return {};
+    auto e = s.find_last_not_of(" \t\r\n");
+    return std::string(s.substr(b, e - b + 1));
+}
+
+// Makes are compared without case or extra spaces: "HP", "hp " and "Hp" are one make.
+std::string makeKey(std::string_view make) {
+    std::string out;
+    bool space = false;
+    for (char c : trim(make)) {
+        if (c == ' ' || c == '\t') {
+            space = true;
+            continue;
+        }
+        if (space && !out.empty()) out += ' ';
+        space = false;
+        out += (c >= 'A' && c <= 'Z') ? char(c + 32) : c;
+    }
+    return out;
+}
+
+Unit readUnit(const Statement &st) {
+    Unit u;
+    u.id = st.getInt(0);
+    u.tag = st.getText(1);
+    u.donationId = st.getInt(2);
+    u.kind = parseUnitKind(st.getText(3)).value();
+    u.make = st.getText(4);
+    u.model = st.getText(5);
+    u.serial = st.getText(6);
+    u.donorTag = st.getText(7);
+    u.specs.cpu = st.getText(8);
+    u.specs.ramMib = st.getOptInt(9);
+    u.specs.screenInches = st.getOptDouble(10);
+    u.specs.keyboardLayout = st.getText(11);
+    u.specs.batteryHealthPercent = st.getOptInt(12);
+    u.specs.os = st.getText(13);
+    if (!st.isNull(14)) u.grade = parseGrade(st.getText(14)).value();
+    u.status = parseUnitStatus(st.getText(15)).value();
+    u.location = st.getText(16);
+    u.notes = st.getText(17);
+    u.createdAt = st.getText(18);
+    return u;
+}
+
+StorageMedium readMedium(const Statement &st) {
+    StorageMedium m;
+    m.id = st.getInt(0);
+    m.unitId = st.getInt(1);
+    m.type = parseMediumType(st.getText(2)).value();
+    m.model = st.getText(3);
+    m.serial = st.getText(4);
+    m.capacityBytes = st.getOptInt(5);
+    m.destroyed = st.getInt(6) != 0;
+    return m;
+}
+
+void loadMedia(Database &db, Unit &unit) {
+    auto &st = db.cached(
+        "SELECT id, unit_id, type, model, serial, capacity_bytes, destroyed FROM storage_media WHERE unit_id = ? ORDER BY id");
+    st.bind(1, unit.id);
+    unit.storage.clear();
+    while (st.step()) unit.storage.push_back(readMedium(st));
+    st.reset();
+}
+
+Status validate(const NewUnit &u) {
+    if (trim(u.serial).empty()) return makeError(Errc::InvalidInput, "serial: empty");
+    if (u.specs.ramMib && (*u.specs.ramMib <= 0 || *u.specs.ramMib > (1 << 24)))
+        return makeError(Errc::InvalidInput, "ram: " + std::to_string(*u.specs.ramMib) + " MiB is not plausible");
+    if (u.specs.batteryHealthPercent && (*u.specs.batteryHealthPercent < 0 || *u.specs.batteryHealthPercent > 100))
+        return makeError(Errc::InvalidInput,
+                         "battery health: " + std::to_string(*u.specs.batteryHealthPercent) + "% is not between 0 and 100");
+    if (u.specs.screenInches && (*u.specs.screenInches <= 0 || *u.specs.screenInches > 100))
+        return makeError(Errc::InvalidInput, "screen: not a plausible size in inches");
+    for (const auto &m : u.storage)
+        if (m.capacityBytes && *m.capacityBytes <= 0)
+            return makeError(Errc::InvalidInput, "storage capacity: must be positive");
+    return {};
+}
+
+std::optional<std::string> existingTag(Database &db, const std::string &key, const std::string &serial) {
+    auto &st = db.cached("SELECT tag FROM units WHERE make_key = ? AND serial = ?");
+    st.bind(1, key).bind(2, serial);
+    std::optional<std::string> tag;
+    if (st.step()) tag = st.getText(0);
+    st.reset();
+    return tag;
+}
+
+Error duplicateError(const std::string &make, const std::string &serial, const std::string &tag) {
+    return makeError(Errc::Conflict, "serial " + serial + (make.empty() ? "" : " (" + make + ")") +
+                                         " is already registered as unit " + tag);
+}
+
+bool donationExists(Database &db, std::int64_t id) {
+    auto &st = db.cached("SELECT 1 FROM donations WHERE id = ?");
+    st.bind(1, id);
+    bool found = st.step();
+    st.reset();
+    return found;
+}
+
+// Inserts a checked unit with the given tag number, its media and its event.
+Unit insertUnit(Database &db, const NewUnit &input, std::int64_t tagNumber, const std::string &now, const Actor &actor) {
+    Unit u;
+    u.tag = formatTag(tagNumber);
+    u.donationId = input.donationId;
+    u.kind = input.kind;
+    u.make = trim(input.make);
+    u.model = trim(input.model);
+    u.serial = trim(input.serial);
+    u.donorTag = trim(input.donorTag);
+    u.specs = input.specs;
+    u.grade = input.grade;
+    u.status = UnitStatus::Received;
+    u.location = input.location;
+    u.notes = input.notes;
+    u.createdAt = now;
+
+    auto &st = db.cached(
+        "INSERT INTO units (tag, donation_id, kind, make, make_key, model, serial, donor_tag, cpu, ram_mib,"
+        " screen_inches, keyboard_layout, battery_health, os, grade, status, status_since, location, notes,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    st.bind(1, u.tag).bind(2, u.donationId).bind(3, toString(u.kind)).bind(4, u.make).bind(5, makeKey(u.make));
+    st.bind(6, u.model).bind(7, u.serial).bind(8, u.donorTag).bind(9, u.specs.cpu).bind(10, u.specs.ramMib);
+    st.bind(11, u.specs.screenInches).bind(12, u.specs.keyboardLayout).bind(13, u.specs.batteryHealthPercent);
+    st.bind(14, u.specs.os);
+    if (u.grade) st.bind(15, toString(*u.grade));
+    else st.bindNull(15);
+    st.bind(16, toString(u.status)).bind(17, now).bind(18, u.location).bind(19, u.notes).bind(20, now).bind(21, now);
+    st.step();
+    u.id = st.getInt(0);
+    st.reset();
+
+    for (const auto &m : input.storage) {
+        auto &ms = db.cached(
+            "INSERT INTO storage_media (unit_id, type, model, serial, capacity_bytes, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
+        ms.bind(1, u.id).bind(2, toString(m.type)).bind(3, m.model).bind(4, m.serial).bind(5, m.capacityBytes).bind(6, now);
+        ms.step();
+        StorageMedium medium{ms.getInt(0), u.id, m.type, m.model, m.serial, m.capacityBytes, false};
+        ms.reset();
+        u.storage.push_back(medium);
+    }
+    auto payload = toJson(u);
+    appendEvent(db, actor, {"unit", u.tag, "unit_created", payload.str()});
+    return u;
+}
+
+std::int64_t reserveTags(Database &db, std::int64_t count) {
+    auto &st = db.cached("UPDATE counters SET value = value + ? WHERE name = 'unit_tag' RETURNING value");
+    st.bind(1, count);
+    st.step();
+    std::int64_t last = st.getInt(0);
+    st.reset();
+    return last - count + 1;
+}
+
+}  // namespace
+
+std::string formatTag(std::int64_t number) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "RE-%06lld", static_cast<long long>(number));
+    return buf;
+}
+
+std::optional<std::int64_t> parseTag(std::string_view tag) {
+    if (tag.size() < 4 || (tag.substr(0, 3) != "RE-" && tag.substr(0, 3) != "re-")) return std::nullopt;
+    std::int64_t n = 0;
+    for (char c : tag.substr(3)) {
+        if (c < '0' || c > '9' || n > 1'000'000'000'000) return std::nullopt;
+        n = n * 10 + (c - '0');
+    }
+    return n > 0 ? std::optional<std::int64_t>(n) : std::nullopt;
+}
+
+Status checkNewUnit(Database &db, const NewUnit &unit) {
+    REEMPLOI_TRY(validate(unit));
+    return guard("checking unit", [&]() -> Status {
+        if (!donationExists(db, unit.donationId))
+            return makeError(Errc::NotFound, "no donation " + std::to_string(unit.donationId));
+        if (auto tag = existingTag(db, makeKey(unit.make), trim(unit.serial)))
+            return duplicateError(trim(unit.make), trim(unit.serial), *tag);
+        return {};
+    });
+}
+
+Result<Unit> addUnit(Database &db, const NewUnit &unit, const Actor &actor) {
+    auto units = addUnits(db, {unit}, actor);
+    if (!units) return units.error();
+    return std::move(units->front());
+}
+
+Result<std::vector<Unit>> addUnits(Database &db, const std::vector<NewUnit> &units, const Actor &actor) {
+    for (std::size_t i = 0; i < units.size(); ++i) {
+        auto checked = validate(units[i]);
+        if (!checked)
+            return units.size() == 1 ? checked.error() : checked.error().withContext("unit " + std::to_string(i + 1));
+    }
+    return inTransaction(db, "registering units", [&]() -> Result<std::vector<Unit>> {
+        // Every check before the first write: a refusal leaves nothing behind.
+        std::unordered_map<std::string, std::size_t> seen;
+        std::unordered_map<std::int64_t, bool> donations;
+        for (std::size_t i = 0; i < units.size(); ++i) {
+            const auto &u = units[i];
+            auto where = [&](Error e) {
+                return units.size() == 1 ? e : e.withContext("unit " + std::to_string(i + 1));
+            };
+            auto known = donations.find(u.donationId);
+            if (known == donations.end()) known = donations.emplace(u.donationId, donationExists(db, u.donationId)).first;
+            if (!known->second)
+                return where(makeError(Errc::NotFound, "no donation " + std::to_string(u.donationId)));
+            std::string key = makeKey(u.make), serial = trim(u.serial);
+            if (auto tag = existingTag(db, key, serial)) return where(duplicateError(trim(u.make), serial, *tag));
+            auto [it, inserted] = seen.emplace(key + '\x1f' + serial, i);
+            if (!inserted)
+                return where(makeError(Errc::Conflict, "serial " + serial + " is repeated (unit " +
+                                                           std::to_string(it->second + 1) + ")"));
+        }
+        std::vector<Unit> out;
+        out.reserve(units.size());
+        std::int64_t first = reserveTags(db, static_cast<std::int64_t>(units.size()));
+        const std::string now = nowUtc();
+        for (std::size_t i = 0; i < units.size(); ++i)
+            out.push_back(insertUnit(db, units[i], first + static_cast<std::int64_t>(i), now, actor));
+        return out;
+    });
+}
+
+Result<Unit> getUnit(Database &db, std::string_view tag) {
+    return guard("reading unit", [&]() -> Result<Unit> {
+        auto &st = db.cached(std::string("SELECT ") + kUnitColumns + " FROM units WHERE tag = ?");
+        st.bind(1, tag);
+        if (!st.step()) {
+            st.reset();
+            return makeError(Errc::NotFound, "no unit " + std::string(tag));
+        }
+        Unit u = readUnit(st);
+        st.reset();
+        loadMedia(db, u);
+        return u;
+    });
+}
+
+Result<std::optional<std::string>> findTagBySerial(Database &db, std::string_view make, std::string_view serial) {
+    return guard("looking up serial", [&]() -> Result<std::optional<std::string>> {
+        return existingTag(db, makeKey(make), trim(serial));
+    });
+}
+
+Result<std::vector<Unit>> listUnits(Database &db, const UnitFilter &filter) {
+    return guard("listing units", [&]() -> Result<std::vector<Unit>> {
+        std::string sql = std::string("SELECT ") + kUnitColumns + " FROM units WHERE 1 = 1";
+        if (filter.status) sql += " AND status = ?";
+        if (filter.donationId) sql += " AND donation_id = ?";
+        if (filter.kind) sql += " AND kind = ?";
+        sql += " ORDER BY id";
+        auto st = db.prepare(sql);
+        int i = 1;
+        if (filter.status) st->bind(i++, toString(*filter.status));
+        if (filter.donationId) st->bind(i++, *filter.donationId);
+        if (filter.kind) st->bind(i++, toString(*filter.kind));
+        std::vector<Unit> out;
+        while (st->step()) out.push_back(readUnit(*st));
+        // One query for every unit's media rather than one per unit.
+        std::unordered_map<std::int64_t, Unit *> byId;
+        for (auto &u : out) byId[u.id] = &u;
+        auto media = db.prepare("SELECT id, unit_id, type, model, serial, capacity_bytes, destroyed FROM storage_media ORDER BY id");
+        while (media->step()) {
+            auto it = byId.find(media->getInt(1));
+            if (it != byId.end()) it->second->storage.push_back(readMedium(*media));
+        }
+        return out;
+    });
+}
+
+Result<Unit> updateUnit(Database &db, std::string_view tag, const UnitPatch &patch, const Actor &actor) {
+    return inTransaction(db, "updating unit " + std::string(tag), [&]() -> Result<Unit> {
+        auto current = getUnit(db, tag);
+        if (!current) return current.error();
+        Unit u = *current;
+        json::Object before, after;
+        std::vector<std::pair<std::string, std::string>> sets;  // column, value as bound text
+        auto text = [&](const char *column, const std::optional<std::string> &value, std::string &field) {
+            if (!value || *value == field) return;
+            before.set(column, field);
+            after.set(column, *value);
+            field = *value;
+        };
+        text("make", patch.make, u.make);
+        text("model", patch.model, u.model);
+        text("serial", patch.serial, u.serial);
+        text("donor_tag", patch.donorTag, u.donorTag);
+        text("location", patch.location, u.location);
+        text("notes", patch.notes, u.notes);
+        text("cpu", patch.cpu, u.specs.cpu);
+        text("keyboard_layout", patch.keyboardLayout, u.specs.keyboardLayout);
+        text("os", patch.os, u.specs.os);
+        auto number = [&](const char *column, const auto &value, auto &field) {
+            if (!value || (field && *field == *value)) return;
+            if (field) before.set(column, *field);
+            else before.null(column);
+            after.set(column, *value);
+            field = *value;
+        };
+        number("ram_mib", patch.ramMib, u.specs.ramMib);
+        number("battery_health", patch.batteryHealthPercent, u.specs.batteryHealthPercent);
+        number("screen_inches", patch.screenInches, u.specs.screenInches);
+        if (patch.grade && u.grade != patch.grade) {
+            if (u.grade) before.set("grade", toString(*u.grade));
+            else before.null("grade");
+            after.set("grade", toString(*patch.grade));
+            u.grade = patch.grade;
+        }
+        if (after.empty()) return u;  // nothing changed, nothing recorded
+
+        NewUnit check;
+        check.serial = u.serial;
+        check.specs = u.specs;
+        REEMPLOI_TRY(validate(check));
+        if (patch.make || patch.serial) {
+            auto other = existingTag(db, makeKey(u.make), trim(u.serial));
+            if (other && *other != u.tag) return duplicateError(u.make, u.serial, *other);
+        }
+        auto &st = db.cached(
+            "UPDATE units SET make = ?, make_key = ?, model = ?, serial = ?, donor_tag = ?, location = ?, notes = ?,"
+            " cpu = ?, keyboard_layout = ?, os = ?, ram_mib = ?, battery_health = ?, screen_inches = ?, grade = ?,"
+            " updated_at = ? WHERE id = ?");
+        st.bind(1, u.make).bind(2, makeKey(u.make)).bind(3, u.model).bind(4, trim(u.serial)).bind(5, u.donorTag);
+        st.bind(6, u.location).bind(7, u.notes).bind(8, u.specs.cpu).bind(9, u.specs.keyboardLayout).bind(10, u.specs.os);
+        st.bind(11, u.specs.ramMib).bind(12, u.specs.batteryHealthPercent).bind(13, u.specs.screenInches);
+        if (u.grade) st.bind(14, toString(*u.grade));
+        else st.bindNull(14);
+        st.bind(15, nowUtc()).bind(16, u.id);
+        st.step();
+        st.reset();
+        appendEvent(db, actor, {"unit", u.tag, "unit_updated", json::Object().set("before", before).set("after", after).str()});
+        return u;
+    });
+}
+
+Result<StorageMedium> addMedium(Database &db, std::string_view tag, const NewMedium &medium, const Actor &actor) {
+    if (medium.capacityBytes && *medium.capacityBytes <= 0)
+        return makeError(Errc::InvalidInput, "storage capacity: must be positive");
+    return inTransaction(db, "adding storage to " + std::string(tag), [&]() -> Result<StorageMedium> {
+        auto unit = getUnit(db, tag);
+        if (!unit) return unit.error();
+        auto &ms = db.cached(
+            "INSERT INTO storage_media (unit_id, type, model, serial, capacity_bytes, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
+        ms.bind(1, unit->id).bind(2, toString(medium.type)).bind(3, medium.model).bind(4, medium.serial);
+        ms.bind(5, medium.capacityBytes).bind(6, nowUtc());
+        ms.step();
+        StorageMedium m{ms.getInt(0), unit->id, medium.type, medium.model, medium.serial, medium.capacityBytes, false};
+        ms.reset();
+        appendEvent(db, actor, {"unit", unit->tag, "storage_added", toJson(m).str()});
+        return m;
+    });
+}
+
+Result<StorageMedium> markMediumDestroyed(Database &db, std::int64_t mediumId, std::string_view how, const Actor &actor) {
+    if (how.empty()) return makeError(Errc::InvalidInput, "destruction: say how the medium was destroyed");
+    return inTransaction(db, "recording destruction", [&]() -> Result<StorageMedium> {
+        auto &st = db.cached(
+            "SELECT m.id, m.unit_id, m.type, m.model, m.serial, m.capacity_bytes, m.destroyed, u.tag"
+            " FROM storage_media m JOIN units u ON u.id = m.unit_id WHERE m.id = ?");
+        st.bind(1, mediumId);
+        if (!st.step()) {
+            st.reset();
+            return makeError(Errc::NotFound, "no storage medium " + std::to_string(mediumId));
+        }
+        StorageMedium m = readMedium(st);
+        std::string tag = st.getText(7);
+        st.reset();
+        if (m.destroyed) return makeError(Errc::Conflict, "storage medium " + std::to_string(mediumId) + " is already destroyed");
+        std::string now = nowUtc();
+        auto &up = db.cached("UPDATE storage_media SET destroyed = 1, destroyed_at = ? WHERE id = ?");
+        up.bind(1, now).bind(2, mediumId);
+        up.step();
+        up.reset();
+        m.destroyed = true;
+        appendEvent(db, actor,
+                    {"unit", tag, "storage_destroyed", json::Object().set("medium", m.id).set("how", how).str()});
+        return m;
+    });
+}
+
+}  // namespace reemploi::inventory

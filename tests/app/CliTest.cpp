@@ -1,0 +1,154 @@
+// End-to-end: the real binary on a temporary database, as a script or a trainee would use it.
+#include <gtest/gtest.h>
+
+#include <Poco/JSON/Parser.h>
+
+#include "app/RunReemploi.hpp"
+
+using namespace reemploi::test;
+
+namespace {
+
+Poco::JSON::Object::Ptr parse(const std::string &text) {
+    Poco::JSON::Parser parser;
+    return parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
+class Cli : public ::testing::Test {
+protected:
+    void SetUp() override {
+        auto init = run({"init"});
+        ASSERT_EQ(init.exitCode, 0) << init.err;
+    }
+    RunResult run(const std::vector<std::string> &args) { return runReemploi(db.path, args); }
+
+    // donor 1, donation 1, unit RE-000001 with an SSD.
+    void seed() {
+        ASSERT_EQ(run({"donor", "add", "--name", "Acme SA", "--kind", "company", "--email", "it@acme.example"}).exitCode, 0);
+        ASSERT_EQ(run({"donation", "add", "--donor", "1", "--received", "2026-11-20", "--site", "Lyon"}).exitCode, 0);
+        auto unit = run({"unit", "add", "--donation", "1", "--kind", "laptop", "--make", "Dell", "--model", "Latitude 5490",
+                         "--serial", "ABC123", "--storage", "ssd:256G", "--json"});
+        ASSERT_EQ(unit.exitCode, 0) << unit.err;
+    }
+
+    int countRows(const std::string &what) {
+        auto r = run({what, "list", "--json"});
+        Poco::JSON::Parser parser;
+        return static_cast<int>(parser.parse(r.out).extract<Poco::JSON::Array::Ptr>()->size());
+    }
+
+    TempDb db;
+};
+
+}  // namespace
+
+TEST_F(Cli, InitIsIdempotent) {
+    auto again = run({"init", "--json"});
+    ASSERT_EQ(again.exitCode, 0);
+    auto o = parse(again.out);
+    EXPECT_EQ(o->getValue<int>("from"), o->getValue<int>("to"));
+}
+
+TEST_F(Cli, VersionAndHelp) {
+    auto v = run({"--version"});
+    EXPECT_EQ(v.exitCode, 0);
+    EXPECT_NE(v.out.find("reemploi "), std::string::npos);
+    auto h = run({"--help"});
+    EXPECT_EQ(h.exitCode, 0);
+    for (const char *cmd : {"donor add", "donation add", "unit add", "unit show", "unit list", "unit set-status", "audit verify"})
+        EXPECT_NE(h.out.find(cmd), std::string::npos) << cmd;
+    auto unknown = run({"frobnicate"});
+    EXPECT_EQ(unknown.exitCode, 2);
+    EXPECT_NE(unknown.err.find("unknown command 'frobnicate'"), std::string::npos);
+}
+
+TEST_F(Cli, DonorAddPrintsIdAndName) {
+    auto r = run({"donor", "add", "--name", "Métropole", "--kind", "administration", "--email", "dsi@metropole.example", "--json"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    auto o = parse(r.out);
+    EXPECT_EQ(o->getValue<int>("id"), 1);
+    EXPECT_EQ(o->getValue<std::string>("name"), "Métropole");
+}
+
+TEST_F(Cli, UnitAddPrintsTagAndReceived) {
+    seed();
+    auto r = run({"unit", "add", "--donation", "1", "--kind", "tablet", "--make", "Samsung", "--model", "Tab A",
+                  "--serial", "]C1R52N\r\n", "--battery", "88", "--json"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    auto o = parse(r.out);
+    EXPECT_EQ(o->getValue<std::string>("tag"), "RE-000002");
+    EXPECT_EQ(o->getValue<std::string>("status"), "received");
+    EXPECT_EQ(o->getValue<std::string>("serial"), "R52N");  // scanner artefacts removed
+}
+
+TEST_F(Cli, BadInputExitsTwoAndWritesNothing) {
+    seed();
+    struct Case {
+        std::vector<std::string> args;
+        std::string message;
+    };
+    std::vector<Case> cases = {
+        {{"donation", "add", "--donor", "42", "--received", "2026-11-20"}, "no donor 42"},
+        {{"donation", "add", "--donor", "1", "--received", "20/11/2026"}, "not a date"},
+        {{"unit", "add", "--donation", "1", "--kind", "laptop", "--make", "DELL", "--serial", "ABC123"}, "already registered as unit RE-000001"},
+        {{"unit", "add", "--donation", "1", "--kind", "spaceship", "--serial", "X"}, "unknown unit kind 'spaceship'"},
+        {{"unit", "add", "--donation", "1", "--kind", "laptop", "--serial", "X", "--ram-mib", "lots"}, "not a whole number"},
+        {{"unit", "set-status", "RE-000001", "shipped", "--reason", "x"}, "unknown status 'shipped'"},
+        {{"unit", "set-status", "RE-000001", "allocated", "--reason", "x"}, "only ready units can be allocated"},
+        {{"donor", "add", "--name", "X", "--kind", "pirate"}, "unknown donor kind"},
+    };
+    for (const auto &c : cases) {
+        auto r = run(c.args);
+        EXPECT_EQ(r.exitCode, 2) << c.args[0] << " " << c.args[1];
+        EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one-line error: " << r.err;
+    }
+    EXPECT_EQ(countRows("donation"), 1);
+    EXPECT_EQ(countRows("unit"), 1);
+    EXPECT_EQ(countRows("donor"), 1);
+    auto verify = run({"audit", "verify", "--json"});
+    EXPECT_EQ(parse(verify.out)->getValue<int>("checked"), 3);
+}
+
+TEST_F(Cli, WipedIsRefusedWithoutSanitizationNamingTheRule) {
+    seed();
+    ASSERT_EQ(run({"unit", "set-status", "RE-000001", "diagnosed", "--reason", "boots"}).exitCode, 0);
+    auto r = run({"unit", "set-status", "RE-000001", "wiped", "--reason", "done"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("passed sanitization record"), std::string::npos) << r.err;
+    auto show = parse(run({"unit", "show", "RE-000001", "--json"}).out);
+    EXPECT_EQ(show->getValue<std::string>("status"), "diagnosed");
+}
+
+TEST_F(Cli, ListFiltersAndShowNamesMissingUnit) {
+    seed();
+    ASSERT_EQ(run({"unit", "set-status", "RE-000001", "to_repair", "--reason", "screen"}).exitCode, 0);
+    auto repair = run({"unit", "list", "--status", "to_repair", "--json"});
+    EXPECT_NE(repair.out.find("RE-000001"), std::string::npos);
+    auto received = run({"unit", "list", "--status", "received", "--json"});
+    EXPECT_EQ(received.out, "[]\n");
+    auto missing = run({"unit", "show", "RE-000404"});
+    EXPECT_EQ(missing.exitCode, 2);
+    EXPECT_NE(missing.err.find("no unit RE-000404"), std::string::npos);
+}
+
+TEST_F(Cli, AuditVerifyNamesATamperedEvent) {
+    seed();
+    auto ok = run({"audit", "verify"});
+    EXPECT_EQ(ok.exitCode, 0);
+    EXPECT_NE(ok.out.find("intact"), std::string::npos);
+    std::string sql = "sqlite3 " + shellQuote(db.path) + " \"UPDATE events SET payload = replace(payload, 'Acme', 'Evil') WHERE id = 1\"";
+    ASSERT_EQ(std::system(sql.c_str()), 0);
+    auto broken = run({"audit", "verify", "--json"});
+    EXPECT_EQ(broken.exitCode, 1);
+    auto o = parse(broken.out);
+    EXPECT_FALSE(o->getValue<bool>("ok"));
+    EXPECT_EQ(o->getValue<int>("first_broken_id"), 1);
+}
+
+TEST_F(Cli, CommandsRefuseAnUninitialisedDatabase) {
+    TempDb other;
+    auto r = runReemploi(other.path, {"unit", "list"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("reemploi init"), std::string::npos);
+}

@@ -1,0 +1,81 @@
+#include <gtest/gtest.h>
+
+#include <reemploi/inventory/AuditLog.hpp>
+#include <reemploi/inventory/Lifecycle.hpp>
+
+#include "inventory/InventoryFixture.hpp"
+
+using namespace reemploi;
+using namespace reemploi::inventory;
+
+class AuditLog : public test::InventoryFixture {
+protected:
+    void SetUp() override {
+        InventoryFixture::SetUp();
+        auto d = makeDonation();
+        for (int i = 0; i < 5; ++i) addLaptop(d, "SN" + std::to_string(i));
+        ASSERT_TRUE(setStatus(*db, "RE-000003", UnitStatus::Diagnosed, "ok", actor));
+    }
+};
+
+TEST_F(AuditLog, IntactChainVerifies) {
+    auto report = verifyChain(*db);
+    ASSERT_TRUE(report);
+    EXPECT_FALSE(report->firstBrokenId);
+    EXPECT_EQ(report->checked, 8);  // donor, donation, 5 units, 1 transition
+}
+
+TEST_F(AuditLog, HashIsSha256OfTheDocumentedCanonicalText) {
+    auto events = listEvents(*db);
+    ASSERT_TRUE(events);
+    const auto &first = events->front();
+    EXPECT_EQ(first.prevHash, std::string(64, '0'));
+    std::string text = "1:1\n" + std::to_string(first.at.size()) + ":" + first.at + "\n9:trainee-1\n5:donor\n1:1\n13:donor_created\n" +
+                       std::to_string(first.payload.size()) + ":" + first.payload + "\n64:" + std::string(64, '0') + "\n";
+    EXPECT_EQ(canonicalEventText(first), text);
+    EXPECT_EQ(first.hash, sha256Hex(text));
+    EXPECT_EQ(sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(events->at(1).prevHash, first.hash);
+}
+
+TEST_F(AuditLog, EditedPayloadIsNamed) {
+    db->exec("UPDATE events SET payload = replace(payload, 'SN2', 'SN9') WHERE id = 5");
+    auto report = verifyChain(*db);
+    ASSERT_TRUE(report);
+    ASSERT_TRUE(report->firstBrokenId);
+    EXPECT_EQ(*report->firstBrokenId, 5);
+    EXPECT_EQ(report->checked, 4);
+    EXPECT_NE(report->problem.find("content does not match"), std::string::npos);
+}
+
+TEST_F(AuditLog, RecomputedHashIsCaughtByTheNextEvent) {
+    // A forger who rewrites event 4 and its hash still breaks event 5's link.
+    auto events = listEvents(*db).value();
+    Event forged = events[3];
+    forged.actor = "someone-else";
+    forged.hash = sha256Hex(canonicalEventText(forged));
+    auto st = db->prepare("UPDATE events SET actor = ?, hash = ? WHERE id = 4");
+    st->bind(1, forged.actor).bind(2, forged.hash);
+    st->step();
+    auto report = verifyChain(*db);
+    ASSERT_TRUE(report->firstBrokenId);
+    EXPECT_EQ(*report->firstBrokenId, 5);
+    EXPECT_NE(report->problem.find("previous hash"), std::string::npos);
+}
+
+TEST_F(AuditLog, DeletedEventIsNamed) {
+    db->exec("DELETE FROM events WHERE id = 3");
+    auto report = verifyChain(*db);
+    ASSERT_TRUE(report->firstBrokenId);
+    EXPECT_EQ(*report->firstBrokenId, 4);
+    EXPECT_NE(report->problem.find("missing"), std::string::npos);
+}
+
+TEST_F(AuditLog, RecordEventAppendsToTheChain) {
+    auto e = recordEvent(*db, actor, {"unit", "RE-000001", "label_printed", "{\"printer\":\"tcp://zebra:9100\"}"});
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->id, 9);
+    auto report = verifyChain(*db);
+    EXPECT_FALSE(report->firstBrokenId);
+    EXPECT_EQ(report->checked, 9);
+}

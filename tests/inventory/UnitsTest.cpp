@@ -1,0 +1,137 @@
+#include <gtest/gtest.h>
+
+#include <reemploi/inventory/AuditLog.hpp>
+#include <reemploi/inventory/Units.hpp>
+
+#include "inventory/InventoryFixture.hpp"
+
+using namespace reemploi;
+using namespace reemploi::inventory;
+
+namespace {
+
+std::int64_t count(Database &db, const char *table) {
+    auto st = db.prepare(std::string("SELECT COUNT(*) FROM ") + table);
+    st->step();
+    return st->getInt(0);
+}
+
+}  // namespace
+
+class Units : public test::InventoryFixture {};
+
+TEST_F(Units, AddGivesSequentialTagsAndReceivedStatus) {
+    auto donation = makeDonation();
+    auto a = addLaptop(donation, "SN1");
+    auto b = addLaptop(donation, "SN2");
+    EXPECT_EQ(a.tag, "RE-000001");
+    EXPECT_EQ(b.tag, "RE-000002");
+    EXPECT_EQ(a.status, UnitStatus::Received);
+    ASSERT_EQ(a.storage.size(), 1u);
+    auto read = getUnit(*db, "RE-000002");
+    ASSERT_TRUE(read);
+    EXPECT_EQ(read->serial, "SN2");
+    EXPECT_EQ(read->specs.ramMib, 8192);
+    ASSERT_EQ(read->storage.size(), 1u);
+    EXPECT_EQ(read->storage[0].capacityBytes, 256'000'000'000);
+}
+
+TEST_F(Units, TagsAreNeverReusedEvenAfterARolledBackImport) {
+    auto donation = makeDonation();
+    addLaptop(donation, "SN1");
+    // A batch refused half-way (duplicate inside) reserves nothing and writes nothing.
+    auto refused = addUnits(*db, {laptop(donation, "SN2"), laptop(donation, "SN2")}, actor);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, Errc::Conflict);
+    EXPECT_NE(refused.error().message.find("repeated"), std::string::npos);
+    EXPECT_EQ(count(*db, "units"), 1);
+    auto next = addLaptop(donation, "SN3");
+    EXPECT_EQ(next.tag, "RE-000002");
+}
+
+TEST_F(Units, DuplicateSerialForTheSameMakeIsRefusedNamingTheUnit) {
+    auto first = makeDonation("Acme");
+    auto second = makeDonation("Globex");
+    addLaptop(first, "ABC123");
+    auto u = laptop(second, "ABC123");
+    u.make = "  DELL ";  // same make, written differently
+    auto dup = addUnit(*db, u, actor);
+    ASSERT_FALSE(dup);
+    EXPECT_EQ(dup.error().code, Errc::Conflict);
+    EXPECT_NE(dup.error().message.find("RE-000001"), std::string::npos);
+    // Another make may share the serial.
+    u.make = "Lenovo";
+    EXPECT_TRUE(addUnit(*db, u, actor));
+}
+
+TEST_F(Units, BadFieldsAreRefusedAndNothingIsWritten) {
+    auto donation = makeDonation();
+    auto events = count(*db, "events");
+    auto u = laptop(donation, "   ");
+    auto empty = addUnit(*db, u, actor);
+    ASSERT_FALSE(empty);
+    EXPECT_NE(empty.error().message.find("serial"), std::string::npos);
+    u = laptop(donation, "X1");
+    u.specs.batteryHealthPercent = 140;
+    auto battery = addUnit(*db, u, actor);
+    ASSERT_FALSE(battery);
+    EXPECT_NE(battery.error().message.find("battery"), std::string::npos);
+    u = laptop(999, "X2");
+    auto noDonation = addUnit(*db, u, actor);
+    ASSERT_FALSE(noDonation);
+    EXPECT_EQ(noDonation.error().code, Errc::NotFound);
+    EXPECT_EQ(count(*db, "units"), 0);
+    EXPECT_EQ(count(*db, "events"), events);
+}
+
+TEST_F(Units, BulkAddWritesOneEventPerUnit) {
+    auto donation = makeDonation();
+    auto before = count(*db, "events");
+    std::vector<NewUnit> batch;
+    for (int i = 0; i < 50; ++i) batch.push_back(laptop(donation, "B" + std::to_string(i)));
+    auto added = addUnits(*db, batch, actor);
+    ASSERT_TRUE(added) << added.error().message;
+    EXPECT_EQ(added->size(), 50u);
+    EXPECT_EQ(added->back().tag, "RE-000050");
+    EXPECT_EQ(count(*db, "events"), before + 50);
+    auto chain = verifyChain(*db);
+    ASSERT_TRUE(chain);
+    EXPECT_FALSE(chain->firstBrokenId);
+}
+
+TEST_F(Units, UpdateRecordsOldAndNewValues) {
+    auto donation = makeDonation();
+    auto u = addLaptop(donation, "SN1");
+    UnitPatch patch;
+    patch.grade = Grade::B;
+    patch.ramMib = 16384;
+    auto updated = updateUnit(*db, u.tag, patch, actor);
+    ASSERT_TRUE(updated) << updated.error().message;
+    EXPECT_EQ(updated->grade, Grade::B);
+    auto events = listEvents(*db, "unit", u.tag);
+    ASSERT_TRUE(events);
+    ASSERT_EQ(events->back().action, "unit_updated");
+    EXPECT_NE(events->back().payload.find("\"before\":{\"grade\":null,\"ram_mib\":8192}"), std::string::npos)
+        << events->back().payload;
+    // A patch that changes nothing records nothing.
+    auto n = events->size();
+    ASSERT_TRUE(updateUnit(*db, u.tag, patch, actor));
+    EXPECT_EQ(listEvents(*db, "unit", u.tag)->size(), n);
+}
+
+TEST_F(Units, ListFiltersByStatusAndDonation) {
+    auto d1 = makeDonation("A");
+    auto d2 = makeDonation("B");
+    addLaptop(d1, "S1");
+    addLaptop(d2, "S2");
+    addLaptop(d2, "S3");
+    UnitFilter byDonation;
+    byDonation.donationId = d2;
+    EXPECT_EQ(listUnits(*db, byDonation)->size(), 2u);
+    UnitFilter ready;
+    ready.status = UnitStatus::Ready;
+    EXPECT_EQ(listUnits(*db, ready)->size(), 0u);
+    auto all = listUnits(*db);
+    ASSERT_EQ(all->size(), 3u);
+    EXPECT_EQ(all->at(2).storage.size(), 1u);
+}
