@@ -152,3 +152,20 @@ TEST_F(Cli, CommandsRefuseAnUninitialisedDatabase) {
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.err.find("reemploi init"), std::string::npos);
 }
+
+TEST_F(Cli, ConcurrentWritersKeepTheAuditChainIntact) {
+    seed();
+    // Four processes registering units at once: the write lock serialises their appends.
+    std::string script;
+    for (int p = 0; p < 4; ++p) {
+        script += "(for i in $(seq 1 10); do REEMPLOI_ACTOR=p" + std::to_string(p) + " " + shellQuote(REEMPLOI_BINARY) +
+                  " --db " + shellQuote(db.path) + " unit add --donation 1 --kind laptop --make HP --serial P" +
+                  std::to_string(p) + "-$i >/dev/null || exit 1; done) & ";
+    }
+    script += "wait";
+    ASSERT_EQ(std::system(("bash -c " + shellQuote(script)).c_str()), 0);
+    EXPECT_EQ(countRows("unit"), 41);
+    auto verify = run({"audit", "verify", "--json"});
+    EXPECT_EQ(verify.exitCode, 0) << verify.out;
+    EXPECT_EQ(parse(verify.out)->getValue<int>("checked"), 43);
+}
