@@ -4,9 +4,11 @@
 namespace reemploi::app {
 
 void registerInventoryCommands(CommandRegistry &);
+void registerWipeCommands(CommandRegistry &);
 
 void registerAllCommands(CommandRegistry &registry) {
     registerInventoryCommands(registry);
+    registerWipeCommands(registry);
 }
 
 }  // namespace reemploi::app

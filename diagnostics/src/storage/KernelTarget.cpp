@@ -210,7 +210,8 @@ Result<std::unique_ptr<BlockTarget>> openTarget(const std::string &path, bool wr
     info.path = path;
 
     if (S_ISBLK(st.st_mode)) {
-        int fd = ::open(path.c_str(), mode | O_DIRECT | O_EXCL | O_CLOEXEC);
+        // Exclusive for writing only: reading a mounted disk for diagnostics is harmless.
+        int fd = ::open(path.c_str(), mode | O_DIRECT | (writable ? O_EXCL : 0) | O_CLOEXEC);
         if (fd < 0) {
             int err = errno;
             if (err == EBUSY)

@@ -54,7 +54,8 @@ public:
 };
 
 // Opens a regular file or a kernel block device for reading and, with `writable`, writing.
-// Block devices are opened O_DIRECT and O_EXCL (refused while mounted or held by someone else).
+// Block devices are opened O_DIRECT, and O_EXCL when writable (refused while mounted or held by
+// someone else).
 Result<std::unique_ptr<BlockTarget>> openTarget(const std::string &path, bool writable);
 
 // An aligned heap buffer for direct I/O.

@@ -1,0 +1,154 @@
+// The one-page PDF certificate (cairo), with a QR code of the certificate id drawn as vector
+// squares from ZXing's QR matrix, so it prints sharp at any size.
+#include <reemploi/diagnostics/storage/Certificate.hpp>
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+
+#include <ZXing/BarcodeFormat.h>
+#include <ZXing/BitMatrix.h>
+#include <ZXing/MultiFormatWriter.h>
+
+namespace reemploi::diagnostics::storage {
+
+namespace {
+
+std::string orDash(const std::string &s) { return s.empty() ? "-" : s; }
+
+std::string bytesText(std::uint64_t b) {
+    char buf[64];
+    if (b >= 1000000000ULL) std::snprintf(buf, sizeof buf, "%.1f GB (%llu bytes)", b / 1e9, static_cast<unsigned long long>(b));
+    else std::snprintf(buf, sizeof buf, "%.1f MB (%llu bytes)", b / 1e6, static_cast<unsigned long long>(b));
+    return buf;
+}
+
+class Page {
+public:
+    explicit Page(cairo_t *cr) : _cr(cr) {}
+    void heading(const std::string &text) {
+        _y += 8;
+        cairo_select_font_face(_cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+        cairo_set_font_size(_cr, 11);
+        cairo_move_to(_cr, 50, _y);
+        cairo_show_text(_cr, text.c_str());
+        _y += 15;
+    }
+    void line(const std::string &label, const std::string &value) {
+        cairo_select_font_face(_cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+        cairo_set_font_size(_cr, 9);
+        cairo_move_to(_cr, 60, _y);
+        cairo_show_text(_cr, label.c_str());
+        // Long values (a loop device's backing file, error lists) are cut to stay on the page.
+        std::string v = value.size() > 62 ? value.substr(0, 59) + "..." : value;
+        cairo_move_to(_cr, 230, _y);
+        cairo_show_text(_cr, v.c_str());
+        _y += 12.5;
+    }
+    // A full-width line (commands), in a fixed-width font.
+    void text(const std::string &value) {
+        cairo_select_font_face(_cr, "monospace", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+        cairo_set_font_size(_cr, 7.5);
+        cairo_move_to(_cr, 60, _y);
+        cairo_show_text(_cr, value.c_str());
+        _y += 11;
+    }
+    double y() const { return _y; }
+    void setY(double y) { _y = y; }
+
+private:
+    cairo_t *_cr;
+    double _y = 60;
+};
+
+}  // namespace
+
+Status renderCertificatePdf(const IssuedCertificate &c, const std::string &pdfPath) {
+    const auto &f = c.fields;
+    ZXing::BitMatrix qr;
+    try {
+        ZXing::MultiFormatWriter writer(ZXing::BarcodeFormat::QRCode);
+        writer.setMargin(0);
+        qr = writer.encode(f.id, 0, 0);
+    } catch (const std::exception &e) {
+        return makeError(Errc::Internal, std::string("cannot encode the QR code: ") + e.what());
+    }
+
+    cairo_surface_t *surface = cairo_pdf_surface_create(pdfPath.c_str(), 595.28, 841.89);  // A4 in points
+    if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(surface);
+        return makeError(Errc::Io, pdfPath + ": cannot create the PDF");
+    }
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, ("Sanitization certificate " + f.id).c_str());
+    cairo_t *cr = cairo_create(surface);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+
+    // QR code, top right, 90 pt wide.
+    const double qrSize = 90, qrX = 595.28 - 50 - qrSize, qrY = 40;
+    const double module = qrSize / qr.width();
+    for (int y = 0; y < qr.height(); ++y)
+        for (int x = 0; x < qr.width(); ++x)
+            if (qr.get(x, y)) cairo_rectangle(cr, qrX + x * module, qrY + y * module, module, module);
+    cairo_fill(cr);
+
+    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+    cairo_set_font_size(cr, 16);
+    cairo_move_to(cr, 50, 58);
+    cairo_show_text(cr, "Certificat d'effacement");
+    cairo_move_to(cr, 50, 78);
+    cairo_show_text(cr, "Sanitization certificate");
+    cairo_set_font_size(cr, 10);
+    cairo_move_to(cr, 50, 100);
+    cairo_show_text(cr, ("No " + f.id + "   issued " + f.issuedAt).c_str());
+    cairo_move_to(cr, 50, 114);
+    cairo_show_text(cr, ("NIST SP 800-88 Rev. 1: " + std::string(toString(f.level)) + "   result: " + f.result).c_str());
+
+    Page page(cr);
+    page.setY(140);
+    page.heading("Media");
+    page.line("Manufacturer / model", orDash(f.manufacturer) + " / " + orDash(f.model));
+    page.line("Serial number", orDash(f.serial));
+    page.line("Media type", orDash(f.mediaType));
+    page.line("Capacity", bytesText(f.capacityBytes));
+    page.line("Property number", "unit " + orDash(f.unitTag) + ", donor tag " + orDash(f.donorTag));
+    page.line("Media source", orDash(f.donor) + ", donation " + orDash(f.donation));
+    page.heading("Sanitization");
+    page.line("Category (NIST)", std::string(toString(f.level)));
+    page.line("Method", f.method);
+    page.line("", f.methodDescription);
+    page.line("Tool", f.tool + " " + f.toolVersion);
+    page.line("Started / ended", f.startedAt + " / " + f.endedAt);
+    char figures[160];
+    std::snprintf(figures, sizeof figures, "%s in %.1f s (%.1f MB/s)", bytesText(f.bytesWritten).c_str(),
+                  f.durationSeconds, f.throughputMBps);
+    page.line("Written", figures);
+    page.line("Errors", f.errors.empty() ? "none" : std::to_string(f.errors.size()) + " (see the JSON certificate)");
+    page.line("Performed by", orDash(f.sanitizedBy.name) + ", " + orDash(f.sanitizedBy.position));
+    page.line("Location / contact", orDash(f.sanitizedBy.location) + " / " + orDash(f.sanitizedBy.contact));
+    page.heading("Verification");
+    page.line("Method / result", f.verificationMethod + " / " + f.verificationResult);
+    page.line("Read back", bytesText(f.bytesVerified) +
+                               (f.sampleSubsections ? ", " + std::to_string(f.sampleSubsections) + " subsections" : ""));
+    page.line("Performed by", orDash(f.verifiedBy.name) + ", " + orDash(f.verifiedBy.position));
+    page.line("Location / contact", orDash(f.verifiedBy.location) + " / " + orDash(f.verifiedBy.contact));
+    page.heading("Destination");
+    page.line("After sanitization", orDash(f.destination));
+    page.heading("Issuer");
+    page.line("Workshop", orDash(f.workshop) + " / " + orDash(f.workshopContact));
+    page.line("Key (SHA-256)", c.keyFingerprint.substr(0, 32));
+    page.line("", c.keyFingerprint.substr(32));
+
+    page.heading("How to check this certificate");
+    page.text("The signed JSON certificate and its .sig file are checked with the workshop's public key");
+    page.text("(reemploi cert pubkey > workshop.pem) by OpenSSL alone:");
+    page.text("openssl pkeyutl -verify -pubin -inkey workshop.pem -rawin -in CERT.json -sigfile CERT.json.sig");
+
+    cairo_show_page(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(surface);
+    auto status = cairo_surface_status(surface);
+    cairo_surface_destroy(surface);
+    if (status != CAIRO_STATUS_SUCCESS) return makeError(Errc::Io, pdfPath + ": cannot write the PDF");
+    return {};
+}
+
+}  // namespace reemploi::diagnostics::storage
