@@ -201,13 +201,27 @@ private:
             _position.store(c.offset + c.length);
             return;
         }
+        const std::size_t piece = std::max<std::size_t>(64 * 1024, info.physicalSectorSize);
+        if (st.error().message.find("short write") != std::string::npos) {
+            // The target ends inside this chunk: find where, so the record names the real end.
+            for (std::size_t at = 0; at < c.length; at += piece) {
+                std::size_t n = std::min(piece, c.length - at);
+                auto pst = _target.write(c.offset + at, data.subspan(at, n));
+                if (!pst) {
+                    setFatal(pst.error().message);
+                    return;
+                }
+                _bytesWritten += n;
+                _position.store(c.offset + at + n);
+            }
+            return;  // it all fitted on a second try: the first failure was transient
+        }
         if (isFatal(st.error())) {
             setFatal(st.error().message);
             return;
         }
         // A media error somewhere in the chunk: rewrite it in small pieces to list the bad LBAs
         // and keep going past them (the verification and the record will show them).
-        const std::size_t piece = std::max<std::size_t>(64 * 1024, info.physicalSectorSize);
         for (std::size_t at = 0; at < c.length; at += piece) {
             std::size_t n = std::min(piece, c.length - at);
             auto pst = _target.write(c.offset + at, data.subspan(at, n));

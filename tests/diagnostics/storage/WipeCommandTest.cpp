@@ -1,0 +1,284 @@
+// `reemploi wipe`, `cert verify`, `cert pubkey`, `diag storage` end to end: the real binary on
+// loop devices and files, the records it leaves in the inventory, and OpenSSL's opinion of the
+// certificates it signs.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <Poco/JSON/Parser.h>
+
+#include <reemploi/inventory/Donors.hpp>
+#include <reemploi/inventory/Migrations.hpp>
+#include <reemploi/inventory/Sanitization.hpp>
+#include <reemploi/inventory/Units.hpp>
+
+#include "diagnostics/storage/ReemploiProcess.hpp"
+#include "diagnostics/storage/StorageTestSupport.hpp"
+
+using namespace reemploi;
+namespace inv = reemploi::inventory;
+
+namespace {
+
+Poco::JSON::Object::Ptr parseObject(const std::string &line) {
+    Poco::JSON::Parser p;
+    return p.parse(line).extract<Poco::JSON::Object::Ptr>();
+}
+
+// A database with one donor, one donation and one unit (RE-000001, no storage registered).
+class WipeCommand : public ::testing::Test {
+protected:
+    void SetUp() override {
+        db = _dir.file("reemploi.db");
+        key = _dir.file("keys/workshop.pem");
+        auto opened = inv::Database::open(db);
+        ASSERT_TRUE(opened);
+        _db = std::move(*opened);
+        ASSERT_TRUE(inv::migrate(*_db));
+        inv::Actor actor{"setup"};
+        auto donor = inv::addDonor(*_db, {"Mairie de Lyon", inv::DonorKind::Administration, ""}, actor);
+        ASSERT_TRUE(donor);
+        auto donation = inv::addDonation(*_db, {donor->id, "2026-11-20", "Lyon 7e", ""}, actor);
+        ASSERT_TRUE(donation);
+        inv::NewUnit u;
+        u.donationId = donation->id;
+        u.kind = inv::UnitKind::Laptop;
+        u.make = "Dell";
+        u.model = "Latitude E7470";
+        u.serial = "7XK2J42";
+        u.donorTag = "ML-0042";
+        auto unit = inv::addUnit(*_db, u, actor);
+        ASSERT_TRUE(unit);
+        tag = unit->tag;
+    }
+
+    std::vector<inv::SanitizationRecord> records() {
+        auto r = inv::listSanitization(*_db, tag);
+        EXPECT_TRUE(r);
+        return r ? *r : std::vector<inv::SanitizationRecord>{};
+    }
+
+    std::vector<std::string> wipeArgs(const std::vector<std::string> &targets, const std::string &method,
+                                      const std::string &verify) {
+        std::vector<std::string> a = {"--db", db, "wipe"};
+        a.insert(a.end(), targets.begin(), targets.end());
+        for (std::string s : {"--unit", tag.c_str(), "--method", method.c_str(), "--verify", verify.c_str()}) a.push_back(s);
+        return a;
+    }
+
+    test::TempDir _dir;
+    std::unique_ptr<inv::Database> _db;
+    std::string db, key, tag;
+};
+
+}  // namespace
+
+TEST_F(WipeCommand, WipesALoopDeviceRecordsItAndIssuesACertificateOpensslAccepts) {
+    auto backing = _dir.file("disk.img");
+    auto before = test::writeRandomFile(backing, 32 << 20);
+    std::string cert = _dir.file("certs/disk.json");
+    {
+        test::LoopDevice loop(backing);
+        ASSERT_TRUE(loop.ok());
+        auto args = wipeArgs({loop.device()}, "clear-random", "sample");
+        args.push_back("--certificate");
+        args.push_back(cert);
+        args.push_back("--json");
+        auto r = test::runReemploi(args, key);
+        ASSERT_EQ(r.exitCode, 0) << r.err << r.out;
+        // The last line is the result; the ones before are progress.
+        auto lastLine = r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1);
+        auto result = parseObject(lastLine);
+        EXPECT_EQ(result->getValue<std::string>("event"), "result");
+        EXPECT_EQ(result->getValue<std::string>("result"), "passed");
+        EXPECT_EQ(result->getValue<std::string>("verification_result"), "passed");
+    }
+    auto after = test::readFile(backing);
+    std::size_t same = 0;
+    for (std::size_t i = 0; i < after.size(); i += 512) same += std::equal(after.begin() + i, after.begin() + i + 512, before.begin() + i);
+    EXPECT_EQ(same, 0u);
+
+    auto recs = records();
+    ASSERT_EQ(recs.size(), 1u);
+    EXPECT_EQ(recs[0].result, inv::SanitizationResult::Passed);
+    EXPECT_EQ(recs[0].method, "clear-random");
+    EXPECT_EQ(recs[0].bytesWritten, 32 << 20);
+    EXPECT_EQ(recs[0].lastLba, (32 << 20) / 512 - 1);
+    EXPECT_FALSE(recs[0].certificateId.empty());
+    auto issued = test::readFile(cert);
+    EXPECT_EQ(recs[0].certificateJson, std::string(issued.begin(), issued.end()));
+    // The target became the unit's medium (a loop device is known by its backing file).
+    auto unit = inv::getUnit(*_db, tag);
+    ASSERT_EQ(unit->storage.size(), 1u);
+    EXPECT_EQ(unit->storage[0].serial, backing);
+
+    // The certificate: NIST §4.8 fields, and OpenSSL agrees with the signature.
+    auto text = test::readFile(cert);
+    auto c = parseObject(std::string(text.begin(), text.end()));
+    EXPECT_EQ(c->getObject("media")->getObject("property_number")->getValue<std::string>("unit_tag"), tag);
+    EXPECT_EQ(c->getObject("media")->getObject("property_number")->getValue<std::string>("donor_tag"), "ML-0042");
+    EXPECT_EQ(c->getObject("media")->getObject("source")->getValue<std::string>("donor"), "Mairie de Lyon");
+    EXPECT_EQ(c->getObject("sanitization")->getValue<std::string>("category"), "clear");
+    EXPECT_EQ(c->getObject("sanitization")->getObject("performed_by")->getValue<std::string>("name"), "tester");
+    EXPECT_EQ(c->getObject("verification")->getValue<std::string>("result"), "passed");
+    EXPECT_TRUE(std::filesystem::exists(_dir.file("certs/disk.pdf")));
+
+    auto pub = test::runReemploi({"--db", db, "cert", "pubkey"}, key);
+    ASSERT_EQ(pub.exitCode, 0) << pub.err;
+    { std::ofstream(_dir.file("pub.pem")) << pub.out; }
+    auto openssl = test::run("openssl pkeyutl -verify -pubin -inkey '" + _dir.file("pub.pem") + "' -rawin -in '" + cert +
+                             "' -sigfile '" + cert + ".sig' 2>&1");
+    EXPECT_EQ(openssl, "Signature Verified Successfully");
+
+    auto ok = test::runReemploi({"--db", db, "cert", "verify", cert}, key);
+    EXPECT_EQ(ok.exitCode, 0) << ok.out << ok.err;
+    EXPECT_NE(ok.out.find("valid"), std::string::npos);
+
+    // A forged serial: reemploi names the field, and OpenSSL refuses it too.
+    std::string forged = std::string(text.begin(), text.end());
+    auto at = forged.find(backing);
+    ASSERT_NE(at, std::string::npos);
+    forged.replace(at, backing.size(), "S4EVNF0M123456");
+    std::string forgedPath = _dir.file("forged.json");
+    { std::ofstream(forgedPath, std::ios::binary) << forged; }
+    std::filesystem::copy_file(cert + ".sig", forgedPath + ".sig");
+    auto bad = test::runReemploi({"--db", db, "cert", "verify", forgedPath}, key);
+    EXPECT_EQ(bad.exitCode, 2);
+    EXPECT_NE(bad.out.find("media.serial"), std::string::npos) << bad.out;
+    EXPECT_NE(bad.out.find("S4EVNF0M123456"), std::string::npos) << bad.out;
+    EXPECT_NE(test::run("openssl pkeyutl -verify -pubin -inkey '" + _dir.file("pub.pem") + "' -rawin -in '" +
+                        forgedPath + "' -sigfile '" + forgedPath + ".sig' 2>&1"),
+              "Signature Verified Successfully");
+}
+
+TEST_F(WipeCommand, KillNineMidWipeLeavesAnInterruptedRecord) {
+    auto backing = _dir.file("big.img");
+    { std::ofstream(backing).flush(); }
+    ASSERT_EQ(::truncate(backing.c_str(), 2LL << 30), 0);  // sparse: the wipe takes seconds
+    test::LoopDevice loop(backing);
+    ASSERT_TRUE(loop.ok());
+    auto args = wipeArgs({loop.device()}, "clear-random", "full");
+    args.push_back("--json");
+    test::ReemploiProcess p(args, key);
+    ASSERT_TRUE(p.started());
+    std::string line;
+    ASSERT_TRUE(p.readLine(line)) << "no progress line";
+    EXPECT_NE(line.find("\"event\":\"progress\""), std::string::npos) << line;
+    p.signal(SIGKILL);
+    auto f = p.wait();
+    EXPECT_EQ(f.exitCode, 128 + SIGKILL);
+    auto recs = records();
+    ASSERT_EQ(recs.size(), 1u);
+    EXPECT_EQ(recs[0].result, inv::SanitizationResult::Interrupted);
+    EXPECT_TRUE(recs[0].certificateId.empty());
+    EXPECT_TRUE(recs[0].endedAt.empty());
+}
+
+TEST_F(WipeCommand, SigtermMidWipeIsRecordedInterruptedWithTheLastLba) {
+    auto backing = _dir.file("big.img");
+    { std::ofstream(backing).flush(); }
+    ASSERT_EQ(::truncate(backing.c_str(), 2LL << 30), 0);
+    test::LoopDevice loop(backing);
+    ASSERT_TRUE(loop.ok());
+    auto args = wipeArgs({loop.device()}, "clear-random", "sample");
+    args.push_back("--json");
+    test::ReemploiProcess p(args, key);
+    ASSERT_TRUE(p.started());
+    std::string line;
+    ASSERT_TRUE(p.readLine(line));
+    p.signal(SIGTERM);
+    auto f = p.wait();
+    EXPECT_EQ(f.exitCode, 1) << f.err;
+    EXPECT_NE(f.out.find("\"result\":\"interrupted\""), std::string::npos) << f.out;
+    auto recs = records();
+    ASSERT_EQ(recs.size(), 1u);
+    EXPECT_EQ(recs[0].result, inv::SanitizationResult::Interrupted);
+    ASSERT_TRUE(recs[0].lastLba.has_value());
+    EXPECT_GT(*recs[0].lastLba, 0);
+    EXPECT_LT(*recs[0].lastLba, (2LL << 30) / 512 - 1);
+    EXPECT_GT(recs[0].bytesWritten, 0);
+    EXPECT_FALSE(recs[0].endedAt.empty());
+    EXPECT_TRUE(recs[0].certificateId.empty());
+}
+
+TEST_F(WipeCommand, ATargetShorterThanItClaimsIsRecordedFailed) {
+    auto mount = _dir.file("tiny");
+    test::TinyTmpfs fs(mount, 1 << 20);
+    ASSERT_TRUE(fs.ok());
+    auto backing = mount + "/sparse.img";
+    { std::ofstream(backing).flush(); }
+    ASSERT_EQ(::truncate(backing.c_str(), 8 << 20), 0);
+    test::LoopDevice loop(backing);
+    ASSERT_TRUE(loop.ok());
+    auto r = test::runReemploi(wipeArgs({loop.device()}, "clear-zero", "sample"), key);
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.out.find("failed"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("claimed size"), std::string::npos) << r.out;
+    auto recs = records();
+    ASSERT_EQ(recs.size(), 1u);
+    EXPECT_EQ(recs[0].result, inv::SanitizationResult::Failed);
+    ASSERT_TRUE(recs[0].lastLba.has_value());
+    EXPECT_LT(*recs[0].lastLba, (1 << 20) / 512);
+}
+
+TEST_F(WipeCommand, SeveralTargetsAtOnceEachGetARecordAndACertificate) {
+    std::vector<std::string> files;
+    for (int i = 0; i < 3; ++i) {
+        files.push_back(_dir.file("disk" + std::to_string(i) + ".img"));
+        test::writeRandomFile(files.back(), 4 << 20, static_cast<unsigned>(i));
+    }
+    auto args = wipeArgs(files, "clear-zero", "full");
+    args.push_back("--certificate");
+    args.push_back(_dir.file("c.json"));
+    auto r = test::runReemploi(args, key);
+    ASSERT_EQ(r.exitCode, 0) << r.err << r.out;
+    auto recs = records();
+    ASSERT_EQ(recs.size(), 3u);
+    for (const auto &rec : recs) EXPECT_EQ(rec.result, inv::SanitizationResult::Passed);
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_TRUE(std::filesystem::exists(_dir.file("c-disk" + std::to_string(i) + ".img.json")));
+        auto after = test::readFile(files[i]);
+        EXPECT_TRUE(std::all_of(after.begin(), after.end(), [](unsigned char c) { return c == 0; }));
+    }
+    // Three disks of one unit: three media, one record each.
+    auto unit = inv::getUnit(*_db, tag);
+    EXPECT_EQ(unit->storage.size(), 3u);
+}
+
+TEST_F(WipeCommand, BadInputChangesNothing) {
+    auto path = _dir.file("disk.img");
+    auto before = test::writeRandomFile(path, 1 << 20);
+    auto unknownUnit = test::runReemploi({"--db", db, "wipe", path, "--unit", "RE-999999", "--method", "clear-zero"}, key);
+    EXPECT_EQ(unknownUnit.exitCode, 2);
+    auto unknownMethod = test::runReemploi({"--db", db, "wipe", path, "--unit", tag, "--method", "gutmann"}, key);
+    EXPECT_EQ(unknownMethod.exitCode, 2);
+    EXPECT_NE(unknownMethod.err.find("clear-zero"), std::string::npos) << unknownMethod.err;
+    auto badVerify = test::runReemploi(wipeArgs({path}, "clear-zero", "maybe"), key);
+    EXPECT_EQ(badVerify.exitCode, 2);
+    EXPECT_NE(badVerify.err.find("--verify"), std::string::npos);
+    auto missing = test::runReemploi(wipeArgs({path, _dir.file("absent.img")}, "clear-zero", "full"), key);
+    EXPECT_EQ(missing.exitCode, 2);
+    auto firmware = test::runReemploi(wipeArgs({path}, "purge-sanitize", "sample"), key);
+    EXPECT_EQ(firmware.exitCode, 1);
+    EXPECT_NE(firmware.err.find("SANITIZE"), std::string::npos) << firmware.err;
+    EXPECT_EQ(test::readFile(path), before);
+    EXPECT_TRUE(records().empty());
+}
+
+TEST_F(WipeCommand, DiagStorageReportsALoopDeviceAndItsSurface) {
+    auto backing = _dir.file("disk.img");
+    test::writeRandomFile(backing, 8 << 20);
+    test::LoopDevice loop(backing);
+    ASSERT_TRUE(loop.ok());
+    auto r = test::runReemploi({"--db", db, "diag", "storage", loop.device(), "--surface", "--json"}, key);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    auto o = parseObject(r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1));
+    EXPECT_EQ(o->getValue<std::string>("kind"), "loop");
+    EXPECT_EQ(o->getValue<std::uint64_t>("capacity_bytes"), 8u << 20);
+    EXPECT_EQ(o->getValue<int>("logical_sector_size"), 512);
+    EXPECT_TRUE(o->has("rotational"));
+    EXPECT_EQ(o->getObject("surface")->getValue<std::uint64_t>("bytes_read"), 8u << 20);
+    EXPECT_EQ(o->getObject("surface")->getValue<int>("unreadable_count"), 0);
+    auto missing = test::runReemploi({"--db", db, "diag", "storage", _dir.file("none")}, key);
+    EXPECT_EQ(missing.exitCode, 2);
+}
