@@ -209,6 +209,35 @@ std::string ColumnMap::describeColumn(std::size_t column) const {
     return out;
 }
 
+std::pair<std::string, std::string> splitHeaderUnit(std::string_view header) {
+    auto trimmed = [](std::string_view s) {
+        while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+        while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+        return s;
+    };
+    std::string_view h = trimmed(header);
+    if (!h.empty() && (h.back() == ')' || h.back() == ']')) {
+        char open = h.back() == ')' ? '(' : '[';
+        auto at = h.rfind(open);
+        if (at != std::string_view::npos && at > 0) {
+            auto unit = trimmed(h.substr(at + 1, h.size() - at - 2));
+            if (!unit.empty()) return {std::string(trimmed(h.substr(0, at))), std::string(unit)};
+        }
+    }
+    // "RAM en Go", "Storage in GB": a last word of at most four letters after "en"/"in".
+    auto space = h.rfind(' ');
+    if (space != std::string_view::npos && h.size() - space - 1 <= 4) {
+        std::string_view before = trimmed(h.substr(0, space));
+        auto prev = before.rfind(' ');
+        if (prev != std::string_view::npos) {
+            std::string word = foldCase(before.substr(prev + 1));
+            if (word == "en" || word == "in")
+                return {std::string(trimmed(before.substr(0, prev))), std::string(h.substr(space + 1))};
+        }
+    }
+    return {std::string(h), std::string()};
+}
+
 Result<ColumnMap> mapColumns(const CsvRecord &header, const std::vector<FieldSpec> &specs) {
     SynonymTable table;
     ColumnMap map;
@@ -219,11 +248,16 @@ Result<ColumnMap> mapColumns(const CsvRecord &header, const std::vector<FieldSpe
     }
     map.columnOfField.assign(specs.size(), std::nullopt);
     map.fieldOfColumn.assign(header.fields.size(), std::nullopt);
+    map.unitOfColumn.assign(header.fields.size(), std::string());
     const std::string where = "line " + std::to_string(header.line) + " (header)";
 
     for (std::size_t col = 0; col < header.fields.size(); ++col) {
         if (normalizeKey(header.fields[col]).empty()) continue;
         auto field = table.find(header.fields[col]);
+        if (!field) {
+            auto [name, unit] = splitHeaderUnit(header.fields[col]);
+            if (!unit.empty() && (field = table.find(name))) map.unitOfColumn[col] = unit;
+        }
         if (!field) {
             map.unknownColumns.push_back(col);
             continue;

@@ -64,6 +64,7 @@ struct ColumnMap {
     std::vector<std::optional<std::size_t>> columnOfField;  // per field: its column, if present
     std::vector<std::optional<std::size_t>> fieldOfColumn;  // per column: its field, if known
     std::vector<std::size_t> unknownColumns;             // columns no field claims (non-blank header)
+    std::vector<std::string> unitOfColumn;               // per column: a unit named in its header ("Go" in "RAM (Go)")
 
     std::optional<std::size_t> column(std::string_view field) const;
     bool has(std::string_view field) const { return column(field).has_value(); }
@@ -74,7 +75,13 @@ struct ColumnMap {
 // Maps a header row onto the fields of `specs`. InvalidInput (naming the header line) when a
 // required field has no column (listing the names accepted for it) or when two columns claim
 // the same field. Columns with a blank header are ignored; other unmatched ones are listed in
-// unknownColumns so that the importer can keep their content.
+// unknownColumns so that the importer can keep their content. A header that names a unit —
+// "RAM (Go)", "Memory [MiB]", "Disque en Go" — matches without it, and the unit is kept in
+// unitOfColumn for the value parser.
 Result<ColumnMap> mapColumns(const CsvRecord &header, const std::vector<FieldSpec> &specs);
+
+// Splits "RAM (Go)" into "RAM" and "Go" (also "[Go]", " en Go", " in GB"); the unit is empty
+// when the header names none.
+std::pair<std::string, std::string> splitHeaderUnit(std::string_view header);
 
 }  // namespace reemploi::intake

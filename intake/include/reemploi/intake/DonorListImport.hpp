@@ -1,0 +1,99 @@
+// Importing a donor's asset list (a spreadsheet saved as CSV, a Snipe-IT or GLPI export) into a
+// donation: every row checked before anything is written, then one transaction for all units.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <reemploi/common/Result.hpp>
+#include <reemploi/intake/Columns.hpp>
+#include <reemploi/intake/Csv.hpp>
+#include <reemploi/inventory/Database.hpp>
+#include <reemploi/inventory/Domain.hpp>
+
+namespace reemploi::intake {
+
+// The fields a donor's list can give and the headers that stand for them, French and English,
+// including the columns of Snipe-IT's asset export and GLPI's computer export. Fields:
+// serial (required), make, model, kind, donor_tag, ram, storage, cpu, os, screen, notes.
+const std::vector<FieldSpec> &donorListFields();
+
+// What is wrong with one row: the line, the column (as its header is written) and why.
+struct RowError {
+    std::size_t line = 0;
+    std::string column;        // header text; empty when the error concerns the whole row
+    std::string columnLetter;  // "D"; empty with column
+    std::string field;         // our field name ("ram"), empty for a whole-row error
+    std::string message;
+
+    // "line 12, column D \"RAM\": RAM \"huit\" is not a number (…)"
+    std::string text() const;
+};
+
+// One data row, mapped onto a unit and checked on its own and against the other rows (not yet
+// against the database).
+struct ListRow {
+    std::size_t line = 0;
+    inventory::NewUnit unit;  // donationId is set by the import
+    std::vector<RowError> errors;
+    bool ok() const { return errors.empty(); }
+};
+
+struct DonorList {
+    TextEncoding encoding = TextEncoding::Utf8;
+    char delimiter = ',';
+    ColumnMap columns;
+    std::vector<ListRow> rows;
+};
+
+// Reads and maps a list and checks every row: empty serial, a serial Excel turned into a number,
+// unknown kind, RAM / storage / screen not understood, more values than headers, a serial
+// repeated in the file (make + serial, the later rows are the invalid ones). Columns no field
+// claims are kept in the unit's notes as "Header: value" lines. Errors are only for the file
+// as a whole (unreadable, malformed CSV, no serial column, two columns for one field).
+Result<DonorList> parseDonorList(std::string_view bytes);
+
+struct ImportOptions {
+    std::int64_t donationId = 0;
+    bool dryRun = false;       // check and report, write nothing
+    bool skipInvalid = false;  // write the valid rows even if some are invalid
+};
+
+struct ImportReport {
+    std::int64_t donationId = 0;
+    bool dryRun = false;
+    bool skipInvalid = false;
+    TextEncoding encoding = TextEncoding::Utf8;
+    char delimiter = ',';
+    std::vector<std::pair<std::string, std::string>> columns;  // header as written → field ("notes" when kept there)
+    std::size_t rows = 0;         // data rows read (blank ones aside)
+    std::size_t valid = 0;        // rows that pass every check
+    std::size_t created = 0;      // units written (0 in a dry run or when refused)
+    std::size_t skipped = 0;      // invalid rows left out because of skipInvalid
+    std::size_t invalid = 0;      // rows with at least one error
+    std::vector<std::string> tags;  // the new units' tags, in file order
+    std::vector<RowError> errors;   // every error of every invalid row, in file order
+
+    // True when the import did what was asked (or, dry, would): no invalid row, or skipInvalid.
+    bool succeeded() const { return invalid == 0 || skipInvalid; }
+    // {"created","delimiter","donation","dry_run","encoding","errors":[{"column","field","line",
+    //  "message"}],"invalid","rows","skipped","tags":[…],"valid","columns":[{"header","field"}]}
+    std::string json() const;
+};
+
+// Imports a list into a donation. The donation must exist (NotFound otherwise). Every row is
+// checked first, including against the units already registered (same make + serial, in any
+// donation: the error names the unit). Then, unless dryRun, and unless a row is invalid without
+// skipInvalid (all or nothing: nothing is written), the valid rows are registered in one
+// transaction with one `unit_created` event each. File-level problems are errors; row problems
+// are in the report (see succeeded()).
+Result<ImportReport> importDonorList(inventory::Database &db, std::string_view bytes, const ImportOptions &options,
+                                     const inventory::Actor &actor);
+Result<ImportReport> importDonorListFile(inventory::Database &db, const std::string &path,
+                                         const ImportOptions &options, const inventory::Actor &actor);
+
+}  // namespace reemploi::intake

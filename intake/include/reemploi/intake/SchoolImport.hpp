@@ -1,0 +1,59 @@
+// Importing the schools' list and the families' needs from the spreadsheets schools send, with
+// the donor lists' CSV reader: any delimiter and encoding, French or English headers in any order
+// (case- and accent-insensitive). Every row is checked before anything is written; one invalid
+// row and nothing is (all or nothing), and every error names its line and column.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <reemploi/common/Result.hpp>
+#include <reemploi/intake/Columns.hpp>
+#include <reemploi/intake/Csv.hpp>
+#include <reemploi/inventory/Database.hpp>
+#include <reemploi/inventory/Domain.hpp>
+
+namespace reemploi::intake {
+
+// What is wrong with one row: "line 4, column A \"uai\": UAI '0750655A': wrong check letter…".
+struct SchoolDataError {
+    std::size_t line = 0;
+    std::string column;  // "column A \"uai\"", empty when the whole row is concerned
+    std::string message;
+    std::string text() const;
+};
+
+// The outcome of a school or need import (or of its dry run).
+struct SchoolDataReport {
+    TextEncoding encoding = TextEncoding::Utf8;
+    char delimiter = ',';
+    bool dryRun = false;
+    std::size_t rows = 0;     // data rows read
+    std::size_t created = 0;  // written (0 when refused or dry)
+    std::size_t updated = 0;  // schools already known, whose fields were replaced
+    std::vector<std::string> ignoredColumns;  // headers no field claims
+    std::vector<SchoolDataError> errors;      // every error of every row, in file order
+
+    bool succeeded() const { return errors.empty(); }
+    // {"created","delimiter","dry_run","encoding","errors":[{"column","line","message"}],
+    //  "ignored_columns","rows","updated"}
+    std::string json() const;
+};
+
+// Columns: uai (required), nom/name (required), commune/town, quartier/district,
+// qpv/priority_area (oui/non, yes/no, 1/0), contact.
+const std::vector<FieldSpec> &schoolFields();
+
+// Schools already registered (same UAI) are updated; new ones created. File-level problems
+// (unreadable, no uai column) are errors; row problems are in the report.
+Result<SchoolDataReport> importSchools(inventory::Database &db, std::string_view bytes, bool dryRun,
+                                       const inventory::Actor &actor);
+Result<SchoolDataReport> importSchoolsFile(inventory::Database &db, const std::string &path, bool dryRun,
+                                           const inventory::Actor &actor);
+
+// "oui", "non", "yes", "no", "1", "0", "vrai", "faux", "x" (and blank: false).
+Result<bool> parseYesNo(std::string_view text);
+
+}  // namespace reemploi::intake

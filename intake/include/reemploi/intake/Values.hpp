@@ -1,0 +1,54 @@
+// Reading the values donors write in their lists: device kinds in French or English, memory and
+// disk sizes in any common unit, manufacturer names as asset tools spell them. Used by the CSV
+// import and by any form that accepts the same free text (`reemploi unit add`, the web pages).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <reemploi/common/Result.hpp>
+#include <reemploi/intake/Columns.hpp>
+#include <reemploi/inventory/Domain.hpp>
+
+namespace reemploi::intake {
+
+// The kinds as donors and asset tools write them: "Portable", "ordinateurs portables",
+// "Laptops", "Unité centrale", "PC", "Tablette", "Mobile Phones", "Écran", "Displays", …
+// (canonical names are inventory's: "laptop", "desktop", "tablet", "phone", "monitor", "other").
+const SynonymTable &kindSynonyms();
+
+// The kind `text` names; InvalidInput naming the text and what is accepted when unknown.
+// Blank text is not a kind: callers decide what an empty cell means.
+Result<inventory::UnitKind> parseKind(std::string_view text);
+
+// Memory size in MiB: "8", "8 Go", "8GB", "8 Gio", "8192 MB", "8192 Mio", "2 x 4 Go", "8 Go DDR4".
+// A bare number takes `unitHint` (from the header, e.g. "Go" in "RAM (Go)") or, without one,
+// is read as GiB below 512 and MiB from 512 up. GB and Go count as GiB, as memory is sold.
+Result<std::int64_t> parseRamMib(std::string_view text, std::string_view unitHint = {});
+
+// Storage media from "256 Go SSD", "SSD 512GB + HDD 1 To", "2 x 500 Go", "NVMe 1TB", "476940 Mio"
+// (GLPI), "eMMC 64 Go". Sizes use decimal units as disks are sold (Go/GB = 10^9 bytes) and
+// binary ones when written so (Gio/GiB, Mio/MiB). A bare number takes `unitHint`, or is GB
+// from 16 up (MB from 100000 up); smaller bare numbers are refused as ambiguous. "aucun",
+// "none", "sans", "-", "0" mean no storage (an empty list).
+Result<std::vector<inventory::NewMedium>> parseStorage(std::string_view text, std::string_view unitHint = {});
+
+// Screen diagonal in inches: "15.6", "15,6\"", "14 pouces", "13.3 in".
+Result<double> parseScreenInches(std::string_view text);
+
+// One name per manufacturer, however asset tools spell it: "Hewlett-Packard", "HP Inc." → "HP";
+// "Dell Inc." → "Dell"; "LENOVO" → "Lenovo"; "ASUSTeK COMPUTER INC." → "ASUS". Unknown makes
+// are kept as written, trimmed. Duplicate detection (make + serial) relies on it.
+std::string canonicalMake(std::string_view make);
+
+// When a model starts with a known make ("Dell Latitude 5480"), that make and the rest.
+std::optional<std::pair<std::string, std::string>> splitMakeFromModel(std::string_view model);
+
+// True for what Excel turns a long numeric serial into ("1.23457E+11", "1,23457E+11").
+bool looksLikeExcelScientific(std::string_view text);
+
+}  // namespace reemploi::intake
