@@ -4,10 +4,12 @@
 namespace reemploi::app {
 
 void registerInventoryCommands(CommandRegistry &);
+void registerAllocationCommands(CommandRegistry &);
 void registerWipeCommands(CommandRegistry &);
 
 void registerAllCommands(CommandRegistry &registry) {
     registerInventoryCommands(registry);
+    registerAllocationCommands(registry);
     registerWipeCommands(registry);
 }
 

@@ -118,6 +118,69 @@ CREATE TABLE events (
 );
 CREATE INDEX events_entity ON events (entity, entity_id);
 )sql"},
+    {2, "allocation: schools, needs, allocation runs and assignments, pins and exclusions", R"sql(
+CREATE TABLE schools (
+    id {{id}},
+    uai TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    town TEXT NOT NULL DEFAULT '',
+    district TEXT NOT NULL DEFAULT '',
+    priority_area INTEGER NOT NULL DEFAULT 0,
+    contact TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+-- A family's need, known only by the school's pseudonymous reference.
+CREATE TABLE needs (
+    id {{id}},
+    school_id BIGINT NOT NULL REFERENCES schools (id),
+    family_ref TEXT NOT NULL,
+    grades TEXT NOT NULL,  -- one per child, space-separated: 'CP CM2'
+    devices_at_home INTEGER NOT NULL CHECK (devices_at_home >= 0),
+    internet TEXT NOT NULL CHECK (internet IN ('none', 'phone', 'box')),
+    priority_flags TEXT NOT NULL DEFAULT '',  -- comma-separated: 'qpv,referral'
+    accessibility TEXT NOT NULL DEFAULT '',
+    preference TEXT NOT NULL CHECK (preference IN ('laptop', 'tablet', 'either')),
+    status TEXT NOT NULL CHECK (status IN ('open', 'served', 'withdrawn')),
+    unit_id BIGINT REFERENCES units (id),  -- the unit that served it
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX needs_school_family ON needs (school_id, family_ref);
+CREATE INDEX needs_status ON needs (status);
+
+-- A proposal of `reemploi allocate`; at most one is 'proposed' at a time.
+CREATE TABLE allocation_runs (
+    id {{id}},
+    status TEXT NOT NULL CHECK (status IN ('proposed', 'confirmed', 'replaced')),
+    units_fingerprint TEXT NOT NULL,  -- SHA-256 of the ready units it was made from
+    needs_fingerprint TEXT NOT NULL,  -- SHA-256 of the open needs, pins and exclusions
+    summary TEXT NOT NULL,            -- JSON: the objective's figures
+    actor TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    confirmed_at TEXT
+);
+
+CREATE TABLE allocation_assignments (
+    id {{id}},
+    run_id BIGINT NOT NULL REFERENCES allocation_runs (id),
+    unit_id BIGINT NOT NULL REFERENCES units (id),
+    need_id BIGINT NOT NULL REFERENCES needs (id),
+    pinned INTEGER NOT NULL DEFAULT 0,
+    reason TEXT NOT NULL
+);
+CREATE INDEX allocation_assignments_run ON allocation_assignments (run_id);
+
+-- Coordinators' decisions for the next runs: a unit pinned to a need, or kept out.
+CREATE TABLE allocation_pins (
+    unit_id BIGINT PRIMARY KEY REFERENCES units (id),
+    kind TEXT NOT NULL CHECK (kind IN ('pin', 'exclude')),
+    need_id BIGINT REFERENCES needs (id),
+    actor TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+)sql"},
 };
 
 std::string expand(const std::string &sql, Dialect dialect) {

@@ -1,0 +1,117 @@
+// The schools' list import: map the header, check every row, then save all schools or none.
+#include <reemploi/intake/SchoolImport.hpp>
+
+#include <set>
+
+#include <reemploi/common/Json.hpp>
+#include <reemploi/inventory/Schools.hpp>
+
+namespace reemploi::intake {
+
+std::string SchoolDataError::text() const {
+    std::string out = "line " + std::to_string(line);
+    if (!column.empty()) out += ", " + column;
+    return out + ": " + message;
+}
+
+std::string SchoolDataReport::json() const {
+    json::Array errs, ignored;
+    for (const auto &e : errors)
+        errs.add(json::Object().set("line", static_cast<std::int64_t>(e.line)).set("column", e.column).set("message", e.message));
+    for (const auto &c : ignoredColumns) ignored.add(c);
+    return json::Object()
+        .set("encoding", toString(encoding))
+        .set("delimiter", std::string(1, delimiter))
+        .set("dry_run", dryRun)
+        .set("rows", static_cast<std::int64_t>(rows))
+        .set("created", static_cast<std::int64_t>(created))
+        .set("updated", static_cast<std::int64_t>(updated))
+        .raw("ignored_columns", ignored.str())
+        .raw("errors", errs.str())
+        .str();
+}
+
+const std::vector<FieldSpec> &schoolFields() {
+    static const std::vector<FieldSpec> fields = {
+        {"uai", {"uai", "rne", "code uai", "numéro uai", "identifiant"}, true},
+        {"name", {"nom", "name", "école", "ecole", "school", "nom de l'école", "établissement"}, true},
+        {"town", {"commune", "town", "ville", "city"}, false},
+        {"district", {"quartier", "district", "secteur", "circonscription"}, false},
+        {"priority_area", {"qpv", "priority_area", "priority area", "quartier prioritaire", "rep"}, false},
+        {"contact", {"contact", "référent", "referent", "e-mail", "email", "téléphone"}, false},
+    };
+    return fields;
+}
+
+Result<bool> parseYesNo(std::string_view text) {
+    auto key = normalizeKey(text);
+    if (key.empty() || key == "non" || key == "no" || key == "0" || key == "faux" || key == "false" || key == "n")
+        return false;
+    if (key == "oui" || key == "yes" || key == "1" || key == "vrai" || key == "true" || key == "x" || key == "o" ||
+        key == "y")
+        return true;
+    std::string message = "'";
+    message.append(text);
+    message += "' is not yes or no (oui/non, yes/no, 1/0)";
+    return makeError(Errc::InvalidInput, std::move(message));
+}
+
+Result<SchoolDataReport> importSchools(inventory::Database &db, std::string_view bytes, bool dryRun,
+                                       const inventory::Actor &actor) {
+    auto table = parseCsv(bytes);
+    if (!table) return table.error();
+    auto map = mapColumns(table->header, schoolFields());
+    if (!map) return map.error();
+    SchoolDataReport report;
+    report.encoding = table->encoding;
+    report.delimiter = table->delimiter;
+    report.dryRun = dryRun;
+    for (auto c : map->unknownColumns) report.ignoredColumns.push_back(map->header[c]);
+    auto cell = [&](const CsvRecord &r, const char *field) -> std::string {
+        auto c = map->column(field);
+        return c ? r.field(*c) : std::string();
+    };
+    auto where = [&](const char *field) {
+        auto c = map->column(field);
+        return c ? map->describeColumn(*c) : std::string();
+    };
+    std::vector<inventory::NewSchool> schools;
+    std::set<std::string> seen;
+    for (const auto &r : table->records) {
+        ++report.rows;
+        std::size_t before = report.errors.size();
+        inventory::NewSchool s;
+        s.uai = cell(r, "uai");
+        s.name = cell(r, "name");
+        s.town = cell(r, "town");
+        s.district = cell(r, "district");
+        s.contact = cell(r, "contact");
+        auto uai = inventory::checkUai(s.uai);
+        if (!uai) report.errors.push_back({r.line, where("uai"), uai.error().message});
+        else if (!seen.insert(*uai).second)
+            report.errors.push_back({r.line, where("uai"), "school " + *uai + " is already given on an earlier line"});
+        if (s.name.find_first_not_of(" \t") == std::string::npos)
+            report.errors.push_back({r.line, where("name"), "the school's name is empty"});
+        auto qpv = parseYesNo(cell(r, "priority_area"));
+        if (!qpv) report.errors.push_back({r.line, where("priority_area"), qpv.error().message});
+        else s.priorityArea = *qpv;
+        if (report.errors.size() == before) schools.push_back(std::move(s));
+    }
+    if (!report.succeeded() || dryRun) return report;
+    auto saved = inventory::saveSchools(db, schools, actor);
+    if (!saved) return saved.error();
+    report.created = static_cast<std::size_t>(saved->created);
+    report.updated = static_cast<std::size_t>(saved->updated);
+    return report;
+}
+
+Result<SchoolDataReport> importSchoolsFile(inventory::Database &db, const std::string &path, bool dryRun,
+                                           const inventory::Actor &actor) {
+    auto bytes = readFileBytes(path);
+    if (!bytes) return bytes.error();
+    auto report = importSchools(db, *bytes, dryRun, actor);
+    if (!report) return report.error().withContext(path);
+    return report;
+}
+
+}  // namespace reemploi::intake

@@ -1,0 +1,460 @@
+// The allocation over the database: loading the problem, storing and confirming proposals, pins,
+// deliveries and returns. Status changes go through Lifecycle's setStatus only.
+#include <reemploi/inventory/allocation/AllocationService.hpp>
+
+#include <cctype>
+#include <charconv>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <reemploi/common/Json.hpp>
+#include <reemploi/inventory/AuditLog.hpp>
+#include <reemploi/inventory/Lifecycle.hpp>
+#include <reemploi/inventory/Units.hpp>
+
+#include "allocation/Text.hpp"
+
+namespace reemploi::inventory::allocation {
+
+namespace {
+
+std::string trim(std::string_view s) {
+    auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string_view::npos) return {};
+    auto e = s.find_last_not_of(" \t\r\n");
+    return std::string(s.substr(b, e - b + 1));
+}
+
+std::optional<std::int64_t> toInt(const std::string &s) {
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+std::string optText(const std::optional<std::int64_t> &v) { return v ? std::to_string(*v) : "-"; }
+
+json::Object figuresJson(const Proposal &p) {
+    const auto &s = p.solution;
+    const auto &problem = p.input.problem;
+    json::Array ranks;
+    for (int r = 0; r < 3; ++r)
+        ranks.add(json::Object().set("rank", r + 1).set("open", s.byRank[r].open).set("served", s.byRank[r].served));
+    json::Array schools;
+    for (std::size_t i = 0; i < s.bySchool.size(); ++i) {
+        const auto &f = s.bySchool[i];
+        if (f.open == 0) continue;
+        json::Array servedByRank, openByRank;
+        for (int r = 0; r < 3; ++r) {
+            servedByRank.add(f.servedByRank[r]);
+            openByRank.add(f.openByRank[r]);
+        }
+        schools.add(json::Object()
+                        .set("school", problem.schools[i].uai)
+                        .set("open", f.open)
+                        .set("share", f.share)
+                        .set("served", f.served)
+                        .raw("open_by_rank", openByRank.str())
+                        .raw("served_by_rank", servedByRank.str()));
+    }
+    return json::Object()
+        .raw("by_rank", ranks.str())
+        .raw("by_school", schools.str())
+        .set("priority_weight", s.priorityWeight)
+        .set("suitability_cost", s.suitabilityCost)
+        .set("over_share", s.overShare);
+}
+
+Result<std::int64_t> unitIdOf(Database &db, std::string_view tag) {
+    auto unit = getUnit(db, tag);
+    if (!unit) return unit.error();
+    return unit->id;
+}
+
+}  // namespace
+
+Result<Config> parseConfig(std::string_view text) {
+    Config config;
+    config.flags.clear();
+    Config defaults;
+    std::map<std::string, std::int64_t> weights;
+    std::istringstream in{std::string(text)};
+    std::size_t lineNo = 0;
+    for (std::string line; std::getline(in, line);) {
+        ++lineNo;
+        if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+        line = trim(line);
+        if (line.empty()) continue;
+        auto where = "line " + std::to_string(lineNo) + ": ";
+        auto eq = line.find('=');
+        if (eq == std::string::npos) return makeError(Errc::InvalidInput, where + "expected key = value");
+        std::string key = trim(line.substr(0, eq)), valueText = trim(line.substr(eq + 1));
+        auto value = toInt(valueText);
+        if (!value || *value < 0)
+            return makeError(Errc::InvalidInput, where + key + ": '" + valueText + "' is not a whole number >= 0");
+        if (key == "min_laptop_ram_mib") config.minLaptopRamMib = *value;
+        else if (key == "min_tablet_ram_mib") config.minTabletRamMib = *value;
+        else if (key == "min_laptop_storage_gb") config.minLaptopStorageGb = *value;
+        else if (key == "min_tablet_storage_gb") config.minTabletStorageGb = *value;
+        else if (key == "min_battery_percent") config.minBatteryPercent = *value;
+        else if (key.rfind("priority.", 0) == 0 && key.size() > 9) weights[foldKey(key.substr(9))] = *value;
+        else return makeError(Errc::InvalidInput, where + "unknown key '" + key + "'");
+    }
+    for (const auto &f : defaults.flags)
+        if (!weights.count(f.name)) weights[f.name] = f.weight;
+    // Defaults first (qpv, referral), then the others by name: a stable bit order.
+    for (const auto &f : defaults.flags) config.flags.push_back({f.name, weights[f.name]});
+    for (const auto &[name, w] : weights)
+        if (!defaults.flagIndex(name)) config.flags.push_back({name, w});
+    if (config.flags.size() > 32) return makeError(Errc::InvalidInput, "more than 32 priority flags configured");
+    return config;
+}
+
+Result<Config> loadConfigFile(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return makeError(Errc::InvalidInput, "cannot read allocation config " + path);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto config = parseConfig(text.str());
+    if (!config) return config.error().withContext(path);
+    return config;
+}
+
+Result<LoadedProblem> loadProblem(Database &db, const Config &config) {
+    return guard("loading the allocation problem", [&]() -> Result<LoadedProblem> {
+        LoadedProblem out;
+        Problem &p = out.problem;
+        p.config = config;
+        std::string unitsText, needsText;
+
+        std::map<std::int64_t, std::uint32_t> schoolIndex;
+        {
+            auto st = db.prepare("SELECT id, uai, priority_area FROM schools ORDER BY id");
+            while (st->step()) {
+                schoolIndex[st->getInt(0)] = static_cast<std::uint32_t>(p.schools.size());
+                p.schools.push_back({st->getText(1), st->getInt(2) != 0});
+                needsText += 'S';
+                needsText += std::to_string(st->getInt(0)) + "|" + st->getText(1) + "|" +
+                             std::to_string(st->getInt(2)) + "\n";
+            }
+        }
+        {
+            auto st = db.prepare(
+                "SELECT u.id, u.tag, u.kind, u.keyboard_layout, u.ram_mib, u.battery_health,"
+                " (SELECT SUM(m.capacity_bytes) FROM storage_media m WHERE m.unit_id = u.id),"
+                " (SELECT COUNT(*) FROM storage_media m WHERE m.unit_id = u.id AND m.capacity_bytes IS NULL)"
+                " FROM units u WHERE u.status = 'ready' ORDER BY u.id");
+            while (st->step()) {
+                AllocUnit u;
+                u.id = st->getInt(0);
+                u.tag = st->getText(1);
+                auto kind = parseUnitKind(st->getText(2));
+                u.kind = kind ? *kind : UnitKind::Other;
+                // A laptop's keyboard layout is recorded when it was checked; empty means unknown.
+                if (!st->getText(3).empty()) u.keyboard = true;
+                u.ramMib = st->getOptInt(4);
+                u.batteryPercent = st->getOptInt(5);
+                auto bytes = st->getOptInt(6);
+                if (bytes && st->getInt(7) == 0) u.storageGb = *bytes / 1'000'000'000;
+                unitsText += std::to_string(u.id) + "|" + u.tag + "|" + st->getText(2) + "|" + st->getText(3) + "|" +
+                             optText(u.ramMib) + "|" + optText(u.batteryPercent) + "|" + optText(u.storageGb) + "\n";
+                p.units.push_back(std::move(u));
+            }
+        }
+        {
+            auto needs = listNeeds(db, NeedStatus::Open);
+            if (!needs) return needs.error();
+            out.needs = std::move(needs.value());
+            for (const auto &n : out.needs) {
+                AllocNeed a;
+                a.id = n.id;
+                a.school = schoolIndex.at(n.schoolId);
+                a.family = n.family;
+                for (auto g : n.grades) {
+                    auto &c = a.children[static_cast<int>(g)];
+                    if (c < 255) ++c;
+                }
+                a.devicesAtHome = static_cast<std::int32_t>(n.devicesAtHome);
+                a.internet = n.internet;
+                a.preference = n.preference;
+                for (const auto &f : n.priorityFlags) {
+                    auto index = p.config.flagIndex(f);
+                    if (!index) {
+                        if (p.config.flags.size() >= 32)
+                            return makeError(Errc::InvalidInput, "more than 32 distinct priority flags in the needs");
+                        p.config.flags.push_back({foldKey(f), 1});
+                        index = static_cast<std::uint32_t>(p.config.flags.size() - 1);
+                    }
+                    a.flags |= 1u << *index;
+                }
+                std::string grades, flags;
+                for (auto g : n.grades) grades += std::string(toString(g)) + " ";
+                for (const auto &f : n.priorityFlags) flags += f + ",";
+                needsText += std::to_string(n.id) + "|" + std::to_string(n.schoolId) + "|" + n.family + "|" + grades +
+                             "|" + std::to_string(n.devicesAtHome) + "|" + std::string(toString(n.internet)) + "|" +
+                             flags + "|" + std::string(toString(n.preference)) + "\n";
+                p.needs.push_back(std::move(a));
+            }
+        }
+        {
+            auto st = db.prepare("SELECT unit_id, kind, need_id FROM allocation_pins ORDER BY unit_id");
+            while (st->step()) {
+                if (st->getText(1) == "exclude") p.excludedUnits.push_back(st->getInt(0));
+                else p.pins.push_back({st->getInt(0), st->getOptInt(2).value_or(0)});
+                needsText += 'P';
+                needsText += std::to_string(st->getInt(0)) + "|" + st->getText(1) + "|" +
+                             optText(st->getOptInt(2)) + "\n";
+            }
+        }
+        out.unitsFingerprint = sha256Hex(unitsText);
+        out.needsFingerprint = sha256Hex(needsText);
+        return out;
+    });
+}
+
+Result<Proposal> propose(Database &db, const Config &config, const Actor &actor, bool dryRun) {
+    auto loaded = loadProblem(db, config);
+    if (!loaded) return loaded.error();
+    Proposal proposal;
+    proposal.input = std::move(loaded.value());
+    auto solved = solve(proposal.input.problem);
+    if (!solved) return solved.error();
+    proposal.solution = std::move(solved.value());
+    if (dryRun) return proposal;
+
+    auto stored = inTransaction(db, "storing the allocation proposal", [&]() -> Result<std::int64_t> {
+        const auto &p = proposal.input.problem;
+        const auto &s = proposal.solution;
+        std::string now = nowUtc();
+        db.exec("UPDATE allocation_runs SET status = 'replaced' WHERE status = 'proposed'");
+        auto summary = figuresJson(proposal).str();
+        auto &run = db.cached(
+            "INSERT INTO allocation_runs (status, units_fingerprint, needs_fingerprint, summary, actor, created_at)"
+            " VALUES ('proposed', ?, ?, ?, ?, ?) RETURNING id");
+        run.bind(1, proposal.input.unitsFingerprint).bind(2, proposal.input.needsFingerprint).bind(3, summary);
+        run.bind(4, actor.name).bind(5, now);
+        run.step();
+        std::int64_t runId = run.getInt(0);
+        run.reset();
+        auto &insert = db.cached(
+            "INSERT INTO allocation_assignments (run_id, unit_id, need_id, pinned, reason) VALUES (?, ?, ?, ?, ?)");
+        for (const auto &a : s.assignments) {
+            insert.bind(1, runId).bind(2, p.units[a.unit].id).bind(3, p.needs[a.need].id);
+            insert.bind(4, a.pinned ? 1 : 0).bind(5, a.reason);
+            insert.step();
+            insert.reset();
+        }
+        appendEvent(db, actor,
+                    {"allocation", std::to_string(runId), "allocation_proposed",
+                     json::Object()
+                         .set("assignments", static_cast<std::int64_t>(s.assignments.size()))
+                         .set("unmet", static_cast<std::int64_t>(s.unmet.size()))
+                         .raw("figures", summary)
+                         .str()});
+        return runId;
+    });
+    if (!stored) return stored.error();
+    proposal.runId = *stored;
+    return proposal;
+}
+
+std::string proposalJson(const Proposal &proposal) {
+    const auto &p = proposal.input.problem;
+    const auto &s = proposal.solution;
+    auto needRef = [&](std::size_t j) { return p.schools[p.needs[j].school].uai + "/" + p.needs[j].family; };
+    json::Array assignments, unmet, unused, notes;
+    for (const auto &a : s.assignments)
+        assignments.add(json::Object()
+                            .set("unit", p.units[a.unit].tag)
+                            .set("need", needRef(a.need))
+                            .set("school", p.schools[p.needs[a.need].school].uai)
+                            .set("family", p.needs[a.need].family)
+                            .set("rank", rankOf(p.needs[a.need]))
+                            .set("pinned", a.pinned)
+                            .set("reason", a.reason));
+    for (const auto &m : s.unmet)
+        unmet.add(json::Object()
+                      .set("need", needRef(m.need))
+                      .set("school", p.schools[p.needs[m.need].school].uai)
+                      .set("family", p.needs[m.need].family)
+                      .set("rank", rankOf(p.needs[m.need]))
+                      .set("why", m.why));
+    for (const auto &u : s.unused) unused.add(json::Object().set("unit", p.units[u.unit].tag).set("why", u.why));
+    for (const auto &n : s.notes) notes.add(n);
+    json::Object out;
+    if (proposal.runId) out.set("run", *proposal.runId);
+    else out.null("run");
+    return out.set("dry_run", !proposal.runId.has_value())
+        .raw("assignments", assignments.str())
+        .raw("unmet", unmet.str())
+        .raw("unused", unused.str())
+        .raw("notes", notes.str())
+        .set("figures", figuresJson(proposal))
+        .str();
+}
+
+Result<ConfirmReport> confirmProposal(Database &db, const Actor &actor) {
+    return inTransaction(db, "confirming the allocation", [&]() -> Result<ConfirmReport> {
+        ConfirmReport report;
+        std::string unitsFp, needsFp;
+        {
+            auto st = db.prepare(
+                "SELECT id, units_fingerprint, needs_fingerprint FROM allocation_runs WHERE status = 'proposed'"
+                " ORDER BY id DESC");
+            if (!st->step())
+                return makeError(Errc::NotFound, "no allocation proposal to confirm: run 'reemploi allocate' first");
+            report.runId = st->getInt(0);
+            unitsFp = st->getText(1);
+            needsFp = st->getText(2);
+        }
+        auto now = loadProblem(db, Config{});
+        if (!now) return now.error();
+        std::string run = "proposal " + std::to_string(report.runId);
+        if (now->unitsFingerprint != unitsFp)
+            return makeError(Errc::Conflict, "the ready units changed since " + run +
+                                                 " was made: run 'reemploi allocate' again, then confirm");
+        if (now->needsFingerprint != needsFp)
+            return makeError(Errc::Conflict, "the open needs (or pins) changed since " + run +
+                                                 " was made: run 'reemploi allocate' again, then confirm");
+        struct Row {
+            std::string tag, ref;
+            std::int64_t unitId, needId;
+        };
+        std::vector<Row> rows;
+        {
+            auto st = db.prepare(
+                "SELECT u.tag, s.uai, n.family_ref, a.unit_id, a.need_id FROM allocation_assignments a"
+                " JOIN units u ON u.id = a.unit_id JOIN needs n ON n.id = a.need_id JOIN schools s ON s.id = n.school_id"
+                " WHERE a.run_id = ? ORDER BY a.id");
+            st->bind(1, report.runId);
+            while (st->step()) rows.push_back({st->getText(0), st->getText(1) + "/" + st->getText(2), st->getInt(3), st->getInt(4)});
+        }
+        std::string at = nowUtc();
+        for (const auto &r : rows) {
+            auto moved = setStatus(db, r.tag, UnitStatus::Allocated, "allocation " + run, actor,
+                                   json::Object().set("need", r.ref).set("run", report.runId));
+            if (!moved) return moved.error().withContext("confirming " + run);
+            auto &st = db.cached("UPDATE needs SET status = 'served', unit_id = ?, updated_at = ? WHERE id = ? AND status = 'open'");
+            st.bind(1, r.unitId).bind(2, at).bind(3, r.needId);
+            st.step();
+            st.reset();
+            appendEvent(db, actor, {"need", std::to_string(r.needId), "need_served",
+                                    json::Object().set("unit", r.tag).set("run", report.runId).str()});
+            ++report.allocated;
+        }
+        auto &done = db.cached("UPDATE allocation_runs SET status = 'confirmed', confirmed_at = ? WHERE id = ?");
+        done.bind(1, at).bind(2, report.runId);
+        done.step();
+        done.reset();
+        auto &pins = db.cached(
+            "DELETE FROM allocation_pins WHERE kind = 'pin' AND unit_id IN"
+            " (SELECT unit_id FROM allocation_assignments WHERE run_id = ?)");
+        pins.bind(1, report.runId);
+        pins.step();
+        pins.reset();
+        appendEvent(db, actor, {"allocation", std::to_string(report.runId), "allocation_confirmed",
+                                json::Object().set("allocated", report.allocated).str()});
+        return report;
+    });
+}
+
+Status pinUnit(Database &db, std::string_view tag, std::string_view needRef, const Actor &actor) {
+    return inTransaction(db, "pinning a unit", [&]() -> Status {
+        auto unit = getUnit(db, tag);
+        if (!unit) return unit.error();
+        if (unit->status != UnitStatus::Ready)
+            return makeError(Errc::Refused, "unit " + unit->tag + " is " + std::string(toString(unit->status)) +
+                                                ": only ready units can be pinned");
+        auto need = findNeed(db, needRef);
+        if (!need) return need.error();
+        if (need->status != NeedStatus::Open)
+            return makeError(Errc::Refused, "need " + need->ref() + " is " + std::string(toString(need->status)) + ", not open");
+        auto &other = db.cached("SELECT unit_id FROM allocation_pins WHERE kind = 'pin' AND need_id = ? AND unit_id <> ?");
+        other.bind(1, need->id).bind(2, unit->id);
+        std::optional<std::int64_t> taken;
+        if (other.step()) taken = other.getInt(0);
+        other.reset();
+        if (taken) return makeError(Errc::Conflict, "need " + need->ref() + " already has a unit pinned to it (" + formatTag(*taken) + ")");
+        auto &del = db.cached("DELETE FROM allocation_pins WHERE unit_id = ?");
+        del.bind(1, unit->id);
+        del.step();
+        del.reset();
+        auto &ins = db.cached("INSERT INTO allocation_pins (unit_id, kind, need_id, actor, created_at) VALUES (?, 'pin', ?, ?, ?)");
+        ins.bind(1, unit->id).bind(2, need->id).bind(3, actor.name).bind(4, nowUtc());
+        ins.step();
+        ins.reset();
+        appendEvent(db, actor, {"unit", unit->tag, "allocation_pinned", json::Object().set("need", need->ref()).str()});
+        return {};
+    });
+}
+
+Status excludeUnit(Database &db, std::string_view tag, const Actor &actor) {
+    return inTransaction(db, "excluding a unit", [&]() -> Status {
+        auto id = unitIdOf(db, tag);
+        if (!id) return id.error();
+        auto &del = db.cached("DELETE FROM allocation_pins WHERE unit_id = ?");
+        del.bind(1, *id);
+        del.step();
+        del.reset();
+        auto &ins = db.cached("INSERT INTO allocation_pins (unit_id, kind, need_id, actor, created_at) VALUES (?, 'exclude', NULL, ?, ?)");
+        ins.bind(1, *id).bind(2, actor.name).bind(3, nowUtc());
+        ins.step();
+        ins.reset();
+        appendEvent(db, actor, {"unit", formatTag(*id), "allocation_excluded", "{}"});
+        return {};
+    });
+}
+
+Status clearPin(Database &db, std::string_view tag, const Actor &actor) {
+    return inTransaction(db, "clearing a pin", [&]() -> Status {
+        auto id = unitIdOf(db, tag);
+        if (!id) return id.error();
+        auto &sel = db.cached("SELECT kind FROM allocation_pins WHERE unit_id = ?");
+        sel.bind(1, *id);
+        bool found = sel.step();
+        sel.reset();
+        if (!found) return makeError(Errc::NotFound, "unit " + std::string(tag) + " is neither pinned nor excluded");
+        auto &del = db.cached("DELETE FROM allocation_pins WHERE unit_id = ?");
+        del.bind(1, *id);
+        del.step();
+        del.reset();
+        appendEvent(db, actor, {"unit", formatTag(*id), "allocation_pin_cleared", "{}"});
+        return {};
+    });
+}
+
+Result<std::vector<PinEntry>> listPins(Database &db) {
+    return guard("listing pins", [&]() -> Result<std::vector<PinEntry>> {
+        auto st = db.prepare(
+            "SELECT u.tag, p.kind, s.uai, n.family_ref FROM allocation_pins p JOIN units u ON u.id = p.unit_id"
+            " LEFT JOIN needs n ON n.id = p.need_id LEFT JOIN schools s ON s.id = n.school_id ORDER BY u.id");
+        std::vector<PinEntry> out;
+        while (st->step()) {
+            PinEntry e{st->getText(0), st->getText(1), std::nullopt};
+            if (!st->isNull(2)) e.needRef = st->getText(2) + "/" + st->getText(3);
+            out.push_back(std::move(e));
+        }
+        return out;
+    });
+}
+
+Result<Unit> recordDelivery(Database &db, std::string_view tag, std::string_view needRef, const Actor &actor) {
+    return inTransaction(db, "recording a delivery", [&]() -> Result<Unit> {
+        auto unit = getUnit(db, tag);
+        if (!unit) return unit.error();
+        auto need = findNeed(db, needRef);
+        if (!need) return need.error();
+        if (need->unitTag != unit->tag)
+            return makeError(Errc::Refused, "unit " + unit->tag + " was not allocated to need " + need->ref() +
+                                                (need->unitTag ? " (that need has " + *need->unitTag + ")" : ""));
+        return setStatus(db, unit->tag, UnitStatus::Delivered, "delivered to the family", actor,
+                         json::Object().set("need", need->ref()));
+    });
+}
+
+Result<Unit> returnUnit(Database &db, std::string_view tag, const Actor &actor) {
+    return setStatus(db, tag, UnitStatus::Returned, "returned by the family", actor);
+}
+
+}  // namespace reemploi::inventory::allocation
