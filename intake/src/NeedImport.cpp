@@ -82,6 +82,9 @@ Result<std::vector<SchoolGrade>> parseGrades(std::string_view text) {
 Result<std::int64_t> parseDevices(std::string_view text) {
     auto key = normalizeKey(text);
     if (key == "aucun" || key == "aucune" || key == "none" || key == "non") return 0;
+    // The number itself is read from the trimmed text: normalizeKey would drop a minus sign.
+    auto b = text.find_first_not_of(" \t");
+    key = b == std::string_view::npos ? std::string() : std::string(text.substr(b, text.find_last_not_of(" \t") - b + 1));
     std::int64_t n = -1;
     auto [p, ec] = std::from_chars(key.data(), key.data() + key.size(), n);
     if (key.empty() || ec != std::errc() || p != key.data() + key.size() || n < 0 || n > 99) {
