@@ -2,6 +2,8 @@
 // strings, and the labels people or scanner set-ups put in front of a serial.
 #include <reemploi/intake/Scan.hpp>
 
+#include "ScanDetail.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -101,7 +103,7 @@ constexpr std::array<SerialLabel, 16> kLabels = {{
     {"serial", false},         {"s/n", true},             {"sn#", true},          {"sn", false},
 }};
 
-std::string_view stripLabel(std::string_view s) {
+std::string_view stripLabel(std::string_view s, bool &stripped) {
     for (const auto &label : kLabels) {
         if (s.size() <= label.text.size() || !equalsIgnoringAsciiCase(s.substr(0, label.text.size()), label.text))
             continue;
@@ -112,14 +114,19 @@ std::string_view stripLabel(std::string_view s) {
             ++skipped;
         if (skipped == 0 && !label.standalone) continue;
         rest = trim(rest.substr(skipped));
-        if (!rest.empty()) return rest;
+        if (!rest.empty()) {
+            stripped = true;
+            return rest;
+        }
     }
     return s;
 }
 
 }  // namespace
 
-std::string cleanScannedSerial(std::string_view scanned) {
+namespace detail {
+
+CleanedSerial cleanSerial(std::string_view scanned) {
     std::string_view s = trim(scanned);
 
     // AIM symbology identifier: ']' + code character + modifier ("]C1" GS1-128, "]d2" GS1 DataMatrix,
@@ -132,14 +139,19 @@ std::string cleanScannedSerial(std::string_view scanned) {
         s = trim(s.substr(3));
     }
     if (gs1) {
-        if (auto serial = gs1SerialRaw(s); !serial.empty()) return std::string(trim(serial));
+        if (auto serial = gs1SerialRaw(s); !serial.empty()) return {std::string(trim(serial)), true};
     } else if (isBracketedGs1(s)) {
-        if (auto serial = gs1SerialBracketed(s); !serial.empty()) return std::string(trim(serial));
+        if (auto serial = gs1SerialBracketed(s); !serial.empty()) return {std::string(trim(serial)), true};
     }
+    CleanedSerial out;
+    out.serial = std::string(stripLabel(s, out.labelled));
     // Group separators left inside non-GS1 data are scanner noise.
-    std::string out(stripLabel(s));
-    out.erase(std::remove(out.begin(), out.end(), kGroupSeparator), out.end());
+    out.serial.erase(std::remove(out.serial.begin(), out.serial.end(), kGroupSeparator), out.serial.end());
     return out;
 }
+
+}  // namespace detail
+
+std::string cleanScannedSerial(std::string_view scanned) { return detail::cleanSerial(scanned).serial; }
 
 }  // namespace reemploi::intake

@@ -4,6 +4,9 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <reemploi/common/Result.hpp>
 
 namespace reemploi::intake {
 
@@ -13,5 +16,20 @@ namespace reemploi::intake {
 // serial number element, AI 21, extracted; a leading label such as "S/N:", "SN ", "Serial No.",
 // "N° de série :" removed. Anything else is kept exactly (case included).
 std::string cleanScannedSerial(std::string_view scanned);
+
+// One barcode of a sticker that may carry the serial.
+struct SerialCandidate {
+    std::string serial;     // cleaned as cleanScannedSerial does
+    std::string raw;        // the barcode's content as decoded
+    std::string format;     // the decoder's name: "Code128", "Code39", "DataMatrix", "QRCode", …
+    bool labelled = false;  // the content says it is a serial ("S/N: …", GS1 element 21)
+};
+
+// The serials a photo or scan of a manufacturer's sticker may carry (Code 128, Code 39,
+// DataMatrix, QR, … through the labels module's decoder), the likeliest first: contents that
+// say they are a serial, then linear barcodes (where makers put serials), then 2D symbols, each
+// group top to bottom. Product codes (EAN/UPC) and web addresses are left out. An image with
+// nothing readable gives an empty list; an unreadable file is an error naming it.
+Result<std::vector<SerialCandidate>> readSerialsFromImage(const std::string &path);
 
 }  // namespace reemploi::intake
