@@ -6,11 +6,13 @@ namespace reemploi::app {
 void registerInventoryCommands(CommandRegistry &);
 void registerAllocationCommands(CommandRegistry &);
 void registerWipeCommands(CommandRegistry &);
+void registerLabelCommands(CommandRegistry &);
 
 void registerAllCommands(CommandRegistry &registry) {
     registerInventoryCommands(registry);
     registerAllocationCommands(registry);
     registerWipeCommands(registry);
+    registerLabelCommands(registry);
 }
 
 }  // namespace reemploi::app

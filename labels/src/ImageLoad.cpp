@@ -2,6 +2,7 @@
 #include <reemploi/labels/Decode.hpp>
 
 #include <cairo.h>
+#include <cerrno>
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
@@ -18,7 +19,10 @@ constexpr long long kMaxPixels = 120LL * 1000 * 1000;
 
 Result<std::string> readWholeFile(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return makeError(Errc::Io, "cannot open image " + path + ": " + std::strerror(errno));
+    if (!in) {
+        const int e = errno;
+        return makeError(e == ENOENT ? Errc::NotFound : Errc::Io, "cannot open image " + path + ": " + std::strerror(e));
+    }
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (in.bad()) return makeError(Errc::Io, "cannot read image " + path);
     return bytes;

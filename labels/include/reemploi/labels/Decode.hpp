@@ -53,8 +53,8 @@ Result<std::vector<DecodedBarcode>> decode(const std::uint8_t *pixels, int width
                                            const DecodeOptions &options = {});
 
 // Loads a PNG or JPEG file (recognised by its first bytes, not its name) as grey.
-// Transparent pixels count as white paper. Errors (missing, unreadable, corrupt, other format)
-// are Io or InvalidInput and name the file.
+// Transparent pixels count as white paper. Errors name the file: NotFound (no such file), Io
+// (unreadable), InvalidInput (empty, corrupt, neither PNG nor JPEG).
 Result<GreyImage> loadGreyImage(const std::string &path);
 
 // loadGreyImage then decode: the usual call for `scan IMAGE`.
