@@ -320,6 +320,21 @@ TEST(AllocationSolver, KnownOptimumOnAChainOfChoices) {
     EXPECT_EQ(s.suitabilityCost, 0);
 }
 
+TEST(AllocationSolver, EmptySidesGiveEmptyAnswers) {
+    auto p = withSchools(1);
+    auto s = solved(p);
+    EXPECT_TRUE(s.assignments.empty());
+    p.units = {laptop(1)};
+    s = solved(p);
+    EXPECT_TRUE(s.assignments.empty());
+    ASSERT_EQ(s.unused.size(), 1u);
+    p.units.clear();
+    p.needs = {need(1, 0, {G::CP}, 0)};
+    s = solved(p);
+    ASSERT_EQ(s.unmet.size(), 1u);
+    EXPECT_EQ(s.unmet[0].why, "no ready laptop or tablet fits");
+}
+
 TEST(AllocationSolver, LargestRemainderShares) {
     EXPECT_EQ(largestRemainder(10, {3, 3, 3}), (std::vector<std::int64_t>{4, 3, 3}));
     EXPECT_EQ(largestRemainder(5, {1, 2, 7}), (std::vector<std::int64_t>{1, 1, 3}));
