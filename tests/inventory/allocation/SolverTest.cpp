@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -423,6 +424,55 @@ void expectInvariants(const Problem &p, const Solution &s) {
     EXPECT_EQ(served, static_cast<std::int64_t>(s.assignments.size()));
     EXPECT_EQ(s.assignments.size() + s.unmet.size(), p.needs.size());
     EXPECT_EQ(s.assignments.size() + s.unused.size(), p.units.size());
+}
+
+// The largest number of needs matchable at once (Kuhn's augmenting paths on the full graph),
+// among the needs `counted` selects: an independent check of the objective's first level.
+std::size_t maximumMatching(const Problem &p, const std::function<bool(const AllocNeed &)> &counted) {
+    CostModel model(p);
+    std::vector<std::size_t> needs;
+    for (std::size_t j = 0; j < p.needs.size(); ++j)
+        if (model.needInFlow(j) && counted(p.needs[j])) needs.push_back(j);
+    std::vector<std::vector<std::size_t>> fits(needs.size());
+    for (std::size_t k = 0; k < needs.size(); ++k)
+        for (std::size_t i = 0; i < p.units.size(); ++i)
+            if (model.unitInFlow(i) && model.suitability(p.units[i], p.needs[needs[k]])) fits[k].push_back(i);
+    std::vector<std::int64_t> owner(p.units.size(), -1);
+    std::vector<char> seen;
+    std::function<bool(std::size_t)> augment = [&](std::size_t k) {
+        for (auto i : fits[k]) {
+            if (seen[i]) continue;
+            seen[i] = 1;
+            if (owner[i] < 0 || augment(static_cast<std::size_t>(owner[i]))) {
+                owner[i] = static_cast<std::int64_t>(k);
+                return true;
+            }
+        }
+        return false;
+    };
+    std::size_t matched = 0;
+    for (std::size_t k = 0; k < needs.size(); ++k) {
+        seen.assign(p.units.size(), 0);
+        matched += augment(k);
+    }
+    return matched;
+}
+
+TEST(AllocationSolver, ServesTheMostNoDeviceFamiliesAndTheMostFamiliesOverall) {
+    for (std::uint64_t seed = 200; seed < 215; ++seed) {
+        testing::RandomShape shape;
+        shape.units = 60 + seed % 7 * 20;
+        shape.needs = 80 + seed % 5 * 25;
+        shape.schools = 3;
+        auto p = testing::randomProblem(seed, shape);
+        auto s = solved(p);
+        SCOPED_TRACE("seed " + std::to_string(seed));
+        EXPECT_EQ(static_cast<std::size_t>(s.byRank[0].served),
+                  maximumMatching(p, [](const AllocNeed &n) { return rankOf(n) == 1; }));
+        EXPECT_EQ(static_cast<std::size_t>(s.byRank[0].served + s.byRank[1].served),
+                  maximumMatching(p, [](const AllocNeed &n) { return rankOf(n) <= 2; }));
+        EXPECT_EQ(s.assignments.size(), maximumMatching(p, [](const AllocNeed &) { return true; }));
+    }
 }
 
 TEST(AllocationSolver, InvariantsHoldOnRandomInstances) {
