@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -92,7 +93,9 @@ struct Chunk {
     std::size_t length = 0;
 };
 
-// One overwrite pass: generator (this thread) → ring of buffers → writer thread.
+// One overwrite pass: generators (this thread, plus helpers for a random pattern) fill a ring of
+// buffers with chunks claimed in order; one writer thread writes them strictly by offset, so the
+// position reached is always a prefix of the media.
 class OverwritePass {
 public:
     OverwritePass(BlockTarget &target, const WipeOptions &options, std::vector<AlignedBuffer> &buffers,
@@ -107,78 +110,116 @@ public:
     };
 
     Outcome run(PatternStream &stream, int pass, int passes) {
-        const std::uint64_t total = _target.info().sizeBytes;
-        const std::uint32_t ss = _target.info().logicalSectorSize;
-        std::vector<bool> filled(_buffers.size(), false);
+        _total = _target.info().sizeBytes;
+        _filled.assign(_buffers.size(), 0);
         for (std::size_t i = 0; i < _buffers.size(); ++i) _free.push_back(i);
-        PhaseMeter meter(_options, "write", pass, passes, total);
-        auto lastCheckpoint = Clock::now();
-        Outcome out;
+        PhaseMeter meter(_options, "write", pass, passes, _total);
+        _lastCheckpoint = Clock::now();
 
+        // Constant patterns cost nothing to produce; a random one gets a second generator when
+        // the machine has a spare core, so AES never holds the writer back.
+        std::size_t generators = stream.isConstant() ? 1 : std::clamp<std::size_t>(_options.generators, 1, 8);
+        _producersLeft = generators;
         std::thread writer([this] { writeLoop(); });
-        for (std::uint64_t offset = 0; offset < total;) {
-            if (_options.cancel && _options.cancel->load()) {
-                out.interrupted = true;
-                break;
-            }
-            std::unique_lock lock(_m);
-            if (!_cv.wait_for(lock, _options.progressInterval, [&] { return !_free.empty() || !_fatal.empty(); })) {
-                lock.unlock();
-                meter.report(_position.load());
-                checkpoint(lastCheckpoint, ss);
-                continue;
-            }
-            if (!_fatal.empty()) break;
-            std::size_t b = _free.front();
-            _free.pop_front();
-            lock.unlock();
-
-            std::size_t len = static_cast<std::size_t>(std::min<std::uint64_t>(_options.chunkBytes, total - offset));
-            if (!stream.isConstant() || !filled[b]) {
-                std::size_t fillLen = stream.isConstant() ? _buffers[b].size() : (len + 15) / 16 * 16;
-                stream.fill(offset, _buffers[b].span(fillLen));
-                filled[b] = true;
-            }
-            lock.lock();
-            _ready.push_back({b, offset, len});
-            lock.unlock();
-            _cv.notify_all();
-            offset += len;
-            meter.report(_position.load());
-            checkpoint(lastCheckpoint, ss);
-        }
-        {
-            std::lock_guard lock(_m);
-            _producerDone = true;
-        }
-        _cv.notify_all();
+        std::vector<std::thread> helpers;
+        std::vector<PatternStream> helperStreams;
+        helperStreams.reserve(generators);
+        for (std::size_t g = 1; g < generators; ++g) helperStreams.push_back(stream.clone());
+        for (std::size_t g = 1; g < generators; ++g)
+            helpers.emplace_back([this, &helperStreams, g] { produce(helperStreams[g - 1], nullptr); });
+        produce(stream, &meter);
+        for (auto &h : helpers) h.join();
         writer.join();
+
+        Outcome out;
         out.position = _position.load();
         out.bytesWritten = _bytesWritten;
         out.fatal = _fatal;
+        out.interrupted = _interrupted;
         if (out.fatal.empty() && !out.interrupted) meter.report(out.position, true);
         return out;
     }
 
 private:
-    void checkpoint(Clock::time_point &last, std::uint32_t ss) {
-        if (!_options.onCheckpoint || Clock::now() - last < _options.checkpointInterval) return;
-        last = Clock::now();
+    // Claims the next chunk and a free buffer, fills it, hands it to the writer; the generator
+    // with a meter also reports progress and checkpoints while it waits.
+    void produce(PatternStream &stream, PhaseMeter *meter) {
+        const std::uint32_t ss = _target.info().logicalSectorSize;
+        for (;;) {
+            std::unique_lock lock(_m);
+            for (;;) {
+                if (!_fatal.empty() || _stop || _next >= _total) break;
+                if (_options.cancel && _options.cancel->load()) {
+                    _stop = _interrupted = true;
+                    break;
+                }
+                if (!_free.empty()) break;
+                _cv.wait_for(lock, _options.progressInterval);
+                if (meter) {
+                    lock.unlock();
+                    meter->report(_position.load());
+                    checkpoint(ss);
+                    lock.lock();
+                }
+            }
+            if (!_fatal.empty() || _stop || _next >= _total) break;
+            std::size_t b = _free.front();
+            _free.pop_front();
+            std::uint64_t offset = _next;
+            std::size_t len = static_cast<std::size_t>(std::min<std::uint64_t>(_options.chunkBytes, _total - offset));
+            _next += len;
+            lock.unlock();
+
+            if (!stream.isConstant() || !_filled[b]) {
+                std::size_t fillLen = stream.isConstant() ? _buffers[b].size() : (len + 15) / 16 * 16;
+                stream.fill(offset, _buffers[b].span(fillLen));
+                _filled[b] = 1;
+            }
+            lock.lock();
+            _ready.emplace(offset, Chunk{b, offset, len});
+            lock.unlock();
+            _cv.notify_all();
+            if (meter) {
+                meter->report(_position.load());
+                checkpoint(ss);
+            }
+        }
+        {
+            std::lock_guard lock(_m);
+            --_producersLeft;
+        }
+        _cv.notify_all();
+    }
+
+    void checkpoint(std::uint32_t ss) {
+        if (!_options.onCheckpoint || Clock::now() - _lastCheckpoint < _options.checkpointInterval) return;
+        _lastCheckpoint = Clock::now();
         std::uint64_t pos = _position.load();
         if (pos >= ss) _options.onCheckpoint(pos / ss - 1, pos);
     }
 
     void writeLoop() {
+        std::uint64_t expected = 0;
         for (;;) {
             std::unique_lock lock(_m);
-            _cv.wait(lock, [&] { return !_ready.empty() || _producerDone; });
-            if (_ready.empty()) return;
-            Chunk c = _ready.front();
-            _ready.pop_front();
+            _cv.wait(lock, [&] { return _ready.count(expected) || _producersLeft == 0; });
+            auto it = _ready.find(expected);
+            if (it == _ready.end()) {
+                if (_producersLeft == 0) {
+                    // Nothing more in sequence: give back what was generated past a stop.
+                    for (auto &[off, c] : _ready) _free.push_back(c.buffer);
+                    _ready.clear();
+                    return;
+                }
+                continue;
+            }
+            Chunk c = it->second;
+            _ready.erase(it);
             bool skip = !_fatal.empty();
             lock.unlock();
 
             if (!skip) writeChunk(c);
+            expected = c.offset + c.length;
 
             lock.lock();
             _free.push_back(c.buffer);
@@ -245,12 +286,18 @@ private:
     const WipeOptions &_options;
     std::vector<AlignedBuffer> &_buffers;
     std::vector<WipeError> &_errors;
+    std::uint64_t _total = 0;
+    std::vector<char> _filled;  // per buffer: holds the constant pattern already
+    Clock::time_point _lastCheckpoint;
 
     std::mutex _m;
     std::condition_variable _cv;
     std::deque<std::size_t> _free;
-    std::deque<Chunk> _ready;
-    bool _producerDone = false;
+    std::map<std::uint64_t, Chunk> _ready;  // by offset
+    std::uint64_t _next = 0;                // the next offset to claim
+    std::size_t _producersLeft = 0;
+    bool _stop = false;
+    bool _interrupted = false;
     std::string _fatal;
     std::atomic<std::uint64_t> _position{0};
     std::uint64_t _bytesWritten = 0;  // the writer thread's, read after join
@@ -395,6 +442,8 @@ WipeReport runWipe(BlockTarget &target, const WipeMethod &method, const WipeOpti
     for (std::size_t i = 0; i < std::max<std::size_t>(options.buffers, 2); ++i) buffers.emplace_back(chunk, align);
     WipeOptions opts = options;
     opts.chunkBytes = chunk;
+    if (opts.generators == 0)
+        opts.generators = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 2);
 
     const std::uint32_t ss = info.logicalSectorSize;
     const int passes = static_cast<int>(method.passes.size());

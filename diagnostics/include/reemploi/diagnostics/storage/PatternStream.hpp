@@ -22,6 +22,9 @@ public:
     PatternStream(PatternStream &&) noexcept;
     PatternStream &operator=(PatternStream &&) noexcept;
 
+    // The same stream for another thread (an EVP context is not shared between threads).
+    PatternStream clone() const;
+
     Pattern pattern() const { return _pattern; }
     bool isConstant() const { return _pattern != Pattern::Random; }
 
@@ -32,6 +35,7 @@ private:
     struct Cipher;
     Pattern _pattern;
     std::unique_ptr<Cipher> _cipher;
+    std::array<std::uint8_t, 32> _keyAndIv{};
 };
 
 }  // namespace reemploi::diagnostics::storage

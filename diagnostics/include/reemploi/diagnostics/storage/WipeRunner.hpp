@@ -38,7 +38,9 @@ struct WipeProgress {
 struct WipeOptions {
     Verification verification = Verification::Sample;
     std::size_t chunkBytes = 4u << 20;  // one write; a multiple of the physical sector size
-    std::size_t buffers = 4;            // generated chunks queued ahead of the writer thread
+    std::size_t buffers = 6;            // generated chunks queued ahead of the writer thread
+    // Threads generating a random pattern (the calling one included); 0: one per core, up to 2.
+    std::size_t generators = 0;
     std::size_t maxErrors = 256;        // beyond this the drive is hopeless: stop, record failed
     // Set (by a signal handler, a cancel button) to stop between two writes.
     const std::atomic<bool> *cancel = nullptr;
