@@ -264,6 +264,18 @@ int cmdAllocatePins(Context &ctx, const Args &) {
     return 0;
 }
 
+int cmdAllocateCancel(Context &ctx, const Args &args) {
+    auto tag = onePositional(args, "allocate cancel TAG");
+    if (!tag) return ctx.fail(tag.error());
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto unit = alloc::cancelAllocation(**db, *tag, ctx.actor);
+    if (!unit) return ctx.fail(unit.error());
+    if (ctx.json) ctx.out << toJson(*unit).str() << '\n';
+    else ctx.out << unit->tag << " is ready again; its need is open again\n";
+    return 0;
+}
+
 int cmdDeliveryRecord(Context &ctx, const Args &args) {
     auto tag = onePositional(args, "delivery record TAG --need REF");
     if (!tag) return ctx.fail(tag.error());
@@ -306,6 +318,8 @@ void registerAllocationCommands(CommandRegistry &r) {
     r.add({"allocate exclude", "TAG", "keep a unit out of the next proposals", {}, cmdAllocateExclude});
     r.add({"allocate unpin", "TAG", "clear a unit's pin or exclusion", {}, cmdAllocateUnpin});
     r.add({"allocate pins", "", "list pins and exclusions", {}, cmdAllocatePins});
+    r.add({"allocate cancel", "TAG", "undo a confirmed allocation before delivery: unit ready, need open again", {},
+           cmdAllocateCancel});
     r.add({"delivery record", "TAG --need REF", "the unit reached its family: allocated -> delivered", {}, cmdDeliveryRecord});
     r.add({"unit return", "TAG", "the family gave the unit back: -> returned", {}, cmdUnitReturn});
 }

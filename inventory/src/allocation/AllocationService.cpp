@@ -453,6 +453,34 @@ Result<Unit> recordDelivery(Database &db, std::string_view tag, std::string_view
     });
 }
 
+Result<Unit> cancelAllocation(Database &db, std::string_view tag, const Actor &actor) {
+    return inTransaction(db, "cancelling an allocation", [&]() -> Result<Unit> {
+        auto unit = getUnit(db, tag);
+        if (!unit) return unit.error();
+        if (unit->status != UnitStatus::Allocated)
+            return makeError(Errc::Refused, "unit " + unit->tag + " is " + std::string(toString(unit->status)) +
+                                                ": only an allocated unit's allocation can be cancelled");
+        std::optional<std::int64_t> needId;
+        {
+            auto &st = db.cached("SELECT id FROM needs WHERE unit_id = ? AND status = 'served'");
+            st.bind(1, unit->id);
+            if (st.step()) needId = st.getInt(0);
+            st.reset();
+        }
+        json::Object details;
+        if (needId) {
+            auto &st = db.cached("UPDATE needs SET status = 'open', unit_id = NULL, updated_at = ? WHERE id = ?");
+            st.bind(1, nowUtc()).bind(2, *needId);
+            st.step();
+            st.reset();
+            appendEvent(db, actor, {"need", std::to_string(*needId), "need_reopened",
+                                    json::Object().set("unit", unit->tag).str()});
+            details.set("need_id", *needId);
+        }
+        return setStatus(db, unit->tag, UnitStatus::Ready, "allocation cancelled", actor, details);
+    });
+}
+
 Result<Unit> returnUnit(Database &db, std::string_view tag, const Actor &actor) {
     return setStatus(db, tag, UnitStatus::Returned, "returned by the family", actor);
 }

@@ -273,6 +273,23 @@ TEST_F(AllocationService, DeliveryAndReturnFollowTheAllocation) {
     EXPECT_EQ(returned->status, UnitStatus::Returned);
 }
 
+TEST_F(AllocationService, CancelPutsTheUnitBackAndReopensTheNeed) {
+    auto laptop = readyUnit(UnitKind::Laptop, "L1");
+    addNeed("0750655E", "F-1", {SchoolGrade::CM2}, 0);
+    auto early = cancelAllocation(*db, laptop, actor);
+    ASSERT_FALSE(early.ok());
+    EXPECT_EQ(early.error().message, "unit " + laptop + " is ready: only an allocated unit's allocation can be cancelled");
+    ASSERT_TRUE(propose(*db, Config{}, actor, false));
+    ASSERT_TRUE(confirmProposal(*db, actor));
+    auto cancelled = cancelAllocation(*db, laptop, actor);
+    ASSERT_TRUE(cancelled) << cancelled.error().message;
+    EXPECT_EQ(cancelled->status, UnitStatus::Ready);
+    auto need = findNeed(*db, "0750655E/F-1");
+    EXPECT_EQ(need->status, NeedStatus::Open);
+    EXPECT_FALSE(need->unitTag.has_value());
+    EXPECT_EQ(propose(*db, Config{}, actor, true)->solution.assignments.size(), 1u);
+}
+
 TEST(AllocationConfig, ParsesWeightsAndMinimumsAndNamesBadLines) {
     auto config = parseConfig("# workshop settings\nmin_laptop_ram_mib = 8192\npriority.referral = 5\npriority.handicap = 4\n");
     ASSERT_TRUE(config) << config.error().message;

@@ -66,6 +66,10 @@ Status excludeUnit(Database &db, std::string_view tag, const Actor &actor);
 Status clearPin(Database &db, std::string_view tag, const Actor &actor);
 Result<std::vector<PinEntry>> listPins(Database &db);
 
+// Undoes a confirmed allocation before delivery (the family moved, the unit broke):
+// `allocated` → `ready`, and its need is open again.
+Result<Unit> cancelAllocation(Database &db, std::string_view tag, const Actor &actor);
+
 // The unit reached the family of the need it was allocated to: `allocated` → `delivered`.
 Result<Unit> recordDelivery(Database &db, std::string_view tag, std::string_view needRef, const Actor &actor);
 // The family gave the unit back: → `returned` (the need stays served: a new need can be imported).
