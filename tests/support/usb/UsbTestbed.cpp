@@ -440,8 +440,13 @@ std::shared_ptr<EmulatedDevice> UsbTestbed::plug(std::shared_ptr<EmulatedDevice>
     text += std::string("A: idVendor=") + ids + "\\n\n";
     std::snprintf(ids, sizeof ids, "%04x", spec.productId());
     text += std::string("A: idProduct=") + ids + "\\n\n";
-    if (auto s = spec.strings.find(spec.serialIndex()); spec.serialIndex() && s != spec.strings.end())
-        text += "A: serial=" + escapeAttribute(s->second) + "\\n\n";
+    // The kernel caches these three strings in sysfs when the device has them.
+    const std::pair<const char *, std::size_t> cached[] = {{"manufacturer", 14}, {"product", 15}, {"serial", 16}};
+    for (auto [attribute, offset] : cached) {
+        std::uint8_t index = spec.descriptors.size() > offset ? spec.descriptors[offset] : 0;
+        if (auto s = spec.strings.find(index); index && s != spec.strings.end())
+            text += std::string("A: ") + attribute + "=" + escapeAttribute(s->second) + "\\n\n";
+    }
     text += "H: descriptors=" + toHex(spec.descriptors) + "\n";
     GError *error = nullptr;
     if (!umockdev_testbed_add_from_string(impl.testbed, text.c_str(), &error)) {
