@@ -6,12 +6,14 @@ namespace reemploi::app {
 void registerInventoryCommands(CommandRegistry &);
 void registerAllocationCommands(CommandRegistry &);
 void registerWipeCommands(CommandRegistry &);
+void registerIntakeCommands(CommandRegistry &);
 void registerLabelCommands(CommandRegistry &);
 
 void registerAllCommands(CommandRegistry &registry) {
     registerInventoryCommands(registry);
     registerAllocationCommands(registry);
     registerWipeCommands(registry);
+    registerIntakeCommands(registry);
     registerLabelCommands(registry);
 }
 

@@ -245,7 +245,13 @@ std::string ImportReport::json() const {
         else o.set("field", e.field);
         errorArray.add(o);
     }
-    for (const auto &[header, field] : columns) columnArray.add(json::Object().set("header", header).set("field", field));
+    for (const auto &[header, field] : columns) {
+        json::Object c;
+        c.set("header", header);
+        if (field.empty()) c.null("field");  // kept in the notes
+        else c.set("field", field);
+        columnArray.add(c);
+    }
     json::Object o;
     o.set("donation", donationId)
         .set("dry_run", dryRun)
@@ -282,7 +288,7 @@ Result<ImportReport> runImport(inventory::Database &db, std::string_view bytes, 
     for (std::size_t c = 0; c < map.header.size(); ++c) {
         if (auto f = map.fieldOfColumn[c]) report.columns.emplace_back(map.header[c], map.fields[*f]);
         else if (std::find(map.unknownColumns.begin(), map.unknownColumns.end(), c) != map.unknownColumns.end())
-            report.columns.emplace_back(map.header[c], "notes");
+            report.columns.emplace_back(map.header[c], std::string());
     }
     report.rows = list->rows.size();
 

@@ -209,7 +209,7 @@ TEST_F(DonorListImport, FrenchKindsUnitsInHeadersAndKeptColumns) {
     // The column map tells how each header was read.
     ASSERT_EQ(r.columns.size(), 10u);
     EXPECT_EQ(r.columns[5], (std::pair<std::string, std::string>{"RAM (Go)", "ram"}));
-    EXPECT_EQ(r.columns[9], (std::pair<std::string, std::string>{"Couleur", "notes"}));
+    EXPECT_EQ(r.columns[9], (std::pair<std::string, std::string>{"Couleur", ""}));  // kept in notes
 }
 
 TEST_F(DonorListImport, MakeTakenFromTheModelWhenThereIsNoMakeColumn) {

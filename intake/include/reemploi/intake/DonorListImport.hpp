@@ -69,7 +69,7 @@ struct ImportReport {
     bool skipInvalid = false;
     TextEncoding encoding = TextEncoding::Utf8;
     char delimiter = ',';
-    std::vector<std::pair<std::string, std::string>> columns;  // header as written → field ("notes" when kept there)
+    std::vector<std::pair<std::string, std::string>> columns;  // header as written → field (empty: kept in notes)
     std::size_t rows = 0;         // data rows read (blank ones aside)
     std::size_t valid = 0;        // rows that pass every check
     std::size_t created = 0;      // units written (0 in a dry run or when refused)
@@ -81,7 +81,7 @@ struct ImportReport {
     // True when the import did what was asked (or, dry, would): no invalid row, or skipInvalid.
     bool succeeded() const { return invalid == 0 || skipInvalid; }
     // {"created","delimiter","donation","dry_run","encoding","errors":[{"column","field","line",
-    //  "message"}],"invalid","rows","skipped","tags":[…],"valid","columns":[{"header","field"}]}
+    //  "message"}],"invalid","rows","skipped","tags":[…],"valid","columns":[{"header","field"|null}]}
     std::string json() const;
 };
 

@@ -1,0 +1,147 @@
+// Intake commands: importing a donor's asset list, reading a serial from a sticker photo.
+// The work is intake's (DonorListImport.hpp, Scan.hpp); these only parse options and print.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <reemploi/common/Json.hpp>
+#include <reemploi/intake/DonorListImport.hpp>
+#include <reemploi/intake/Scan.hpp>
+#include <reemploi/inventory/Units.hpp>
+
+#include "cli/Cli.hpp"
+
+namespace reemploi::app {
+
+namespace {
+
+constexpr std::size_t kMaxErrorsPrinted = 200;
+
+// "RE-000001..RE-000038, RE-000040": consecutive tags as ranges.
+std::string tagRanges(const std::vector<std::string> &tags) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < tags.size()) {
+        std::size_t j = i;
+        auto first = inventory::parseTag(tags[i]);
+        while (first && j + 1 < tags.size()) {
+            auto next = inventory::parseTag(tags[j + 1]);
+            if (!next || *next != *first + static_cast<std::int64_t>(j + 1 - i)) break;
+            ++j;
+        }
+        if (!out.empty()) out += ", ";
+        out += tags[i];
+        if (j > i) out += (j == i + 1 ? ", " : "..") + tags[j];
+        i = j + 1;
+    }
+    return out;
+}
+
+std::string delimiterText(char d) { return d == '\t' ? "tab" : std::string("'") + d + "'"; }
+
+int cmdIntakeImport(Context &ctx, const Args &args) {
+    auto donation = args.integer("donation");
+    if (!donation) return ctx.fail(donation.error());
+    if (!*donation) return ctx.fail(makeError(Errc::InvalidInput, "missing --donation"));
+    if (**donation <= 0) return ctx.fail(makeError(Errc::InvalidInput, "--donation: ids are positive"));
+    if (args.positionals().size() != 1)
+        return ctx.fail(makeError(Errc::InvalidInput,
+                                  "expected one file: reemploi intake import --donation ID FILE [--dry-run] "
+                                  "[--skip-invalid] [--json]"));
+    const std::string &file = args.positionals()[0];
+
+    intake::ImportOptions options;
+    options.donationId = **donation;
+    options.dryRun = args.flag("dry-run");
+    options.skipInvalid = args.flag("skip-invalid");
+
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto imported = intake::importDonorListFile(**db, file, options, ctx.actor);
+    if (!imported) return ctx.fail(imported.error());
+    const auto &r = *imported;
+
+    if (ctx.json) {
+        ctx.out << r.json() << '\n';
+        return r.succeeded() ? 0 : 2;
+    }
+
+    auto &o = ctx.out;
+    o << file << ": " << r.rows << (r.rows == 1 ? " row" : " rows") << " (" << intake::toString(r.encoding) << ", "
+      << delimiterText(r.delimiter) << "), donation " << r.donationId << '\n';
+    o << "columns:";
+    for (std::size_t i = 0; i < r.columns.size(); ++i)
+        o << (i ? ", " : " ") << '"' << r.columns[i].first << "\" -> "
+          << (r.columns[i].second.empty() ? "kept in notes" : r.columns[i].second);
+    o << '\n';
+    for (std::size_t i = 0; i < r.errors.size() && i < kMaxErrorsPrinted; ++i) o << r.errors[i].text() << '\n';
+    if (r.errors.size() > kMaxErrorsPrinted)
+        o << "... and " << r.errors.size() - kMaxErrorsPrinted << " more errors (--json lists them all)\n";
+
+    if (r.dryRun) {
+        o << "dry run: would create " << (r.succeeded() ? r.valid : 0) << ", skip " << r.skipped << ", invalid "
+          << r.invalid << "; nothing written\n";
+        if (!r.succeeded())
+            return ctx.fail(makeError(Errc::InvalidInput, std::to_string(r.invalid) + " invalid row" +
+                                                              (r.invalid == 1 ? "" : "s") +
+                                                              ": the import would write nothing"));
+        return 0;
+    }
+    o << "created " << r.created << ", skipped " << r.skipped << ", invalid " << r.invalid << '\n';
+    if (!r.tags.empty()) o << "new tags: " << tagRanges(r.tags) << '\n';
+    if (!r.succeeded())
+        return ctx.fail(makeError(
+            Errc::InvalidInput, "nothing written: " + std::to_string(r.invalid) + " invalid row" +
+                                    (r.invalid == 1 ? "" : "s") +
+                                    (r.valid == 0 ? std::string()
+                                                  : " (fix them, or --skip-invalid to import the " +
+                                                        std::to_string(r.valid) + " valid one" +
+                                                        (r.valid == 1 ? "" : "s") + ")")));
+    return 0;
+}
+
+int cmdIntakeScanSerial(Context &ctx, const Args &args) {
+    if (args.positionals().size() != 1)
+        return ctx.fail(makeError(Errc::InvalidInput, "expected one image: reemploi intake scan-serial IMAGE [--json]"));
+    const std::string &image = args.positionals()[0];
+    auto found = intake::readSerialsFromImage(image);
+    if (!found) return ctx.fail(found.error());
+
+    if (ctx.json) {
+        json::Array candidates;
+        for (const auto &c : *found)
+            candidates.add(json::Object()
+                               .set("serial", c.serial)
+                               .set("raw", c.raw)
+                               .set("format", c.format)
+                               .set("labelled", c.labelled));
+        json::Object o;
+        o.set("image", image).raw("candidates", candidates.str());
+        if (found->empty()) o.null("serial");
+        else o.set("serial", found->front().serial);
+        ctx.out << o.str() << '\n';
+        return found->empty() ? 2 : 0;
+    }
+    if (found->empty())
+        return ctx.fail(makeError(Errc::InvalidInput, image + ": no serial barcode found (Code 128, Code 39, "
+                                                              "DataMatrix or QR); take the photo closer, flat and sharp"));
+    // The serial alone on stdout, so that `unit add --serial "$(reemploi intake scan-serial photo.jpg)"` works.
+    ctx.out << found->front().serial << '\n';
+    for (std::size_t i = 1; i < found->size(); ++i)
+        ctx.err << "also on the sticker: " << (*found)[i].serial << " (" << (*found)[i].format << ")\n";
+    return 0;
+}
+
+}  // namespace
+
+void registerIntakeCommands(CommandRegistry &r) {
+    r.add({"intake import", "--donation ID FILE [--dry-run] [--skip-invalid] [--json]",
+           "import a donor's asset list (CSV: Excel, Snipe-IT, GLPI); all or nothing unless --skip-invalid",
+           {"dry-run", "skip-invalid"}, cmdIntakeImport});
+    r.add({"intake scan-serial", "IMAGE [--json]",
+           "read a serial from a photo of the maker's sticker (Code 128, Code 39, DataMatrix, QR)", {},
+           cmdIntakeScanSerial});
+}
+
+}  // namespace reemploi::app
