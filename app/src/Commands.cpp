@@ -8,6 +8,7 @@ void registerAllocationCommands(CommandRegistry &);
 void registerWipeCommands(CommandRegistry &);
 void registerIntakeCommands(CommandRegistry &);
 void registerLabelCommands(CommandRegistry &);
+void registerDiagCommands(CommandRegistry &);
 
 void registerAllCommands(CommandRegistry &registry) {
     registerInventoryCommands(registry);
@@ -15,6 +16,7 @@ void registerAllCommands(CommandRegistry &registry) {
     registerWipeCommands(registry);
     registerIntakeCommands(registry);
     registerLabelCommands(registry);
+    registerDiagCommands(registry);
 }
 
 }  // namespace reemploi::app

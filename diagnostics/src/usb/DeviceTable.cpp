@@ -174,7 +174,7 @@ Result<DeviceTable> DeviceTable::parse(std::string_view text, std::string_view o
 
 Result<DeviceTable> DeviceTable::load(const std::string &path) {
     std::ifstream in(path);
-    if (!in) return makeError(Errc::NotFound, "cannot read the device table " + path);
+    if (!in) return makeError(Errc::Io, "cannot read the device table " + path);  // an installation problem
     std::ostringstream buffer;
     buffer << in.rdbuf();
     return parse(buffer.str(), path);

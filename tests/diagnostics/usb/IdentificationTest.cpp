@@ -163,7 +163,7 @@ TEST(DeviceTable, ErrorsNameTheLineAndTheColumn) {
     EXPECT_EQ(errorOf("*\t*\tmass-storage\t-\n"), "t.tsv:1: match: a row must name a vendor or a class");
     auto missing = DeviceTable::load("/nonexistent/devices.tsv");
     ASSERT_FALSE(missing);
-    EXPECT_EQ(missing.error().code, Errc::NotFound);
+    EXPECT_EQ(missing.error().code, Errc::Io);
 }
 
 TEST(DeviceTable, EveryRowSaysWhatItIsAndWhereItComesFrom) {

@@ -21,8 +21,8 @@
 namespace reemploi::diagnostics {
 
 struct UsbBusOptions {
-    std::string usbIdsPath = UsbIds::DefaultPath;  // missing file: bare ids
-    std::string deviceTablePath;                    // empty: DeviceTable::defaultPath()
+    std::string usbIdsPath;       // empty: UsbIds::defaultPath(); a missing file gives bare ids
+    std::string deviceTablePath;  // empty: DeviceTable::defaultPath()
     // Open each device while identifying it, to report access problems and read a serial number
     // the kernel did not cache. Off: descriptors and sysfs only.
     bool probeAccess = true;

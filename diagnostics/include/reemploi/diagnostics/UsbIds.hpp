@@ -17,11 +17,14 @@ class UsbIds {
 public:
     static constexpr const char *DefaultPath = "/usr/share/misc/usb.ids";
 
+    // $REEMPLOI_USB_IDS when set, else DefaultPath.
+    static std::string defaultPath();
+
     UsbIds() = default;  // empty: no names at all
     // NotFound when the file is missing; Io when unreadable.
-    static Result<UsbIds> load(const std::string &path = DefaultPath);
+    static Result<UsbIds> load(const std::string &path = defaultPath());
     // The database, or an empty one when it cannot be read (lookups then answer nothing).
-    static UsbIds loadOrEmpty(const std::string &path = DefaultPath);
+    static UsbIds loadOrEmpty(const std::string &path = defaultPath());
     // Indexes text in the usb.ids format. Malformed lines are skipped: the file is third-party.
     static UsbIds parse(std::string text);
 

@@ -1,0 +1,81 @@
+// Commands of the USB bench: `diag list` (what is plugged in) and `diag watch` (arrivals and
+// departures until interrupted). Neither needs the database.
+#include <pthread.h>
+#include <signal.h>
+
+#include <mutex>
+
+#include <reemploi/common/Json.hpp>
+#include <reemploi/diagnostics/UsbBus.hpp>
+
+#include "cli/Cli.hpp"
+
+namespace reemploi::app {
+
+using namespace reemploi::diagnostics;
+
+namespace {
+
+int runDiagList(Context &ctx, const Args &args) {
+    if (!args.positionals().empty())
+        return ctx.fail(makeError(Errc::InvalidInput, "diag list takes no arguments, got '" + args.positionals()[0] + "'"));
+    auto bus = UsbBus::open();
+    if (!bus) return ctx.fail(bus.error());
+    auto devices = (*bus)->list();
+    if (!devices) return ctx.fail(devices.error());
+    if (ctx.json) {
+        json::Array all;
+        for (const auto &d : *devices) all.add(d.toJson());
+        ctx.out << all.str() << '\n';
+        return 0;
+    }
+    if (devices->empty()) ctx.out << "no USB device found\n";
+    for (const auto &d : *devices) ctx.out << d.toLine() << '\n';
+    return 0;
+}
+
+int runDiagWatch(Context &ctx, const Args &args) {
+    if (!args.positionals().empty())
+        return ctx.fail(makeError(Errc::InvalidInput, "diag watch takes no arguments, got '" + args.positionals()[0] + "'"));
+    // SIGINT and SIGTERM end the watch cleanly. They are blocked before the bus (and libusb's own
+    // threads) start, so that they inherit the mask and only sigwait() below receives them.
+    sigset_t stopSignals, previous;
+    sigemptyset(&stopSignals);
+    sigaddset(&stopSignals, SIGINT);
+    sigaddset(&stopSignals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stopSignals, &previous);
+    struct RestoreMask {
+        sigset_t mask;
+        ~RestoreMask() { pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
+    } restore{previous};
+
+    auto bus = UsbBus::open();
+    if (!bus) return ctx.fail(bus.error());
+    std::mutex printing;
+    const bool json = ctx.json;
+    auto started = (*bus)->watch(
+        [&](const UsbEvent &event) {
+            std::lock_guard guard(printing);
+            ctx.out << (json ? event.toJson().str() : event.toLine()) << std::endl;  // one line, at once
+        },
+        args.flag("present"));
+    if (!started) return ctx.fail(started.error());
+    if (!ctx.quiet) ctx.err << "watching the USB bus (Ctrl-C to stop)" << std::endl;
+    int received = 0;
+    sigwait(&stopSignals, &received);
+    (*bus)->stopWatching();
+    return 0;
+}
+
+}  // namespace
+
+void registerDiagCommands(CommandRegistry &registry) {
+    registry.add({"diag list", "[--json]",
+                  "list the USB devices plugged in: where, what, serial, speed, handler, quirks, access", {}, runDiagList});
+    registry.add({"diag watch", "[--present] [--json]",
+                  "print one line per USB arrival or departure until interrupted (--present: report those "
+                  "already plugged in first)",
+                  {"present"}, runDiagWatch});
+}
+
+}  // namespace reemploi::app
