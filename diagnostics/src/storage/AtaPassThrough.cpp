@@ -1,0 +1,251 @@
+// SAT ATA PASS-THROUGH (12/16), IDENTIFY DEVICE and SMART decoding.
+#include <reemploi/diagnostics/storage/AtaPassThrough.hpp>
+
+#include <algorithm>
+
+namespace reemploi::diagnostics::storage {
+
+namespace {
+
+constexpr std::uint8_t kProtoNonData = 3, kProtoPioIn = 4;
+
+std::uint16_t word(std::span<const std::uint8_t> d, int w) { return d[2 * w] | (d[2 * w + 1] << 8); }
+
+// ATA strings are big-endian within each word, space padded.
+std::string ataString(std::span<const std::uint8_t> d, int first, int words) {
+    std::string s;
+    for (int w = first; w < first + words; ++w) {
+        s += static_cast<char>(d[2 * w + 1]);
+        s += static_cast<char>(d[2 * w]);
+    }
+    for (auto &c : s)
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) c = ' ';
+    auto b = s.find_first_not_of(' ');
+    if (b == std::string::npos) return {};
+    return s.substr(b, s.find_last_not_of(' ') - b + 1);
+}
+
+const char *attributeName(std::uint8_t id) {
+    switch (id) {
+    case 1: return "raw read error rate";
+    case 5: return "reallocated sectors";
+    case 9: return "power-on hours";
+    case 12: return "power cycles";
+    case 177: return "wear leveling count";
+    case 179: return "used reserved blocks";
+    case 181: return "program fail count";
+    case 182: return "erase fail count";
+    case 183: return "runtime bad blocks";
+    case 187: return "reported uncorrectable";
+    case 190: return "airflow temperature";
+    case 194: return "temperature";
+    case 195: return "ECC error rate";
+    case 196: return "reallocation events";
+    case 197: return "current pending sectors";
+    case 198: return "offline uncorrectable";
+    case 199: return "UDMA CRC errors";
+    case 231: return "SSD life left";
+    case 233: return "media wearout indicator";
+    case 235: return "POR recovery count";
+    case 241: return "total LBAs written";
+    default: return "";
+    }
+}
+
+}  // namespace
+
+Result<AtaIdentity> parseIdentify(std::span<const std::uint8_t> d) {
+    if (d.size() < 512)
+        return makeError(Errc::Device, "IDENTIFY data is " + std::to_string(d.size()) + " bytes, 512 expected");
+    // Word 255: signature 0xA5 in the low byte, then a checksum making all 512 bytes sum to 0.
+    if ((word(d, 255) & 0xff) == 0xa5) {
+        std::uint8_t sum = 0;
+        for (std::size_t i = 0; i < 512; ++i) sum = static_cast<std::uint8_t>(sum + d[i]);
+        if (sum != 0) return makeError(Errc::Device, "IDENTIFY word 255: checksum does not match the data");
+    }
+    AtaIdentity id;
+    id.serial = ataString(d, 10, 10);
+    id.firmware = ataString(d, 23, 4);
+    id.model = ataString(d, 27, 20);
+    if (id.model.empty()) return makeError(Errc::Device, "IDENTIFY words 27-46: no model number");
+    bool lba48 = (word(d, 83) & 0x0400) != 0;
+    if (lba48) {
+        for (int w = 103; w >= 100; --w) id.sectors = (id.sectors << 16) | word(d, w);
+    } else {
+        id.sectors = word(d, 60) | (static_cast<std::uint64_t>(word(d, 61)) << 16);
+    }
+    std::uint16_t w106 = word(d, 106);
+    if ((w106 & 0xc000) == 0x4000) {
+        if (w106 & 0x1000) id.logicalSectorSize = 2 * (word(d, 117) | (static_cast<std::uint32_t>(word(d, 118)) << 16));
+        if (w106 & 0x2000) id.physicalSectorSize = id.logicalSectorSize << (w106 & 0x0f);
+        else id.physicalSectorSize = id.logicalSectorSize;
+    }
+    std::uint16_t rate = word(d, 217);
+    if (rate == 1) id.rotational = false;
+    else if (rate >= 0x0401 && rate <= 0xfffe) {
+        id.rotational = true;
+        id.rpm = rate;
+    }
+    id.smartSupported = (word(d, 82) & 0x0001) != 0;
+    id.smartEnabled = (word(d, 85) & 0x0001) != 0;
+    std::uint16_t sec = word(d, 128);
+    id.securitySupported = (sec & 0x0001) != 0;
+    id.securityEnabled = (sec & 0x0002) != 0;
+    id.securityFrozen = (sec & 0x0008) != 0;
+    id.enhancedEraseSupported = (sec & 0x0020) != 0;
+    std::uint16_t w59 = word(d, 59);
+    id.sanitizeSupported = (w59 & 0x1000) != 0;
+    id.cryptoScrambleSupported = (w59 & 0x2000) != 0;
+    id.blockEraseSupported = (w59 & 0x8000) != 0;
+    id.trimSupported = (word(d, 169) & 0x0001) != 0;
+    return id;
+}
+
+Result<std::vector<SmartAttribute>> parseSmartData(std::span<const std::uint8_t> d) {
+    if (d.size() < 512)
+        return makeError(Errc::Device, "SMART data is " + std::to_string(d.size()) + " bytes, 512 expected");
+    std::uint8_t sum = 0;
+    for (std::size_t i = 0; i < 512; ++i) sum = static_cast<std::uint8_t>(sum + d[i]);
+    if (sum != 0) return makeError(Errc::Device, "SMART data byte 511: checksum does not match the data");
+    std::vector<SmartAttribute> out;
+    for (int slot = 0; slot < 30; ++slot) {
+        const std::uint8_t *p = d.data() + 2 + 12 * slot;
+        if (p[0] == 0) continue;
+        SmartAttribute a;
+        a.id = p[0];
+        a.current = p[3];
+        a.worst = p[4];
+        for (int i = 5; i >= 0; --i) a.raw = (a.raw << 8) | p[5 + i];
+        a.name = attributeName(a.id);
+        out.push_back(a);
+    }
+    return out;
+}
+
+void summarizeSmart(SmartSummary &s) {
+    for (const auto &a : s.attributes) {
+        switch (a.id) {
+        case 5: s.reallocated = a.raw; break;
+        case 9: s.powerOnHours = a.raw & 0xffffffff; break;
+        case 197: s.pending = a.raw; break;
+        case 198: s.uncorrectable = a.raw; break;
+        case 187:
+            if (!s.uncorrectable) s.uncorrectable = a.raw;
+            break;
+        case 177:
+        case 231:
+        case 233: s.wearPercentLeft = a.current; break;
+        default: break;
+        }
+    }
+}
+
+Result<ScsiStatus> AtaPassThrough::run(const Command &c, DataDirection dir, std::span<std::uint8_t> data,
+                                       bool checkCondition) {
+    const std::uint8_t protocol = dir == DataDirection::None ? kProtoNonData : kProtoPioIn;
+    // Byte 2: CK_COND, T_DIR (in), BYTE_BLOCK (count in blocks), T_LENGTH = 2 (in the count field).
+    std::uint8_t flags = dir == DataDirection::None ? 0x00 : 0x0e;
+    if (checkCondition) flags |= 0x20;
+    std::vector<std::uint8_t> cdb;
+    if (_sat12) {
+        cdb = {0xa1, static_cast<std::uint8_t>(protocol << 1), flags, c.features, c.count, c.lbaLow, c.lbaMid,
+               c.lbaHigh, c.device, c.command, 0, 0};
+    } else {
+        cdb = {0x85, static_cast<std::uint8_t>(protocol << 1), flags, 0, c.features, 0, c.count, 0, c.lbaLow, 0,
+               c.lbaMid, 0, c.lbaHigh, c.device, c.command, 0};
+    }
+    auto st = _scsi.execute(cdb, dir, data, std::chrono::milliseconds(10000));
+    if (!st) return st.error();
+    if (st->checkCondition) {
+        const auto &s = st->sense;
+        // CK_COND asks for a CHECK CONDITION carrying the ATA registers: that one is a success.
+        if (checkCondition && s.ataReturn) return st;
+        if (s.valid && s.key == sense::IllegalRequest && (s.asc == 0x20 || s.asc == 0x24))
+            return makeError(Errc::Unsupported,
+                             "the USB bridge does not pass ATA commands through (" + s.describe() + ")");
+        if (s.valid && s.key == sense::AbortedCommand)
+            return makeError(Errc::Unsupported, "the drive aborted the ATA command (" + s.describe() + ")");
+        return makeError(Errc::Device, "ATA pass-through failed: " + s.describe());
+    }
+    return st;
+}
+
+Result<std::array<std::uint8_t, 512>> AtaPassThrough::identifyRaw() {
+    std::array<std::uint8_t, 512> buf{};
+    Command c;
+    c.command = 0xec;
+    c.count = 1;
+    auto st = run(c, DataDirection::In, buf, false);
+    if (!st) return st.error().withContext("IDENTIFY DEVICE");
+    if (st->transferred != 512)
+        return makeError(Errc::Device, "IDENTIFY DEVICE: " + std::to_string(st->transferred) + " bytes, 512 expected");
+    return buf;
+}
+
+Result<AtaIdentity> AtaPassThrough::identify() {
+    auto raw = identifyRaw();
+    if (!raw) return raw.error();
+    return parseIdentify(*raw);
+}
+
+Result<std::array<std::uint8_t, 512>> AtaPassThrough::smartReadData() {
+    std::array<std::uint8_t, 512> buf{};
+    Command c;
+    c.command = 0xb0;
+    c.features = 0xd0;
+    c.count = 1;
+    c.lbaMid = 0x4f;
+    c.lbaHigh = 0xc2;
+    auto st = run(c, DataDirection::In, buf, false);
+    if (!st) return st.error().withContext("SMART READ DATA");
+    if (st->transferred != 512)
+        return makeError(Errc::Device, "SMART READ DATA: " + std::to_string(st->transferred) + " bytes, 512 expected");
+    return buf;
+}
+
+Result<bool> AtaPassThrough::smartReturnStatus() {
+    Command c;
+    c.command = 0xb0;
+    c.features = 0xda;
+    c.lbaMid = 0x4f;
+    c.lbaHigh = 0xc2;
+    auto st = run(c, DataDirection::None, {}, true);
+    if (!st) return st.error().withContext("SMART RETURN STATUS");
+    if (!st->sense.ataReturn) return makeError(Errc::Unsupported, "SMART RETURN STATUS: the bridge returned no ATA registers");
+    const auto &r = *st->sense.ataReturn;
+    // Descriptor bytes 9 and 11: LBA mid and high (7:0). 4F/C2 = good, F4/2C = threshold exceeded.
+    std::uint8_t mid = r[9], high = r[11];
+    if (mid == 0x4f && high == 0xc2) return true;
+    if (mid == 0xf4 && high == 0x2c) return false;
+    return makeError(Errc::Device, "SMART RETURN STATUS: unexpected LBA mid/high registers");
+}
+
+SmartSummary AtaPassThrough::smart() {
+    SmartSummary s;
+    auto id = identify();
+    if (!id) {
+        s.unavailableWhy = id.error().message;
+        return s;
+    }
+    if (!id->smartSupported) {
+        s.unavailableWhy = "the drive does not support SMART";
+        return s;
+    }
+    auto data = smartReadData();
+    if (!data) {
+        s.unavailableWhy = data.error().message;
+        return s;
+    }
+    auto attrs = parseSmartData(*data);
+    if (!attrs) {
+        s.unavailableWhy = attrs.error().message;
+        return s;
+    }
+    s.available = true;
+    s.attributes = std::move(*attrs);
+    if (auto healthy = smartReturnStatus()) s.healthy = *healthy;
+    summarizeSmart(s);
+    return s;
+}
+
+}  // namespace reemploi::diagnostics::storage
