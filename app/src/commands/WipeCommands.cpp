@@ -339,9 +339,7 @@ int runDiagStorage(Context &ctx, const Args &args) {
     if (!target) return ctx.fail(target.error());
     StorageReport report;
     report.info = (*target)->info();
-    report.smart = report.info.kind == "file" || report.info.kind == "loop"
-                       ? "unavailable: not a drive"
-                       : "unavailable: needs ATA pass-through, not reachable through the kernel block device here";
+    report.smart = (*target)->smart();
     if (args.flag("surface")) {
         InterruptGuard guard;
         ProgressPrinter printer(ctx, {args.positionals()[0]});
@@ -369,7 +367,18 @@ int runDiagStorage(Context &ctx, const Args &args) {
         show("rotational", i.rotational ? (*i.rotational ? "yes" : "no") : "");
         show("media type", i.mediaType());
         show("transport", i.transport);
-        show("SMART", report.smart);
+        const auto &sm = report.smart;
+        if (!sm.available) {
+            show("SMART", "unavailable: " + sm.unavailableWhy);
+        } else {
+            show("SMART health", sm.healthy ? (*sm.healthy ? "passed" : "FAILING (threshold exceeded)") : "unknown");
+            auto num = [](const std::optional<std::uint64_t> &v) { return v ? std::to_string(*v) : std::string(); };
+            show("reallocated", num(sm.reallocated));
+            show("pending", num(sm.pending));
+            show("uncorrectable", num(sm.uncorrectable));
+            show("power-on hours", num(sm.powerOnHours));
+            show("wear left", sm.wearPercentLeft ? std::to_string(*sm.wearPercentLeft) + "%" : "");
+        }
         if (report.surface) {
             const auto &s = *report.surface;
             std::ostringstream line;
@@ -395,7 +404,7 @@ int runDiagStorage(Context &ctx, const Args &args) {
 
 void registerWipeCommands(CommandRegistry &registry) {
     registry.add({"wipe", "TARGET... --unit TAG --method M --verify full|sample [--certificate FILE] [--json]",
-                  "erase drives (files, block devices) to NIST SP 800-88, record it, issue a signed certificate",
+                  "erase drives (files, block devices, usb:PORT) to NIST SP 800-88, record it, issue a signed certificate",
                   {},
                   runWipe});
     registry.add({"wipe methods", "[--json]", "list the wipe methods and their NIST levels", {}, runWipeMethods});
@@ -404,7 +413,7 @@ void registerWipeCommands(CommandRegistry &registry) {
     registry.add({"cert pubkey", "[--key PEM]", "print the workshop's public key (PEM), creating the key on first use",
                   {}, runCertPubkey});
     registry.add({"diag storage", "TARGET [--surface] [--json]",
-                  "identity, capacity and sector sizes of a drive; --surface reads every LBA", {"surface"},
+                  "identity, capacity, sector sizes, SMART of a drive (file, block device, usb:PORT); --surface reads every LBA", {"surface"},
                   runDiagStorage});
 }
 

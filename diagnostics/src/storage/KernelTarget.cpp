@@ -1,6 +1,7 @@
 // BlockTarget over the kernel: regular files and block devices (O_DIRECT, aligned buffers,
 // O_EXCL so nobody mounts the disk while we wipe it). Identity comes from ioctls, sysfs and udev.
 #include <reemploi/diagnostics/storage/BlockTarget.hpp>
+#include <reemploi/diagnostics/storage/UsbMassStorage.hpp>
 
 #include <cerrno>
 #include <cstdlib>
@@ -202,6 +203,7 @@ void fillBlockIdentity(TargetInfo &info, dev_t rdev) {
 }  // namespace
 
 Result<std::unique_ptr<BlockTarget>> openTarget(const std::string &path, bool writable) {
+    if (isUsbTargetSpec(path)) return openUsbTarget(path);
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
         return makeError(errno == ENOENT ? Errc::NotFound : Errc::Io, path + ": " + std::strerror(errno));

@@ -74,7 +74,32 @@ std::string toJson(const StorageReport &r) {
     else o.null("rotational");
     o.set("removable", i.removable).set("transport", i.transport).set("media_type", i.mediaType());
     o.set("vendor", i.vendor).set("model", i.model).set("serial", i.serial).set("firmware", i.firmware);
-    o.set("smart", r.smart);
+    json::Object smart;
+    const auto &sm = r.smart;
+    smart.set("available", sm.available);
+    if (!sm.available) smart.set("unavailable_why", sm.unavailableWhy);
+    if (sm.healthy) smart.set("healthy", *sm.healthy);
+    else smart.null("healthy");
+    auto opt = [&](const char *key, const std::optional<std::uint64_t> &v) {
+        if (v) smart.set(key, *v);
+        else smart.null(key);
+    };
+    opt("reallocated_sectors", sm.reallocated);
+    opt("pending_sectors", sm.pending);
+    opt("uncorrectable_sectors", sm.uncorrectable);
+    opt("power_on_hours", sm.powerOnHours);
+    if (sm.wearPercentLeft) smart.set("wear_percent_left", static_cast<std::uint64_t>(*sm.wearPercentLeft));
+    else smart.null("wear_percent_left");
+    json::Array attrs;
+    for (const auto &a : sm.attributes) {
+        json::Object ao;
+        ao.set("id", static_cast<std::uint64_t>(a.id)).set("name", a.name);
+        ao.set("current", static_cast<std::uint64_t>(a.current)).set("worst", static_cast<std::uint64_t>(a.worst));
+        ao.set("raw", a.raw);
+        attrs.add(ao);
+    }
+    smart.raw("attributes", attrs.str());
+    o.set("smart", smart);
     if (r.surface) {
         const auto &s = *r.surface;
         json::Object so;

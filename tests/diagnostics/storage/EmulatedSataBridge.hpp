@@ -64,8 +64,10 @@ class EmulatedSataBridge : public EmulatedDevice {
 public:
     static constexpr std::uint8_t kIn = 0x81, kOut = 0x02;
 
-    EmulatedSataBridge(AtaDump dump, std::size_t imageBytes)
-        : EmulatedDevice(DescriptorBuilder(0x152d, 0x0578)  // a JMicron JMS578 bridge's ids
+    // `productId` picks the row of the device table: 0x0578 (JMS578, plain SAT), 0x0583 (JMS583,
+    // no-ata-passthrough).
+    EmulatedSataBridge(AtaDump dump, std::size_t imageBytes, std::uint16_t productId = 0x0578)
+        : EmulatedDevice(DescriptorBuilder(0x152d, productId)  // a JMicron bridge's ids
                              .manufacturer("JMicron")
                              .product("USB to ATA/ATAPI Bridge")
                              .serial("0123456789ABCDEF")

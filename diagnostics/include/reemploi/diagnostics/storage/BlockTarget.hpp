@@ -10,6 +10,7 @@
 #include <string>
 
 #include <reemploi/common/Result.hpp>
+#include <reemploi/diagnostics/storage/AtaPassThrough.hpp>
 
 namespace reemploi::diagnostics::storage {
 
@@ -51,9 +52,18 @@ public:
     virtual Status read(std::uint64_t offset, std::span<std::byte> data) = 0;
     // Makes the written data durable (fsync / SYNCHRONIZE CACHE).
     virtual Status flush() = 0;
+    // The drive's SMART health when it can be reached (ATA pass-through), else why not.
+    virtual SmartSummary smart() {
+        SmartSummary s;
+        s.unavailableWhy = info().kind == "file" || info().kind == "loop"
+                               ? "not a drive"
+                               : "needs ATA pass-through, not reachable through the kernel block device";
+        return s;
+    }
 };
 
-// Opens a regular file or a kernel block device for reading and, with `writable`, writing.
+// Opens a regular file, a kernel block device, or a USB mass-storage device named usb:PORT
+// (driven by us over libusb, UsbMassStorage.hpp) for reading and, with `writable`, writing.
 // Block devices are opened O_DIRECT, and O_EXCL when writable (refused while mounted or held by
 // someone else).
 Result<std::unique_ptr<BlockTarget>> openTarget(const std::string &path, bool writable);

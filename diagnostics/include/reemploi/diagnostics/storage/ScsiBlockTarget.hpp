@@ -36,7 +36,7 @@ public:
     const std::optional<AtaIdentity> &ataIdentity() const { return _identity; }
     const std::string &ataUnavailableWhy() const { return _ataWhy; }
     // SMART through the bridge (unavailable, with why, when it cannot).
-    SmartSummary smart();
+    SmartSummary smart() override;
 
 private:
     ScsiBlockTarget(ScsiTransport &scsi, ScsiTargetOptions options) : _scsi(scsi), _options(std::move(options)) {}

@@ -35,8 +35,8 @@ SurfaceScan surfaceScan(BlockTarget &target, const SurfaceOptions &options);
 
 struct StorageReport {
     TargetInfo info;
-    // SMART, HPA/DCO need ATA pass-through: said unavailable, with why, on files and loops.
-    std::string smart;
+    // SMART needs ATA pass-through (USB bridges that have it): unavailable, with why, elsewhere.
+    SmartSummary smart;
     std::optional<SurfaceScan> surface;
 };
 

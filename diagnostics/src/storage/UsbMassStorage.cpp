@@ -1,0 +1,135 @@
+// USB mass-storage targets: descriptor parsing, bench lookup, the owning BlockTarget.
+#include <reemploi/diagnostics/storage/UsbMassStorage.hpp>
+
+#include <algorithm>
+
+#include <reemploi/diagnostics/UsbBus.hpp>
+#include <reemploi/diagnostics/storage/BulkOnlyTransport.hpp>
+
+namespace reemploi::diagnostics::storage {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// Owns everything under the SCSI target, in destruction order: target, BOT, claim, transport, bus.
+class UsbMassStorageTarget final : public BlockTarget {
+public:
+    UsbMassStorageTarget(std::unique_ptr<UsbBus> bus, std::unique_ptr<UsbTransport> owned, UsbTransport &usb,
+                         InterfaceClaim claim, BulkOnlyInterface bot)
+        : _bus(std::move(bus)), _owned(std::move(owned)), _claim(std::move(claim)),
+          _bot(usb, bot.interface, bot.bulkIn, bot.bulkOut) {}
+    ~UsbMassStorageTarget() override {
+        _target.reset();
+        _claim.release();
+    }
+
+    Status start(const ScsiTargetOptions &options) {
+        auto t = ScsiBlockTarget::open(_bot, options);
+        if (!t) return t.error();
+        _target = std::move(*t);
+        return {};
+    }
+
+    const TargetInfo &info() const override { return _target->info(); }
+    std::size_t alignment() const override { return _target->alignment(); }
+    Status write(std::uint64_t offset, std::span<const std::byte> data) override { return _target->write(offset, data); }
+    Status read(std::uint64_t offset, std::span<std::byte> data) override { return _target->read(offset, data); }
+    Status flush() override { return _target->flush(); }
+    SmartSummary smart() override { return _target->smart(); }
+
+private:
+    std::unique_ptr<UsbBus> _bus;
+    std::unique_ptr<UsbTransport> _owned;
+    InterfaceClaim _claim;
+    BulkOnlyTransport _bot;
+    std::unique_ptr<ScsiBlockTarget> _target;
+};
+
+Result<std::unique_ptr<BlockTarget>> openOn(std::unique_ptr<UsbBus> bus, std::unique_ptr<UsbTransport> owned,
+                                            UsbTransport &usb, const std::string &name, bool ataPassThrough,
+                                            bool sat12Only) {
+    auto iface = findBulkOnlyInterface(usb);
+    if (!iface) return iface.error().withContext(name);
+    auto claim = usb.claimInterface(iface->interface);
+    if (!claim) return claim.error().withContext(name + ": claiming the mass-storage interface");
+    auto target = std::make_unique<UsbMassStorageTarget>(std::move(bus), std::move(owned), usb, std::move(*claim), *iface);
+    ScsiTargetOptions o;
+    o.path = name;
+    o.ataPassThrough = ataPassThrough;
+    o.sat12Only = sat12Only;
+    if (auto st = target->start(o); !st) return st.error().withContext(name);
+    return std::unique_ptr<BlockTarget>(std::move(target));
+}
+
+}  // namespace
+
+Result<BulkOnlyInterface> parseBulkOnlyInterface(std::span<const std::uint8_t> d) {
+    if (d.size() < 9 || d[1] != 0x02)
+        return makeError(Errc::Device, "configuration descriptor byte 1: not a configuration descriptor");
+    std::size_t total = std::min<std::size_t>(d.size(), d[2] | (d[3] << 8));
+    bool inBot = false;
+    BulkOnlyInterface found;
+    for (std::size_t at = d[0]; at + 2 <= total;) {
+        std::uint8_t len = d[at], type = d[at + 1];
+        if (len < 2 || at + len > total)
+            return makeError(Errc::Device, "configuration descriptor byte " + std::to_string(at) + ": length " +
+                                               std::to_string(len) + " runs past the end");
+        if (type == 0x04 && len >= 9) {  // interface
+            if (inBot && found.bulkIn && found.bulkOut) return found;
+            inBot = d[at + 3] == 0 && d[at + 5] == 0x08 && d[at + 7] == 0x50;
+            found = {d[at + 2], 0, 0};
+        } else if (type == 0x05 && len >= 7 && inBot && (d[at + 3] & 0x03) == 0x02) {  // bulk endpoint
+            if (d[at + 2] & 0x80) found.bulkIn = d[at + 2];
+            else found.bulkOut = d[at + 2];
+        }
+        at += len;
+    }
+    if (inBot && found.bulkIn && found.bulkOut) return found;
+    return makeError(Errc::Unsupported, "no Bulk-Only mass-storage interface (class 08, protocol 50) with bulk "
+                                        "endpoints (UAS-only and CBI devices are not supported)");
+}
+
+Result<BulkOnlyInterface> findBulkOnlyInterface(UsbTransport &usb) {
+    std::array<std::uint8_t, 9> head{};
+    auto r = usb.control(0x80, 0x06, 0x0200, 0, head, 1000ms);
+    if (!r) return r.error().withContext("reading the configuration descriptor");
+    if (*r < 4) return makeError(Errc::Device, "configuration descriptor: short answer");
+    std::vector<std::uint8_t> all(head[2] | (head[3] << 8));
+    r = usb.control(0x80, 0x06, 0x0200, 0, all, 1000ms);
+    if (!r) return r.error().withContext("reading the configuration descriptor");
+    all.resize(*r);
+    return parseBulkOnlyInterface(all);
+}
+
+bool isUsbTargetSpec(const std::string &spec) { return spec.rfind("usb:", 0) == 0; }
+
+Result<std::unique_ptr<BlockTarget>> openUsbTarget(UsbTransport &usb, const std::string &name, bool ataPassThrough,
+                                                   bool sat12Only) {
+    return openOn(nullptr, nullptr, usb, name, ataPassThrough, sat12Only);
+}
+
+Result<std::unique_ptr<BlockTarget>> openUsbTarget(const std::string &spec) {
+    const std::string port = spec.substr(4);
+    if (port.empty()) return makeError(Errc::InvalidInput, "'" + spec + "': expected usb:PORT, e.g. usb:1-1.4");
+    auto bus = UsbBus::open();
+    if (!bus) return bus.error();
+    auto devices = (*bus)->list();
+    if (!devices) return devices.error();
+    for (const auto &d : *devices) {
+        if (d.portPath != port) continue;
+        if (d.handler != Handler::MassStorage)
+            return makeError(Errc::Refused, spec + ": " + d.displayName() + " is not a mass-storage device (handler " +
+                                                std::string(toString(d.handler)) + ")");
+        if (!d.accessible) return makeError(Errc::Refused, spec + ": " + d.accessProblem + "; " + d.accessHint);
+        bool noAta = std::find(d.quirks.begin(), d.quirks.end(), quirk::NoAtaPassthrough) != d.quirks.end();
+        bool sat12 = std::find(d.quirks.begin(), d.quirks.end(), quirk::Sat12Only) != d.quirks.end();
+        auto transport = (*bus)->open(d);
+        if (!transport) return transport.error().withContext(spec);
+        UsbTransport &usb = **transport;
+        return openOn(std::move(*bus), std::move(*transport), usb, spec, !noAta, sat12);
+    }
+    return makeError(Errc::NotFound, spec + ": no USB device at port " + port + " (see reemploi diag list)");
+}
+
+}  // namespace reemploi::diagnostics::storage
