@@ -25,6 +25,7 @@ namespace reemploi::diagnostics {
 namespace {
 
 std::string readSysfsString(const std::string &device, const char *attribute) {
+    if (device.empty()) return {};
     std::ifstream in("/sys/bus/usb/devices/" + device + "/" + attribute);
     std::string value;
     if (!in || !std::getline(in, value)) return {};
@@ -141,8 +142,11 @@ UsbDeviceInfo UsbBus::Impl::describe(libusb_device *dev, bool probe) const {
         libusb_free_config_descriptor(config);
     }
 
-    // Names: usb.ids first; the strings the kernel read from the device otherwise.
-    const std::string sysName = info.portPath;
+    // Names: usb.ids first; the strings the kernel read from the device otherwise. The sysfs entry
+    // is named after the port path; its devnum must be ours (a hub libusb did not see would give
+    // a short port path, naming another device).
+    std::string sysName = info.portPath;
+    if (readSysfsString(sysName, "devnum") != std::to_string(info.address)) sysName.clear();
     info.vendorName = ids.vendor(dd.idVendor).value_or("");
     info.productName = ids.product(dd.idVendor, dd.idProduct).value_or("");
     if (info.vendorName.empty()) info.vendorName = readSysfsString(sysName, "manufacturer");

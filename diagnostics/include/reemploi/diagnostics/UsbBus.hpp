@@ -50,6 +50,8 @@ public:
     // Calls `listener` for each arrival and departure, from a thread of the bus's own, until
     // stopWatching() (or destruction). Devices present at the start are reported as arrivals when
     // `includePresent`. One watch at a time: Conflict otherwise; Unsupported without hotplug.
+    // The listener must stay valid until stopWatching() returns or the bus is destroyed, and must
+    // not call stopWatching() itself.
     using Listener = std::function<void(const UsbEvent &)>;
     Status watch(Listener listener, bool includePresent = false);
     void stopWatching();
