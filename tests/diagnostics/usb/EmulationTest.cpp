@@ -146,3 +146,29 @@ TEST(UsbEmulation, UnplugDuringAPendingTransferEndsItWithNoDevice) {
     yanker.join();
     libusb_close(h);
 }
+
+TEST(UsbEmulation, ALateAnswerCompletesTheWaitingTransfer) {
+    UsbTestbed bed;
+    auto device = bed.plug(std::make_shared<EchoDevice>(fixture("realtek-rtl9210").value()), "1-4");
+    Libusb usb;
+    libusb_device_handle *h = usb.open(0x0bda, 0x9210);
+    ASSERT_NE(h, nullptr);
+    ASSERT_EQ(libusb_detach_kernel_driver(h, 0), 0);
+    ASSERT_EQ(libusb_claim_interface(h, 0), 0);
+    EXPECT_FALSE(device->sendIn(0x81, {'e', 'a', 'r', 'l', 'y'}));  // nobody waits yet
+    std::thread answer([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        EXPECT_TRUE(device->sendIn(0x81, {'l', 'a', 't', 'e'}));
+    });
+    unsigned char back[16] = {};
+    int moved = 0;
+    EXPECT_EQ(libusb_bulk_transfer(h, 0x81, back, sizeof back, &moved, 5000), 0);
+    answer.join();
+    ASSERT_EQ(moved, 4);
+    EXPECT_EQ(std::memcmp(back, "late", 4), 0);
+    EXPECT_EQ(device->counters().discarded.load(), 0);
+    libusb_release_interface(h, 0);
+    libusb_close(h);
+    bed.unplug(device);
+    EXPECT_FALSE(device->sendIn(0x81, {'g', 'o', 'n', 'e'}));
+}

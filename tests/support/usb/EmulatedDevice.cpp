@@ -115,6 +115,20 @@ int EmulatedDevice::unbindDriver(std::uint8_t interface) {
     return 0;
 }
 
+bool EmulatedDevice::sendIn(std::uint8_t endpoint, std::vector<std::uint8_t> bytes) {
+    InSender sender;
+    {
+        std::lock_guard guard(_lock);
+        sender = _sender;
+    }
+    return sender && sender(endpoint, std::move(bytes));
+}
+
+void EmulatedDevice::connectSender(InSender sender) {
+    std::lock_guard guard(_lock);
+    _sender = std::move(sender);
+}
+
 int EmulatedDevice::rebindDriver(std::uint8_t interface) {
     std::lock_guard guard(_lock);
     if (_claimed.count(interface)) return EBUSY;

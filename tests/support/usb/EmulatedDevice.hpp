@@ -17,6 +17,9 @@
 // (the endpoint halts until CLEAR_HALT, as on real hardware), Reply::never() (the transfer never
 // completes: the host times out and cancels it), or Reply::disconnect() (the device is yanked
 // right now: this and every pending transfer fail with "no device", later calls with ENODEV).
+// A device that has nothing to say yet answers an IN transfer with Reply::never() and, when its
+// data is ready (another thread, a later OUT), hands it over with sendIn(endpoint, bytes): the
+// oldest transfer waiting on that endpoint completes with it, as when a real device answers late.
 // The callbacks run on umockdev's ioctl thread, one at a time per device; tests that share
 // state with them must lock. The testbed's unplug() removes a device (hot-unplug uevent).
 //
@@ -36,6 +39,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -89,6 +93,11 @@ public:
 
     const DeviceSpec &spec() const { return _spec; }
 
+    // Completes the oldest IN transfer waiting (after Reply::never()) on `endpoint` with `bytes`.
+    // False when none waits (keep the bytes for the next onBulkIn) or the device is not plugged.
+    // Callable from any thread, including from inside a callback.
+    bool sendIn(std::uint8_t endpoint, std::vector<std::uint8_t> bytes);
+
     // What the host did, for assertions (updated by the framework; safe from any thread).
     struct Counters {
         std::atomic<int> claims{0};
@@ -112,6 +121,8 @@ public:
     int release(std::uint8_t interface);
     int unbindDriver(std::uint8_t interface);  // ENODATA when no driver is bound
     int rebindDriver(std::uint8_t interface);  // binds the spec's driver back, if any
+    using InSender = std::function<bool(std::uint8_t, std::vector<std::uint8_t>)>;
+    void connectSender(InSender sender);  // set by the testbed while plugged
 
 private:
     DeviceSpec _spec;
@@ -119,6 +130,7 @@ private:
     mutable std::mutex _lock;  // guards _bound and _claimed, never held during callbacks
     std::map<std::uint8_t, std::string> _bound;
     std::set<std::uint8_t> _claimed;
+    InSender _sender;  // guarded by _lock
 };
 
 }  // namespace reemploi::testing::usb

@@ -42,7 +42,7 @@ struct Plugged {
     std::string devnode;  // /dev/bus/usb/001/002
     UMockdevIoctlBase *handler = nullptr;
 
-    std::mutex mutex;  // held for the whole of each ioctl and by unplug
+    std::recursive_mutex mutex;  // held for the whole of each ioctl, by unplug and sendIn (re-entered from callbacks)
     std::deque<Completion> completed;
     std::vector<Completion> pending;  // transfers the device never answers (until cancelled)
     std::set<std::uint8_t> halted;
@@ -212,6 +212,28 @@ void handleDiscard(Plugged &p, UMockdevIoctlClient *client) {
     completeWith(client, -1, EINVAL);  // already completed: the kernel says the same
 }
 
+// A late answer: the oldest IN transfer pending on `endpoint` completes with `bytes`.
+bool deliverIn(Plugged &p, std::uint8_t endpoint, std::vector<std::uint8_t> bytes) {
+    std::lock_guard guard(p.mutex);
+    if (p.gone) return false;
+    for (auto it = p.pending.begin(); it != p.pending.end(); ++it) {
+        auto *urb = reinterpret_cast<usbdevfs_urb *>(it->urb->data);
+        if (urb->endpoint != endpoint) continue;
+        const auto length = static_cast<std::size_t>(urb->buffer_length > 0 ? urb->buffer_length : 0);
+        it->in = std::move(bytes);
+        it->status = 0;
+        if (it->in.size() > length) {
+            it->in.resize(length);
+            it->status = -EOVERFLOW;
+        }
+        it->actual = it->in.size();
+        p.completed.push_back(std::move(*it));
+        p.pending.erase(it);
+        return true;
+    }
+    return false;
+}
+
 gboolean onIoctl(UMockdevIoctlBase *, UMockdevIoctlClient *client, gpointer user) {
     auto &p = *static_cast<Plugged *>(user);
     std::lock_guard guard(p.mutex);
@@ -355,6 +377,7 @@ UsbTestbed::UsbTestbed() : _impl(std::make_unique<Impl>()) {
 
 UsbTestbed::~UsbTestbed() {
     for (auto &[key, p] : _impl->plugged) {
+        p->device->connectSender(nullptr);  // the device may outlive the testbed
         std::lock_guard guard(p->mutex);
         p->gone = true;
         failPending(*p);
@@ -454,6 +477,10 @@ std::shared_ptr<EmulatedDevice> UsbTestbed::plug(std::shared_ptr<EmulatedDevice>
         if (error) g_error_free(error);
         throw std::runtime_error("UsbTestbed: cannot add " + portPath + ": " + message);
     }
+    Plugged *plugged = p.get();
+    device->connectSender([plugged](std::uint8_t endpoint, std::vector<std::uint8_t> bytes) {
+        return deliverIn(*plugged, endpoint, std::move(bytes));
+    });
     impl.plugged[device.get()] = std::move(p);
     return device;
 }
