@@ -74,6 +74,61 @@ void collect(const ZXing::Results &results, int scale, int dx, int dy, std::vect
     }
 }
 
+// Black (0) and white (255) from grey, as ZXing's HybridBinarizer decides it: 8x8 blocks, each
+// thresholded at the mean of the 5x5 blocks around it; a flat block counts as background. Done
+// once so that the DataMatrix strips below can share it (ZXing would binarize every strip anew).
+std::vector<std::uint8_t> binarize(const std::uint8_t *pixels, int width, int height, int rowStride) {
+    constexpr int kBlock = 8, kMinRange = 24;
+    const int bw = (width + kBlock - 1) / kBlock, bh = (height + kBlock - 1) / kBlock;
+    std::vector<int> black(static_cast<std::size_t>(bw) * bh);
+    for (int by = 0; by < bh; ++by) {
+        const int y0 = std::min(by * kBlock, height - kBlock < 0 ? 0 : height - kBlock);
+        for (int bx = 0; bx < bw; ++bx) {
+            const int x0 = std::min(bx * kBlock, width - kBlock < 0 ? 0 : width - kBlock);
+            int sum = 0, lo = 255, hi = 0, n = 0;
+            for (int y = y0; y < std::min(y0 + kBlock, height); ++y) {
+                const std::uint8_t *row = pixels + static_cast<std::size_t>(y) * rowStride;
+                for (int x = x0; x < std::min(x0 + kBlock, width); ++x) {
+                    sum += row[x];
+                    lo = std::min<int>(lo, row[x]);
+                    hi = std::max<int>(hi, row[x]);
+                    ++n;
+                }
+            }
+            int point = sum / std::max(n, 1);
+            if (hi - lo <= kMinRange) {
+                point = lo / 2;  // flat: assume background, unless the neighbours say it is ink
+                if (by > 0 && bx > 0) {
+                    const int neighbours = (black[(by - 1) * bw + bx] + 2 * black[by * bw + bx - 1] +
+                                            black[(by - 1) * bw + bx - 1]) / 4;
+                    if (lo < neighbours) point = neighbours;
+                }
+            }
+            black[static_cast<std::size_t>(by) * bw + bx] = point;
+        }
+    }
+    std::vector<std::uint8_t> out(static_cast<std::size_t>(width) * height);
+    for (int by = 0; by < bh; ++by) {
+        const int cy = std::clamp(by, 2, std::max(2, bh - 3));
+        for (int bx = 0; bx < bw; ++bx) {
+            const int cx = std::clamp(bx, 2, std::max(2, bw - 3));
+            int sum = 0, n = 0;
+            for (int y = std::max(0, cy - 2); y <= std::min(bh - 1, cy + 2); ++y)
+                for (int x = std::max(0, cx - 2); x <= std::min(bw - 1, cx + 2); ++x) {
+                    sum += black[static_cast<std::size_t>(y) * bw + x];
+                    ++n;
+                }
+            const int threshold = sum / n;
+            for (int y = by * kBlock; y < std::min((by + 1) * kBlock, height); ++y) {
+                const std::uint8_t *row = pixels + static_cast<std::size_t>(y) * rowStride;
+                std::uint8_t *o = out.data() + static_cast<std::size_t>(y) * width;
+                for (int x = bx * kBlock; x < std::min((bx + 1) * kBlock, width); ++x) o[x] = row[x] <= threshold ? 0 : 255;
+            }
+        }
+    }
+    return out;
+}
+
 void readLayer(const std::uint8_t *pixels, int width, int height, int rowStride, const ZXing::DecodeHints &hints,
                int scale, std::vector<DecodedBarcode> &found) {
     ZXing::ImageView view(pixels, width, height, ZXing::ImageFormat::Lum, rowStride);
@@ -81,18 +136,21 @@ void readLayer(const std::uint8_t *pixels, int width, int height, int rowStride,
     // ZXing 1.4's DataMatrix detector only follows the two centre lines of the image (its
     // off-centre scan is compiled out), so it misses a symbol that does not cross them: a serial
     // sticker in a corner of the photo. Trying harder, we also run it on full-width and
-    // full-height strips whose centre lines fall every sixth of the image.
+    // full-height strips whose centre lines fall every sixth of the image, over one shared
+    // binarization.
     const bool wantsDataMatrix =
         hints.formats().empty() || hints.formats().testFlag(ZXing::BarcodeFormat::DataMatrix);
     if (scale != 1 || !hints.tryHarder() || hints.isPure() || !wantsDataMatrix || std::min(width, height) < 60) return;
+    const std::vector<std::uint8_t> bits = binarize(pixels, width, height, rowStride);
+    const ZXing::ImageView binary(bits.data(), width, height, ZXing::ImageFormat::Lum);
     ZXing::DecodeHints dm = hints;
-    dm.setFormats(ZXing::BarcodeFormat::DataMatrix);
+    dm.setFormats(ZXing::BarcodeFormat::DataMatrix).setBinarizer(ZXing::Binarizer::BoolCast);
     const int sh = height / 3, sw = width / 3;
     for (int k : {1, 2, 4, 5}) {
         const int y = std::clamp(k * height / 6 - sh / 2, 0, height - sh);
-        collect(ZXing::ReadBarcodes(view.cropped(0, y, width, sh), dm), scale, 0, y, found);
+        collect(ZXing::ReadBarcodes(binary.cropped(0, y, width, sh), dm), scale, 0, y, found);
         const int x = std::clamp(k * width / 6 - sw / 2, 0, width - sw);
-        collect(ZXing::ReadBarcodes(view.cropped(x, 0, sw, height), dm), scale, x, 0, found);
+        collect(ZXing::ReadBarcodes(binary.cropped(x, 0, sw, height), dm), scale, x, 0, found);
     }
 }
 

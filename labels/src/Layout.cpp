@@ -4,6 +4,8 @@
 
 #include <cairo.h>
 
+#include "Fonts.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -48,6 +50,10 @@ public:
     TextMeasure() {
         _surface = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
         _cr = cairo_create(_surface);
+        cairo_font_options_t *fo = cairo_font_options_create();
+        cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);  // as the renderers draw
+        cairo_set_font_options(_cr, fo);
+        cairo_font_options_destroy(fo);
     }
     ~TextMeasure() {
         cairo_destroy(_cr);
@@ -56,24 +62,27 @@ public:
     TextMeasure(const TextMeasure &) = delete;
     TextMeasure &operator=(const TextMeasure &) = delete;
 
+    // Without hinted metrics an advance is proportional to the size, so everything is measured
+    // at one reference size: trying sizes while fitting then costs no new scaled font (which
+    // would load every glyph again).
     double width(const std::string &text, int size, bool bold) {
-        select(size, bold);
+        select(bold);
         cairo_text_extents_t e;
         cairo_text_extents(_cr, text.c_str(), &e);
-        return e.x_advance;
+        return e.x_advance * size / kReference;
     }
     double ascent(int size, bool bold) {
-        select(size, bold);
+        select(bold);
         cairo_font_extents_t e;
         cairo_font_extents(_cr, &e);
-        return e.ascent;
+        return e.ascent * size / kReference;
     }
 
 private:
-    void select(int size, bool bold) {
-        cairo_select_font_face(_cr, kLabelFont, CAIRO_FONT_SLANT_NORMAL,
-                               bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-        cairo_set_font_size(_cr, size);
+    static constexpr double kReference = 100;
+    void select(bool bold) {
+        cairo_set_font_face(_cr, labelFontFace(bold));
+        cairo_set_font_size(_cr, kReference);
     }
     cairo_surface_t *_surface;
     cairo_t *_cr;

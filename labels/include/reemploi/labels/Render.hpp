@@ -22,6 +22,8 @@ GreyImage rasterize(const Page &page);
 
 // PNG file bytes of one page, at its dpi (recorded in the file's pHYs chunk).
 Result<std::string> renderPng(const Page &page);
+// Any grey image as an 8-bit grey PNG; dpi 0 writes no resolution.
+Result<std::string> encodePng(const GreyImage &image, int dpi = 0);
 // PDF file bytes, one PDF page per page (a roll label is a page of its own size).
 Result<std::string> renderPdf(const std::vector<Page> &pages);
 // SVG document of one page, sized in millimetres, drawn in dots.
