@@ -557,3 +557,61 @@ TEST(UsbBench, DamagedStringDescriptorsAreErrorsNamingTheProblem) {
     EXPECT_EQ(*fine, "\xc3\xa9\xe2\x98\xbb");
     EXPECT_EQ((*transport)->stringDescriptor(0).error().code, Errc::NotFound);
 }
+
+// Vendor control requests, both directions, a refused one, and misuse caught before the wire.
+class VendorDevice : public EmulatedDevice {
+public:
+    using EmulatedDevice::EmulatedDevice;
+    Reply onControl(const SetupPacket &setup, std::span<const std::uint8_t> data) override {
+        if ((setup.requestType & 0x60) == 0x40) {  // vendor
+            if (setup.request == 0x01 && setup.isIn()) return Reply::data({0xde, 0xad, 0xbe, 0xef, 0x00, 0x01});
+            if (setup.request == 0x02 && !setup.isIn()) {
+                received.assign(data.begin(), data.end());
+                value = setup.value;
+                index = setup.index;
+                return Reply::data({});
+            }
+            return Reply::stall();
+        }
+        return EmulatedDevice::onControl(setup, data);
+    }
+    std::vector<std::uint8_t> received;
+    std::uint16_t value = 0, index = 0;
+};
+
+TEST(UsbBench, TransportControlRequestsAndMisuse) {
+    UsbTestbed bed;
+    auto device = std::make_shared<VendorDevice>(spec("android-adb-tablet"));
+    bed.plug(device, "1-1");
+    auto bus = openBus();
+    auto transport = bus->open(1, static_cast<std::uint8_t>(bed.address(device)));
+    ASSERT_TRUE(transport);
+    auto &t = **transport;
+
+    std::uint8_t in[4] = {};
+    auto got = t.control(0xc0, 0x01, 0, 0, in, 1s);  // asks for 4 of the 6 bytes the device has
+    ASSERT_TRUE(got) << got.error().message;
+    EXPECT_EQ(*got, 4u);
+    EXPECT_EQ(in[0], 0xde);
+    EXPECT_EQ(in[3], 0xef);
+
+    std::uint8_t out[3] = {1, 2, 3};
+    auto sent = t.control(0x40, 0x02, 0x1234, 0x0005, out, 1s);
+    ASSERT_TRUE(sent) << sent.error().message;
+    EXPECT_EQ(*sent, 3u);
+    EXPECT_EQ(device->received, (std::vector<std::uint8_t>{1, 2, 3}));
+    EXPECT_EQ(device->value, 0x1234);
+    EXPECT_EQ(device->index, 0x0005);
+
+    auto refused = t.control(0xc0, 0x7f, 0, 0, in, 1s);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("control request 0xc0/0x7f: stall"), std::string::npos) << refused.error().message;
+
+    std::vector<std::uint8_t> huge(70000);
+    EXPECT_EQ(t.control(0xc0, 0x01, 0, 0, huge, 1s).error().code, Errc::InvalidInput);
+    EXPECT_EQ(t.bulkIn(0x01, in, 1s).error().code, Errc::InvalidInput);   // an OUT endpoint
+    EXPECT_EQ(t.bulkOut(0x81, out, 1s).error().code, Errc::InvalidInput); // an IN endpoint
+
+    ASSERT_TRUE(t.resetDevice());
+    EXPECT_EQ(device->counters().resets.load(), 1);
+}
