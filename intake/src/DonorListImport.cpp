@@ -2,6 +2,7 @@
 #include <reemploi/intake/DonorListImport.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 
 #include <reemploi/common/Json.hpp>
@@ -46,16 +47,41 @@ std::string duplicateKey(std::string_view make, std::string_view serial) {
     return key;
 }
 
+// Donors' lists repeat the same few makes, kinds and sizes on every row: each distinct text is
+// parsed once.
+template <class T>
+class Memo {
+public:
+    template <class F>
+    const T &get(const std::string &text, F &&compute) {
+        auto it = _values.find(text);
+        if (it == _values.end()) it = _values.emplace(text, compute(text)).first;
+        return it->second;
+    }
+
+private:
+    std::unordered_map<std::string, T> _values;
+};
+
+// A parsed value or the message saying why it is not one.
+template <class T>
+struct Parsed {
+    std::optional<T> value;
+    std::string error;
+};
+
+template <class T>
+Parsed<T> parsedFrom(Result<T> r) {
+    if (r) return {std::move(r.value()), {}};
+    return {std::nullopt, r.error().message};
+}
+
 // Reads one row's fields into `row`, recording what is wrong.
 class RowMapper {
 public:
-    explicit RowMapper(const ColumnMap &map) : _map(map) {
-        for (const auto &f : {"serial", "make", "model", "kind", "donor_tag", "ram", "storage", "cpu", "os",
-                              "screen", "notes"})
-            _col.emplace(f, map.column(f));
-    }
+    explicit RowMapper(const ColumnMap &map) : _map(map) {}
 
-    void map(const CsvRecord &record, ListRow &row) const {
+    void map(const CsvRecord &record, ListRow &row) {
         row.line = record.line;
         NewUnit &u = row.unit;
 
@@ -69,7 +95,7 @@ public:
             }
         }
 
-        if (auto c = _col.at("serial")) {
+        if (auto c = _col.serial) {
             const std::string &raw = record.field(*c);
             u.serial = cleanScannedSerial(raw);
             if (u.serial.empty())
@@ -81,41 +107,49 @@ public:
                 error(row, c, "serial is " + std::to_string(u.serial.size()) + " characters long (at most " +
                                   std::to_string(kMaxSerialLength) + ")");
         }
-        if (auto c = _col.at("make")) u.make = canonicalMake(record.field(*c));
-        if (auto c = _col.at("model")) u.model = trimmed(record.field(*c));
+        if (auto c = _col.make)
+            u.make = _makes.get(record.field(*c), [](const std::string &t) { return canonicalMake(t); });
+        if (auto c = _col.model) u.model = trimmed(record.field(*c));
         // "Dell Latitude 5480" with no make gives the make; "HP EliteDesk 800" with make HP
         // (as GLPI writes models) loses the repeated make.
         if (!u.model.empty()) {
-            if (auto split = splitMakeFromModel(u.model); split && (u.make.empty() || u.make == split->first)) {
+            const auto &split = _splits.get(u.model, [](const std::string &t) { return splitMakeFromModel(t); });
+            if (split && (u.make.empty() || u.make == split->first)) {
                 u.make = split->first;
                 u.model = split->second;
             }
         }
         u.kind = UnitKind::Other;
-        if (auto c = _col.at("kind"); c && !isBlank(record.field(*c))) {
-            auto kind = parseKind(record.field(*c));
-            if (kind) u.kind = *kind;
-            else error(row, c, kind.error().message);
+        if (auto c = _col.kind; c && !isBlank(record.field(*c))) {
+            const auto &kind = _kinds.get(record.field(*c), [](const std::string &t) { return parsedFrom(parseKind(t)); });
+            if (kind.value) u.kind = *kind.value;
+            else error(row, c, kind.error);
         }
-        if (auto c = _col.at("donor_tag")) u.donorTag = trimmed(record.field(*c));
-        if (auto c = _col.at("ram"); c && !isBlank(record.field(*c))) {
-            auto ram = parseRamMib(record.field(*c), _map.unitOfColumn[*c]);
-            if (ram) u.specs.ramMib = *ram;
-            else error(row, c, ram.error().message);
+        if (auto c = _col.donorTag) u.donorTag = trimmed(record.field(*c));
+        if (auto c = _col.ram; c && !isBlank(record.field(*c))) {
+            const auto &ram = _rams.get(record.field(*c), [&](const std::string &t) {
+                return parsedFrom(parseRamMib(t, _map.unitOfColumn[*c]));
+            });
+            if (ram.value) u.specs.ramMib = *ram.value;
+            else error(row, c, ram.error);
         }
-        if (auto c = _col.at("storage"); c && !isBlank(record.field(*c))) {
-            auto storage = parseStorage(record.field(*c), _map.unitOfColumn[*c]);
-            if (storage) u.storage = std::move(*storage);
-            else error(row, c, storage.error().message);
+        if (auto c = _col.storage; c && !isBlank(record.field(*c))) {
+            const auto &storage = _storages.get(record.field(*c), [&](const std::string &t) {
+                return parsedFrom(parseStorage(t, _map.unitOfColumn[*c]));
+            });
+            if (storage.value) u.storage = *storage.value;
+            else error(row, c, storage.error);
         }
-        if (auto c = _col.at("cpu")) u.specs.cpu = trimmed(record.field(*c));
-        if (auto c = _col.at("os")) u.specs.os = trimmed(record.field(*c));
-        if (auto c = _col.at("screen"); c && !isBlank(record.field(*c))) {
-            auto screen = parseScreenInches(record.field(*c));
-            if (screen) u.specs.screenInches = *screen;
-            else error(row, c, screen.error().message);
+        if (auto c = _col.cpu) u.specs.cpu = trimmed(record.field(*c));
+        if (auto c = _col.os) u.specs.os = trimmed(record.field(*c));
+        if (auto c = _col.screen; c && !isBlank(record.field(*c))) {
+            const auto &screen = _screens.get(record.field(*c), [](const std::string &t) {
+                return parsedFrom(parseScreenInches(t));
+            });
+            if (screen.value) u.specs.screenInches = *screen.value;
+            else error(row, c, screen.error);
         }
-        if (auto c = _col.at("notes")) u.notes = trimmed(record.field(*c));
+        if (auto c = _col.notes) u.notes = trimmed(record.field(*c));
         // Columns we have no field for are kept, not dropped.
         for (std::size_t c : _map.unknownColumns) {
             std::string value = trimmed(record.field(c));
@@ -137,11 +171,27 @@ public:
         row.errors.push_back(std::move(e));
     }
 
-    std::optional<std::size_t> serialColumn() const { return _col.at("serial"); }
+    std::optional<std::size_t> serialColumn() const { return _col.serial; }
 
 private:
+    // The column of each field, looked up once.
+    struct Columns {
+        explicit Columns(const ColumnMap &map)
+            : serial(map.column("serial")), make(map.column("make")), model(map.column("model")),
+              kind(map.column("kind")), donorTag(map.column("donor_tag")), ram(map.column("ram")),
+              storage(map.column("storage")), cpu(map.column("cpu")), os(map.column("os")),
+              screen(map.column("screen")), notes(map.column("notes")) {}
+        std::optional<std::size_t> serial, make, model, kind, donorTag, ram, storage, cpu, os, screen, notes;
+    };
+
     const ColumnMap &_map;
-    std::unordered_map<std::string, std::optional<std::size_t>> _col;
+    const Columns _col{_map};
+    Memo<std::string> _makes;
+    Memo<std::optional<std::pair<std::string, std::string>>> _splits;
+    Memo<Parsed<UnitKind>> _kinds;
+    Memo<Parsed<std::int64_t>> _rams;
+    Memo<Parsed<std::vector<inventory::NewMedium>>> _storages;
+    Memo<Parsed<double>> _screens;
 };
 
 std::string delimiterName(char d) {
@@ -292,47 +342,66 @@ Result<ImportReport> runImport(inventory::Database &db, std::string_view bytes, 
     }
     report.rows = list->rows.size();
 
-    // Against the units already registered, in any donation.
+    // Against the units already registered, in any donation: one lookup per row. When the file
+    // is otherwise valid, addUnits makes the same check before writing anything, so the lookups
+    // are only made when a report needs them: a dry run, a file refused anyway (so that every
+    // error is listed), or addUnits refusing a registered serial.
     auto serialColumn = map.column("serial");
-    for (auto &row : list->rows) {
-        if (row.unit.serial.empty()) continue;
-        auto existing = inventory::findTagBySerial(db, row.unit.make, row.unit.serial);
-        if (!existing) return existing.error();
-        if (!*existing) continue;
-        std::string where;
-        if (auto unit = inventory::getUnit(db, **existing); unit && unit->donationId != options.donationId)
-            where = " (donation " + std::to_string(unit->donationId) + ")";
-        RowError e;
-        e.line = row.line;
-        e.column = map.header[*serialColumn];
-        e.columnLetter = columnLetter(*serialColumn);
-        e.field = "serial";
-        e.message = "serial \"" + row.unit.serial + "\"" + (row.unit.make.empty() ? "" : " (" + row.unit.make + ")") +
-                    " is already registered as unit " + **existing + where;
-        row.errors.push_back(std::move(e));
-    }
-
-    std::vector<NewUnit> units;
-    units.reserve(list->rows.size());
-    for (auto &row : list->rows) {
-        if (!row.ok()) {
-            ++report.invalid;
-            for (auto &e : row.errors) report.errors.push_back(std::move(e));
-            continue;
+    auto checkRegistered = [&]() -> Status {
+        for (auto &row : list->rows) {
+            if (row.unit.serial.empty()) continue;
+            auto existing = inventory::findTagBySerial(db, row.unit.make, row.unit.serial);
+            if (!existing) return existing.error();
+            if (!*existing) continue;
+            std::string where;
+            if (auto unit = inventory::getUnit(db, **existing); unit && unit->donationId != options.donationId)
+                where = " (donation " + std::to_string(unit->donationId) + ")";
+            RowError e;
+            e.line = row.line;
+            e.column = map.header[*serialColumn];
+            e.columnLetter = columnLetter(*serialColumn);
+            e.field = "serial";
+            e.message = "serial \"" + row.unit.serial + "\"" + (row.unit.make.empty() ? "" : " (" + row.unit.make + ")") +
+                        " is already registered as unit " + **existing + where;
+            row.errors.push_back(std::move(e));
         }
-        row.unit.donationId = options.donationId;
-        units.push_back(std::move(row.unit));
-    }
-    report.valid = units.size();
-    if (options.skipInvalid) report.skipped = report.invalid;
-    if (!report.succeeded() || options.dryRun || units.empty()) return report;
+        return {};
+    };
+    bool anyInvalid = std::any_of(list->rows.begin(), list->rows.end(), [](const ListRow &r) { return !r.ok(); });
+    bool checked = options.dryRun || (anyInvalid && !options.skipInvalid);
+    if (checked) REEMPLOI_TRY(checkRegistered());
 
-    auto created = inventory::addUnits(db, units, actor);
-    if (!created) return created.error().withContext("import");
-    report.created = created->size();
-    report.tags.reserve(created->size());
-    for (const auto &u : *created) report.tags.push_back(u.tag);
-    return report;
+    for (;;) {
+        std::vector<NewUnit> units;
+        units.reserve(list->rows.size());
+        report.invalid = 0;
+        report.errors.clear();
+        for (const auto &row : list->rows) {
+            if (!row.ok()) {
+                ++report.invalid;
+                report.errors.insert(report.errors.end(), row.errors.begin(), row.errors.end());
+                continue;
+            }
+            units.push_back(row.unit);
+            units.back().donationId = options.donationId;
+        }
+        report.valid = units.size();
+        report.skipped = options.skipInvalid ? report.invalid : 0;
+        if (!report.succeeded() || options.dryRun || units.empty()) return report;
+
+        auto created = inventory::addUnits(db, units, actor);
+        if (created) {
+            report.created = created->size();
+            report.tags.reserve(created->size());
+            for (const auto &u : *created) report.tags.push_back(u.tag);
+            return report;
+        }
+        // A serial registered already (maybe a moment ago, by someone else): name every such row
+        // and decide again; nothing was written.
+        if (created.error().code != Errc::Conflict || checked) return created.error().withContext("import");
+        REEMPLOI_TRY(checkRegistered());
+        checked = true;
+    }
 }
 
 }  // namespace

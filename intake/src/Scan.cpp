@@ -104,6 +104,8 @@ constexpr std::array<SerialLabel, 16> kLabels = {{
 }};
 
 std::string_view stripLabel(std::string_view s, bool &stripped) {
+    // Every label starts with 'n' or 's': most serials are done with at once.
+    if (s.empty() || (s[0] != 'n' && s[0] != 'N' && s[0] != 's' && s[0] != 'S')) return s;
     for (const auto &label : kLabels) {
         if (s.size() <= label.text.size() || !equalsIgnoringAsciiCase(s.substr(0, label.text.size()), label.text))
             continue;

@@ -1,6 +1,8 @@
 // The hash-chained audit trail: append inside the caller's transaction, verify from the start.
 #include <reemploi/inventory/AuditLog.hpp>
 
+#include <algorithm>
+
 #include <openssl/evp.h>
 
 namespace reemploi::inventory {
@@ -91,6 +93,51 @@ Event appendEvent(Database &db, const Actor &actor, const NewEvent &input) {
     insert.step();
     insert.reset();
     return e;
+}
+
+std::vector<Event> appendEvents(Database &db, const Actor &actor, const std::vector<NewEvent> &inputs) {
+    std::vector<Event> out;
+    if (inputs.empty()) return out;
+    out.reserve(inputs.size());
+    // The last event once: the caller's transaction holds the write lock (see appendEvent).
+    std::int64_t id = 1;
+    std::string prevHash = kGenesisHash;
+    auto &last = db.cached("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
+    if (last.step()) {
+        id = last.getInt(0) + 1;
+        prevHash = last.getText(1);
+    }
+    last.reset();
+    for (const auto &input : inputs) {
+        Event e;
+        e.id = id++;
+        e.prevHash = std::move(prevHash);
+        e.at = nowUtc();
+        e.actor = actor.name;
+        e.entity = input.entity;
+        e.entityId = input.entityId;
+        e.action = input.action;
+        e.payload = input.payload.empty() ? "{}" : input.payload;
+        e.hash = sha256Hex(canonicalEventText(e));
+        prevHash = e.hash;
+        out.push_back(std::move(e));
+    }
+    constexpr std::size_t kRowsPerStatement = 64;
+    for (std::size_t b = 0; b < out.size(); b += kRowsPerStatement) {
+        std::size_t n = std::min(out.size() - b, kRowsPerStatement);
+        std::string sql = std::string("INSERT INTO events (") + kEventColumns + ") VALUES ";
+        for (std::size_t r = 0; r < n; ++r) sql += r ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        auto &insert = db.cached(sql);
+        int p = 1;
+        for (std::size_t i = b; i < b + n; ++i, p += 9) {
+            const Event &e = out[i];
+            insert.bind(p, e.id).bind(p + 1, e.at).bind(p + 2, e.actor).bind(p + 3, e.entity).bind(p + 4, e.entityId);
+            insert.bind(p + 5, e.action).bind(p + 6, e.payload).bind(p + 7, e.prevHash).bind(p + 8, e.hash);
+        }
+        insert.step();
+        insert.reset();
+    }
+    return out;
 }
 
 Result<Event> recordEvent(Database &db, const Actor &actor, const NewEvent &event) {

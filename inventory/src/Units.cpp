@@ -124,57 +124,8 @@ bool donationExists(Database &db, std::int64_t id) {
 }
 
 // Inserts a checked unit with the given tag number, its media and its event.
-// Where SQLite gives the next ids of an AUTOINCREMENT table (past every id ever used), so that a
-// bulk insert can name its ids instead of asking for each with RETURNING (a temporary table per
-// row, a third of the time of a 100,000-unit import).
-struct ExplicitIds {
-    std::int64_t nextUnit = 0;
-    std::int64_t nextMedium = 0;
-};
-
-std::int64_t nextSqliteId(Database &db, const std::string &table) {
-    std::int64_t next = 1;
-    auto &seq = db.cached("SELECT seq FROM sqlite_sequence WHERE name = ?");
-    seq.bind(1, table);
-    if (seq.step()) next = seq.getInt(0) + 1;
-    seq.reset();
-    auto max = db.prepare("SELECT coalesce(max(id), 0) FROM " + table);
-    if (max->step()) next = std::max(next, max->getInt(0) + 1);
-    return next;
-}
-
-// A bulk registration keeps every page it dirties in memory until the commit: SQLite's default
-// cache (2 MiB) would spill them to the WAL again and again. Restores the size on every path.
-class CacheForBulk {
-public:
-    CacheForBulk(Database &db, std::size_t units) : _db(db) {
-        if (db.dialect() != Dialect::Sqlite || units < 1000) return;
-        auto current = db.prepare("PRAGMA cache_size");
-        if (!current->step()) return;
-        _previous = current->getInt(0);
-        // About 2 KiB of pages per unit (row, media, event, indexes), at most 512 MiB.
-        std::int64_t kib = std::min<std::int64_t>(static_cast<std::int64_t>(units) * 2, 512 * 1024);
-        db.exec("PRAGMA cache_size = -" + std::to_string(kib));
-        _changed = true;
-    }
-    ~CacheForBulk() {
-        if (!_changed) return;
-        try {
-            _db.exec("PRAGMA cache_size = " + std::to_string(_previous));
-        } catch (...) {
-        }
-    }
-    CacheForBulk(const CacheForBulk &) = delete;
-    CacheForBulk &operator=(const CacheForBulk &) = delete;
-
-private:
-    Database &_db;
-    std::int64_t _previous = 0;
-    bool _changed = false;
-};
-
-Unit insertUnit(Database &db, const NewUnit &input, std::int64_t tagNumber, const std::string &now, const Actor &actor,
-                ExplicitIds *ids) {
+// The unit as registered from its input: trimmed fields, status `received`, the given tag.
+Unit newUnit(const NewUnit &input, std::int64_t tagNumber, const std::string &now) {
     Unit u;
     u.tag = formatTag(tagNumber);
     u.donationId = input.donationId;
@@ -189,53 +140,173 @@ Unit insertUnit(Database &db, const NewUnit &input, std::int64_t tagNumber, cons
     u.location = input.location;
     u.notes = input.notes;
     u.createdAt = now;
-
-    auto &st = ids ? db.cached("INSERT INTO units (tag, donation_id, kind, make, make_key, model, serial, donor_tag,"
-                               " cpu, ram_mib, screen_inches, keyboard_layout, battery_health, os, grade, status,"
-                               " status_since, location, notes, created_at, updated_at, id)"
-                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                   : db.cached("INSERT INTO units (tag, donation_id, kind, make, make_key, model, serial, donor_tag,"
-                               " cpu, ram_mib, screen_inches, keyboard_layout, battery_health, os, grade, status,"
-                               " status_since, location, notes, created_at, updated_at)"
-                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    st.bind(1, u.tag).bind(2, u.donationId).bind(3, toString(u.kind)).bind(4, u.make).bind(5, makeKey(u.make));
-    st.bind(6, u.model).bind(7, u.serial).bind(8, u.donorTag).bind(9, u.specs.cpu).bind(10, u.specs.ramMib);
-    st.bind(11, u.specs.screenInches).bind(12, u.specs.keyboardLayout).bind(13, u.specs.batteryHealthPercent);
-    st.bind(14, u.specs.os);
-    if (u.grade) st.bind(15, toString(*u.grade));
-    else st.bindNull(15);
-    st.bind(16, toString(u.status)).bind(17, now).bind(18, u.location).bind(19, u.notes).bind(20, now).bind(21, now);
-    if (ids) {
-        u.id = ids->nextUnit++;
-        st.bind(22, u.id);
-        st.step();
-    } else {
-        st.step();
-        u.id = st.getInt(0);
-    }
-    st.reset();
-
-    for (const auto &m : input.storage) {
-        auto &ms = ids ? db.cached("INSERT INTO storage_media (unit_id, type, model, serial, capacity_bytes, created_at, id)"
-                                   " VALUES (?, ?, ?, ?, ?, ?, ?)")
-                       : db.cached("INSERT INTO storage_media (unit_id, type, model, serial, capacity_bytes, created_at)"
-                                   " VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
-        ms.bind(1, u.id).bind(2, toString(m.type)).bind(3, m.model).bind(4, m.serial).bind(5, m.capacityBytes).bind(6, now);
-        std::int64_t mediumId;
-        if (ids) {
-            mediumId = ids->nextMedium++;
-            ms.bind(7, mediumId);
-            ms.step();
-        } else {
-            ms.step();
-            mediumId = ms.getInt(0);
-        }
-        ms.reset();
-        u.storage.push_back(StorageMedium{mediumId, u.id, m.type, m.model, m.serial, m.capacityBytes, false});
-    }
-    auto payload = toJson(u);
-    appendEvent(db, actor, {"unit", u.tag, "unit_created", payload.str()});
     return u;
+}
+
+constexpr const char *kUnitInsertColumns =
+    "tag, donation_id, kind, make, make_key, model, serial, donor_tag, cpu, ram_mib, screen_inches, keyboard_layout,"
+    " battery_health, os, grade, status, status_since, location, notes, created_at, updated_at";
+constexpr int kUnitInsertCount = 21;
+constexpr const char *kMediumInsertColumns = "unit_id, type, model, serial, capacity_bytes, created_at";
+constexpr int kMediumInsertCount = 6;
+
+// Binds the kUnitInsertColumns of `u` from parameter `first` on.
+void bindUnit(Statement &st, int first, const Unit &u, const std::string &now) {
+    const int p = first;
+    st.bind(p, u.tag).bind(p + 1, u.donationId).bind(p + 2, toString(u.kind)).bind(p + 3, u.make);
+    st.bind(p + 4, makeKey(u.make)).bind(p + 5, u.model).bind(p + 6, u.serial).bind(p + 7, u.donorTag);
+    st.bind(p + 8, u.specs.cpu).bind(p + 9, u.specs.ramMib).bind(p + 10, u.specs.screenInches);
+    st.bind(p + 11, u.specs.keyboardLayout).bind(p + 12, u.specs.batteryHealthPercent).bind(p + 13, u.specs.os);
+    if (u.grade) st.bind(p + 14, toString(*u.grade));
+    else st.bindNull(p + 14);
+    st.bind(p + 15, toString(u.status)).bind(p + 16, now).bind(p + 17, u.location).bind(p + 18, u.notes);
+    st.bind(p + 19, now).bind(p + 20, now);
+}
+
+void bindMedium(Statement &st, int first, const StorageMedium &m, const std::string &now) {
+    st.bind(first, m.unitId).bind(first + 1, toString(m.type)).bind(first + 2, m.model).bind(first + 3, m.serial);
+    st.bind(first + 4, m.capacityBytes).bind(first + 5, now);
+}
+
+// Inserts a checked unit with the given tag number, its media and its event, each row asking the
+// engine for its id (any dialect).
+Unit insertUnit(Database &db, const NewUnit &input, std::int64_t tagNumber, const std::string &now, const Actor &actor) {
+    Unit u = newUnit(input, tagNumber, now);
+    auto &st = db.cached(std::string("INSERT INTO units (") + kUnitInsertColumns +
+                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    bindUnit(st, 1, u, now);
+    st.step();
+    u.id = st.getInt(0);
+    st.reset();
+    for (const auto &m : input.storage) {
+        auto &ms = db.cached(std::string("INSERT INTO storage_media (") + kMediumInsertColumns +
+                             ") VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
+        StorageMedium medium{0, u.id, m.type, m.model, m.serial, m.capacityBytes, false};
+        bindMedium(ms, 1, medium, now);
+        ms.step();
+        medium.id = ms.getInt(0);
+        ms.reset();
+        u.storage.push_back(medium);
+    }
+    appendEvent(db, actor, {"unit", u.tag, "unit_created", toJson(u).str()});
+    return u;
+}
+
+// --- The SQLite bulk path ---------------------------------------------------------------------
+// Registering thousands of units (a donor's list) row by row spends most of its time around the
+// rows rather than in them: a statement run, a RETURNING temporary table and a statement
+// transaction per row, pages spilled from a small cache. SQLite lets the transaction, which holds
+// the write lock, name the ids itself and insert many rows per statement. Same rows, same ids,
+// same events as insertUnit.
+
+// Where SQLite gives the next ids of an AUTOINCREMENT table: past every id ever used.
+std::int64_t nextSqliteId(Database &db, const std::string &table) {
+    std::int64_t next = 1;
+    auto &seq = db.cached("SELECT seq FROM sqlite_sequence WHERE name = ?");
+    seq.bind(1, table);
+    if (seq.step()) next = seq.getInt(0) + 1;
+    seq.reset();
+    auto max = db.prepare("SELECT coalesce(max(id), 0) FROM " + table);
+    if (max->step()) next = std::max(next, max->getInt(0) + 1);
+    return next;
+}
+
+// "INSERT INTO table (columns, id) VALUES (?, …), (?, …), …" for `rows` rows.
+std::string multiRowInsert(const std::string &table, const char *columns, int count, std::size_t rows) {
+    std::string one = "(";
+    for (int i = 0; i <= count; ++i) one += i ? ", ?" : "?";
+    one += ')';
+    std::string sql = "INSERT INTO " + table + " (" + columns + ", id) VALUES ";
+    for (std::size_t r = 0; r < rows; ++r) sql += r ? ", " + one : one;
+    return sql;
+}
+
+// For a bulk registration: a page cache that keeps every page the transaction dirties until the
+// commit (SQLite's default 2 MiB would spill them to the WAL again and again), and no CHECK
+// constraints, whose IN lists SQLite evaluates through a temporary table per row: every value
+// they check comes from a C++ enum (kind, status, grade, medium type) or was validated above
+// (battery health). Both settings are restored on every path.
+class BulkSettings {
+public:
+    BulkSettings(Database &db, std::size_t units) : _db(db) {
+        auto current = db.prepare("PRAGMA cache_size");
+        if (!current->step()) return;
+        _previousCache = current->getInt(0);
+        // About 2 KiB of pages per unit (row, media, event, indexes), at most 512 MiB.
+        std::int64_t kib = std::min<std::int64_t>(static_cast<std::int64_t>(units) * 2, 512 * 1024);
+        db.exec("PRAGMA cache_size = -" + std::to_string(kib) + "; PRAGMA ignore_check_constraints = ON");
+        _changed = true;
+    }
+    ~BulkSettings() {
+        if (!_changed) return;
+        try {
+            _db.exec("PRAGMA ignore_check_constraints = OFF; PRAGMA cache_size = " + std::to_string(_previousCache));
+        } catch (...) {
+        }
+    }
+    BulkSettings(const BulkSettings &) = delete;
+    BulkSettings &operator=(const BulkSettings &) = delete;
+
+private:
+    Database &_db;
+    std::int64_t _previousCache = 0;
+    bool _changed = false;
+};
+
+std::vector<Unit> insertUnitsSqlite(Database &db, const std::vector<NewUnit> &inputs, std::int64_t firstTag,
+                                    const std::string &now, const Actor &actor) {
+    constexpr std::size_t kRowsPerStatement = 64;  // 22 parameters a unit: 1408, far below SQLite's limit
+    constexpr std::size_t kBulk = 1000;
+    std::optional<BulkSettings> settings;
+    if (inputs.size() >= kBulk) settings.emplace(db, inputs.size());
+
+    std::int64_t nextUnit = nextSqliteId(db, "units"), nextMedium = nextSqliteId(db, "storage_media");
+    std::vector<Unit> out;
+    out.reserve(inputs.size());
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        Unit u = newUnit(inputs[i], firstTag + static_cast<std::int64_t>(i), now);
+        u.id = nextUnit++;
+        for (const auto &m : inputs[i].storage)
+            u.storage.push_back(StorageMedium{nextMedium++, u.id, m.type, m.model, m.serial, m.capacityBytes, false});
+        out.push_back(std::move(u));
+    }
+
+    for (std::size_t b = 0; b < out.size(); b += kRowsPerStatement) {
+        std::size_t e = std::min(out.size(), b + kRowsPerStatement);
+        auto &st = db.cached(multiRowInsert("units", kUnitInsertColumns, kUnitInsertCount, e - b));
+        int p = 1;
+        for (std::size_t i = b; i < e; ++i, p += kUnitInsertCount + 1) {
+            bindUnit(st, p, out[i], now);
+            st.bind(p + kUnitInsertCount, out[i].id);
+        }
+        st.step();
+        st.reset();
+    }
+    std::vector<const StorageMedium *> media;
+    for (const auto &u : out)
+        for (const auto &m : u.storage) media.push_back(&m);
+    for (std::size_t b = 0; b < media.size(); b += kRowsPerStatement) {
+        std::size_t e = std::min(media.size(), b + kRowsPerStatement);
+        auto &st = db.cached(multiRowInsert("storage_media", kMediumInsertColumns, kMediumInsertCount, e - b));
+        int p = 1;
+        for (std::size_t i = b; i < e; ++i, p += kMediumInsertCount + 1) {
+            bindMedium(st, p, *media[i], now);
+            st.bind(p + kMediumInsertCount, media[i]->id);
+        }
+        st.step();
+        st.reset();
+    }
+    constexpr std::size_t kEventsPerCall = 256;  // bounds the payloads held at once
+    std::vector<NewEvent> events;
+    events.reserve(std::min(out.size(), kEventsPerCall));
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        events.push_back({"unit", out[i].tag, "unit_created", toJson(out[i]).str()});
+        if (events.size() == kEventsPerCall || i + 1 == out.size()) {
+            appendEvents(db, actor, events);
+            events.clear();
+        }
+    }
+    return out;
 }
 
 std::int64_t reserveTags(Database &db, std::int64_t count) {
@@ -292,6 +363,20 @@ Result<std::vector<Unit>> addUnits(Database &db, const std::vector<NewUnit> &uni
         // Every check before the first write: a refusal leaves nothing behind.
         std::unordered_map<std::string, std::size_t> seen;
         std::unordered_map<std::int64_t, bool> donations;
+        // A batch as large as the units already registered reads their (make, serial) once
+        // rather than looking each of its units up.
+        std::optional<std::unordered_map<std::string, std::string>> registered;
+        if (units.size() >= 1000) {
+            auto &top = db.cached("SELECT coalesce(max(id), 0) FROM units");
+            top.step();
+            std::int64_t highest = top.getInt(0);
+            top.reset();
+            if (highest <= static_cast<std::int64_t>(units.size()) * 4) {
+                registered.emplace();
+                auto all = db.prepare("SELECT make_key, serial, tag FROM units");
+                while (all->step()) registered->emplace(all->getText(0) + '\x1f' + all->getText(1), all->getText(2));
+            }
+        }
         for (std::size_t i = 0; i < units.size(); ++i) {
             const auto &u = units[i];
             auto where = [&](Error e) {
@@ -302,22 +387,25 @@ Result<std::vector<Unit>> addUnits(Database &db, const std::vector<NewUnit> &uni
             if (!known->second)
                 return where(makeError(Errc::NotFound, "no donation " + std::to_string(u.donationId)));
             std::string key = makeKey(u.make), serial = trim(u.serial);
-            if (auto tag = existingTag(db, key, serial)) return where(duplicateError(trim(u.make), serial, *tag));
-            auto [it, inserted] = seen.emplace(key + '\x1f' + serial, i);
+            std::string both = key + '\x1f' + serial;
+            if (registered) {
+                if (auto found = registered->find(both); found != registered->end())
+                    return where(duplicateError(trim(u.make), serial, found->second));
+            } else if (auto tag = existingTag(db, key, serial)) {
+                return where(duplicateError(trim(u.make), serial, *tag));
+            }
+            auto [it, inserted] = seen.emplace(std::move(both), i);
             if (!inserted)
                 return where(makeError(Errc::Conflict, "serial " + serial + " is repeated (unit " +
                                                            std::to_string(it->second + 1) + ")"));
         }
-        std::vector<Unit> out;
-        out.reserve(units.size());
         std::int64_t first = reserveTags(db, static_cast<std::int64_t>(units.size()));
         const std::string now = nowUtc();
-        CacheForBulk cache(db, units.size());
-        // The transaction holds the write lock: nobody else takes ids until it ends.
-        std::optional<ExplicitIds> ids;
-        if (db.dialect() == Dialect::Sqlite) ids = ExplicitIds{nextSqliteId(db, "units"), nextSqliteId(db, "storage_media")};
+        if (db.dialect() == Dialect::Sqlite) return insertUnitsSqlite(db, units, first, now, actor);
+        std::vector<Unit> out;
+        out.reserve(units.size());
         for (std::size_t i = 0; i < units.size(); ++i)
-            out.push_back(insertUnit(db, units[i], first + static_cast<std::int64_t>(i), now, actor, ids ? &*ids : nullptr));
+            out.push_back(insertUnit(db, units[i], first + static_cast<std::int64_t>(i), now, actor));
         return out;
     });
 }

@@ -340,12 +340,71 @@ TEST_F(DonorListImport, ReimportingTheSameFileIsRefusedNamingTheUnits) {
     EXPECT_EQ(units().size(), 2u);
 }
 
+TEST_F(DonorListImport, SkipInvalidLeavesOutARegisteredSerialAndWritesTheRest) {
+    auto earlier = addLaptop(makeDonation("Earlier donor"), "8KX4Q52");  // Dell, as in the file's line 3
+    auto r = import("snipeit_import.csv", true);
+    EXPECT_TRUE(r.succeeded());
+    EXPECT_EQ(r.created, 1u);
+    EXPECT_EQ(r.skipped, 1u);
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0].line, 3u);
+    EXPECT_NE(r.errors[0].message.find("already registered as unit " + earlier.tag), std::string::npos);
+    EXPECT_EQ(units().size(), 2u);
+    EXPECT_EQ(eventCount("unit_created"), 2);
+}
+
 TEST_F(DonorListImport, DuplicateAcrossDonationsIgnoresHowTheMakeIsSpelled) {
     addLaptop(makeDonation("Earlier donor"), "7H2KQ42");  // "Dell"; GLPI says "Dell Inc."
     auto r = import("glpi_export_fr.csv");
     ASSERT_EQ(r.invalid, 1u);
     EXPECT_NE(r.errors[0].message.find("already registered as unit RE-000001 (donation"), std::string::npos)
         << r.errors[0].message;
+}
+
+// 1,500 rows take inventory's bulk path (many rows per statement, ids named, events chained in
+// batches): the same units, media and events as one by one, and a registered serial still found.
+TEST_F(DonorListImport, LargeListsTakeTheBulkPathWithTheSameResult) {
+    auto earlier = addLaptop(makeDonation("Earlier donor"), "BULK-0777");  // Dell, with one SSD
+    std::string csv = "serial;make;model;kind;RAM;storage\n";
+    for (int i = 0; i < 1500; ++i)
+        csv += "BULK-" + std::string(i < 10 ? "000" : i < 100 ? "00" : i < 1000 ? "0" : "") + std::to_string(i) +
+               ";Dell Inc.;Latitude 5490;portable;8 Go;" + (i % 2 ? "SSD 256 Go + HDD 1 To" : "aucun") + "\n";
+    ImportOptions options;
+    options.donationId = donation;
+    auto refused = importDonorList(*db, csv, options, actor);
+    ASSERT_TRUE(refused.ok()) << refused.error().message;
+    EXPECT_EQ(refused->invalid, 1u);
+    ASSERT_EQ(refused->errors.size(), 1u);
+    EXPECT_EQ(refused->errors[0].line, 779u);
+    EXPECT_NE(refused->errors[0].message.find("already registered as unit " + earlier.tag), std::string::npos);
+    EXPECT_EQ(units().size(), 1u);
+
+    options.skipInvalid = true;
+    auto r = importDonorList(*db, csv, options, actor);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->created, 1499u);
+    auto list = units();
+    ASSERT_EQ(list.size(), 1500u);
+    const auto &odd = bySerial(list, "BULK-1499");
+    EXPECT_EQ(odd.tag, r->tags.back());
+    EXPECT_EQ(odd.make, "Dell");
+    EXPECT_EQ(odd.specs.ramMib, 8192);
+    ASSERT_EQ(odd.storage.size(), 2u);
+    EXPECT_EQ(odd.storage[0].type, MediumType::Ssd);
+    EXPECT_EQ(odd.storage[1].type, MediumType::Hdd);
+    EXPECT_EQ(odd.storage[1].unitId, odd.id);
+    EXPECT_TRUE(bySerial(list, "BULK-1498").storage.empty());
+    EXPECT_EQ(eventCount("unit_created"), 1500);
+    auto events = inventory::listEvents(*db, "unit", odd.tag);
+    ASSERT_TRUE(events.ok());
+    ASSERT_EQ(events->size(), 1u);
+    EXPECT_NE((*events)[0].payload.find("\"serial\":\"BULK-1499\""), std::string::npos);
+    auto chain = inventory::verifyChain(*db);
+    ASSERT_TRUE(chain.ok());
+    EXPECT_FALSE(chain->firstBrokenId.has_value()) << chain->problem;
+    // The unit registered next, one by one, follows on.
+    auto next = addLaptop(donation, "AFTER-BULK");
+    EXPECT_EQ(next.id, list.back().id + 1);
 }
 
 TEST_F(DonorListImport, FileLevelProblemsAreErrors) {
