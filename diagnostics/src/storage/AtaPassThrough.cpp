@@ -7,7 +7,7 @@ namespace reemploi::diagnostics::storage {
 
 namespace {
 
-constexpr std::uint8_t kProtoNonData = 3, kProtoPioIn = 4;
+constexpr std::uint8_t kProtoNonData = 3, kProtoPioIn = 4, kProtoPioOut = 5;
 
 std::uint16_t word(std::span<const std::uint8_t> d, int w) { return d[2 * w] | (d[2 * w + 1] << 8); }
 
@@ -98,6 +98,13 @@ Result<AtaIdentity> parseIdentify(std::span<const std::uint8_t> d) {
     id.cryptoScrambleSupported = (w59 & 0x2000) != 0;
     id.blockEraseSupported = (w59 & 0x8000) != 0;
     id.trimSupported = (word(d, 169) & 0x0001) != 0;
+    // Words 89/90: erase time in units of 2 minutes (bit 15 set: extended format, 15 bits).
+    auto minutes = [](std::uint16_t w) -> std::uint16_t {
+        std::uint16_t units = (w & 0x8000) ? (w & 0x7fff) : (w & 0x00ff);
+        return static_cast<std::uint16_t>(units * 2);
+    };
+    id.securityEraseMinutes = minutes(word(d, 89));
+    id.enhancedEraseMinutes = minutes(word(d, 90));
     return id;
 }
 
@@ -141,33 +148,110 @@ void summarizeSmart(SmartSummary &s) {
 }
 
 Result<ScsiStatus> AtaPassThrough::run(const Command &c, DataDirection dir, std::span<std::uint8_t> data,
-                                       bool checkCondition) {
-    const std::uint8_t protocol = dir == DataDirection::None ? kProtoNonData : kProtoPioIn;
-    // Byte 2: CK_COND, T_DIR (in), BYTE_BLOCK (count in blocks), T_LENGTH = 2 (in the count field).
-    std::uint8_t flags = dir == DataDirection::None ? 0x00 : 0x0e;
+                                       bool checkCondition, std::chrono::milliseconds timeout) {
+    const std::uint8_t protocol = dir == DataDirection::None ? kProtoNonData : dir == DataDirection::In ? kProtoPioIn : kProtoPioOut;
+    // Byte 2: CK_COND, T_DIR (1 = in), BYTE_BLOCK (count in blocks), T_LENGTH = 2 (in the count field).
+    std::uint8_t flags = dir == DataDirection::None ? 0x00 : dir == DataDirection::In ? 0x0e : 0x06;
     if (checkCondition) flags |= 0x20;
+    if (c.extended && _sat12)
+        return makeError(Errc::Unsupported, "a 48-bit ATA command needs ATA PASS-THROUGH (16), which this bridge lacks");
     std::vector<std::uint8_t> cdb;
+    auto b = [](std::uint64_t v, int shift) { return static_cast<std::uint8_t>((v >> shift) & 0xff); };
     if (_sat12) {
-        cdb = {0xa1, static_cast<std::uint8_t>(protocol << 1), flags, c.features, c.count, c.lbaLow, c.lbaMid,
-               c.lbaHigh, c.device, c.command, 0, 0};
+        cdb = {0xa1, static_cast<std::uint8_t>(protocol << 1), flags, b(c.features, 0), b(c.count, 0), b(c.lba, 0),
+               b(c.lba, 8), b(c.lba, 16), c.device, c.command, 0, 0};
     } else {
-        cdb = {0x85, static_cast<std::uint8_t>(protocol << 1), flags, 0, c.features, 0, c.count, 0, c.lbaLow, 0,
-               c.lbaMid, 0, c.lbaHigh, c.device, c.command, 0};
+        // Bytes 3-14: features, count, LBA low/mid/high as (15:8, 7:0) pairs, device, command.
+        cdb = {0x85, static_cast<std::uint8_t>((protocol << 1) | (c.extended ? 1 : 0)), flags,
+               b(c.features, 8), b(c.features, 0), b(c.count, 8), b(c.count, 0), b(c.lba, 24), b(c.lba, 0),
+               b(c.lba, 32), b(c.lba, 8), b(c.lba, 40), b(c.lba, 16), c.device, c.command, 0};
     }
-    auto st = _scsi.execute(cdb, dir, data, std::chrono::milliseconds(10000));
+    auto st = _scsi.execute(cdb, dir, data, timeout);
     if (!st) return st.error();
     if (st->checkCondition) {
         const auto &s = st->sense;
         // CK_COND asks for a CHECK CONDITION carrying the ATA registers: that one is a success.
-        if (checkCondition && s.ataReturn) return st;
+        if (checkCondition && s.ataReturn && !((*s.ataReturn)[13] & 0x01)) return st;
         if (s.valid && s.key == sense::IllegalRequest && (s.asc == 0x20 || s.asc == 0x24))
             return makeError(Errc::Unsupported,
                              "the USB bridge does not pass ATA commands through (" + s.describe() + ")");
         if (s.valid && s.key == sense::AbortedCommand)
-            return makeError(Errc::Unsupported, "the drive aborted the ATA command (" + s.describe() + ")");
+            return makeError(Errc::Refused, "the drive aborted the ATA command (" + s.describe() + ")");
         return makeError(Errc::Device, "ATA pass-through failed: " + s.describe());
     }
     return st;
+}
+
+Status AtaPassThrough::sanitize(SanitizeKind kind) {
+    Command c;
+    c.command = 0xb4;
+    c.extended = true;
+    // The LBA carries a signature so that a stray command cannot erase a drive (ACS-3 §7.34).
+    if (kind == SanitizeKind::BlockErase) {
+        c.features = 0x0012;
+        c.lba = 0x0000426b4572ULL;  // "BkEr"
+    } else {
+        c.features = 0x0011;
+        c.lba = 0x000043727970ULL;  // "Cryp"
+    }
+    auto st = run(c, DataDirection::None, {}, false);
+    if (!st) return st.error().withContext(kind == SanitizeKind::BlockErase ? "SANITIZE BLOCK ERASE" : "SANITIZE CRYPTO SCRAMBLE");
+    return {};
+}
+
+Result<AtaPassThrough::SanitizeStatus> AtaPassThrough::sanitizeStatus() {
+    Command c;
+    c.command = 0xb4;
+    c.extended = true;
+    c.features = 0x0000;
+    auto st = run(c, DataDirection::None, {}, true);
+    if (!st) return st.error().withContext("SANITIZE STATUS");
+    if (!st->sense.ataReturn) return makeError(Errc::Device, "SANITIZE STATUS: the bridge returned no ATA registers");
+    const auto &r = *st->sense.ataReturn;
+    // Descriptor bytes: 4 count (15:8), 7 LBA (7:0), 9 LBA (15:8). Count bit 15: completed without
+    // error, bit 14: in progress; LBA (15:0): the progress indicator, in 1/65536ths.
+    SanitizeStatus s;
+    s.completedWithoutError = (r[4] & 0x80) != 0;
+    s.inProgress = (r[4] & 0x40) != 0;
+    s.progress = ((r[9] << 8) | r[7]) / 65536.0;
+    return s;
+}
+
+namespace {
+
+std::array<std::uint8_t, 512> passwordBlock(const std::string &password, std::uint16_t control) {
+    std::array<std::uint8_t, 512> d{};
+    d[0] = static_cast<std::uint8_t>(control & 0xff);
+    d[1] = static_cast<std::uint8_t>(control >> 8);
+    // Words 1-16: the password, 32 bytes, as bytes in order (hdparm and the kernel agree).
+    for (std::size_t i = 0; i < 32 && i < password.size(); ++i) d[2 + i] = static_cast<std::uint8_t>(password[i]);
+    return d;
+}
+
+}  // namespace
+
+Status AtaPassThrough::securitySetPassword(const std::string &password) {
+    auto block = passwordBlock(password, 0x0000);  // user password, high security
+    Command c;
+    c.command = 0xf1;
+    c.count = 1;
+    auto st = run(c, DataDirection::Out, block, false);
+    if (!st) return st.error().withContext("SECURITY SET PASSWORD");
+    return {};
+}
+
+Status AtaPassThrough::securityEraseUnit(const std::string &password, bool enhanced, std::chrono::minutes timeout) {
+    Command prepare;
+    prepare.command = 0xf3;
+    auto st = run(prepare, DataDirection::None, {}, false);
+    if (!st) return st.error().withContext("SECURITY ERASE PREPARE");
+    auto block = passwordBlock(password, enhanced ? 0x0002 : 0x0000);
+    Command erase;
+    erase.command = 0xf4;
+    erase.count = 1;
+    st = run(erase, DataDirection::Out, block, false, timeout);
+    if (!st) return st.error().withContext("SECURITY ERASE UNIT");
+    return {};
 }
 
 Result<std::array<std::uint8_t, 512>> AtaPassThrough::identifyRaw() {
@@ -194,8 +278,7 @@ Result<std::array<std::uint8_t, 512>> AtaPassThrough::smartReadData() {
     c.command = 0xb0;
     c.features = 0xd0;
     c.count = 1;
-    c.lbaMid = 0x4f;
-    c.lbaHigh = 0xc2;
+    c.lba = 0xc24f00;  // LBA mid 4F, high C2: the SMART signature
     auto st = run(c, DataDirection::In, buf, false);
     if (!st) return st.error().withContext("SMART READ DATA");
     if (st->transferred != 512)
@@ -207,8 +290,7 @@ Result<bool> AtaPassThrough::smartReturnStatus() {
     Command c;
     c.command = 0xb0;
     c.features = 0xda;
-    c.lbaMid = 0x4f;
-    c.lbaHigh = 0xc2;
+    c.lba = 0xc24f00;  // LBA mid 4F, high C2: the SMART signature
     auto st = run(c, DataDirection::None, {}, true);
     if (!st) return st.error().withContext("SMART RETURN STATUS");
     if (!st->sense.ataReturn) return makeError(Errc::Unsupported, "SMART RETURN STATUS: the bridge returned no ATA registers");

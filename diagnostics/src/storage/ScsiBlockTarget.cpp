@@ -136,6 +136,72 @@ SmartSummary ScsiBlockTarget::smart() {
     return AtaPassThrough(_scsi, _options.sat12Only).smart();
 }
 
+Status ScsiBlockTarget::checkFirmwareErase(FirmwareErase kind) const {
+    if (!_identity)
+        return makeError(Errc::Unsupported, "the drive's own erase needs ATA pass-through: " +
+                                                (_ataWhy.empty() ? std::string("no ATA identity") : _ataWhy));
+    const auto &id = *_identity;
+    switch (kind) {
+    case FirmwareErase::SanitizeBlockErase:
+    case FirmwareErase::SanitizeCryptoScramble:
+        if (!id.sanitizeSupported) return makeError(Errc::Unsupported, id.model + " does not support ATA SANITIZE");
+        if (kind == FirmwareErase::SanitizeBlockErase ? !id.blockEraseSupported : !id.cryptoScrambleSupported)
+            return makeError(Errc::Unsupported, id.model + " does not support SANITIZE " +
+                                                    (kind == FirmwareErase::SanitizeBlockErase ? "BLOCK ERASE"
+                                                                                               : "CRYPTO SCRAMBLE"));
+        if (_options.sat12Only)
+            return makeError(Errc::Unsupported, "SANITIZE is a 48-bit command and this bridge only passes ATA "
+                                                "PASS-THROUGH (12)");
+        return {};
+    case FirmwareErase::SecurityErase:
+        if (!id.securitySupported) return makeError(Errc::Unsupported, id.model + " has no ATA security feature set");
+        if (id.securityEnabled)
+            return makeError(Errc::Refused, id.model + " already has a user password set: it must be unlocked and "
+                                                       "disabled first");
+        if (id.securityFrozen)
+            return makeError(Errc::Refused, id.model + "'s security is frozen (the computer's firmware froze it): "
+                                                       "power-cycle the drive in the USB dock, then retry");
+        return {};
+    }
+    return makeError(Errc::Unsupported, "unknown firmware erase");
+}
+
+Status ScsiBlockTarget::firmwareErase(FirmwareErase kind, const std::function<void(double)> &progress,
+                                      const std::atomic<bool> *cancel) {
+    REEMPLOI_TRY(checkFirmwareErase(kind));
+    AtaPassThrough ata(_scsi, _options.sat12Only);
+    if (kind == FirmwareErase::SecurityErase) {
+        // A throwaway password: the erase clears it, and nobody needs it afterwards.
+        const std::string password = "reemploi-erase";
+        const bool enhanced = _identity->enhancedEraseSupported;
+        std::uint16_t minutes = enhanced ? _identity->enhancedEraseMinutes : _identity->securityEraseMinutes;
+        auto timeout = std::chrono::minutes(std::max<int>(minutes * 2, 10));
+        REEMPLOI_TRY(ata.securitySetPassword(password));
+        if (progress) progress(0);
+        REEMPLOI_TRY(ata.securityEraseUnit(password, enhanced, timeout));
+        if (progress) progress(1);
+    } else {
+        REEMPLOI_TRY(ata.sanitize(kind == FirmwareErase::SanitizeBlockErase ? AtaPassThrough::SanitizeKind::BlockErase
+                                                                           : AtaPassThrough::SanitizeKind::CryptoScramble));
+        // SANITIZE returns at once and runs in the drive; it survives a power cycle, so an
+        // interrupted wait is an interrupted record, not a half-erased drive left silently.
+        for (;;) {
+            if (cancel && cancel->load()) return makeError(Errc::Device, "interrupted while the drive sanitizes itself");
+            auto st = ata.sanitizeStatus();
+            if (!st) return st.error();
+            if (progress) progress(st->inProgress ? st->progress : 1.0);
+            if (!st->inProgress) {
+                if (!st->completedWithoutError) return makeError(Errc::Device, "SANITIZE ended with an error");
+                break;
+            }
+            std::this_thread::sleep_for(200ms);
+        }
+    }
+    // The drive's identity changes nothing else, but refresh it: security must be disabled again.
+    if (auto id = ata.identify()) _identity = *id;
+    return {};
+}
+
 Status ScsiBlockTarget::transfer(bool write, std::uint64_t offset, std::span<std::uint8_t> data) {
     const std::uint32_t bs = _info.logicalSectorSize;
     if (offset % bs != 0 || data.size() % bs != 0)

@@ -37,6 +37,11 @@ public:
     Status read(std::uint64_t offset, std::span<std::byte> data) override { return _target->read(offset, data); }
     Status flush() override { return _target->flush(); }
     SmartSummary smart() override { return _target->smart(); }
+    Status checkFirmwareErase(FirmwareErase kind) const override { return _target->checkFirmwareErase(kind); }
+    Status firmwareErase(FirmwareErase kind, const std::function<void(double)> &progress,
+                         const std::atomic<bool> *cancel) override {
+        return _target->firmwareErase(kind, progress, cancel);
+    }
 
 private:
     std::unique_ptr<UsbBus> _bus;

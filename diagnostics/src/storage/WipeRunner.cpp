@@ -402,16 +402,131 @@ std::vector<LbaExtent> samplePlan(std::uint64_t sectors, std::uint64_t seed) {
     return plan;
 }
 
+namespace {
+
+// The drive command a firmware method uses on this target: SANITIZE BLOCK ERASE when the drive
+// has it, else CRYPTO SCRAMBLE; SECURITY ERASE UNIT for purge-secure-erase.
+Result<BlockTarget::FirmwareErase> firmwareEraseFor(const BlockTarget &target, const WipeMethod &method) {
+    using FE = BlockTarget::FirmwareErase;
+    if (method.kind == WipeKind::AtaSecureErase) {
+        REEMPLOI_TRY(target.checkFirmwareErase(FE::SecurityErase));
+        return FE::SecurityErase;
+    }
+    auto block = target.checkFirmwareErase(FE::SanitizeBlockErase);
+    if (block) return FE::SanitizeBlockErase;
+    if (target.checkFirmwareErase(FE::SanitizeCryptoScramble)) return FE::SanitizeCryptoScramble;
+    return block.error();
+}
+
+bool uniform(const std::byte *p, std::size_t n) {
+    for (std::size_t i = 1; i < n; ++i)
+        if (p[i] != p[0]) return false;
+    return true;
+}
+
+}  // namespace
+
 Status checkWipeSupported(const BlockTarget &target, const WipeMethod &method) {
     if (method.kind == WipeKind::Overwrite) return {};
+    auto kind = firmwareEraseFor(target, method);
+    if (!kind) return kind.error().withContext(std::string(method.id));
+    return {};
+}
+
+// A firmware erase: reference sectors are read first (the first sector of every sample
+// subsection, and the last LBA); the drive erases itself; verification then reads the sample
+// (or everything) back and checks that no reference sector still holds what it held before.
+// Sectors that were blank (one repeated byte) prove nothing and are not used as references.
+static void runFirmwareWipe(BlockTarget &target, const WipeMethod &method, const WipeOptions &opts, WipeReport &r,
+                            std::vector<AlignedBuffer> &buffers) {
     const auto &info = target.info();
-    std::string what = info.kind == "file" ? "a regular file" : info.kind == "loop" ? "a loop device" : info.path;
-    return makeError(Errc::Unsupported,
-                     std::string(method.id) + " needs the drive's own ATA " +
-                         (method.kind == WipeKind::AtaSanitize ? "SANITIZE" : "SECURITY ERASE UNIT") +
-                         " command, which cannot be sent to " + what +
-                         "; use clear-zero or clear-random, or connect the drive through a USB bridge with "
-                         "ATA pass-through");
+    const std::uint32_t ss = info.logicalSectorSize;
+    const std::uint64_t sectors = info.sizeBytes / ss;
+    auto kind = firmwareEraseFor(target, method);
+    if (!kind) {
+        r.outcome = WipeOutcome::Failed;
+        r.failure = kind.error().message;
+        return;
+    }
+    r.sampleSeed = opts.sampleSeed.value_or(0);
+    if (!opts.sampleSeed) RAND_bytes(reinterpret_cast<unsigned char *>(&r.sampleSeed), sizeof r.sampleSeed);
+    auto plan = samplePlan(sectors, r.sampleSeed);
+    std::vector<std::uint64_t> refLbas;
+    for (const auto &e : plan) refLbas.push_back(e.lba);
+    if (sectors > 0 && (refLbas.empty() || refLbas.back() != sectors - 1)) refLbas.push_back(sectors - 1);
+    std::vector<std::pair<std::uint64_t, std::vector<std::byte>>> refs;
+    AlignedBuffer one(ss, target.alignment());
+    for (auto lba : refLbas) {
+        if (!target.read(lba * ss, one.span(ss))) continue;
+        if (uniform(one.data(), ss)) continue;
+        refs.emplace_back(lba, std::vector<std::byte>(one.data(), one.data() + ss));
+    }
+
+    PhaseMeter meter(opts, "erase", 1, 1, info.sizeBytes);
+    auto t0 = Clock::now();
+    auto st = target.firmwareErase(*kind, [&](double f) { meter.report(static_cast<std::uint64_t>(f * info.sizeBytes)); },
+                                   opts.cancel);
+    r.writeSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (!st) {
+        r.outcome = st.error().message.find("interrupted") != std::string::npos ? WipeOutcome::Interrupted
+                                                                                 : WipeOutcome::Failed;
+        r.failure = st.error().message;
+        return;
+    }
+    meter.report(info.sizeBytes, true);
+    if (sectors > 0) r.lastLba = sectors - 1;  // the drive covers its whole LBA range itself
+    if (auto f = target.flush(); !f) {
+        r.outcome = WipeOutcome::Failed;
+        r.failure = f.error().message;
+        return;
+    }
+    if (opts.verification == Verification::None) {
+        r.outcome = WipeOutcome::Passed;
+        return;
+    }
+
+    std::vector<LbaExtent> extents = opts.verification == Verification::Full ? std::vector<LbaExtent>{{0, sectors}} : plan;
+    if (opts.verification == Verification::Sample) r.sampleSubsections = plan.size();
+    PhaseMeter vmeter(opts, "verify", 1, 1, info.sizeBytes);
+    auto v0 = Clock::now();
+    std::size_t stale = 0, unreadable = 0;
+    auto &buf = buffers[0];
+    for (const auto &e : extents) {
+        for (std::uint64_t at = e.lba * ss, end = std::min((e.lba + e.count) * ss, info.sizeBytes); at < end;) {
+            if (opts.cancel && opts.cancel->load()) {
+                r.outcome = WipeOutcome::Interrupted;
+                r.failure = "interrupted during verification";
+                return;
+            }
+            std::size_t len = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), end - at));
+            if (auto rd = target.read(at, buf.span(len)); !rd) {
+                ++unreadable;
+                r.errors.push_back({at / ss, "verification: " + rd.error().message});
+                if (rd.error().message.find("disconnected") != std::string::npos) break;
+            } else {
+                r.bytesVerified += len;
+            }
+            at += len;
+            vmeter.report(r.bytesVerified);
+        }
+    }
+    for (const auto &[lba, before] : refs) {
+        if (!target.read(lba * ss, one.span(ss))) continue;
+        if (std::memcmp(one.data(), before.data(), ss) == 0) {
+            ++stale;
+            r.errors.push_back({lba, "verification: the sector still holds its content from before the erase"});
+        }
+    }
+    r.verifySeconds = std::chrono::duration<double>(Clock::now() - v0).count();
+    if (stale || unreadable) {
+        r.verificationResult = "failed";
+        r.outcome = WipeOutcome::Failed;
+        r.failure = "verification failed: " + std::to_string(stale) + " sector(s) kept their old content, " +
+                    std::to_string(unreadable) + " unreadable region(s)";
+        return;
+    }
+    r.verificationResult = "passed";
+    r.outcome = WipeOutcome::Passed;
 }
 
 WipeReport runWipe(BlockTarget &target, const WipeMethod &method, const WipeOptions &options) {
@@ -444,6 +559,13 @@ WipeReport runWipe(BlockTarget &target, const WipeMethod &method, const WipeOpti
     opts.chunkBytes = chunk;
     if (opts.generators == 0)
         opts.generators = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 2);
+
+    if (method.kind != WipeKind::Overwrite) {
+        runFirmwareWipe(target, method, opts, r, buffers);
+        auto outcome = r.outcome;
+        auto failure = r.failure;
+        return finish(outcome, failure);
+    }
 
     const std::uint32_t ss = info.logicalSectorSize;
     const int passes = static_cast<int>(method.passes.size());

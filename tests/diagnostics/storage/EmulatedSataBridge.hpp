@@ -89,6 +89,23 @@ public:
     int classResets() const { return _classResets; }
     int writes() const { return _writes; }
 
+    // The drive's security is frozen in the dump (a laptop's BIOS froze it); a power cycle in the
+    // dock unfreezes it, as on real hardware.
+    void powerCycle() {
+        std::lock_guard lock(_m);
+        setWord(128, word(128) & ~0x0008);
+    }
+    // The dump's drive has no SANITIZE; this gives it BLOCK ERASE and CRYPTO SCRAMBLE (word 59).
+    void enableSanitize() {
+        std::lock_guard lock(_m);
+        setWord(59, word(59) | 0x1000 | 0x2000 | 0x8000);
+    }
+    bool sanitizeDoesNothing = false;  // a drive that reports success and erases nothing
+    bool securityEnabled() {
+        std::lock_guard lock(_m);
+        return (word(128) & 0x0002) != 0;
+    }
+
     void setCapacitySectors(std::uint64_t sectors) {
         reportedSectors = sectors;
         // IDENTIFY words 100-103 (LBA48 capacity) and 60-61 follow, and the checksum is redone.
@@ -220,6 +237,16 @@ private:
         return s;
     }
 
+    std::uint16_t word(int w) const { return _dump.identify[2 * w] | (_dump.identify[2 * w + 1] << 8); }
+    void setWord(int w, std::uint16_t v) {
+        _dump.identify[2 * w] = v & 0xff;
+        _dump.identify[2 * w + 1] = v >> 8;
+        std::uint8_t sum = 0;
+        for (int i = 0; i < 511; ++i) sum = static_cast<std::uint8_t>(sum + _dump.identify[i]);
+        _dump.identify[511] = static_cast<std::uint8_t>(-sum);
+    }
+    void ataAbort() { checkCondition(0x0b, 0x00, 0x00); }
+
     bool rangeOk(std::uint64_t lba, std::uint64_t blocks) {
         if (lba + blocks > reportedSectors) {
             checkCondition(0x05, 0x21, 0x00);
@@ -310,13 +337,76 @@ private:
             _status = 1;
             return;
         }
+        if (command == 0xb4) return sanitize(c, features, ckCond);
+        if (command == 0xf3) {  // SECURITY ERASE PREPARE
+            _erasePrepared = true;
+            return;
+        }
         checkCondition(0x0b, 0x00, 0x00);  // the drive aborted an ATA command it does not know
+    }
+
+    void sanitize(const std::uint8_t *c, std::uint8_t features, bool ckCond) {
+        if (!(word(59) & 0x1000)) return ataAbort();
+        std::uint64_t lba = static_cast<std::uint64_t>(c[8]) | (static_cast<std::uint64_t>(c[10]) << 8) |
+                            (static_cast<std::uint64_t>(c[12]) << 16) | (static_cast<std::uint64_t>(c[7]) << 24);
+        if (features == 0x12) {
+            if (lba != 0x426b4572) return ataAbort();  // "BkEr" signature missing
+            if (!sanitizeDoesNothing) std::fill(_image.begin(), _image.end(), 0);
+            _sanitizePolls = 2;
+            return;
+        }
+        if (features == 0x11) {
+            if (lba != 0x43727970) return ataAbort();  // "Cryp"
+            if (!sanitizeDoesNothing) {
+                std::uint64_t x = 0x2545f4914f6cdd1dULL;
+                for (auto &b : _image) {
+                    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                    b = static_cast<std::uint8_t>(x);
+                }
+            }
+            _sanitizePolls = 2;
+            return;
+        }
+        if (features == 0x00 && ckCond) {  // SANITIZE STATUS: in progress for a poll or two
+            bool running = _sanitizePolls > 0;
+            if (running) --_sanitizePolls;
+            std::uint8_t countHigh = running ? 0x40 : 0x80;
+            std::uint8_t progressHigh = running ? 0x80 : 0x00;
+            _sense = {0x72, 0x01, 0x00, 0x1d, 0, 0, 0, 14, 0x09, 0x0c, 0x01, 0, countHigh, 0, 0, 0, 0, progressHigh, 0, 0, 0, 0x50};
+            _status = 1;
+            return;
+        }
+        ataAbort();
+    }
+
+    // PIO data-out ATA commands: SECURITY SET PASSWORD and SECURITY ERASE UNIT.
+    void ataPassThroughOut(const std::uint8_t *c) {
+        if (!passThrough) return checkCondition(0x05, 0x20, 0x00);
+        std::uint8_t command = c[0] == 0x85 ? c[14] : c[9];
+        std::string password(reinterpret_cast<const char *>(_outData.data() + 2), 32);
+        if (command == 0xf1) {
+            if ((word(128) & 0x0008) || (word(128) & 0x0002)) return ataAbort();  // frozen, or already set
+            _password = password;
+            setWord(128, word(128) | 0x0002);
+            return;
+        }
+        if (command == 0xf4) {
+            if (!_erasePrepared || !(word(128) & 0x0002) || password != _password) return ataAbort();
+            _erasePrepared = false;
+            std::fill(_image.begin(), _image.end(), 0);
+            _password.clear();
+            setWord(128, word(128) & ~0x0002);
+            return;
+        }
+        ataAbort();
     }
 
     void finishWrite() {
         const auto *c = _cdb.data();
         _state = State::Status;
         if (_phaseError) return;  // the data went nowhere
+        _residue = 0;
+        if (c[0] == 0x85 || c[0] == 0xa1) return ataPassThroughOut(c);
         if (c[0] != 0x2a && c[0] != 0x8a) return checkCondition(0x05, 0x20, 0x00);
         std::uint64_t lba = c[0] == 0x2a ? be(c + 2, 4) : be(c + 2, 8);
         std::uint64_t n = c[0] == 0x2a ? be(c + 7, 2) : be(c + 10, 4);
@@ -336,6 +426,9 @@ private:
     std::vector<std::uint8_t> _cdb, _inData, _outData, _sense;
     bool _unitAttention = true;
     bool _phaseError = false;
+    bool _erasePrepared = false;
+    std::string _password;
+    int _sanitizePolls = 0;
     int _classResets = 0;
     int _writes = 0;
 };

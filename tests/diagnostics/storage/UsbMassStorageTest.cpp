@@ -218,3 +218,75 @@ TEST(AtaIdentify, ACorruptedDumpIsRefusedNamingTheChecksum) {
     EXPECT_NE(badSmart.error().message.find("byte 511"), std::string::npos);
     EXPECT_FALSE(parseInquiry(std::vector<std::uint8_t>(20, 0)));
 }
+
+TEST(UsbMassStorage, SecureEraseOfAFrozenDriveIsRefusedBeforeAnythingChanges) {
+    Bench b;
+    auto before = b.bridge->image();
+    auto t = b.open();
+    ASSERT_TRUE(t);
+    const auto &m = **findWipeMethod("purge-secure-erase");
+    auto st = checkWipeSupported(**t, m);
+    ASSERT_FALSE(st);
+    EXPECT_EQ(st.error().code, Errc::Refused);
+    EXPECT_NE(st.error().message.find("frozen"), std::string::npos) << st.error().message;
+    auto r = runWipe(**t, m, options(Verification::Sample));
+    EXPECT_EQ(r.outcome, WipeOutcome::Failed);
+    EXPECT_EQ(b.bridge->image(), before);
+    EXPECT_FALSE(b.bridge->securityEnabled());
+}
+
+TEST(UsbMassStorage, SecureEraseAfterAPowerCycleErasesAndIsOnlyClearOnFlash) {
+    Bench b;
+    b.bridge->powerCycle();
+    auto t = b.open();
+    ASSERT_TRUE(t);
+    auto r = runWipe(**t, **findWipeMethod("purge-secure-erase"), options(Verification::Sample));
+    EXPECT_EQ(r.outcome, WipeOutcome::Passed) << r.failure;
+    EXPECT_EQ(r.level, NistLevel::Clear);  // an SSD: secure erase may skip spare blocks
+    EXPECT_EQ(r.verificationResult, "passed");
+    EXPECT_TRUE(std::all_of(b.bridge->image().begin(), b.bridge->image().end(), [](auto c) { return c == 0; }));
+    EXPECT_FALSE(b.bridge->securityEnabled());  // the throwaway password went with the erase
+}
+
+TEST(UsbMassStorage, SanitizeIsRefusedOnADriveWithoutItAndPurgesOneWithIt) {
+    {
+        Bench b;
+        auto t = b.open();
+        ASSERT_TRUE(t);
+        auto st = checkWipeSupported(**t, **findWipeMethod("purge-sanitize"));
+        ASSERT_FALSE(st);
+        EXPECT_EQ(st.error().code, Errc::Unsupported);
+        EXPECT_NE(st.error().message.find("does not support ATA SANITIZE"), std::string::npos) << st.error().message;
+    }
+    Bench b;
+    b.bridge->enableSanitize();
+    auto t = b.open();
+    ASSERT_TRUE(t);
+    std::vector<std::string> phases;
+    auto o = options(Verification::Full);
+    o.progressInterval = std::chrono::milliseconds(0);
+    o.onProgress = [&](const WipeProgress &p) {
+        if (phases.empty() || phases.back() != p.phase) phases.push_back(p.phase);
+    };
+    auto r = runWipe(**t, **findWipeMethod("purge-sanitize"), o);
+    EXPECT_EQ(r.outcome, WipeOutcome::Passed) << r.failure;
+    EXPECT_EQ(r.level, NistLevel::Purge);
+    EXPECT_EQ(r.bytesVerified, kImage);
+    EXPECT_EQ(phases, (std::vector<std::string>{"erase", "verify"}));
+    EXPECT_TRUE(std::all_of(b.bridge->image().begin(), b.bridge->image().end(), [](auto c) { return c == 0; }));
+}
+
+TEST(UsbMassStorage, ADriveThatOnlyClaimsToSanitizeFailsVerification) {
+    Bench b;
+    b.bridge->enableSanitize();
+    b.bridge->sanitizeDoesNothing = true;
+    auto t = b.open();
+    ASSERT_TRUE(t);
+    auto r = runWipe(**t, **findWipeMethod("purge-sanitize"), options(Verification::Sample));
+    EXPECT_EQ(r.outcome, WipeOutcome::Failed);
+    EXPECT_EQ(r.verificationResult, "failed");
+    ASSERT_FALSE(r.errors.empty());
+    EXPECT_EQ(r.errors[0].lba, 0u);
+    EXPECT_NE(r.errors[0].message.find("still holds its content"), std::string::npos);
+    EXPECT_TRUE(r.recommendDestroy);
+}

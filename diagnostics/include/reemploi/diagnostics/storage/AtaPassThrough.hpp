@@ -20,6 +20,7 @@ struct AtaIdentity {
     std::uint32_t physicalSectorSize = 512;
     std::optional<bool> rotational;  // word 217: 1 = non-rotating (SSD), else the rpm
     std::uint16_t rpm = 0;
+    std::uint16_t securityEraseMinutes = 0, enhancedEraseMinutes = 0;  // words 89, 90 (0: not given)
     bool smartSupported = false, smartEnabled = false;
     bool securitySupported = false, securityEnabled = false, securityFrozen = false, enhancedEraseSupported = false;
     bool sanitizeSupported = false, cryptoScrambleSupported = false, blockEraseSupported = false;
@@ -63,11 +64,31 @@ public:
     // error when the bridge or the drive cannot.
     SmartSummary smart();
 
+    // SANITIZE DEVICE feature set (ACS-3 §7.34), 48-bit commands.
+    enum class SanitizeKind { BlockErase, CryptoScramble };
+    Status sanitize(SanitizeKind kind);
+    struct SanitizeStatus {
+        bool inProgress = false;
+        bool completedWithoutError = false;
+        double progress = 0;  // 0..1
+    };
+    Result<SanitizeStatus> sanitizeStatus();
+
+    // SECURITY feature set: SET PASSWORD (user), ERASE PREPARE, ERASE UNIT (normal or enhanced).
+    // A successful erase leaves security disabled, as the drive was.
+    Status securitySetPassword(const std::string &password);
+    Status securityEraseUnit(const std::string &password, bool enhanced, std::chrono::minutes timeout);
+
 private:
     struct Command {
-        std::uint8_t command = 0, features = 0, count = 0, lbaLow = 0, lbaMid = 0, lbaHigh = 0, device = 0;
+        std::uint8_t command = 0;
+        std::uint16_t features = 0, count = 0;
+        std::uint64_t lba = 0;  // 48 bits
+        std::uint8_t device = 0;
+        bool extended = false;  // a 48-bit command: needs ATA PASS-THROUGH (16)
     };
-    Result<ScsiStatus> run(const Command &c, DataDirection dir, std::span<std::uint8_t> data, bool checkCondition);
+    Result<ScsiStatus> run(const Command &c, DataDirection dir, std::span<std::uint8_t> data, bool checkCondition,
+                           std::chrono::milliseconds timeout = std::chrono::milliseconds(10000));
 
     ScsiTransport &_scsi;
     bool _sat12;

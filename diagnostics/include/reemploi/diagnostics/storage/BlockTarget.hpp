@@ -2,7 +2,9 @@
 // kernel block device (/dev/sdX, /dev/loopN, /dev/nvmeXnY) or a USB mass-storage device we drive.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -52,6 +54,22 @@ public:
     virtual Status read(std::uint64_t offset, std::span<std::byte> data) = 0;
     // Makes the written data durable (fsync / SYNCHRONIZE CACHE).
     virtual Status flush() = 0;
+    // The drive erasing itself (ATA SANITIZE, SECURITY ERASE): Unsupported or Refused, with why,
+    // when it cannot; `progress` gets 0..1 while it runs. The caller verifies afterwards.
+    enum class FirmwareErase { SanitizeBlockErase, SanitizeCryptoScramble, SecurityErase };
+    virtual Status checkFirmwareErase(FirmwareErase) const {
+        return makeError(Errc::Unsupported, "the drive's own erase commands (ATA SANITIZE, SECURITY ERASE UNIT) "
+                                            "cannot reach " +
+                                                (info().kind == "file"   ? std::string("a regular file")
+                                                 : info().kind == "loop" ? std::string("a loop device")
+                                                                         : info().path + " through the kernel") +
+                                                "; connect the drive through a USB bridge with ATA pass-through "
+                                                "(usb:PORT) or use clear-zero / clear-random");
+    }
+    virtual Status firmwareErase(FirmwareErase kind, const std::function<void(double)> & /*progress*/,
+                                 const std::atomic<bool> * /*cancel*/) {
+        return checkFirmwareErase(kind);
+    }
     // The drive's SMART health when it can be reached (ATA pass-through), else why not.
     virtual SmartSummary smart() {
         SmartSummary s;

@@ -37,6 +37,9 @@ public:
     const std::string &ataUnavailableWhy() const { return _ataWhy; }
     // SMART through the bridge (unavailable, with why, when it cannot).
     SmartSummary smart() override;
+    Status checkFirmwareErase(FirmwareErase kind) const override;
+    Status firmwareErase(FirmwareErase kind, const std::function<void(double)> &progress,
+                         const std::atomic<bool> *cancel) override;
 
 private:
     ScsiBlockTarget(ScsiTransport &scsi, ScsiTargetOptions options) : _scsi(scsi), _options(std::move(options)) {}
