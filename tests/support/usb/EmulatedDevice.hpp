@@ -30,10 +30,12 @@
 //       std::vector<std::uint8_t> _last;
 //   };
 //   UsbTestbed bed;                                         // requires umockdev-wrapper
-//   auto dev = bed.plug(std::make_shared<EchoDevice>(loadFixture("usb/realtek-rtl9210.usbdev").value()), "1-1");
+//   auto dev = bed.plug(std::make_shared<EchoDevice>(fixture("realtek-rtl9210").value()), "1-1");
 //
-// Device descriptions come from fixtures (tests/fixtures/usb/*.usbdev: real `lsusb -v` dumps, with
-// their source noted) or from DescriptorBuilder (Descriptors.hpp).
+// Device descriptions come from fixtures (tests/fixtures/usb/*.usbdev: public `lsusb -v` dumps, or
+// reconstructed from public id tables where no dump was at hand, each saying which and its source)
+// or from DescriptorBuilder (Descriptors.hpp). Test binaries: reemploi_usb_test() in
+// tests/support/CMakeLists.txt runs them under umockdev-wrapper.
 #pragma once
 
 #include <atomic>
