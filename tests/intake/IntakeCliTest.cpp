@@ -83,6 +83,13 @@ TEST_F(IntakeCli, SkipInvalidWritesTheRestAndListsTheNewTags) {
     EXPECT_EQ(verify.exitCode, 0) << verify.out;
 }
 
+TEST_F(IntakeCli, SkipInvalidWithNoValidRowExitsTwo) {
+    auto r = run({"intake", "import", "--donation", donationId, "--skip-invalid", fixture("many_errors_one_row.csv")});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("nothing written: no valid row (1 invalid)"), std::string::npos) << r.err;
+    EXPECT_EQ(unitCount(), 0u);
+}
+
 TEST_F(IntakeCli, DryRunReportsAndWritesNothing) {
     auto r = run({"intake", "import", "--dry-run", "--donation", donationId, fixture("glpi_export_fr.csv")});
     EXPECT_EQ(r.exitCode, 0) << r.err;

@@ -62,9 +62,11 @@ int cmdIntakeImport(Context &ctx, const Args &args) {
     if (!imported) return ctx.fail(imported.error());
     const auto &r = *imported;
 
+    // --skip-invalid with no valid row at all has nothing to do: that is bad input too.
+    const bool nothingValid = r.invalid > 0 && r.valid == 0;
     if (ctx.json) {
         ctx.out << r.json() << '\n';
-        return r.succeeded() ? 0 : 2;
+        return r.succeeded() && !nothingValid ? 0 : 2;
     }
 
     auto &o = ctx.out;
@@ -90,6 +92,9 @@ int cmdIntakeImport(Context &ctx, const Args &args) {
     }
     o << "created " << r.created << ", skipped " << r.skipped << ", invalid " << r.invalid << '\n';
     if (!r.tags.empty()) o << "new tags: " << tagRanges(r.tags) << '\n';
+    if (r.succeeded() && nothingValid)
+        return ctx.fail(makeError(Errc::InvalidInput,
+                                  "nothing written: no valid row (" + std::to_string(r.invalid) + " invalid)"));
     if (!r.succeeded())
         return ctx.fail(makeError(
             Errc::InvalidInput, "nothing written: " + std::to_string(r.invalid) + " invalid row" +
