@@ -340,6 +340,8 @@ int runDiagStorage(Context &ctx, const Args &args) {
     StorageReport report;
     report.info = (*target)->info();
     report.smart = (*target)->smart();
+    if (auto hidden = (*target)->hiddenSectors(); !hidden) report.hiddenArea = "not checked: " + hidden.error().message;
+    else report.hiddenArea = *hidden == 0 ? "none" : std::to_string(*hidden) + " sectors hidden (HPA)";
     if (args.flag("surface")) {
         InterruptGuard guard;
         ProgressPrinter printer(ctx, {args.positionals()[0]});
@@ -367,6 +369,7 @@ int runDiagStorage(Context &ctx, const Args &args) {
         show("rotational", i.rotational ? (*i.rotational ? "yes" : "no") : "");
         show("media type", i.mediaType());
         show("transport", i.transport);
+        show("hidden area", report.hiddenArea);
         const auto &sm = report.smart;
         if (!sm.available) {
             show("SMART", "unavailable: " + sm.unavailableWhy);

@@ -69,6 +69,8 @@ Result<AtaIdentity> parseIdentify(std::span<const std::uint8_t> d) {
     id.model = ataString(d, 27, 20);
     if (id.model.empty()) return makeError(Errc::Device, "IDENTIFY words 27-46: no model number");
     bool lba48 = (word(d, 83) & 0x0400) != 0;
+    id.lba48 = lba48;
+    id.hpaSupported = (word(d, 82) & 0x0400) != 0;
     if (lba48) {
         for (int w = 103; w >= 100; --w) id.sectors = (id.sectors << 16) | word(d, w);
     } else {
@@ -215,6 +217,34 @@ Result<AtaPassThrough::SanitizeStatus> AtaPassThrough::sanitizeStatus() {
     s.inProgress = (r[4] & 0x40) != 0;
     s.progress = ((r[9] << 8) | r[7]) / 65536.0;
     return s;
+}
+
+Result<std::uint64_t> AtaPassThrough::readNativeMaxAddress() {
+    Command c;
+    c.command = 0x27;
+    c.extended = true;
+    c.device = 0x40;  // LBA mode
+    auto st = run(c, DataDirection::None, {}, true);
+    if (!st) return st.error().withContext("READ NATIVE MAX ADDRESS EXT");
+    if (!st->sense.ataReturn) return makeError(Errc::Device, "READ NATIVE MAX ADDRESS EXT: no ATA registers returned");
+    const auto &r = *st->sense.ataReturn;
+    // Descriptor LBA bytes: 7 (7:0), 9 (15:8), 11 (23:16), 6 (31:24), 8 (39:32), 10 (47:40).
+    std::uint64_t lba = static_cast<std::uint64_t>(r[7]) | (static_cast<std::uint64_t>(r[9]) << 8) |
+                        (static_cast<std::uint64_t>(r[11]) << 16) | (static_cast<std::uint64_t>(r[6]) << 24) |
+                        (static_cast<std::uint64_t>(r[8]) << 32) | (static_cast<std::uint64_t>(r[10]) << 40);
+    return lba;
+}
+
+Status AtaPassThrough::setMaxAddress(std::uint64_t lastLba) {
+    Command c;
+    c.command = 0x37;
+    c.extended = true;
+    c.device = 0x40;
+    c.lba = lastLba;
+    c.count = 0;  // volatile: the drive forgets it at the next power cycle
+    auto st = run(c, DataDirection::None, {}, false);
+    if (!st) return st.error().withContext("SET MAX ADDRESS EXT");
+    return {};
 }
 
 namespace {

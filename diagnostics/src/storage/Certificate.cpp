@@ -196,6 +196,7 @@ CertificateFields certificateFieldsFrom(const WipeReport &r, const WipeMethod &m
     f.firmware = r.target.firmware;
     f.mediaType = r.target.mediaType();
     f.capacityBytes = r.target.sizeBytes;
+    f.hiddenArea = r.hiddenArea;
     f.sectorSize = r.target.logicalSectorSize;
     f.level = r.level;
     f.method = r.method;
@@ -235,6 +236,7 @@ std::string canonicalCertificate(const CertificateFields &f) {
     media.set("manufacturer", f.manufacturer).set("model", f.model).set("serial", f.serial);
     media.set("firmware", f.firmware).set("type", f.mediaType).set("capacity_bytes", f.capacityBytes);
     media.set("logical_sector_size", static_cast<std::uint64_t>(f.sectorSize));
+    media.set("hidden_area", f.hiddenArea);
     json::Object property;
     property.set("unit_tag", f.unitTag).set("donor_tag", f.donorTag);
     media.set("property_number", property);

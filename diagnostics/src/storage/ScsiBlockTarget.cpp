@@ -70,37 +70,11 @@ Result<std::unique_ptr<ScsiBlockTarget>> ScsiBlockTarget::open(ScsiTransport &sc
         if (b != std::string::npos) t->_inquiry.serial = s.substr(b, s.find_last_not_of(' ') - b + 1);
     }
 
-    // READ CAPACITY (10); 0xFFFFFFFF means "too big, ask with (16)".
-    std::array<std::uint8_t, 8> cap10{};
-    std::array<std::uint8_t, 10> rc10 = {0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    st = scsi.execute(rc10, DataDirection::In, cap10, 5s);
-    if (!st) return st.error().withContext("READ CAPACITY (10)");
-    if (st->checkCondition) return makeError(Errc::Device, "READ CAPACITY (10): " + st->sense.describe());
-    if (st->transferred < 8) return makeError(Errc::Device, "READ CAPACITY (10): short answer");
-    std::uint64_t lastLba = be(cap10.data(), 4);
-    std::uint32_t blockLen = static_cast<std::uint32_t>(be(cap10.data() + 4, 4));
-    std::uint32_t physical = blockLen;
-    if (lastLba == 0xffffffff) {
-        std::array<std::uint8_t, 32> cap16{};
-        std::array<std::uint8_t, 16> rc16 = {0x9e, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0};
-        st = scsi.execute(rc16, DataDirection::In, cap16, 5s);
-        if (!st) return st.error().withContext("READ CAPACITY (16)");
-        if (st->checkCondition) return makeError(Errc::Device, "READ CAPACITY (16): " + st->sense.describe());
-        if (st->transferred < 14) return makeError(Errc::Device, "READ CAPACITY (16): short answer");
-        lastLba = be(cap16.data(), 8);
-        blockLen = static_cast<std::uint32_t>(be(cap16.data() + 8, 4));
-        physical = blockLen << (cap16[13] & 0x0f);
-    }
-    if (blockLen == 0 || blockLen % 512 != 0)
-        return makeError(Errc::Device, "READ CAPACITY: block length " + std::to_string(blockLen) + " is not a multiple of 512");
-
+    REEMPLOI_TRY(t->readCapacity());
     auto &info = t->_info;
     info.path = options.path;
     info.kind = "usb";
     info.transport = "usb";
-    info.sizeBytes = (lastLba + 1) * blockLen;
-    info.logicalSectorSize = blockLen;
-    info.physicalSectorSize = physical;
     info.removable = t->_inquiry.removable;
     info.vendor = t->_inquiry.vendor;
     info.model = t->_inquiry.product;
@@ -125,6 +99,66 @@ Result<std::unique_ptr<ScsiBlockTarget>> ScsiBlockTarget::open(ScsiTransport &sc
         t->_ataWhy = "the bridge does not pass ATA commands through (device table quirk)";
     }
     return t;
+}
+
+Status ScsiBlockTarget::readCapacity() {
+    // READ CAPACITY (10); 0xFFFFFFFF means "too big, ask with (16)".
+    std::array<std::uint8_t, 8> cap10{};
+    std::array<std::uint8_t, 10> rc10 = {0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    auto st = _scsi.execute(rc10, DataDirection::In, cap10, 5s);
+    if (!st) return st.error().withContext("READ CAPACITY (10)");
+    if (st->checkCondition) return makeError(Errc::Device, "READ CAPACITY (10): " + st->sense.describe());
+    if (st->transferred < 8) return makeError(Errc::Device, "READ CAPACITY (10): short answer");
+    std::uint64_t lastLba = be(cap10.data(), 4);
+    std::uint32_t blockLen = static_cast<std::uint32_t>(be(cap10.data() + 4, 4));
+    std::uint32_t physical = blockLen;
+    if (lastLba == 0xffffffff) {
+        std::array<std::uint8_t, 32> cap16{};
+        std::array<std::uint8_t, 16> rc16 = {0x9e, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0};
+        st = _scsi.execute(rc16, DataDirection::In, cap16, 5s);
+        if (!st) return st.error().withContext("READ CAPACITY (16)");
+        if (st->checkCondition) return makeError(Errc::Device, "READ CAPACITY (16): " + st->sense.describe());
+        if (st->transferred < 14) return makeError(Errc::Device, "READ CAPACITY (16): short answer");
+        lastLba = be(cap16.data(), 8);
+        blockLen = static_cast<std::uint32_t>(be(cap16.data() + 8, 4));
+        physical = blockLen << (cap16[13] & 0x0f);
+    }
+    if (blockLen == 0 || blockLen % 512 != 0)
+        return makeError(Errc::Device, "READ CAPACITY: block length " + std::to_string(blockLen) + " is not a multiple of 512");
+
+    _info.sizeBytes = (lastLba + 1) * blockLen;
+    _info.logicalSectorSize = blockLen;
+    _info.physicalSectorSize = physical;
+    return {};
+}
+
+Result<std::uint64_t> ScsiBlockTarget::hiddenSectors() {
+    if (!_identity) return makeError(Errc::Unsupported, "hidden areas need ATA pass-through: " + _ataWhy);
+    if (!_identity->hpaSupported) return std::uint64_t{0};  // no HPA feature set: nothing can be hidden
+    if (!_identity->lba48) return makeError(Errc::Unsupported, "HPA check needs a 48-bit drive");
+    auto native = AtaPassThrough(_scsi, _options.sat12Only).readNativeMaxAddress();
+    if (!native) return native.error();
+    std::uint64_t user = _identity->sectors;
+    return *native + 1 > user ? *native + 1 - user : 0;
+}
+
+Status ScsiBlockTarget::restoreHiddenArea() {
+    auto hidden = hiddenSectors();
+    if (!hidden) return hidden.error();
+    if (*hidden == 0) return {};
+    AtaPassThrough ata(_scsi, _options.sat12Only);
+    auto native = ata.readNativeMaxAddress();
+    if (!native) return native.error();
+    REEMPLOI_TRY(ata.setMaxAddress(*native));
+    auto id = ata.identify();
+    if (!id) return id.error();
+    _identity = *id;
+    REEMPLOI_TRY(readCapacity());
+    if (_info.sizeBytes / _info.logicalSectorSize != *native + 1)
+        return makeError(Errc::Device, "the bridge still reports " + std::to_string(_info.sizeBytes) +
+                                           " bytes after the hidden area was restored (it caches the capacity: "
+                                           "replug the drive)");
+    return {};
 }
 
 SmartSummary ScsiBlockTarget::smart() {

@@ -100,6 +100,7 @@ std::string toJson(const StorageReport &r) {
     }
     smart.raw("attributes", attrs.str());
     o.set("smart", smart);
+    o.set("hidden_area", r.hiddenArea);
     if (r.surface) {
         const auto &s = *r.surface;
         json::Object so;

@@ -38,6 +38,8 @@ public:
     Status flush() override { return _target->flush(); }
     SmartSummary smart() override { return _target->smart(); }
     Status checkFirmwareErase(FirmwareErase kind) const override { return _target->checkFirmwareErase(kind); }
+    Result<std::uint64_t> hiddenSectors() override { return _target->hiddenSectors(); }
+    Status restoreHiddenArea() override { return _target->restoreHiddenArea(); }
     Status firmwareErase(FirmwareErase kind, const std::function<void(double)> &progress,
                          const std::atomic<bool> *cancel) override {
         return _target->firmwareErase(kind, progress, cancel);

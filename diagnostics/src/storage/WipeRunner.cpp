@@ -549,6 +549,19 @@ WipeReport runWipe(BlockTarget &target, const WipeMethod &method, const WipeOpti
     };
 
     if (auto st = checkWipeSupported(target, method); !st) return finish(WipeOutcome::Failed, st.error().message);
+    // A hidden area would keep the donor's data out of reach: restore it first, or do not pass.
+    if (auto hidden = target.hiddenSectors(); !hidden) {
+        r.hiddenArea = "not checked: " + hidden.error().message;
+    } else if (*hidden == 0) {
+        r.hiddenArea = "none";
+    } else if (auto st = target.restoreHiddenArea(); !st) {
+        r.hiddenArea = "present: " + std::to_string(*hidden) + " sectors";
+        return finish(WipeOutcome::Failed, "a hidden area (HPA) of " + std::to_string(*hidden) +
+                                               " sectors could not be restored: " + st.error().message);
+    } else {
+        r.hiddenArea = "restored " + std::to_string(*hidden) + " sectors";
+        r.target = target.info();
+    }
     if (info.sizeBytes == 0) return finish(WipeOutcome::Failed, "the target reports a capacity of 0 bytes");
 
     const std::size_t align = target.alignment();

@@ -101,6 +101,12 @@ public:
         setWord(59, word(59) | 0x1000 | 0x2000 | 0x8000);
     }
     bool sanitizeDoesNothing = false;  // a drive that reports success and erases nothing
+    bool allowSetMax = true;           // false: the HPA is locked (SET MAX ADDRESS aborted)
+    // A Host Protected Area hiding the image's last `sectors` from READ CAPACITY and IDENTIFY.
+    void hideSectors(std::uint64_t sectors) {
+        std::lock_guard lock(_m);
+        setCapacitySectors(_image.size() / 512 - sectors);
+    }
     bool securityEnabled() {
         std::lock_guard lock(_m);
         return (word(128) & 0x0002) != 0;
@@ -338,6 +344,22 @@ private:
             return;
         }
         if (command == 0xb4) return sanitize(c, features, ckCond);
+        if (command == 0x27 && ckCond) {  // READ NATIVE MAX ADDRESS EXT
+            std::uint64_t native = std::max<std::uint64_t>(_image.size() / 512, reportedSectors) - 1;
+            auto b = [&](int shift) { return static_cast<std::uint8_t>(native >> shift); };
+            _sense = {0x72, 0x01, 0x00, 0x1d, 0, 0, 0, 14, 0x09, 0x0c, 0x01, 0, 0, 0,
+                      b(24), b(0), b(32), b(8), b(40), b(16), 0x40, 0x50};
+            _status = 1;
+            return;
+        }
+        if (command == 0x37) {  // SET MAX ADDRESS EXT
+            if (!allowSetMax) return ataAbort();
+            std::uint64_t lba = static_cast<std::uint64_t>(c[8]) | (static_cast<std::uint64_t>(c[10]) << 8) |
+                                (static_cast<std::uint64_t>(c[12]) << 16) | (static_cast<std::uint64_t>(c[7]) << 24) |
+                                (static_cast<std::uint64_t>(c[9]) << 32) | (static_cast<std::uint64_t>(c[11]) << 40);
+            setCapacitySectors(lba + 1);
+            return;
+        }
         if (command == 0xf3) {  // SECURITY ERASE PREPARE
             _erasePrepared = true;
             return;

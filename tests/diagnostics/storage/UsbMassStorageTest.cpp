@@ -290,3 +290,33 @@ TEST(UsbMassStorage, ADriveThatOnlyClaimsToSanitizeFailsVerification) {
     EXPECT_NE(r.errors[0].message.find("still holds its content"), std::string::npos);
     EXPECT_TRUE(r.recommendDestroy);
 }
+
+TEST(UsbMassStorage, AHiddenAreaIsRestoredBeforeTheWipeAndRecorded) {
+    Bench b;
+    b.bridge->hideSectors(2048);  // the last MiB hidden behind an HPA
+    auto t = b.open();
+    ASSERT_TRUE(t);
+    EXPECT_EQ((*t)->info().sizeBytes, kImage - (1u << 20));
+    auto hidden = (*t)->hiddenSectors();
+    ASSERT_TRUE(hidden) << hidden.error().message;
+    EXPECT_EQ(*hidden, 2048u);
+    auto r = runWipe(**t, **findWipeMethod("clear-zero"), options(Verification::Sample));
+    EXPECT_EQ(r.outcome, WipeOutcome::Passed) << r.failure;
+    EXPECT_EQ(r.hiddenArea, "restored 2048 sectors");
+    EXPECT_EQ(r.bytesWritten, kImage);  // the hidden MiB too
+    EXPECT_TRUE(std::all_of(b.bridge->image().begin(), b.bridge->image().end(), [](auto c) { return c == 0; }));
+}
+
+TEST(UsbMassStorage, ALockedHiddenAreaFailsTheWipeBeforeWriting) {
+    Bench b;
+    b.bridge->hideSectors(2048);
+    b.bridge->allowSetMax = false;
+    auto before = b.bridge->image();
+    auto t = b.open();
+    ASSERT_TRUE(t);
+    auto r = runWipe(**t, **findWipeMethod("clear-zero"), options(Verification::Sample));
+    EXPECT_EQ(r.outcome, WipeOutcome::Failed);
+    EXPECT_NE(r.failure.find("hidden area (HPA) of 2048 sectors"), std::string::npos) << r.failure;
+    EXPECT_EQ(r.bytesWritten, 0u);
+    EXPECT_EQ(b.bridge->image(), before);
+}

@@ -25,6 +25,8 @@ struct AtaIdentity {
     bool securitySupported = false, securityEnabled = false, securityFrozen = false, enhancedEraseSupported = false;
     bool sanitizeSupported = false, cryptoScrambleSupported = false, blockEraseSupported = false;
     bool trimSupported = false;
+    bool hpaSupported = false;  // word 82 bit 10: Host Protected Area feature set
+    bool lba48 = false;
 };
 // Decodes 512 bytes of IDENTIFY DEVICE data; checks the word-255 checksum when present and
 // names the word that is wrong otherwise.
@@ -73,6 +75,11 @@ public:
         double progress = 0;  // 0..1
     };
     Result<SanitizeStatus> sanitizeStatus();
+
+    // Host Protected Area: the drive's native last LBA (READ NATIVE MAX ADDRESS EXT), and making
+    // it the user's last LBA again (SET MAX ADDRESS EXT, volatile: until the next power cycle).
+    Result<std::uint64_t> readNativeMaxAddress();
+    Status setMaxAddress(std::uint64_t lastLba);
 
     // SECURITY feature set: SET PASSWORD (user), ERASE PREPARE, ERASE UNIT (normal or enhanced).
     // A successful erase leaves security disabled, as the drive was.

@@ -70,6 +70,13 @@ public:
                                  const std::atomic<bool> * /*cancel*/) {
         return checkFirmwareErase(kind);
     }
+    // A Host Protected Area hides the drive's last sectors from an overwrite. `hiddenArea` says how
+    // many sectors it hides (0: none), or why it cannot tell; `restoreHiddenArea` makes them
+    // addressable again (and info() grows), when the drive allows it.
+    virtual Result<std::uint64_t> hiddenSectors() {
+        return makeError(Errc::Unsupported, "hidden areas (HPA) are only visible through ATA pass-through");
+    }
+    virtual Status restoreHiddenArea() { return makeError(Errc::Unsupported, "no ATA pass-through"); }
     // The drive's SMART health when it can be reached (ATA pass-through), else why not.
     virtual SmartSummary smart() {
         SmartSummary s;

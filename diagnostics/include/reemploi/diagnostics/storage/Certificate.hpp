@@ -59,6 +59,7 @@ struct CertificateFields {
     std::string manufacturer, model, serial, firmware, mediaType;
     std::uint64_t capacityBytes = 0;
     std::uint32_t sectorSize = 512;
+    std::string hiddenArea;         // HPA: "none", "restored N sectors", "not checked: …"
     std::string unitTag, donorTag;  // property numbers: ours and the donor's
     std::string donor, donation;    // media source
     // The sanitization.

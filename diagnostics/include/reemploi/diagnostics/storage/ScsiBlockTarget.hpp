@@ -38,12 +38,15 @@ public:
     // SMART through the bridge (unavailable, with why, when it cannot).
     SmartSummary smart() override;
     Status checkFirmwareErase(FirmwareErase kind) const override;
+    Result<std::uint64_t> hiddenSectors() override;
+    Status restoreHiddenArea() override;
     Status firmwareErase(FirmwareErase kind, const std::function<void(double)> &progress,
                          const std::atomic<bool> *cancel) override;
 
 private:
     ScsiBlockTarget(ScsiTransport &scsi, ScsiTargetOptions options) : _scsi(scsi), _options(std::move(options)) {}
     Status transfer(bool write, std::uint64_t offset, std::span<std::uint8_t> data);
+    Status readCapacity();
 
     ScsiTransport &_scsi;
     ScsiTargetOptions _options;

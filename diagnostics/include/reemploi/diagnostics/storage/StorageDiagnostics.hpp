@@ -37,6 +37,7 @@ struct StorageReport {
     TargetInfo info;
     // SMART needs ATA pass-through (USB bridges that have it): unavailable, with why, elsewhere.
     SmartSummary smart;
+    std::string hiddenArea = "not checked";  // "none", "N sectors hidden (HPA)", "not checked: why"
     std::optional<SurfaceScan> surface;
 };
 

@@ -71,6 +71,8 @@ struct WipeReport {
     std::size_t sampleSubsections = 0;
     std::optional<std::uint64_t> lastLba;  // the last LBA written in sequence
     std::vector<WipeError> errors;
+    // Host Protected Area: "none", "restored N sectors", or "not checked: why" (no ATA access).
+    std::string hiddenArea = "not checked";
     std::string failure;  // why it did not pass, one line
     bool recommendDestroy = false;
 
