@@ -1,6 +1,7 @@
 // CSV decoding and parsing: encodings, delimiter detection, RFC 4180 quoting, physical lines.
 #include <reemploi/intake/Csv.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdint>
@@ -280,24 +281,30 @@ Result<bool> CsvReader::next(CsvRecord &record) {
 }
 
 char detectDelimiter(std::string_view utf8Text) {
+    // The candidate whose most frequent record width (2 fields or more) is the most frequent:
+    // a title line such as "Liste du matériel" above the header does not spoil it.
     constexpr std::size_t kSampleRecords = 20;
     char best = ',';
     std::size_t bestScore = 0, bestWidth = 0;
     for (char candidate : {',', ';', '\t'}) {
         CsvReader reader(utf8Text, candidate);
         CsvRecord record;
-        std::size_t width = 0, score = 0;
+        std::vector<std::size_t> widths;
         for (std::size_t i = 0; i < kSampleRecords; ++i) {
             auto more = reader.next(record);
             if (!more || !*more) break;  // a sample cut in a quoted field still counts up to there
-            if (i == 0) {
-                width = record.size();
-                if (width < 2) break;
-            }
-            if (record.size() == width) ++score;
+            widths.push_back(record.size());
         }
-        if (width < 2) continue;
-        if (score > bestScore || (score == bestScore && width > bestWidth)) {
+        std::size_t width = 0, score = 0;
+        for (std::size_t w : widths) {
+            if (w < 2) continue;
+            std::size_t n = static_cast<std::size_t>(std::count(widths.begin(), widths.end(), w));
+            if (n > score || (n == score && w > width)) {
+                score = n;
+                width = w;
+            }
+        }
+        if (score > bestScore || (score == bestScore && score > 0 && width > bestWidth)) {
             best = candidate;
             bestScore = score;
             bestWidth = width;

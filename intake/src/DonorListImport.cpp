@@ -260,11 +260,22 @@ Result<DonorList> parseDonorList(std::string_view bytes) {
     auto table = parseCsv(bytes);
     if (!table) return table.error();
     auto map = mapColumns(table->header, donorListFields());
+    // Spreadsheets often open with a title ("Matériel donné par Acme, mars 2026") or a blank
+    // line above the header: the header is the first of the first rows that names a serial.
+    constexpr std::size_t kTitleRows = 10;
+    for (std::size_t i = 0; !map && i < std::min(kTitleRows, table->records.size()); ++i) {
+        auto later = mapColumns(table->records[i], donorListFields());
+        if (!later) continue;
+        map = std::move(later);
+        table->header = std::move(table->records[i]);
+        table->records.erase(table->records.begin(), table->records.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    }
     if (!map) return map.error();
 
     DonorList list;
     list.encoding = table->encoding;
     list.delimiter = table->delimiter;
+    list.headerLine = table->header.line;
     list.columns = std::move(*map);
     RowMapper mapper(list.columns);
     list.rows.resize(table->records.size());
@@ -307,6 +318,7 @@ std::string ImportReport::json() const {
         .set("dry_run", dryRun)
         .set("encoding", toString(encoding))
         .set("delimiter", delimiterName(delimiter))
+        .set("header_line", static_cast<std::uint64_t>(headerLine))
         .raw("columns", columnArray.str())
         .set("rows", static_cast<std::uint64_t>(rows))
         .set("valid", static_cast<std::uint64_t>(valid))
@@ -334,6 +346,7 @@ Result<ImportReport> runImport(inventory::Database &db, std::string_view bytes, 
     report.skipInvalid = options.skipInvalid;
     report.encoding = list->encoding;
     report.delimiter = list->delimiter;
+    report.headerLine = list->headerLine;
     const ColumnMap &map = list->columns;
     for (std::size_t c = 0; c < map.header.size(); ++c) {
         if (auto f = map.fieldOfColumn[c]) report.columns.emplace_back(map.header[c], map.fields[*f]);

@@ -149,6 +149,8 @@ TEST(Csv, DetectsTheDelimiterFromConsistentRecords) {
     // A comma inside quotes in a ';' file neither.
     EXPECT_EQ(detectDelimiter("serial;make\n\"A,1\";HP\n\"B,2\";Dell\n"), ';');
     EXPECT_EQ(detectDelimiter("single column\nvalue\n"), ',');
+    // A title line above the header neither.
+    EXPECT_EQ(detectDelimiter("Liste du matériel\nserial;make\nA;HP\nB;Dell\n"), ';');
 }
 
 TEST(Csv, ReaderReusesTheRecordAndStopsAfterAnError) {

@@ -212,6 +212,20 @@ TEST_F(DonorListImport, FrenchKindsUnitsInHeadersAndKeptColumns) {
     EXPECT_EQ(r.columns[9], (std::pair<std::string, std::string>{"Couleur", ""}));  // kept in notes
 }
 
+TEST_F(DonorListImport, TitleLinesAboveTheHeaderArePassedOver) {
+    auto r = import("title_rows_cp1252.csv");
+    ASSERT_EQ(r.invalid, 0u) << ::testing::PrintToString(errorTexts(r));
+    EXPECT_EQ(r.headerLine, 4u);
+    EXPECT_EQ(r.rows, 2u);
+    EXPECT_EQ(r.created, 2u);
+    EXPECT_EQ(bySerial(units(), "TT-0002").kind, UnitKind::Desktop);
+
+    auto plain = import("title_no_delimiter.csv");
+    EXPECT_EQ(plain.delimiter, ',');
+    EXPECT_EQ(plain.headerLine, 2u);
+    EXPECT_EQ(plain.created, 2u);
+}
+
 TEST_F(DonorListImport, MakeTakenFromTheModelWhenThereIsNoMakeColumn) {
     auto r = import("make_in_model.csv");
     ASSERT_EQ(r.invalid, 0u);

@@ -71,7 +71,8 @@ int cmdIntakeImport(Context &ctx, const Args &args) {
 
     auto &o = ctx.out;
     o << file << ": " << r.rows << (r.rows == 1 ? " row" : " rows") << " (" << intake::toString(r.encoding) << ", "
-      << delimiterText(r.delimiter) << "), donation " << r.donationId << '\n';
+      << delimiterText(r.delimiter) << (r.headerLine > 1 ? ", header on line " + std::to_string(r.headerLine) : "")
+      << "), donation " << r.donationId << '\n';
     o << "columns:";
     for (std::size_t i = 0; i < r.columns.size(); ++i)
         o << (i ? ", " : " ") << '"' << r.columns[i].first << "\" -> "

@@ -46,11 +46,13 @@ struct ListRow {
 struct DonorList {
     TextEncoding encoding = TextEncoding::Utf8;
     char delimiter = ',';
+    std::size_t headerLine = 1;  // a title above the header is passed over
     ColumnMap columns;
     std::vector<ListRow> rows;
 };
 
-// Reads and maps a list and checks every row: empty serial, a serial Excel turned into a number,
+// Reads and maps a list and checks every row (the header is the first row naming a serial among
+// the first ones, so that a title line above it is passed over): empty serial, a serial Excel turned into a number,
 // unknown kind, RAM / storage / screen not understood, more values than headers, a serial
 // repeated in the file (make + serial, the later rows are the invalid ones). Columns no field
 // claims are kept in the unit's notes as "Header: value" lines. Errors are only for the file
@@ -69,6 +71,7 @@ struct ImportReport {
     bool skipInvalid = false;
     TextEncoding encoding = TextEncoding::Utf8;
     char delimiter = ',';
+    std::size_t headerLine = 1;
     std::vector<std::pair<std::string, std::string>> columns;  // header as written → field (empty: kept in notes)
     std::size_t rows = 0;         // data rows read (blank ones aside)
     std::size_t valid = 0;        // rows that pass every check
@@ -80,7 +83,7 @@ struct ImportReport {
 
     // True when the import did what was asked (or, dry, would): no invalid row, or skipInvalid.
     bool succeeded() const { return invalid == 0 || skipInvalid; }
-    // {"created","delimiter","donation","dry_run","encoding","errors":[{"column","field","line",
+    // {"created","delimiter","donation","dry_run","encoding","header_line","errors":[{"column","field","line",
     //  "message"}],"invalid","rows","skipped","tags":[…],"valid","columns":[{"header","field"|null}]}
     std::string json() const;
 };
