@@ -179,7 +179,11 @@ UsbDeviceInfo UsbBus::Impl::describe(libusb_device *dev, bool probe) const {
         int fd = ::open(node, O_RDWR | O_CLOEXEC);
         if (fd < 0) {
             int err = errno;
+            // No node: the device went, unless there are no USB nodes at all (a container
+            // without /dev/bus/usb), which is an installation problem.
+            bool noNodes = err == ENOENT && ::access("/dev/bus/usb", F_OK) != 0;
             int code = err == EACCES || err == EPERM ? LIBUSB_ERROR_ACCESS
+                       : noNodes                        ? LIBUSB_ERROR_NOT_FOUND
                        : err == ENOENT || err == ENODEV ? LIBUSB_ERROR_NO_DEVICE
                        : err == EBUSY                  ? LIBUSB_ERROR_BUSY
                                                        : LIBUSB_ERROR_IO;

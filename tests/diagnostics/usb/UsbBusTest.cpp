@@ -615,3 +615,16 @@ TEST(UsbBench, TransportControlRequestsAndMisuse) {
     ASSERT_TRUE(t.resetDevice());
     EXPECT_EQ(device->counters().resets.load(), 1);
 }
+
+TEST(UsbBench, DeviceWhoseNodeVanishedIsListedAsGone) {
+    UsbTestbed bed;
+    auto device = bed.plug(spec("via-vl716"), "1-1");
+    ASSERT_EQ(unlink(bed.devNodeFile(device).c_str()), 0);  // as when unplugged mid-scan
+    auto devices = openBus()->list();
+    ASSERT_TRUE(devices);
+    const UsbDeviceInfo *d = at(*devices, "1-1");
+    ASSERT_NE(d, nullptr);
+    EXPECT_FALSE(d->accessible);
+    EXPECT_EQ(d->accessProblem, "gone (unplugged while being identified)");
+    EXPECT_EQ(d->accessHint, "plug it in again");
+}
