@@ -264,6 +264,10 @@ Result<ColumnMap> mapColumns(const CsvRecord &header, const std::vector<FieldSpe
         }
         std::size_t f = static_cast<std::size_t>(
             std::find(map.fields.begin(), map.fields.end(), *field) - map.fields.begin());
+        if (map.columnOfField[f] && specs[f].repeatable) {
+            map.unknownColumns.push_back(col);
+            continue;
+        }
         if (map.columnOfField[f])
             return makeError(Errc::InvalidInput, where + ": " + map.describeColumn(*map.columnOfField[f]) + " and " +
                                                      map.describeColumn(col) + " both give the " + *field +

@@ -242,7 +242,8 @@ const std::vector<FieldSpec> &donorListFields() {
         {"notes",
          {"notes", "note", "commentaire", "comments", "comment", "remarques", "remarque", "observations",
           "observation"},
-         false},
+         false,
+         true},
     };
     return fields;
 }

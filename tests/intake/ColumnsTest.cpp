@@ -84,6 +84,15 @@ TEST(Columns, MissingRequiredFieldListsAcceptedHeaders) {
                                    "\"numéro de série\", \"S/N\", \"Serial Number\")");
 }
 
+TEST(Columns, ARepeatableFieldKeepsItsOtherColumnsWithTheUnknownOnes) {
+    std::vector<FieldSpec> specs = kSpecs;
+    specs[2].repeatable = true;  // notes
+    auto map = mapColumns(header({"Serial Number", "Commentaire", "Notes", "Couleur"}), specs);
+    ASSERT_TRUE(map.ok()) << map.error().message;
+    EXPECT_EQ(map->column("notes"), 1u);
+    EXPECT_EQ(map->unknownColumns, (std::vector<std::size_t>{2, 3}));
+}
+
 TEST(Columns, TwoColumnsForOneFieldIsAnError) {
     auto map = mapColumns(header({"Serial Number", "Marque", "S/N"}), kSpecs);
     ASSERT_FALSE(map.ok());

@@ -226,6 +226,12 @@ TEST_F(DonorListImport, TitleLinesAboveTheHeaderArePassedOver) {
     EXPECT_EQ(plain.created, 2u);
 }
 
+TEST_F(DonorListImport, TwoNotesColumnsAreBothKept) {
+    auto r = import("two_notes_columns.csv");
+    ASSERT_EQ(r.created, 1u);
+    EXPECT_EQ(bySerial(units(), "RR-1").notes, "rayure\nRemarques: sans chargeur");
+}
+
 TEST_F(DonorListImport, MakeTakenFromTheModelWhenThereIsNoMakeColumn) {
     auto r = import("make_in_model.csv");
     ASSERT_EQ(r.invalid, 0u);

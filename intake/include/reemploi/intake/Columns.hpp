@@ -55,6 +55,9 @@ struct FieldSpec {
     std::string field;               // "serial"
     std::vector<std::string> names;  // "serial", "numéro de série", "S/N", "Serial Number", …
     bool required = false;
+    // Several columns may give it (free text such as notes): the first is the field's column,
+    // the others are listed with the unknown columns so that their content is kept too.
+    bool repeatable = false;
 };
 
 // Where each field is in a file. Columns are 0-based indexes into a record's fields.
