@@ -1,4 +1,5 @@
-// Encoders: ZXing-cpp's writers, asked for one pixel per module and no margin.
+// Encoders: ZXing-cpp's writers for Code 128 and DataMatrix, asked for one pixel per module and no
+// margin; our own for QR (QrEncoder.hpp says why).
 #include <reemploi/labels/Encode.hpp>
 
 #include <ZXing/BitMatrix.h>
@@ -7,6 +8,8 @@
 
 #include <cctype>
 #include <stdexcept>
+
+#include "QrEncoder.hpp"
 
 namespace reemploi::labels {
 
@@ -77,16 +80,19 @@ Result<BitMatrix> encode(Symbology symbology, std::string_view text, const Encod
                                                          " of the text is not ASCII (Code 128 carries ASCII only)");
         }
     }
+    if (symbology == Symbology::QRCode) {
+        auto qr = detail::encodeQr(text, options.ecLevel);
+        if (!qr)
+            return makeError(Errc::InvalidInput, "QRCode: cannot encode " + std::to_string(text.size()) +
+                                                     " bytes: more than the largest symbol holds at level " +
+                                                     std::string(toString(options.ecLevel)));
+        return std::move(*qr);
+    }
     ZXing::BarcodeFormat format = ZXing::BarcodeFormat::Code128;
     if (symbology == Symbology::QRCode) format = ZXing::BarcodeFormat::QRCode;
     if (symbology == Symbology::DataMatrix) format = ZXing::BarcodeFormat::DataMatrix;
     ZXing::MultiFormatWriter writer(format);
     writer.setMargin(0).setEncoding(ZXing::CharacterSet::UTF8);
-    if (symbology == Symbology::QRCode) {
-        // ZXing maps 0..8 onto L, M, Q, H in pairs; the even values sit inside each pair.
-        static const int eccFor[] = {2, 4, 6, 8};
-        writer.setEccLevel(eccFor[static_cast<int>(options.ecLevel)]);
-    }
     ZXing::BitMatrix m;
     try {
         m = writer.encode(std::string(text), 0, 0);
