@@ -233,3 +233,28 @@ TEST(Encode, RefusesWhatASymbologyCannotCarry) {
     EXPECT_EQ(*parseSymbology("qrcode"), Symbology::QRCode);
     EXPECT_FALSE(parseQrEcLevel("X").ok());
 }
+
+TEST(Decode, FindsAnOffCentreDataMatrixInALargePhoto) {
+    // A 1600x1200 photo (searched at half size for DataMatrix) with a serial sticker's
+    // DataMatrix away from both centre lines, next to a Code 128 that crosses them.
+    GreyImage page{1600, 1200, std::vector<std::uint8_t>(1600 * 1200, 225)};
+    auto put = [&](const GreyImage &s, int ox, int oy) {
+        for (int y = 0; y < s.height; ++y)
+            for (int x = 0; x < s.width; ++x) page.pixels[(oy + y) * 1600 + ox + x] = s.at(x, y);
+    };
+    put(symbolImage(Symbology::Code128, "5CG7301XYZ", 4), 500, 560);
+    put(symbolImage(Symbology::DataMatrix, "S/N C02XK1ZJJG5J", 6), 150, 150);
+    put(symbolImage(Symbology::DataMatrix, "P/N 45N0545", 5), 1300, 950);
+    auto found = decodeOk(test::blur(page, 1, 3));
+    std::set<std::pair<std::string, std::string>> got;
+    for (const auto &f : found) got.insert({f.format, f.text});
+    EXPECT_EQ(got, (std::set<std::pair<std::string, std::string>>{{"Code128", "5CG7301XYZ"},
+                                                                  {"DataMatrix", "S/N C02XK1ZJJG5J"},
+                                                                  {"DataMatrix", "P/N 45N0545"}}));
+    // Positions are in the photo's pixels, whichever scale found the symbol.
+    for (const auto &f : found)
+        if (f.text == "S/N C02XK1ZJJG5J") {
+            EXPECT_NEAR(f.position[0].x, 150 + 6, 8);
+            EXPECT_NEAR(f.position[0].y, 150 + 6, 8);
+        }
+}
