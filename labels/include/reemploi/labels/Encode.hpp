@@ -1,4 +1,5 @@
-// Encoding text as a barcode's module matrix (Code 128, QR, DataMatrix) through ZXing-cpp.
+// Encoding text as a barcode's module matrix: Code 128 and DataMatrix through ZXing-cpp, QR by
+// our own encoder (it makes the very symbols ZXing's writer makes, several times faster).
 // A matrix holds modules only, no quiet zone: layouts and renderers place it and keep the zone
 // white (quietZoneModules).
 #pragma once

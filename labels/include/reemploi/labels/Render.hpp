@@ -17,10 +17,11 @@ enum class RenderFormat { Png, Pdf, Svg, Zpl };
 std::string_view toString(RenderFormat);
 Result<RenderFormat> parseRenderFormat(std::string_view name);  // "png", "pdf", "svg", "zpl"
 
-// A page drawn in grey, one pixel per printer dot (what the PNG holds).
+// A page as the printer prints it: one pixel per dot, black (0) or white (255), text not
+// antialiased (what the PNG holds).
 GreyImage rasterize(const Page &page);
 
-// PNG file bytes of one page, at its dpi (recorded in the file's pHYs chunk).
+// PNG file bytes of one page: 1 bit per printer dot, the dpi recorded in the pHYs chunk.
 Result<std::string> renderPng(const Page &page);
 // Any grey image as an 8-bit grey PNG; dpi 0 writes no resolution.
 Result<std::string> encodePng(const GreyImage &image, int dpi = 0);
