@@ -33,6 +33,8 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 std::vector<std::string> gLoops;
+std::size_t gWriters = 2;  // WipeOptions::writers
+std::size_t gChunkMib = 4;  // WipeOptions::chunkBytes
 std::vector<std::string> gFiles;
 std::vector<pid_t> gChildren;  // dd / nwipe running now, stopped with us
 
@@ -125,6 +127,8 @@ Ours ours(const std::vector<std::string> &targets, const char *method) {
         threads.emplace_back([&, i] {
             WipeOptions o;
             o.verification = Verification::None;
+            o.writers = gWriters;
+            o.chunkBytes = gChunkMib << 20;
             reports[i] = runWipe(*opened[i], m, o);
         });
     for (auto &t : threads) t.join();
@@ -235,8 +239,10 @@ int main(int argc, char **argv) {
         else if (a == "--size-mib" && i + 1 < argc) sizeMib = std::stoull(argv[++i]);
         else if (a == "--runs" && i + 1 < argc) runs = std::stoi(argv[++i]);
         else if (a == "--no-nwipe") nwipe = false;
+        else if (a == "--writers" && i + 1 < argc) gWriters = std::stoul(argv[++i]);
+        else if (a == "--chunk-mib" && i + 1 < argc) gChunkMib = std::stoul(argv[++i]);
         else {
-            std::fprintf(stderr, "usage: bench_wipe [--dir DIR] [--size-mib N] [--runs N] [--no-nwipe]\n");
+            std::fprintf(stderr, "usage: bench_wipe [--dir DIR] [--size-mib N] [--runs N] [--writers N] [--chunk-mib N] [--no-nwipe]\n");
             return 2;
         }
     }
@@ -245,8 +251,8 @@ int main(int argc, char **argv) {
     std::signal(SIGTERM, onSignal);
     const std::uint64_t size = sizeMib << 20;
     const std::string prefix = dir + "/reemploi-bench-wipe-" + std::to_string(::getpid());
-    std::printf("bench/wipe: %llu MiB targets in %s, median of %d runs\n", static_cast<unsigned long long>(sizeMib),
-                dir.c_str(), runs);
+    std::printf("bench/wipe: %llu MiB targets in %s, median of %d runs, %zu writes in flight\n",
+                static_cast<unsigned long long>(sizeMib), dir.c_str(), runs, gWriters);
 
     // 0. The random pattern alone: AES-128-CTR into a 4 MiB buffer, one thread.
     {

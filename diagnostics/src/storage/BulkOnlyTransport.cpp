@@ -130,6 +130,7 @@ Result<ScsiStatus> BulkOnlyTransport::transact(std::span<const std::uint8_t> cdb
 
 Result<ScsiStatus> BulkOnlyTransport::execute(std::span<const std::uint8_t> cdb, DataDirection direction,
                                               std::span<std::uint8_t> data, std::chrono::milliseconds timeout) {
+    std::lock_guard guard(_lock);
     auto status = transact(cdb, direction, data, timeout);
     // A recovered transport error is tried once more: a bridge that stalled or lost the phase
     // after a glitch usually answers the same command after the reset.

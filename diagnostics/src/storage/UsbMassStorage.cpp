@@ -33,6 +33,7 @@ public:
 
     const TargetInfo &info() const override { return _target->info(); }
     std::size_t alignment() const override { return _target->alignment(); }
+    std::size_t maxConcurrentIo() const override { return _target->maxConcurrentIo(); }
     Status write(std::uint64_t offset, std::span<const std::byte> data) override { return _target->write(offset, data); }
     Status read(std::uint64_t offset, std::span<std::byte> data) override { return _target->read(offset, data); }
     Status flush() override { return _target->flush(); }

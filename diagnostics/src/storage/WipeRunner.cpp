@@ -111,8 +111,14 @@ public:
 
     Outcome run(PatternStream &stream, int pass, int passes) {
         _total = _target.info().sizeBytes;
-        _filled.assign(_buffers.size(), 0);
-        for (std::size_t i = 0; i < _buffers.size(); ++i) _free.push_back(i);
+        // A constant pattern is written from one buffer, filled once: like dd, every write reads
+        // the same cache-hot memory. A random one cycles through the ring.
+        _shared = stream.isConstant();
+        if (_shared) {
+            stream.fill(0, _buffers[0].span(_buffers[0].size()));
+        } else {
+            for (std::size_t i = 0; i < _buffers.size(); ++i) _free.push_back(i);
+        }
         PhaseMeter meter(_options, "write", pass, passes, _total);
         _lastCheckpoint = Clock::now();
 
@@ -120,7 +126,9 @@ public:
         // the machine has a spare core, so AES never holds the writer back.
         std::size_t generators = stream.isConstant() ? 1 : std::clamp<std::size_t>(_options.generators, 1, 8);
         _producersLeft = generators;
-        std::thread writer([this] { writeLoop(); });
+        const std::size_t writerCount = std::clamp<std::size_t>(_options.writers, 1, _target.maxConcurrentIo());
+        std::vector<std::thread> writers;
+        for (std::size_t w = 0; w < writerCount; ++w) writers.emplace_back([this] { writeLoop(); });
         std::vector<std::thread> helpers;
         std::vector<PatternStream> helperStreams;
         helperStreams.reserve(generators);
@@ -129,11 +137,11 @@ public:
             helpers.emplace_back([this, &helperStreams, g] { produce(helperStreams[g - 1], nullptr); });
         produce(stream, &meter);
         for (auto &h : helpers) h.join();
-        writer.join();
+        for (auto &w : writers) w.join();
 
         Outcome out;
         out.position = _position.load();
-        out.bytesWritten = _bytesWritten;
+        out.bytesWritten = _bytesWritten.load();
         out.fatal = _fatal;
         out.interrupted = _interrupted;
         if (out.fatal.empty() && !out.interrupted) meter.report(out.position, true);
@@ -153,7 +161,7 @@ private:
                     _stop = _interrupted = true;
                     break;
                 }
-                if (!_free.empty()) break;
+                if (_shared ? _ready.size() < _buffers.size() : !_free.empty()) break;
                 _cv.wait_for(lock, _options.progressInterval);
                 if (meter) {
                     lock.unlock();
@@ -163,18 +171,17 @@ private:
                 }
             }
             if (!_fatal.empty() || _stop || _next >= _total) break;
-            std::size_t b = _free.front();
-            _free.pop_front();
+            std::size_t b = 0;
+            if (!_shared) {
+                b = _free.front();
+                _free.pop_front();
+            }
             std::uint64_t offset = _next;
             std::size_t len = static_cast<std::size_t>(std::min<std::uint64_t>(_options.chunkBytes, _total - offset));
             _next += len;
             lock.unlock();
 
-            if (!stream.isConstant() || !_filled[b]) {
-                std::size_t fillLen = stream.isConstant() ? _buffers[b].size() : (len + 15) / 16 * 16;
-                stream.fill(offset, _buffers[b].span(fillLen));
-                _filled[b] = 1;
-            }
+            if (!_shared) stream.fill(offset, _buffers[b].span((len + 15) / 16 * 16));
             lock.lock();
             _ready.emplace(offset, Chunk{b, offset, len});
             lock.unlock();
@@ -198,31 +205,43 @@ private:
         if (pos >= ss) _options.onCheckpoint(pos / ss - 1, pos);
     }
 
+    // Writers take chunks strictly in offset order, so that with several of them the writes in
+    // flight are always the next ones; completion is tracked so that the position reached is the
+    // prefix of the media written without a gap.
     void writeLoop() {
-        std::uint64_t expected = 0;
         for (;;) {
             std::unique_lock lock(_m);
-            _cv.wait(lock, [&] { return _ready.count(expected) || _producersLeft == 0; });
-            auto it = _ready.find(expected);
+            _cv.wait(lock, [&] { return _ready.count(_nextWrite) || _producersLeft == 0; });
+            auto it = _ready.find(_nextWrite);
             if (it == _ready.end()) {
                 if (_producersLeft == 0) {
                     // Nothing more in sequence: give back what was generated past a stop.
-                    for (auto &[off, c] : _ready) _free.push_back(c.buffer);
+                    if (!_shared)
+                        for (auto &[off, c] : _ready) _free.push_back(c.buffer);
                     _ready.clear();
+                    _cv.notify_all();
                     return;
                 }
                 continue;
             }
             Chunk c = it->second;
             _ready.erase(it);
+            _nextWrite = c.offset + c.length;
             bool skip = !_fatal.empty();
             lock.unlock();
 
-            if (!skip) writeChunk(c);
-            expected = c.offset + c.length;
+            std::uint64_t reached = skip ? c.offset : writeChunk(c);
 
             lock.lock();
-            _free.push_back(c.buffer);
+            _completed[c.offset] = reached;
+            while (true) {
+                auto done = _completed.find(_contiguous);
+                if (done == _completed.end() || done->second == done->first) break;
+                _contiguous = done->second;
+                _completed.erase(done);
+            }
+            _position.store(_contiguous);
+            if (!_shared) _free.push_back(c.buffer);
             lock.unlock();
             _cv.notify_all();
         }
@@ -233,14 +252,14 @@ private:
         if (_fatal.empty()) _fatal = std::move(message);
     }
 
-    void writeChunk(const Chunk &c) {
+    // Writes one chunk; returns the offset reached (its end, or where the target ended).
+    std::uint64_t writeChunk(const Chunk &c) {
         const auto &info = _target.info();
         auto data = _buffers[c.buffer].span(c.length);
         auto st = _target.write(c.offset, data);
         if (st) {
             _bytesWritten += c.length;
-            _position.store(c.offset + c.length);
-            return;
+            return c.offset + c.length;
         }
         const std::size_t piece = std::max<std::size_t>(64 * 1024, info.physicalSectorSize);
         if (st.error().message.find("short write") != std::string::npos) {
@@ -250,16 +269,15 @@ private:
                 auto pst = _target.write(c.offset + at, data.subspan(at, n));
                 if (!pst) {
                     setFatal(pst.error().message);
-                    return;
+                    return c.offset + at;
                 }
                 _bytesWritten += n;
-                _position.store(c.offset + at + n);
             }
-            return;  // it all fitted on a second try: the first failure was transient
+            return c.offset + c.length;  // it all fitted on a second try: the first failure was transient
         }
         if (isFatal(st.error())) {
             setFatal(st.error().message);
-            return;
+            return c.offset;
         }
         // A media error somewhere in the chunk: rewrite it in small pieces to list the bad LBAs
         // and keep going past them (the verification and the record will show them).
@@ -272,14 +290,14 @@ private:
             }
             if (isFatal(pst.error())) {
                 setFatal(pst.error().message);
-                return;
+                return c.offset + at;
             }
             std::lock_guard lock(_m);
             _errors.push_back({(c.offset + at) / info.logicalSectorSize, pst.error().message});
             if (_errors.size() >= _options.maxErrors && _fatal.empty())
                 _fatal = "too many write errors (" + std::to_string(_errors.size()) + "): stopped";
         }
-        _position.store(c.offset + c.length);
+        return c.offset + c.length;
     }
 
     BlockTarget &_target;
@@ -287,7 +305,7 @@ private:
     std::vector<AlignedBuffer> &_buffers;
     std::vector<WipeError> &_errors;
     std::uint64_t _total = 0;
-    std::vector<char> _filled;  // per buffer: holds the constant pattern already
+    bool _shared = false;  // one buffer for every write (constant pattern)
     Clock::time_point _lastCheckpoint;
 
     std::mutex _m;
@@ -300,7 +318,10 @@ private:
     bool _interrupted = false;
     std::string _fatal;
     std::atomic<std::uint64_t> _position{0};
-    std::uint64_t _bytesWritten = 0;  // the writer thread's, read after join
+    std::atomic<std::uint64_t> _bytesWritten{0};
+    std::uint64_t _nextWrite = 0;                     // the next offset a writer takes
+    std::uint64_t _contiguous = 0;                    // everything before it is written
+    std::map<std::uint64_t, std::uint64_t> _completed;  // chunk offset -> offset reached
 };
 
 // Reads extents back and compares them with the pattern. Returns false when it had to stop.

@@ -47,6 +47,8 @@ public:
 
     virtual const TargetInfo &info() const = 0;
     virtual std::size_t alignment() const { return 4096; }
+    // How many writes may be in flight at once (Bulk-Only Transport carries one command at a time).
+    virtual std::size_t maxConcurrentIo() const { return 8; }
 
     // Writes all of `data` at `offset`, or fails: a short write is an error (Errc::Device,
     // "short write at byte N: the target ends before its claimed size" when nothing more fits).

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <atomic>
+#include <mutex>
 
 #include <reemploi/diagnostics/UsbTransport.hpp>
 #include <reemploi/diagnostics/storage/Scsi.hpp>
@@ -37,6 +38,7 @@ private:
                                 std::span<std::uint8_t> data, std::chrono::milliseconds timeout);
     Result<std::array<std::uint8_t, 13>> readCsw(std::chrono::milliseconds timeout);
 
+    std::mutex _lock;  // one command at a time: BOT has no tags in flight, only in sequence
     UsbTransport &_usb;
     std::uint8_t _interface, _in, _out, _lun;
     std::uint32_t _tag = 1;

@@ -27,6 +27,7 @@ public:
 
     const TargetInfo &info() const override { return _info; }
     std::size_t alignment() const override { return 64; }
+    std::size_t maxConcurrentIo() const override { return 1; }
     Status write(std::uint64_t offset, std::span<const std::byte> data) override;
     Status read(std::uint64_t offset, std::span<std::byte> data) override;
     Status flush() override;

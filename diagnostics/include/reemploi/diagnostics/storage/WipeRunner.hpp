@@ -39,6 +39,9 @@ struct WipeOptions {
     Verification verification = Verification::Sample;
     std::size_t chunkBytes = 4u << 20;  // one write; a multiple of the physical sector size
     std::size_t buffers = 6;            // generated chunks queued ahead of the writer thread
+    // Writes in flight at once (threads issuing them, in offset order): more than one keeps a
+    // device with command queueing busy while the previous write completes.
+    std::size_t writers = 2;
     // Threads generating a random pattern (the calling one included); 0: one per core, up to 2.
     std::size_t generators = 0;
     std::size_t maxErrors = 256;        // beyond this the drive is hopeless: stop, record failed
