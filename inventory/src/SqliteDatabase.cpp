@@ -1,5 +1,6 @@
 // The SQLite backend of Database: WAL, foreign keys, a busy timeout, cached statements,
 // and savepoints for nested transactions.
+#include <algorithm>
 #include <map>
 #include <sqlite3.h>
 
@@ -126,10 +127,43 @@ public:
     }
     int transactionDepth() const override { return _depth; }
 
+    // Past every id the table ever used (AUTOINCREMENT's sqlite_sequence) and every id it holds.
+    // Safe because our transactions hold the write lock from their start.
+    std::int64_t reserveIds(std::string_view table, std::int64_t) override {
+        std::int64_t next = 1;
+        auto &seq = cached("SELECT seq FROM sqlite_sequence WHERE name = ?");
+        seq.bind(1, table);
+        if (seq.step()) next = seq.getInt(0) + 1;
+        seq.reset();
+        auto max = prepare("SELECT COALESCE(MAX(id), 0) FROM " + std::string(table));
+        if (max->step()) next = std::max(next, max->getInt(0) + 1);
+        return next;
+    }
+
+    // SQLite's default page cache (2 MiB) would spill a large transaction's pages to the WAL again
+    // and again; about 2 KiB per row (row, indexes, event), at most 512 MiB.
+    void beginBulk(std::size_t rows) override {
+        if (rows < 1000 || _bulkDepth++ > 0) return;
+        auto current = prepare("PRAGMA cache_size");
+        _previousCache = current->step() ? current->getInt(0) : -2000;
+        std::int64_t kib = std::min<std::int64_t>(static_cast<std::int64_t>(rows) * 2, 512 * 1024);
+        exec("PRAGMA cache_size = -" + std::to_string(kib));
+        _bulkTuned = true;
+    }
+    void endBulk() override {
+        if (_bulkDepth > 0) --_bulkDepth;
+        if (_bulkDepth > 0 || !_bulkTuned) return;
+        _bulkTuned = false;
+        exec("PRAGMA cache_size = " + std::to_string(_previousCache));
+    }
+
 private:
     sqlite3 *_db;
     std::string _location;
     int _depth = 0;
+    int _bulkDepth = 0;
+    bool _bulkTuned = false;
+    std::int64_t _previousCache = 0;
     std::map<std::string, std::unique_ptr<SqliteStatement>, std::less<>> _cache;
 };
 

@@ -123,7 +123,6 @@ bool donationExists(Database &db, std::int64_t id) {
     return found;
 }
 
-// Inserts a checked unit with the given tag number, its media and its event.
 // The unit as registered from its input: trimmed fields, status `received`, the given tag.
 Unit newUnit(const NewUnit &input, std::int64_t tagNumber, const std::string &now) {
     Unit u;
@@ -168,49 +167,6 @@ void bindMedium(Statement &st, int first, const StorageMedium &m, const std::str
     st.bind(first + 4, m.capacityBytes).bind(first + 5, now);
 }
 
-// Inserts a checked unit with the given tag number, its media and its event, each row asking the
-// engine for its id (any dialect).
-Unit insertUnit(Database &db, const NewUnit &input, std::int64_t tagNumber, const std::string &now, const Actor &actor) {
-    Unit u = newUnit(input, tagNumber, now);
-    auto &st = db.cached(std::string("INSERT INTO units (") + kUnitInsertColumns +
-                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    bindUnit(st, 1, u, now);
-    st.step();
-    u.id = st.getInt(0);
-    st.reset();
-    for (const auto &m : input.storage) {
-        auto &ms = db.cached(std::string("INSERT INTO storage_media (") + kMediumInsertColumns +
-                             ") VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
-        StorageMedium medium{0, u.id, m.type, m.model, m.serial, m.capacityBytes, false};
-        bindMedium(ms, 1, medium, now);
-        ms.step();
-        medium.id = ms.getInt(0);
-        ms.reset();
-        u.storage.push_back(medium);
-    }
-    appendEvent(db, actor, {"unit", u.tag, "unit_created", toJson(u).str()});
-    return u;
-}
-
-// --- The SQLite bulk path ---------------------------------------------------------------------
-// Registering thousands of units (a donor's list) row by row spends most of its time around the
-// rows rather than in them: a statement run, a RETURNING temporary table and a statement
-// transaction per row, pages spilled from a small cache. SQLite lets the transaction, which holds
-// the write lock, name the ids itself and insert many rows per statement. Same rows, same ids,
-// same events as insertUnit.
-
-// Where SQLite gives the next ids of an AUTOINCREMENT table: past every id ever used.
-std::int64_t nextSqliteId(Database &db, const std::string &table) {
-    std::int64_t next = 1;
-    auto &seq = db.cached("SELECT seq FROM sqlite_sequence WHERE name = ?");
-    seq.bind(1, table);
-    if (seq.step()) next = seq.getInt(0) + 1;
-    seq.reset();
-    auto max = db.prepare("SELECT coalesce(max(id), 0) FROM " + table);
-    if (max->step()) next = std::max(next, max->getInt(0) + 1);
-    return next;
-}
-
 // "INSERT INTO table (columns, id) VALUES (?, …), (?, …), …" for `rows` rows.
 std::string multiRowInsert(const std::string &table, const char *columns, int count, std::size_t rows) {
     std::string one = "(";
@@ -221,46 +177,18 @@ std::string multiRowInsert(const std::string &table, const char *columns, int co
     return sql;
 }
 
-// For a bulk registration: a page cache that keeps every page the transaction dirties until the
-// commit (SQLite's default 2 MiB would spill them to the WAL again and again), and no CHECK
-// constraints, whose IN lists SQLite evaluates through a temporary table per row: every value
-// they check comes from a C++ enum (kind, status, grade, medium type) or was validated above
-// (battery health). Both settings are restored on every path.
-class BulkSettings {
-public:
-    BulkSettings(Database &db, std::size_t units) : _db(db) {
-        auto current = db.prepare("PRAGMA cache_size");
-        if (!current->step()) return;
-        _previousCache = current->getInt(0);
-        // About 2 KiB of pages per unit (row, media, event, indexes), at most 512 MiB.
-        std::int64_t kib = std::min<std::int64_t>(static_cast<std::int64_t>(units) * 2, 512 * 1024);
-        db.exec("PRAGMA cache_size = -" + std::to_string(kib) + "; PRAGMA ignore_check_constraints = ON");
-        _changed = true;
-    }
-    ~BulkSettings() {
-        if (!_changed) return;
-        try {
-            _db.exec("PRAGMA ignore_check_constraints = OFF; PRAGMA cache_size = " + std::to_string(_previousCache));
-        } catch (...) {
-        }
-    }
-    BulkSettings(const BulkSettings &) = delete;
-    BulkSettings &operator=(const BulkSettings &) = delete;
+// Inserts checked units with consecutive tags from `firstTag`, their media and one event each.
+// A donor's list registers thousands of units at once, so the rows go many per statement with
+// ids reserved up front: a statement run and an id round trip per row cost more than the rows.
+std::vector<Unit> insertUnits(Database &db, const std::vector<NewUnit> &inputs, std::int64_t firstTag,
+                              const std::string &now, const Actor &actor) {
+    constexpr std::size_t kRowsPerStatement = 64;  // 22 parameters a unit: far below engines' limits
+    BulkScope bulk(db, inputs.size());
 
-private:
-    Database &_db;
-    std::int64_t _previousCache = 0;
-    bool _changed = false;
-};
-
-std::vector<Unit> insertUnitsSqlite(Database &db, const std::vector<NewUnit> &inputs, std::int64_t firstTag,
-                                    const std::string &now, const Actor &actor) {
-    constexpr std::size_t kRowsPerStatement = 64;  // 22 parameters a unit: 1408, far below SQLite's limit
-    constexpr std::size_t kBulk = 1000;
-    std::optional<BulkSettings> settings;
-    if (inputs.size() >= kBulk) settings.emplace(db, inputs.size());
-
-    std::int64_t nextUnit = nextSqliteId(db, "units"), nextMedium = nextSqliteId(db, "storage_media");
+    std::size_t mediaCount = 0;
+    for (const auto &u : inputs) mediaCount += u.storage.size();
+    std::int64_t nextUnit = db.reserveIds("units", static_cast<std::int64_t>(inputs.size()));
+    std::int64_t nextMedium = mediaCount ? db.reserveIds("storage_media", static_cast<std::int64_t>(mediaCount)) : 0;
     std::vector<Unit> out;
     out.reserve(inputs.size());
     for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -401,12 +329,7 @@ Result<std::vector<Unit>> addUnits(Database &db, const std::vector<NewUnit> &uni
         }
         std::int64_t first = reserveTags(db, static_cast<std::int64_t>(units.size()));
         const std::string now = nowUtc();
-        if (db.dialect() == Dialect::Sqlite) return insertUnitsSqlite(db, units, first, now, actor);
-        std::vector<Unit> out;
-        out.reserve(units.size());
-        for (std::size_t i = 0; i < units.size(); ++i)
-            out.push_back(insertUnit(db, units[i], first + static_cast<std::int64_t>(i), now, actor));
-        return out;
+        return insertUnits(db, units, first, now, actor);
     });
 }
 

@@ -93,17 +93,25 @@ public:
     bool empty() const { return _members.empty(); }
 
     std::string str() const {
-        auto sorted = _members;
-        std::stable_sort(sorted.begin(), sorted.end(),
-                         [](const auto &a, const auto &b) { return a.first < b.first; });
-        std::string out = "{";
+        // Sort pointers, not the members: an event payload is built for every registered unit.
+        std::vector<const std::pair<std::string, std::string> *> sorted;
+        sorted.reserve(_members.size());
+        std::size_t length = 2;
+        for (const auto &m : _members) {
+            sorted.push_back(&m);
+            length += m.first.size() + m.second.size() + 4;
+        }
+        std::stable_sort(sorted.begin(), sorted.end(), [](const auto *a, const auto *b) { return a->first < b->first; });
+        std::string out;
+        out.reserve(length + length / 8);
+        out += '{';
         bool first = true;
-        for (const auto &[k, v] : sorted) {
+        for (const auto *m : sorted) {
             if (!first) out += ',';
             first = false;
-            appendEscaped(out, k);
+            appendEscaped(out, m->first);
             out += ':';
-            out += v;
+            out += m->second;
         }
         out += '}';
         return out;

@@ -90,6 +90,28 @@ public:
     virtual void commit() = 0;
     virtual void rollback() = 0;
     virtual int transactionDepth() const = 0;
+
+    // The first of `count` fresh ids for `table`'s primary key, for rows the current transaction
+    // inserts with explicit ids (bulk inserts name their ids rather than asking for each one).
+    virtual std::int64_t reserveIds(std::string_view table, std::int64_t count) = 0;
+    // Engine tuning for a transaction about to write about `rows` rows, undone by endBulk (use
+    // BulkScope). SQLite: a page cache that holds every dirtied page until the commit.
+    virtual void beginBulk(std::size_t rows) = 0;
+    virtual void endBulk() = 0;
+};
+
+// Scoped beginBulk/endBulk.
+class BulkScope {
+public:
+    BulkScope(Database &db, std::size_t rows) : _db(db) { _db.beginBulk(rows); }
+    ~BulkScope() {
+        try { _db.endBulk(); } catch (...) {}
+    }
+    BulkScope(const BulkScope &) = delete;
+    BulkScope &operator=(const BulkScope &) = delete;
+
+private:
+    Database &_db;
 };
 
 // Scoped transaction: rolls back unless commit() was called.
