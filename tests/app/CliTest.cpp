@@ -169,3 +169,10 @@ TEST_F(Cli, ConcurrentWritersKeepTheAuditChainIntact) {
     EXPECT_EQ(verify.exitCode, 0) << verify.out;
     EXPECT_EQ(parse(verify.out)->getValue<int>("checked"), 43);
 }
+
+TEST_F(Cli, BenchAndImportSpellingsOfAMakeAreOneMake) {
+    seed();  // Dell ABC123
+    auto r = run({"unit", "add", "--donation", "1", "--kind", "laptop", "--make", "Dell Inc.", "--serial", "ABC123"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("already registered as unit RE-000001"), std::string::npos) << r.err;
+}

@@ -239,7 +239,7 @@ int cmdUnitAdd(Context &ctx, const Args &args) {
     auto serial = args.required("serial");
     if (!serial) return ctx.fail(serial.error());
     u.serial = cleanSerial(*serial);
-    u.make = args.option("make").value_or("");
+    u.make = cleanMake(args.option("make").value_or(""));
     u.model = args.option("model").value_or("");
     u.donorTag = args.option("donor-tag").value_or("");
     u.specs.cpu = args.option("cpu").value_or("");
@@ -346,7 +346,7 @@ int cmdUnitSet(Context &ctx, const Args &args) {
     auto tag = oneTag(args, "unit set TAG [--grade G] [--ram-mib N] …", &e);
     if (tag.empty()) return ctx.fail(e);
     UnitPatch patch;
-    patch.make = args.option("make");
+    if (auto m = args.option("make")) patch.make = cleanMake(*m);
     patch.model = args.option("model");
     if (auto s = args.option("serial")) patch.serial = cleanSerial(*s);
     patch.donorTag = args.option("donor-tag");
