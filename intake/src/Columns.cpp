@@ -1,4 +1,5 @@
 // Keys for matching headers and values, synonym tables, header → field mapping.
+#include <reemploi/common/Text.hpp>
 #include <reemploi/intake/Columns.hpp>
 
 #include <algorithm>
@@ -28,23 +29,7 @@ char32_t decodeAt(std::string_view s, std::size_t &i) {
     return cp;
 }
 
-void appendUtf8(std::string &out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
+using text::appendUtf8;
 
 // Base letters of U+00C0..U+00FF; '*' marks characters that are not folded (× ÷),
 // '1' "ae", '2' "th", '3' "ss".
@@ -201,6 +186,16 @@ std::optional<std::size_t> ColumnMap::column(std::string_view field) const {
     for (std::size_t i = 0; i < fields.size(); ++i)
         if (fields[i] == field) return columnOfField[i];
     return std::nullopt;
+}
+
+std::string ColumnMap::cell(const CsvRecord &record, std::string_view field) const {
+    auto c = column(field);
+    return c ? record.field(*c) : std::string();
+}
+
+std::string ColumnMap::describeField(std::string_view field) const {
+    auto c = column(field);
+    return c ? describeColumn(*c) : std::string();
 }
 
 std::string ColumnMap::describeColumn(std::size_t column) const {

@@ -2,6 +2,8 @@
 // register all needs or none.
 #include <reemploi/intake/NeedImport.hpp>
 
+#include "SchoolDataCsv.hpp"
+
 #include <cctype>
 #include <charconv>
 #include <set>
@@ -99,26 +101,16 @@ Result<std::int64_t> parseDevices(std::string_view text) {
 }  // namespace
 
 Result<SchoolDataReport> importNeeds(Database &db, std::string_view bytes, bool dryRun, const Actor &actor) {
-    auto table = parseCsv(bytes);
-    if (!table) return table.error();
-    auto map = mapColumns(table->header, needFields());
-    if (!map) return map.error();
     SchoolDataReport report;
-    report.encoding = table->encoding;
-    report.delimiter = table->delimiter;
-    report.dryRun = dryRun;
-    for (auto c : map->unknownColumns) report.ignoredColumns.push_back(map->header[c]);
-    auto cell = [&](const CsvRecord &r, const char *field) -> std::string {
-        auto c = map->column(field);
-        return c ? r.field(*c) : std::string();
-    };
-    auto where = [&](const char *field) {
-        auto c = map->column(field);
-        return c ? map->describeColumn(*c) : std::string();
-    };
+    auto csv = readMappedCsv(bytes, needFields(), dryRun, report);
+    if (!csv) return csv.error();
+    const auto &table = csv->table;
+    const auto &map = csv->map;
+    auto cell = [&](const CsvRecord &r, const char *field) { return map.cell(r, field); };
+    auto where = [&](const char *field) { return map.describeField(field); };
     std::vector<NewNeed> needs;
     std::set<std::pair<std::string, std::string>> seen;
-    for (const auto &r : table->records) {
+    for (const auto &r : table.records) {
         ++report.rows;
         std::size_t before = report.errors.size();
         NewNeed n;

@@ -4,6 +4,8 @@
 #include <set>
 
 #include <reemploi/common/Json.hpp>
+
+#include "SchoolDataCsv.hpp"
 #include <reemploi/inventory/Schools.hpp>
 
 namespace reemploi::intake {
@@ -56,28 +58,31 @@ Result<bool> parseYesNo(std::string_view text) {
     return makeError(Errc::InvalidInput, std::move(message));
 }
 
-Result<SchoolDataReport> importSchools(inventory::Database &db, std::string_view bytes, bool dryRun,
-                                       const inventory::Actor &actor) {
+Result<MappedCsv> readMappedCsv(std::string_view bytes, const std::vector<FieldSpec> &fields, bool dryRun,
+                                SchoolDataReport &report) {
     auto table = parseCsv(bytes);
     if (!table) return table.error();
-    auto map = mapColumns(table->header, schoolFields());
+    auto map = mapColumns(table->header, fields);
     if (!map) return map.error();
-    SchoolDataReport report;
     report.encoding = table->encoding;
     report.delimiter = table->delimiter;
     report.dryRun = dryRun;
     for (auto c : map->unknownColumns) report.ignoredColumns.push_back(map->header[c]);
-    auto cell = [&](const CsvRecord &r, const char *field) -> std::string {
-        auto c = map->column(field);
-        return c ? r.field(*c) : std::string();
-    };
-    auto where = [&](const char *field) {
-        auto c = map->column(field);
-        return c ? map->describeColumn(*c) : std::string();
-    };
+    return MappedCsv{std::move(*table), std::move(*map)};
+}
+
+Result<SchoolDataReport> importSchools(inventory::Database &db, std::string_view bytes, bool dryRun,
+                                       const inventory::Actor &actor) {
+    SchoolDataReport report;
+    auto csv = readMappedCsv(bytes, schoolFields(), dryRun, report);
+    if (!csv) return csv.error();
+    const auto &table = csv->table;
+    const auto &map = csv->map;
+    auto cell = [&](const CsvRecord &r, const char *field) { return map.cell(r, field); };
+    auto where = [&](const char *field) { return map.describeField(field); };
     std::vector<inventory::NewSchool> schools;
     std::set<std::string> seen;
-    for (const auto &r : table->records) {
+    for (const auto &r : table.records) {
         ++report.rows;
         std::size_t before = report.errors.size();
         inventory::NewSchool s;

@@ -1,4 +1,5 @@
 // Schools and needs: UAI validation, bulk saves (all or none) with audit events, reads.
+#include <reemploi/common/Text.hpp>
 #include <reemploi/inventory/Schools.hpp>
 
 #include <algorithm>
@@ -15,12 +16,7 @@ using allocation::SchoolGrade;
 
 namespace {
 
-std::string trim(std::string_view s) {
-    auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos) return {};
-    auto e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
-}
+using text::trim;
 
 std::string gradesText(const std::vector<SchoolGrade> &grades) {
     std::string out;

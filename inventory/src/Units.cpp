@@ -1,4 +1,5 @@
 // Units: registration (one or many, all or nothing), reads, field edits, storage media.
+#include <reemploi/common/Text.hpp>
 #include <reemploi/inventory/Units.hpp>
 
 #include <algorithm>
@@ -18,12 +19,7 @@ constexpr const char *kUnitColumns =
     "id, tag, donation_id, kind, make, model, serial, donor_tag, cpu, ram_mib, screen_inches, keyboard_layout,"
     " battery_health, os, grade, status, location, notes, created_at";
 
-std::string trim(std::string_view s) {
-    auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos) return {};
-    auto e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
-}
+using text::trim;
 
 // Makes are compared without case or extra spaces: "HP", "hp " and "Hp" are one make.
 std::string makeKey(std::string_view make) {

@@ -1,4 +1,5 @@
 // The handler table: parsing devices.tsv (every error names its line and column) and matching.
+#include <reemploi/common/Text.hpp>
 #include <reemploi/diagnostics/DeviceTable.hpp>
 
 #include <algorithm>
@@ -50,12 +51,7 @@ std::vector<std::string> split(std::string_view s, char sep) {
     return parts;
 }
 
-std::string trim(std::string_view s) {
-    auto b = s.find_first_not_of(" \r");
-    if (b == std::string_view::npos) return {};
-    auto e = s.find_last_not_of(" \r");
-    return std::string(s.substr(b, e - b + 1));
-}
+using text::trim;
 
 // Exactly `digits` hex digits.
 std::optional<unsigned> hex(std::string_view s, std::size_t digits) {

@@ -1,5 +1,6 @@
 // The allocation over the database: loading the problem, storing and confirming proposals, pins,
 // deliveries and returns. Status changes go through Lifecycle's setStatus only.
+#include <reemploi/common/Text.hpp>
 #include <reemploi/inventory/allocation/AllocationService.hpp>
 
 #include <cctype>
@@ -19,12 +20,7 @@ namespace reemploi::inventory::allocation {
 
 namespace {
 
-std::string trim(std::string_view s) {
-    auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos) return {};
-    auto e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
-}
+using text::trim;
 
 std::optional<std::int64_t> toInt(const std::string &s) {
     std::int64_t v = 0;

@@ -73,6 +73,10 @@ struct ColumnMap {
     bool has(std::string_view field) const { return column(field).has_value(); }
     // "column C \"RAM\"": how messages name a column.
     std::string describeColumn(std::size_t column) const;
+    // The field's cell in `record` (empty when the file has no such column or the row is short).
+    std::string cell(const CsvRecord &record, std::string_view field) const;
+    // describeColumn of the field's column, or empty when the file has none.
+    std::string describeField(std::string_view field) const;
 };
 
 // Maps a header row onto the fields of `specs`. InvalidInput (naming the header line) when a
