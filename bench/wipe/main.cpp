@@ -34,7 +34,7 @@ namespace {
 
 std::vector<std::string> gLoops;
 std::size_t gWriters = 2;  // WipeOptions::writers
-std::size_t gChunkMib = 4;  // WipeOptions::chunkBytes
+std::size_t gChunkMib = 1;  // WipeOptions::chunkBytes
 std::vector<std::string> gFiles;
 std::vector<pid_t> gChildren;  // dd / nwipe running now, stopped with us
 
