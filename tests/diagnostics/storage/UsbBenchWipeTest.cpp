@@ -8,12 +8,19 @@
 #include <reemploi/diagnostics/storage/BlockTarget.hpp>
 #include <reemploi/diagnostics/storage/WipeRunner.hpp>
 
+#include <reemploi/inventory/Donors.hpp>
+#include <reemploi/inventory/Migrations.hpp>
+#include <reemploi/inventory/Units.hpp>
+
 #include "diagnostics/storage/EmulatedSataBridge.hpp"
+#include "diagnostics/storage/ReemploiProcess.hpp"
+#include "diagnostics/storage/StorageTestSupport.hpp"
 #include "support/usb/UsbTestbed.hpp"
 
 using namespace reemploi;
 using namespace reemploi::diagnostics::storage;
 using reemploi::testing::usb::UsbTestbed;
+namespace inv = reemploi::inventory;
 
 namespace {
 
@@ -79,4 +86,50 @@ TEST(UsbBenchWipe, UnknownPortsAndNonStorageDevicesAreRefusedByName) {
     ASSERT_FALSE(mouse);
     EXPECT_EQ(mouse.error().code, Errc::Refused);
     EXPECT_NE(mouse.error().message.find("not a mass-storage device"), std::string::npos) << mouse.error().message;
+}
+
+// `reemploi wipe usb:1-1` as a child process sharing this test's testbed: the record and the
+// certificate carry the drive's own identity read through the bridge.
+TEST(UsbBenchWipe, TheWipeCommandWipesAUsbTargetAndCertifiesTheDrive) {
+    ASSERT_TRUE(UsbTestbed::inMockEnvironment());
+    UsbTestbed bed;
+    auto bridge = makeBridge(0x0578);
+    bed.plug(bridge, "1-1");
+    test::TempDir dir;
+    auto dbPath = dir.file("reemploi.db");
+    std::string tag;
+    {
+        auto db = inv::Database::open(dbPath);
+        ASSERT_TRUE(db);
+        ASSERT_TRUE(inv::migrate(**db));
+        inv::Actor actor{"setup"};
+        auto donor = inv::addDonor(**db, {"Lycée Ampère", inv::DonorKind::Administration, ""}, actor);
+        auto donation = inv::addDonation(**db, {donor->id, "2026-11-20", "", ""}, actor);
+        inv::NewUnit u;
+        u.donationId = donation->id;
+        u.kind = inv::UnitKind::Laptop;
+        u.make = "Lenovo";
+        u.serial = "PF0ABCDE";
+        auto unit = inv::addUnit(**db, u, actor);
+        ASSERT_TRUE(unit);
+        tag = unit->tag;
+    }
+    auto cert = dir.file("c.json");
+    auto r = test::runReemploi({"--db", dbPath, "wipe", "usb:1-1", "--unit", tag, "--method", "clear-zero", "--verify",
+                                "sample", "--certificate", cert},
+                               dir.file("key.pem"));
+    ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+    EXPECT_TRUE(std::all_of(bridge->image().begin(), bridge->image().end(), [](auto c) { return c == 0; }));
+    auto db = inv::Database::open(dbPath);
+    ASSERT_TRUE(db);
+    auto unit = inv::getUnit(**db, tag);
+    ASSERT_TRUE(unit);
+    ASSERT_EQ(unit->storage.size(), 1u);
+    EXPECT_EQ(unit->storage[0].serial, "S5STNF0W706332M");
+    EXPECT_EQ(unit->storage[0].model, "Samsung SSD 870 QVO 4TB");
+    EXPECT_EQ(unit->storage[0].type, inv::MediumType::Flash);
+    auto text = test::readFile(cert);
+    std::string json(text.begin(), text.end());
+    EXPECT_NE(json.find("\"serial\":\"S5STNF0W706332M\""), std::string::npos) << json;
+    EXPECT_NE(json.find("\"hidden_area\":\"none\""), std::string::npos) << json;
 }
