@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <set>
 
 #include <reemploi/diagnostics/storage/BlockTarget.hpp>
 
@@ -84,4 +85,53 @@ TEST(BlockTarget, ReadPastTheEndOfAFileIsAShortRead) {
     auto st = (*t)->read(0, in.span(8192));
     ASSERT_FALSE(st);
     EXPECT_NE(st.error().message.find("short read at byte 4096"), std::string::npos) << st.error().message;
+}
+
+#include <reemploi/diagnostics/storage/StorageDiagnostics.hpp>
+
+namespace {
+
+// A drive with unreadable sectors: reads touching them fail with a media error, as a disk's
+// pending sectors do; the rest reads through to a real file.
+class BadSectorsTarget final : public BlockTarget {
+public:
+    BadSectorsTarget(BlockTarget &inner, std::set<std::uint64_t> bad) : _inner(inner), _bad(std::move(bad)) {}
+    const TargetInfo &info() const override { return _inner.info(); }
+    Status write(std::uint64_t offset, std::span<const std::byte> data) override { return _inner.write(offset, data); }
+    Status flush() override { return _inner.flush(); }
+    Status read(std::uint64_t offset, std::span<std::byte> data) override {
+        for (auto lba : _bad)
+            if (lba * 512 >= offset && lba * 512 < offset + data.size())
+                return makeError(Errc::Device, "read error at byte " + std::to_string(lba * 512) +
+                                                   ": MEDIUM ERROR: unrecovered read error (asc 0x11, ascq 0x00)");
+        return _inner.read(offset, data);
+    }
+
+private:
+    BlockTarget &_inner;
+    std::set<std::uint64_t> _bad;
+};
+
+}  // namespace
+
+TEST(SurfaceScan, ReadsEverythingAndNamesTheUnreadableLbas) {
+    test::TempDir dir;
+    auto path = dir.file("disk.img");
+    test::writeRandomFile(path, 16 << 20);
+    auto t = openTarget(path, false);
+    ASSERT_TRUE(t);
+    BadSectorsTarget disk(**t, {0, 5000, 5001, (16u << 20) / 512 - 1});
+    SurfaceOptions o;
+    o.chunkBytes = 1 << 20;
+    auto scan = surfaceScan(disk, o);
+    EXPECT_EQ(scan.bytesRead, 16u << 20);
+    EXPECT_EQ(scan.unreadableCount, 4u);
+    EXPECT_EQ(scan.unreadableLbas, (std::vector<std::uint64_t>{0, 5000, 5001, (16u << 20) / 512 - 1}));
+    EXPECT_FALSE(scan.interrupted);
+    EXPECT_GT(scan.mbPerSecond, 0);
+    StorageReport report;
+    report.info = disk.info();
+    report.surface = scan;
+    auto json = toJson(report);
+    EXPECT_NE(json.find("\"unreadable_lbas\":[0,5000,5001,32767]"), std::string::npos) << json;
 }

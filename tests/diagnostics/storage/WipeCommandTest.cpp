@@ -282,3 +282,22 @@ TEST_F(WipeCommand, DiagStorageReportsALoopDeviceAndItsSurface) {
     auto missing = test::runReemploi({"--db", db, "diag", "storage", _dir.file("none")}, key);
     EXPECT_EQ(missing.exitCode, 2);
 }
+
+TEST_F(WipeCommand, TwoProcessesWipeTwoDrivesOfOneUnitAtOnce) {
+    auto a = _dir.file("a.img"), b = _dir.file("b.img");
+    test::writeRandomFile(a, 64 << 20, 1);
+    test::writeRandomFile(b, 64 << 20, 2);
+    test::LoopDevice la(a), lb(b);
+    ASSERT_TRUE(la.ok() && lb.ok());
+    // The second drive is "plugged" while the first wipe runs: one process per target.
+    test::ReemploiProcess first(wipeArgs({la.device()}, "clear-random", "full"), key);
+    test::ReemploiProcess second(wipeArgs({lb.device()}, "clear-zero", "full"), key);
+    auto f1 = first.wait();
+    auto f2 = second.wait();
+    EXPECT_EQ(f1.exitCode, 0) << f1.err;
+    EXPECT_EQ(f2.exitCode, 0) << f2.err;
+    auto recs = records();
+    ASSERT_EQ(recs.size(), 2u);
+    for (const auto &r : recs) EXPECT_EQ(r.result, inv::SanitizationResult::Passed);
+    EXPECT_NE(recs[0].mediumId, recs[1].mediumId);
+}
