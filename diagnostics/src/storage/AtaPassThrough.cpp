@@ -71,6 +71,7 @@ Result<AtaIdentity> parseIdentify(std::span<const std::uint8_t> d) {
     bool lba48 = (word(d, 83) & 0x0400) != 0;
     id.lba48 = lba48;
     id.hpaSupported = (word(d, 82) & 0x0400) != 0;
+    id.dcoSupported = (word(d, 83) & 0x0800) != 0;
     if (lba48) {
         for (int w = 103; w >= 100; --w) id.sectors = (id.sectors << 16) | word(d, w);
     } else {
@@ -233,6 +234,33 @@ Result<std::uint64_t> AtaPassThrough::readNativeMaxAddress() {
                         (static_cast<std::uint64_t>(r[11]) << 16) | (static_cast<std::uint64_t>(r[6]) << 24) |
                         (static_cast<std::uint64_t>(r[8]) << 32) | (static_cast<std::uint64_t>(r[10]) << 40);
     return lba;
+}
+
+Result<std::uint64_t> AtaPassThrough::dcoMaxLba() {
+    std::array<std::uint8_t, 512> buf{};
+    Command c;
+    c.command = 0xb1;
+    c.features = 0xc2;
+    c.count = 1;
+    auto st = run(c, DataDirection::In, buf, false);
+    if (!st) return st.error().withContext("DEVICE CONFIGURATION IDENTIFY");
+    if ((buf[510]) == 0xa5) {
+        std::uint8_t sum = 0;
+        for (auto b : buf) sum = static_cast<std::uint8_t>(sum + b);
+        if (sum != 0) return makeError(Errc::Device, "DEVICE CONFIGURATION IDENTIFY word 255: checksum does not match");
+    }
+    std::uint64_t lba = 0;
+    for (int w = 6; w >= 3; --w) lba = (lba << 16) | word(buf, w);
+    return lba;
+}
+
+Status AtaPassThrough::dcoRestore() {
+    Command c;
+    c.command = 0xb1;
+    c.features = 0xc0;
+    auto st = run(c, DataDirection::None, {}, false);
+    if (!st) return st.error().withContext("DEVICE CONFIGURATION RESTORE");
+    return {};
 }
 
 Status AtaPassThrough::setMaxAddress(std::uint64_t lastLba) {

@@ -134,12 +134,21 @@ Status ScsiBlockTarget::readCapacity() {
 
 Result<std::uint64_t> ScsiBlockTarget::hiddenSectors() {
     if (!_identity) return makeError(Errc::Unsupported, "hidden areas need ATA pass-through: " + _ataWhy);
-    if (!_identity->hpaSupported) return std::uint64_t{0};  // no HPA feature set: nothing can be hidden
-    if (!_identity->lba48) return makeError(Errc::Unsupported, "HPA check needs a 48-bit drive");
-    auto native = AtaPassThrough(_scsi, _options.sat12Only).readNativeMaxAddress();
-    if (!native) return native.error();
+    if (!_identity->hpaSupported && !_identity->dcoSupported) return std::uint64_t{0};  // nothing can hide sectors
+    if (!_identity->lba48) return makeError(Errc::Unsupported, "the hidden-area check needs a 48-bit drive");
+    AtaPassThrough ata(_scsi, _options.sat12Only);
     std::uint64_t user = _identity->sectors;
-    return *native + 1 > user ? *native + 1 - user : 0;
+    std::uint64_t limit = user;
+    if (_identity->hpaSupported) {
+        auto native = ata.readNativeMaxAddress();
+        if (!native) return native.error();
+        limit = std::max(limit, *native + 1);
+    }
+    // A DCO can shrink the native maximum itself: the factory maximum is what the drive holds.
+    if (_identity->dcoSupported) {
+        if (auto dco = ata.dcoMaxLba()) limit = std::max(limit, *dco + 1);
+    }
+    return limit - user;
 }
 
 Status ScsiBlockTarget::restoreHiddenArea() {
@@ -147,17 +156,30 @@ Status ScsiBlockTarget::restoreHiddenArea() {
     if (!hidden) return hidden.error();
     if (*hidden == 0) return {};
     AtaPassThrough ata(_scsi, _options.sat12Only);
-    auto native = ata.readNativeMaxAddress();
-    if (!native) return native.error();
-    REEMPLOI_TRY(ata.setMaxAddress(*native));
+    std::uint64_t target = _identity->sectors + *hidden;
+    if (_identity->hpaSupported) {
+        auto native = ata.readNativeMaxAddress();
+        if (!native) return native.error();
+        if (*native + 1 > _identity->sectors) REEMPLOI_TRY(ata.setMaxAddress(*native));
+        if (*native + 1 < target) {
+            // The rest is behind a DCO: the drive must give its factory configuration back.
+            REEMPLOI_TRY(ata.dcoRestore());
+            auto again = ata.readNativeMaxAddress();
+            if (!again) return again.error();
+            REEMPLOI_TRY(ata.setMaxAddress(*again));
+        }
+    } else {
+        REEMPLOI_TRY(ata.dcoRestore());
+    }
     auto id = ata.identify();
     if (!id) return id.error();
     _identity = *id;
     REEMPLOI_TRY(readCapacity());
-    if (_info.sizeBytes / _info.logicalSectorSize != *native + 1)
-        return makeError(Errc::Device, "the bridge still reports " + std::to_string(_info.sizeBytes) +
-                                           " bytes after the hidden area was restored (it caches the capacity: "
-                                           "replug the drive)");
+    if (_info.sizeBytes / _info.logicalSectorSize != target)
+        return makeError(Errc::Device, "the bridge reports " + std::to_string(_info.sizeBytes) +
+                                           " bytes after the hidden area was restored, " +
+                                           std::to_string(target * _info.logicalSectorSize) +
+                                           " expected (it may cache the capacity: replug the drive)");
     return {};
 }
 

@@ -102,6 +102,13 @@ public:
     }
     bool sanitizeDoesNothing = false;  // a drive that reports success and erases nothing
     bool allowSetMax = true;           // false: the HPA is locked (SET MAX ADDRESS aborted)
+    bool dcoFrozen = false;  // DEVICE CONFIGURATION FREEZE LOCK in effect
+    // A Device Configuration Overlay shrinking the drive by `sectors` (native max included).
+    void dcoHideSectors(std::uint64_t sectors) {
+        std::lock_guard lock(_m);
+        _dcoLimit = _image.size() / 512 - sectors;
+        setCapacitySectors(_dcoLimit);
+    }
     // A Host Protected Area hiding the image's last `sectors` from READ CAPACITY and IDENTIFY.
     void hideSectors(std::uint64_t sectors) {
         std::lock_guard lock(_m);
@@ -344,8 +351,28 @@ private:
             return;
         }
         if (command == 0xb4) return sanitize(c, features, ckCond);
+        if (command == 0xb1 && features == 0xc2) {  // DEVICE CONFIGURATION IDENTIFY
+            std::vector<std::uint8_t> d(512, 0);
+            d[0] = 0x02;  // revision
+            std::uint64_t factoryMax = std::max<std::uint64_t>(_image.size() / 512, reportedSectors) - 1;
+            for (int w = 0; w < 4; ++w) {
+                d[2 * (3 + w)] = static_cast<std::uint8_t>(factoryMax >> (16 * w));
+                d[2 * (3 + w) + 1] = static_cast<std::uint8_t>(factoryMax >> (16 * w + 8));
+            }
+            d[510] = 0xa5;
+            std::uint8_t sum = 0;
+            for (int i = 0; i < 511; ++i) sum = static_cast<std::uint8_t>(sum + d[i]);
+            d[511] = static_cast<std::uint8_t>(-sum);
+            return reply(d);
+        }
+        if (command == 0xb1 && features == 0xc0) {  // DEVICE CONFIGURATION RESTORE
+            if (dcoFrozen || reportedSectors < _dcoLimit) return ataAbort();  // frozen, or an HPA is set
+            _dcoLimit = _image.size() / 512;
+            return;
+        }
         if (command == 0x27 && ckCond) {  // READ NATIVE MAX ADDRESS EXT
-            std::uint64_t native = std::max<std::uint64_t>(_image.size() / 512, reportedSectors) - 1;
+            std::uint64_t native = std::min<std::uint64_t>(std::max<std::uint64_t>(_image.size() / 512, reportedSectors),
+                                                           std::max<std::uint64_t>(_dcoLimit, reportedSectors)) - 1;
             auto b = [&](int shift) { return static_cast<std::uint8_t>(native >> shift); };
             _sense = {0x72, 0x01, 0x00, 0x1d, 0, 0, 0, 14, 0x09, 0x0c, 0x01, 0, 0, 0,
                       b(24), b(0), b(32), b(8), b(40), b(16), 0x40, 0x50};
@@ -357,6 +384,7 @@ private:
             std::uint64_t lba = static_cast<std::uint64_t>(c[8]) | (static_cast<std::uint64_t>(c[10]) << 8) |
                                 (static_cast<std::uint64_t>(c[12]) << 16) | (static_cast<std::uint64_t>(c[7]) << 24) |
                                 (static_cast<std::uint64_t>(c[9]) << 32) | (static_cast<std::uint64_t>(c[11]) << 40);
+            if (lba + 1 > std::max<std::uint64_t>(_dcoLimit, reportedSectors)) return ataAbort();  // past the DCO limit
             setCapacitySectors(lba + 1);
             return;
         }
@@ -451,6 +479,7 @@ private:
     bool _erasePrepared = false;
     std::string _password;
     int _sanitizePolls = 0;
+    std::uint64_t _dcoLimit = ~std::uint64_t{0};  // sectors the DCO lets the drive show
     int _classResets = 0;
     int _writes = 0;
 };

@@ -320,3 +320,31 @@ TEST(UsbMassStorage, ALockedHiddenAreaFailsTheWipeBeforeWriting) {
     EXPECT_EQ(r.bytesWritten, 0u);
     EXPECT_EQ(b.bridge->image(), before);
 }
+
+TEST(UsbMassStorage, SectorsBehindADcoAreFoundAndGivenBackBeforeTheWipe) {
+    Bench b;
+    b.bridge->dcoHideSectors(4096);  // 2 MiB configured away by a DCO
+    auto t = b.open();
+    ASSERT_TRUE(t);
+    EXPECT_EQ((*t)->info().sizeBytes, kImage - (2u << 20));
+    auto hidden = (*t)->hiddenSectors();
+    ASSERT_TRUE(hidden) << hidden.error().message;
+    EXPECT_EQ(*hidden, 4096u);
+    auto r = runWipe(**t, **findWipeMethod("clear-zero"), options(Verification::Sample));
+    EXPECT_EQ(r.outcome, WipeOutcome::Passed) << r.failure;
+    EXPECT_EQ(r.hiddenArea, "restored 4096 sectors");
+    EXPECT_TRUE(std::all_of(b.bridge->image().begin(), b.bridge->image().end(), [](auto c) { return c == 0; }));
+}
+
+TEST(UsbMassStorage, AFrozenDcoFailsTheWipeBeforeWriting) {
+    Bench b;
+    b.bridge->dcoHideSectors(4096);
+    b.bridge->dcoFrozen = true;
+    auto before = b.bridge->image();
+    auto t = b.open();
+    ASSERT_TRUE(t);
+    auto r = runWipe(**t, **findWipeMethod("clear-zero"), options(Verification::Sample));
+    EXPECT_EQ(r.outcome, WipeOutcome::Failed);
+    EXPECT_NE(r.failure.find("DEVICE CONFIGURATION RESTORE"), std::string::npos) << r.failure;
+    EXPECT_EQ(b.bridge->image(), before);
+}

@@ -26,6 +26,7 @@ struct AtaIdentity {
     bool sanitizeSupported = false, cryptoScrambleSupported = false, blockEraseSupported = false;
     bool trimSupported = false;
     bool hpaSupported = false;  // word 82 bit 10: Host Protected Area feature set
+    bool dcoSupported = false;  // word 83 bit 11: Device Configuration Overlay
     bool lba48 = false;
 };
 // Decodes 512 bytes of IDENTIFY DEVICE data; checks the word-255 checksum when present and
@@ -80,6 +81,11 @@ public:
     // it the user's last LBA again (SET MAX ADDRESS EXT, volatile: until the next power cycle).
     Result<std::uint64_t> readNativeMaxAddress();
     Status setMaxAddress(std::uint64_t lastLba);
+
+    // Device Configuration Overlay: the last LBA the drive could be configured to (DEVICE
+    // CONFIGURATION IDENTIFY, words 3-6), and giving the factory configuration back (RESTORE).
+    Result<std::uint64_t> dcoMaxLba();
+    Status dcoRestore();
 
     // SECURITY feature set: SET PASSWORD (user), ERASE PREPARE, ERASE UNIT (normal or enhanced).
     // A successful erase leaves security disabled, as the drive was.
