@@ -90,7 +90,10 @@ Result<SanitizationRecord> completeSanitization(Database &db, const Sanitization
         st.bind(5, r.lastLba).bind(6, r.errors).bind(7, r.certificateId).bind(8, r.certificateJson).bind(9, r.id);
         st.step();
         st.reset();
-        appendEvent(db, actor, {"unit", tag, "sanitization_completed", toJson(r).str()});
+        // A long wipe keeps its record current (last LBA reached) while it runs: those updates
+        // are checkpoints; the final one completes the record.
+        const char *action = r.result == SanitizationResult::Interrupted ? "sanitization_checkpoint" : "sanitization_completed";
+        appendEvent(db, actor, {"unit", tag, action, toJson(r).str()});
         return r;
     });
 }

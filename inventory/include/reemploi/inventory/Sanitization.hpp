@@ -14,7 +14,8 @@ Result<SanitizationRecord> recordSanitization(Database &db, const SanitizationRe
 
 // Completes a record written as `interrupted` when the erasure started (so that a killed process
 // leaves an honest record): sets result, end, bytes, last LBA, errors and certificate. Refused for
-// a record that is already passed or failed: those never change.
+// a record that is already passed or failed: those never change. Called with `interrupted`
+// again, it is a checkpoint (the last LBA reached so far), recorded as such.
 Result<SanitizationRecord> completeSanitization(Database &db, const SanitizationRecord &record, const Actor &actor);
 
 Result<std::vector<SanitizationRecord>> listSanitization(Database &db, std::string_view unitTag);
