@@ -7,6 +7,7 @@
 
 #include <reemploi/common/Json.hpp>
 #include <reemploi/inventory/AuditLog.hpp>
+#include <reemploi/inventory/Sanitization.hpp>
 #include <reemploi/inventory/Units.hpp>
 
 namespace reemploi::inventory {
@@ -32,26 +33,6 @@ const std::map<UnitStatus, std::vector<UnitStatus>> kArrows = {
 
 std::string name(UnitStatus s) { return std::string(toString(s)); }
 
-// Erasures recorded before the unit last came back from a family do not count: the family's
-// data is on it now. Returns the last record id that predates the return (0 if never returned).
-std::int64_t sanitizationFloor(Database &db, std::int64_t unitId) {
-    auto &st = db.cached("SELECT sanitization_floor FROM units WHERE id = ?");
-    st.bind(1, unitId);
-    std::int64_t floor = st.step() ? st.getInt(0) : 0;
-    st.reset();
-    return floor;
-}
-
-bool hasPassedSanitization(Database &db, std::int64_t mediumId, std::int64_t floor) {
-    auto &st = db.cached(
-        "SELECT COUNT(*) FROM sanitization_records WHERE medium_id = ? AND result = 'passed' AND id > ?");
-    st.bind(1, mediumId).bind(2, floor);
-    st.step();
-    bool found = st.getInt(0) > 0;
-    st.reset();
-    return found;
-}
-
 }  // namespace
 
 bool isTransitionAllowed(UnitStatus from, UnitStatus to) {
@@ -75,13 +56,14 @@ Status checkTransition(Database &db, const Unit &unit, UnitStatus to) {
     }
     return guard("checking transition", [&]() -> Status {
         if (to == S::Wiped) {
-            std::int64_t floor = sanitizationFloor(db, unit.id);
-            for (const auto &m : unit.storage) {
-                if (m.destroyed || hasPassedSanitization(db, m.id, floor)) continue;
+            auto media = mediaSanitization(db, unit);
+            if (!media) return media.error();
+            if (!media->allSanitized) {
+                const auto &m = *media->firstPending;
                 std::string what = "storage medium " + std::to_string(m.id) +
                                    (m.serial.empty() ? "" : " (serial " + m.serial + ")");
                 return refuse("every storage medium needs a passed sanitization record or a recorded destruction; " +
-                              what + " has none" + (floor == 0 ? "" : " since the unit was returned"));
+                              what + " has none" + (media->sinceReturn ? " since the unit was returned" : ""));
             }
         }
         if (to == S::Ready) {

@@ -1,6 +1,8 @@
 // Sanitization records: stored with an event on the unit; read back per unit or by certificate.
 #include <reemploi/inventory/Sanitization.hpp>
 
+#include <algorithm>
+
 #include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/JsonViews.hpp>
 
@@ -107,6 +109,41 @@ Result<std::vector<SanitizationRecord>> listSanitization(Database &db, std::stri
         std::vector<SanitizationRecord> out;
         while (st->step()) out.push_back(readRecord(*st));
         return out;
+    });
+}
+
+Result<MediaSanitization> mediaSanitization(Database &db, const Unit &unit) {
+    return guard("reading sanitization state", [&]() -> Result<MediaSanitization> {
+        MediaSanitization state;
+        state.hasMedia = !unit.storage.empty();
+        if (!state.hasMedia) return state;
+        // Records up to this id predate the unit's last return: the family's data came after.
+        auto &f = db.cached("SELECT sanitization_floor FROM units WHERE id = ?");
+        f.bind(1, unit.id);
+        std::int64_t floor = f.step() ? f.getInt(0) : 0;
+        f.reset();
+        state.sinceReturn = floor > 0;
+        auto &st = db.cached(
+            "SELECT result, ended_at FROM sanitization_records WHERE medium_id = ? AND id > ? ORDER BY id");
+        for (const auto &m : unit.storage) {
+            if (m.destroyed) continue;
+            st.bind(1, m.id).bind(2, floor);
+            bool passed = false;
+            std::string latest;
+            while (st.step()) {
+                latest = st.getText(0);
+                if (latest == "passed") {
+                    passed = true;
+                    state.lastPassedAt = std::max(state.lastPassedAt, st.getText(1));
+                }
+            }
+            st.reset();
+            if (passed) continue;
+            if (state.allSanitized) state.firstPending = m;
+            state.allSanitized = false;
+            if (latest == "failed") state.anyFailed = true;
+        }
+        return state;
     });
 }
 

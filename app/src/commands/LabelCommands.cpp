@@ -1,119 +1,33 @@
 // Label commands: render a unit's (or a donation's) labels to a file, print them, read barcodes
-// from a photo. Units become LabelData here: labels/ knows nothing of the inventory.
+// from a photo. Units become LabelData in services/UnitLabels (labels/ knows nothing of the inventory).
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 
 #include <reemploi/common/Json.hpp>
-#include <reemploi/inventory/AuditLog.hpp>
-#include <reemploi/inventory/Donors.hpp>
-#include <reemploi/inventory/Sanitization.hpp>
-#include <reemploi/inventory/Units.hpp>
 #include <reemploi/labels/Decode.hpp>
 #include <reemploi/labels/Printer.hpp>
 #include <reemploi/labels/Render.hpp>
 
 #include "cli/Cli.hpp"
+#include "services/UnitLabels.hpp"
 
 namespace reemploi::app {
 
 namespace {
 
-using inventory::Unit;
-
-// The kind as printed on the label, in French (the trainees' language).
-std::string kindText(inventory::UnitKind kind) {
-    switch (kind) {
-    case inventory::UnitKind::Laptop: return "Portable";
-    case inventory::UnitKind::Desktop: return "Ordinateur fixe";
-    case inventory::UnitKind::Tablet: return "Tablette";
-    case inventory::UnitKind::Phone: return "Téléphone";
-    case inventory::UnitKind::Monitor: return "Écran";
-    case inventory::UnitKind::Other: return "Autre";
-    }
-    return "";
-}
-
-// Wiped when every medium is destroyed or has a passed record (dated by the last one); failed
-// when a medium's latest record failed; pending otherwise.
-Result<std::pair<labels::WipeStatus, std::string>> wipeStateOf(inventory::Database &db, const Unit &unit) {
-    using labels::WipeStatus;
-    if (unit.storage.empty()) return std::pair{WipeStatus::NoStorage, std::string()};
-    auto records = inventory::listSanitization(db, unit.tag);
-    if (!records) return records.error();
-    std::string lastDate;
-    bool allDone = true, anyFailed = false;
-    for (const auto &m : unit.storage) {
-        if (m.destroyed) continue;
-        const inventory::SanitizationRecord *latest = nullptr;
-        bool passed = false;
-        for (const auto &r : *records) {
-            if (r.mediumId != m.id) continue;
-            if (!latest || r.startedAt >= latest->startedAt) latest = &r;
-            if (r.result == inventory::SanitizationResult::Passed) {
-                passed = true;
-                lastDate = std::max(lastDate, r.endedAt.substr(0, 10));
-            }
-        }
-        if (!passed) allDone = false;
-        if (!passed && latest && latest->result == inventory::SanitizationResult::Failed) anyFailed = true;
-    }
-    if (allDone) return std::pair{WipeStatus::Wiped, lastDate};
-    return std::pair{anyFailed ? WipeStatus::Failed : WipeStatus::Pending, std::string()};
-}
-
-Result<labels::LabelData> labelDataFor(inventory::Database &db, const Unit &unit) {
-    labels::LabelData d;
-    d.tag = unit.tag;
-    d.kind = kindText(unit.kind);
-    d.make = unit.make;
-    d.model = unit.model;
-    if (unit.grade) d.grade = std::string(inventory::toString(*unit.grade));
-    auto wipe = wipeStateOf(db, unit);
-    if (!wipe) return wipe.error();
-    d.wipeStatus = wipe->first;
-    d.wipeDate = wipe->second;
-    auto donation = inventory::getDonation(db, unit.donationId);
-    if (!donation) return donation.error();
-    d.site = donation->site;
-    return d;
-}
-
-// The tags the command is about: one TAG, or every unit of --donation ID.
-Result<std::vector<Unit>> unitsOf(Context &ctx, const Args &args, const std::vector<std::string> &tags) {
+// The units the command is about: one TAG, or every unit of --donation ID.
+Result<std::vector<labels::LabelData>> labelsOf(Context &ctx, const Args &args, const std::vector<std::string> &words) {
     auto db = ctx.db();
     if (!db) return db.error();
     auto donation = args.integer("donation");
     if (!donation) return donation.error();
-    if (*donation && !tags.empty())
-        return makeError(Errc::InvalidInput, "give either a TAG or --donation ID, not both");
-    if (*donation) {
-        auto d = inventory::getDonation(**db, **donation);
-        if (!d) return d.error();
-        inventory::UnitFilter filter;
-        filter.donationId = **donation;
-        auto units = inventory::listUnits(**db, filter);
-        if (!units) return units.error();
-        if (units->empty())
-            return makeError(Errc::NotFound, "donation " + std::to_string(**donation) + " has no unit to label");
-        return units;
-    }
-    if (tags.size() != 1) return makeError(Errc::InvalidInput, "expected one unit TAG (or --donation ID)");
-    auto unit = inventory::getUnit(**db, tags[0]);
-    if (!unit) return unit.error();
-    return std::vector<Unit>{std::move(*unit)};
-}
-
-Result<std::vector<labels::LabelData>> labelData(Context &ctx, const std::vector<Unit> &units) {
-    auto db = ctx.db();
-    if (!db) return db.error();
-    std::vector<labels::LabelData> out;
-    for (const Unit &u : units) {
-        auto d = labelDataFor(**db, u);
-        if (!d) return d.error().withContext(u.tag);
-        out.push_back(std::move(*d));
-    }
-    return out;
+    if (words.size() > 1) return makeError(Errc::InvalidInput, "expected one unit TAG (or --donation ID)");
+    std::optional<std::string> tag;
+    if (!words.empty()) tag = words[0];
+    auto units = unitsToLabel(**db, tag, *donation);
+    if (!units) return units.error();
+    return unitLabelData(**db, *units);
 }
 
 // --size, --dpi, --qr-base (else $REEMPLOI_QR_BASE), --ec, --datamatrix.
@@ -181,9 +95,7 @@ int cmdLabelRender(Context &ctx, const Args &args) {
     if (!format) return ctx.fail(format.error());
     auto settings = settingsFrom(args, "62x29");
     if (!settings) return ctx.fail(settings.error());
-    auto units = unitsOf(ctx, args, pos->words);
-    if (!units) return ctx.fail(units.error());
-    auto data = labelData(ctx, *units);
+    auto data = labelsOf(ctx, args, pos->words);
     if (!data) return ctx.fail(data.error());
     auto bytes = labels::renderLabels(*data, settings->media, *format, settings->layout);
     if (!bytes) return ctx.fail(bytes.error());
@@ -232,9 +144,7 @@ int cmdLabelPrint(Context &ctx, const Args &args) {
                                                           " is a sheet for ordinary printers: use --printer cups:QUEUE"));
     auto timeout = args.integer("timeout");
     if (!timeout) return ctx.fail(timeout.error());
-    auto units = unitsOf(ctx, args, pos->words);
-    if (!units) return ctx.fail(units.error());
-    auto data = labelData(ctx, *units);
+    auto data = labelsOf(ctx, args, pos->words);
     if (!data) return ctx.fail(data.error());
 
     labels::PrintOptions options;
@@ -244,24 +154,13 @@ int cmdLabelPrint(Context &ctx, const Args &args) {
     }
     options.checkStatus = !args.flag("no-status-check");
     options.title = data->size() == 1 ? data->front().tag : std::to_string(data->size()) + " labels";
-    auto receipt = labels::printLabels(*data, settings->media, settings->layout, *printer, options);
-    // A printer failure marks nothing printed.
-    if (!receipt) return ctx.fail(receipt.error());
-
     auto db = ctx.db();
     if (!db) return ctx.fail(db.error());
+    auto printed = printUnitLabels(**db, *data, settings->media, settings->layout, *printer, options, ctx.actor);
+    if (!printed) return ctx.fail(printed.error());
+    const auto *receipt = &printed->receipt;
     json::Array events;
-    for (const auto &d : *data) {
-        json::Object payload;
-        payload.set("printer", receipt->printer)
-            .set("format", receipt->format)
-            .set("size", settings->media.name)
-            .set("dpi", settings->layout.dpi);
-        if (!receipt->job.empty()) payload.set("job", receipt->job);
-        auto event = inventory::recordEvent(**db, ctx.actor, {"unit", d.tag, "label_printed", payload.str()});
-        if (!event) return ctx.fail(event.error().withContext("label of " + d.tag + " printed but not recorded"));
-        events.add(event->id);
-    }
+    for (auto id : printed->events) events.add(id);
     if (ctx.json) {
         json::Array tags;
         for (const auto &d : *data) tags.add(d.tag);

@@ -19,6 +19,19 @@ Result<SanitizationRecord> recordSanitization(Database &db, const SanitizationRe
 Result<SanitizationRecord> completeSanitization(Database &db, const SanitizationRecord &record, const Actor &actor);
 
 Result<std::vector<SanitizationRecord>> listSanitization(Database &db, std::string_view unitTag);
+
+// Where a unit's media stand: the one reading of the records that the lifecycle (may it become
+// `wiped`?), the labels ("Effacé le …") and the reports share. A medium counts as sanitized when
+// it is destroyed or has a passed record made after the unit's last return from a family.
+struct MediaSanitization {
+    bool hasMedia = false;
+    bool allSanitized = true;               // vacuously true without media
+    std::optional<StorageMedium> firstPending;  // the first medium that is not sanitized
+    bool anyFailed = false;   // some pending medium's latest record failed
+    bool sinceReturn = false; // records made before the unit's last return were set aside
+    std::string lastPassedAt; // end of the latest passed record counted (empty if none)
+};
+Result<MediaSanitization> mediaSanitization(Database &db, const Unit &unit);
 Result<SanitizationRecord> getSanitizationByCertificate(Database &db, std::string_view certificateId);
 
 }  // namespace reemploi::inventory

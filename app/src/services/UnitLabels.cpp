@@ -1,0 +1,101 @@
+// Units as labels: the inventory's view of a unit turned into a plain LabelData.
+#include "services/UnitLabels.hpp"
+
+#include <reemploi/common/Json.hpp>
+#include <reemploi/inventory/AuditLog.hpp>
+#include <reemploi/inventory/Donors.hpp>
+#include <reemploi/inventory/Sanitization.hpp>
+#include <reemploi/inventory/Units.hpp>
+
+namespace reemploi::app {
+
+namespace {
+
+// The kind as printed on the label, in French (the trainees' language).
+std::string kindText(inventory::UnitKind kind) {
+    switch (kind) {
+    case inventory::UnitKind::Laptop: return "Portable";
+    case inventory::UnitKind::Desktop: return "Ordinateur fixe";
+    case inventory::UnitKind::Tablet: return "Tablette";
+    case inventory::UnitKind::Phone: return "Téléphone";
+    case inventory::UnitKind::Monitor: return "Écran";
+    case inventory::UnitKind::Other: return "Autre";
+    }
+    return "";
+}
+
+}  // namespace
+
+Result<labels::LabelData> unitLabelData(inventory::Database &db, const inventory::Unit &unit) {
+    labels::LabelData d;
+    d.tag = unit.tag;
+    d.kind = kindText(unit.kind);
+    d.make = unit.make;
+    d.model = unit.model;
+    if (unit.grade) d.grade = std::string(inventory::toString(*unit.grade));
+    auto media = inventory::mediaSanitization(db, unit);
+    if (!media) return media.error();
+    if (!media->hasMedia) {
+        d.wipeStatus = labels::WipeStatus::NoStorage;
+    } else if (media->allSanitized) {
+        d.wipeStatus = labels::WipeStatus::Wiped;
+        d.wipeDate = media->lastPassedAt.substr(0, 10);
+    } else {
+        d.wipeStatus = media->anyFailed ? labels::WipeStatus::Failed : labels::WipeStatus::Pending;
+    }
+    auto donation = inventory::getDonation(db, unit.donationId);
+    if (!donation) return donation.error();
+    d.site = donation->site;
+    return d;
+}
+
+Result<std::vector<labels::LabelData>> unitLabelData(inventory::Database &db, const std::vector<inventory::Unit> &units) {
+    std::vector<labels::LabelData> out;
+    out.reserve(units.size());
+    for (const auto &u : units) {
+        auto d = unitLabelData(db, u);
+        if (!d) return d.error().withContext(u.tag);
+        out.push_back(std::move(*d));
+    }
+    return out;
+}
+
+Result<std::vector<inventory::Unit>> unitsToLabel(inventory::Database &db, const std::optional<std::string> &tag,
+                                                  std::optional<std::int64_t> donation) {
+    if (donation && tag) return makeError(Errc::InvalidInput, "give either a TAG or --donation ID, not both");
+    if (donation) {
+        auto d = inventory::getDonation(db, *donation);
+        if (!d) return d.error();
+        inventory::UnitFilter filter;
+        filter.donationId = *donation;
+        auto units = inventory::listUnits(db, filter);
+        if (!units) return units.error();
+        if (units->empty())
+            return makeError(Errc::NotFound, "donation " + std::to_string(*donation) + " has no unit to label");
+        return units;
+    }
+    if (!tag) return makeError(Errc::InvalidInput, "expected one unit TAG (or --donation ID)");
+    auto unit = inventory::getUnit(db, *tag);
+    if (!unit) return unit.error();
+    return std::vector<inventory::Unit>{std::move(*unit)};
+}
+
+Result<LabelPrintOutcome> printUnitLabels(inventory::Database &db, const std::vector<labels::LabelData> &data,
+                                          const labels::Media &media, const labels::LayoutOptions &layout,
+                                          const labels::PrinterAddress &printer, const labels::PrintOptions &options,
+                                          const inventory::Actor &actor) {
+    auto receipt = labels::printLabels(data, media, layout, printer, options);
+    if (!receipt) return receipt.error();  // a printer failure marks nothing printed
+    LabelPrintOutcome outcome{*receipt, {}};
+    for (const auto &d : data) {
+        json::Object payload;
+        payload.set("printer", receipt->printer).set("format", receipt->format).set("size", media.name).set("dpi", layout.dpi);
+        if (!receipt->job.empty()) payload.set("job", receipt->job);
+        auto event = inventory::recordEvent(db, actor, {"unit", d.tag, "label_printed", payload.str()});
+        if (!event) return event.error().withContext("label of " + d.tag + " printed but not recorded");
+        outcome.events.push_back(event->id);
+    }
+    return outcome;
+}
+
+}  // namespace reemploi::app

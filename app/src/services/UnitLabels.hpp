@@ -1,0 +1,38 @@
+// Units as labels: the bridge between the inventory and labels/ (which knows nothing of the
+// database). The command line and the web API both call these.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <reemploi/common/Result.hpp>
+#include <reemploi/inventory/Database.hpp>
+#include <reemploi/inventory/Domain.hpp>
+#include <reemploi/labels/Label.hpp>
+#include <reemploi/labels/Printer.hpp>
+
+namespace reemploi::app {
+
+// What goes on a unit's label: tag, kind in French, make/model, grade, wipe state and date (from
+// the sanitization records), the donation's site.
+Result<labels::LabelData> unitLabelData(inventory::Database &db, const inventory::Unit &unit);
+Result<std::vector<labels::LabelData>> unitLabelData(inventory::Database &db, const std::vector<inventory::Unit> &units);
+
+// The units to label: the one with `tag`, or every unit of `donation` (exactly one of the two).
+Result<std::vector<inventory::Unit>> unitsToLabel(inventory::Database &db, const std::optional<std::string> &tag,
+                                                  std::optional<std::int64_t> donation);
+
+struct LabelPrintOutcome {
+    labels::PrintReceipt receipt;
+    std::vector<std::int64_t> events;  // the label_printed events, one per unit
+};
+
+// Prints the units' labels, then records one `label_printed` event per unit. A printer failure
+// records nothing.
+Result<LabelPrintOutcome> printUnitLabels(inventory::Database &db, const std::vector<labels::LabelData> &labels,
+                                          const labels::Media &media, const labels::LayoutOptions &layout,
+                                          const labels::PrinterAddress &printer, const labels::PrintOptions &options,
+                                          const inventory::Actor &actor);
+
+}  // namespace reemploi::app
