@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "DarkRuns.hpp"
 #include "Fonts.hpp"
 
 #include <zlib.h>
@@ -23,23 +24,9 @@ cairo_status_t appendToString(void *closure, const unsigned char *data, unsigned
     return CAIRO_STATUS_SUCCESS;
 }
 
-// Dark modules as rectangles: runs of bars in a row become one rectangle, and a linear symbol
-// is one row drawn `height` dots tall.
+// Dark modules as rectangles (see DarkRuns.hpp).
 void addSymbol(cairo_t *cr, const PlacedBarcode &b) {
-    const BitMatrix &m = b.matrix;
-    const int rowHeight = m.linear() ? b.height : b.module;
-    for (int y = 0; y < m.height; ++y) {
-        int x = 0;
-        while (x < m.width) {
-            if (!m.get(x, y)) {
-                ++x;
-                continue;
-            }
-            const int start = x;
-            while (x < m.width && m.get(x, y)) ++x;
-            cairo_rectangle(cr, b.x + start * b.module, b.y + y * rowHeight, (x - start) * b.module, rowHeight);
-        }
-    }
+    forEachDarkRun(b, [cr](int x, int y, int w, int h) { cairo_rectangle(cr, x, y, w, h); });
 }
 
 enum class Target {

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "DarkRuns.hpp"
+
 namespace reemploi::labels {
 namespace {
 
@@ -38,26 +40,14 @@ std::string mm(double v) {
     return s + "mm";
 }
 
-// One path per symbol: each run of dark modules is a rectangle.
+// One path per symbol: each run of dark modules is a rectangle (see DarkRuns.hpp).
 std::string symbolPath(const PlacedBarcode &b) {
-    const BitMatrix &m = b.matrix;
-    const int rowHeight = m.linear() ? b.height : b.module;
     std::string d;
-    for (int y = 0; y < m.height; ++y) {
-        int x = 0;
-        while (x < m.width) {
-            if (!m.get(x, y)) {
-                ++x;
-                continue;
-            }
-            const int start = x;
-            while (x < m.width && m.get(x, y)) ++x;
-            char rect[80];
-            std::snprintf(rect, sizeof rect, "M%d %dh%dv%dh-%dz", b.x + start * b.module, b.y + y * rowHeight,
-                          (x - start) * b.module, rowHeight, (x - start) * b.module);
-            d += rect;
-        }
-    }
+    forEachDarkRun(b, [&d](int x, int y, int w, int h) {
+        char rect[80];
+        std::snprintf(rect, sizeof rect, "M%d %dh%dv%dh-%dz", x, y, w, h, w);
+        d += rect;
+    });
     return d;
 }
 
