@@ -5,8 +5,8 @@
 #include <ctime>
 #include <cstdlib>
 #include <vector>
-#include <sys/time.h>
 
+#include <reemploi/common/Time.hpp>
 #include <reemploi/inventory/Domain.hpp>
 
 namespace reemploi::inventory {
@@ -65,16 +65,7 @@ Result<SanitizationResult> parseSanitizationResult(std::string_view s) {
     return parseFrom<SanitizationResult>(kResults, s, "sanitization result");
 }
 
-std::string nowUtc() {
-    timeval tv{};
-    gettimeofday(&tv, nullptr);
-    std::tm tm{};
-    gmtime_r(&tv.tv_sec, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(tv.tv_usec / 1000));
-    return buf;
-}
+std::string nowUtc() { return utcTimestampNow(); }
 
 Result<std::int64_t> parseCapacity(std::string_view text) {
     std::string s;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include <reemploi/common/Time.hpp>
 #include <reemploi/diagnostics/storage/BlockTarget.hpp>
 #include <reemploi/diagnostics/storage/WipeMethods.hpp>
 
@@ -103,8 +104,5 @@ Status checkWipeSupported(const BlockTarget &target, const WipeMethod &method);
 // Runs the method on the target, then the verification. Never throws for device trouble: the
 // report carries the outcome; only `Passed` means every LBA was written and verified.
 WipeReport runWipe(BlockTarget &target, const WipeMethod &method, const WipeOptions &options);
-
-// "2026-11-23T12:50:16.123Z"
-std::string utcTimestamp(std::chrono::system_clock::time_point t);
 
 }  // namespace reemploi::diagnostics::storage
