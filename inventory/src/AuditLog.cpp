@@ -2,6 +2,8 @@
 #include <reemploi/inventory/AuditLog.hpp>
 
 #include <algorithm>
+#include <charconv>
+#include <new>
 
 #include <openssl/evp.h>
 
@@ -33,6 +35,56 @@ Event readEvent(const Statement &st) {
 }
 
 constexpr const char *kEventColumns = "id, at, actor, entity, entity_id, action, payload, prev_hash, hash";
+
+// sha256Hex(canonicalEventText(e)) without building the text: the fields go to the digest one by
+// one through a context kept for the batch (a bulk registration hashes one event per unit).
+class EventHasher {
+public:
+    EventHasher() : _ctx(EVP_MD_CTX_new()) {
+        if (!_ctx) throw std::bad_alloc();
+    }
+    ~EventHasher() { EVP_MD_CTX_free(_ctx); }
+    EventHasher(const EventHasher &) = delete;
+    EventHasher &operator=(const EventHasher &) = delete;
+
+    std::string hash(const Event &e) {
+        EVP_DigestInit_ex(_ctx, EVP_sha256(), nullptr);
+        char id[24];
+        auto [end, ec] = std::to_chars(id, id + sizeof id, e.id);
+        (void)ec;
+        field(std::string_view(id, static_cast<std::size_t>(end - id)));
+        field(e.at);
+        field(e.actor);
+        field(e.entity);
+        field(e.entityId);
+        field(e.action);
+        field(e.payload);
+        field(e.prevHash);
+        unsigned char digest[EVP_MAX_MD_SIZE];
+        unsigned int length = 0;
+        EVP_DigestFinal_ex(_ctx, digest, &length);
+        static const char *hex = "0123456789abcdef";
+        std::string out(length * 2, '0');
+        for (unsigned i = 0; i < length; ++i) {
+            out[2 * i] = hex[digest[i] >> 4];
+            out[2 * i + 1] = hex[digest[i] & 15];
+        }
+        return out;
+    }
+
+private:
+    // <byte length>:<bytes>\n, as appendField writes it.
+    void field(std::string_view bytes) {
+        char prefix[24];
+        auto [end, ec] = std::to_chars(prefix, prefix + sizeof prefix - 1, bytes.size());
+        (void)ec;
+        *end++ = ':';
+        EVP_DigestUpdate(_ctx, prefix, static_cast<std::size_t>(end - prefix));
+        EVP_DigestUpdate(_ctx, bytes.data(), bytes.size());
+        EVP_DigestUpdate(_ctx, "\n", 1);
+    }
+    EVP_MD_CTX *_ctx;
+};
 
 }  // namespace
 
@@ -96,6 +148,10 @@ Event appendEvent(Database &db, const Actor &actor, const NewEvent &input) {
 }
 
 std::vector<Event> appendEvents(Database &db, const Actor &actor, const std::vector<NewEvent> &inputs) {
+    return appendEvents(db, actor, std::vector<NewEvent>(inputs));
+}
+
+std::vector<Event> appendEvents(Database &db, const Actor &actor, std::vector<NewEvent> &&inputs) {
     std::vector<Event> out;
     if (inputs.empty()) return out;
     out.reserve(inputs.size());
@@ -108,31 +164,38 @@ std::vector<Event> appendEvents(Database &db, const Actor &actor, const std::vec
         prevHash = last.getText(1);
     }
     last.reset();
-    for (const auto &input : inputs) {
+    EventHasher hasher;
+    for (auto &input : inputs) {
         Event e;
         e.id = id++;
         e.prevHash = std::move(prevHash);
         e.at = nowUtc();
         e.actor = actor.name;
-        e.entity = input.entity;
-        e.entityId = input.entityId;
-        e.action = input.action;
-        e.payload = input.payload.empty() ? "{}" : input.payload;
-        e.hash = sha256Hex(canonicalEventText(e));
+        e.entity = std::move(input.entity);
+        e.entityId = std::move(input.entityId);
+        e.action = std::move(input.action);
+        e.payload = input.payload.empty() ? std::string("{}") : std::move(input.payload);
+        e.hash = hasher.hash(e);
         prevHash = e.hash;
         out.push_back(std::move(e));
     }
     constexpr std::size_t kRowsPerStatement = 64;
+    auto insertSql = [](std::size_t rows) {
+        std::string sql = std::string("INSERT INTO events (") + kEventColumns + ") VALUES ";
+        for (std::size_t r = 0; r < rows; ++r) sql += r ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        return sql;
+    };
+    const std::string full = insertSql(std::min(out.size(), kRowsPerStatement));
     for (std::size_t b = 0; b < out.size(); b += kRowsPerStatement) {
         std::size_t n = std::min(out.size() - b, kRowsPerStatement);
-        std::string sql = std::string("INSERT INTO events (") + kEventColumns + ") VALUES ";
-        for (std::size_t r = 0; r < n; ++r) sql += r ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        auto &insert = db.cached(sql);
+        auto &insert = db.cached(b == 0 || n == kRowsPerStatement ? full : insertSql(n));
+        // `out` holds the texts until the statement is reset: bound in place.
         int p = 1;
         for (std::size_t i = b; i < b + n; ++i, p += 9) {
             const Event &e = out[i];
-            insert.bind(p, e.id).bind(p + 1, e.at).bind(p + 2, e.actor).bind(p + 3, e.entity).bind(p + 4, e.entityId);
-            insert.bind(p + 5, e.action).bind(p + 6, e.payload).bind(p + 7, e.prevHash).bind(p + 8, e.hash);
+            insert.bind(p, e.id).bindStable(p + 1, e.at).bindStable(p + 2, e.actor).bindStable(p + 3, e.entity);
+            insert.bindStable(p + 4, e.entityId).bindStable(p + 5, e.action).bindStable(p + 6, e.payload);
+            insert.bindStable(p + 7, e.prevHash).bindStable(p + 8, e.hash);
         }
         insert.step();
         insert.reset();

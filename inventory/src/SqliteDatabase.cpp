@@ -41,6 +41,11 @@ public:
         check(sqlite3_bind_text(_stmt, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT));
         return *this;
     }
+    Statement &bindStable(int index, std::string_view value) override {
+        // SQLITE_STATIC: the text outlives the binding, which reset() clears (see Statement).
+        check(sqlite3_bind_text(_stmt, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC));
+        return *this;
+    }
     Statement &bindNull(int index) override {
         check(sqlite3_bind_null(_stmt, index));
         return *this;

@@ -145,22 +145,24 @@ constexpr int kUnitInsertCount = 21;
 constexpr const char *kMediumInsertColumns = "unit_id, type, model, serial, capacity_bytes, created_at";
 constexpr int kMediumInsertCount = 6;
 
-// Binds the kUnitInsertColumns of `u` from parameter `first` on.
-void bindUnit(Statement &st, int first, const Unit &u, const std::string &now) {
+// Binds the kUnitInsertColumns of `u` from parameter `first` on, in place: `u`, `key` and `now`
+// outlive the statement's run (bulk inserts bind thousands of texts per statement).
+void bindUnit(Statement &st, int first, const Unit &u, const std::string &key, const std::string &now) {
     const int p = first;
-    st.bind(p, u.tag).bind(p + 1, u.donationId).bind(p + 2, toString(u.kind)).bind(p + 3, u.make);
-    st.bind(p + 4, makeKey(u.make)).bind(p + 5, u.model).bind(p + 6, u.serial).bind(p + 7, u.donorTag);
-    st.bind(p + 8, u.specs.cpu).bind(p + 9, u.specs.ramMib).bind(p + 10, u.specs.screenInches);
-    st.bind(p + 11, u.specs.keyboardLayout).bind(p + 12, u.specs.batteryHealthPercent).bind(p + 13, u.specs.os);
-    if (u.grade) st.bind(p + 14, toString(*u.grade));
+    st.bindStable(p, u.tag).bind(p + 1, u.donationId).bindStable(p + 2, toString(u.kind)).bindStable(p + 3, u.make);
+    st.bindStable(p + 4, key).bindStable(p + 5, u.model).bindStable(p + 6, u.serial).bindStable(p + 7, u.donorTag);
+    st.bindStable(p + 8, u.specs.cpu).bind(p + 9, u.specs.ramMib).bind(p + 10, u.specs.screenInches);
+    st.bindStable(p + 11, u.specs.keyboardLayout).bind(p + 12, u.specs.batteryHealthPercent);
+    st.bindStable(p + 13, u.specs.os);
+    if (u.grade) st.bindStable(p + 14, toString(*u.grade));
     else st.bindNull(p + 14);
-    st.bind(p + 15, toString(u.status)).bind(p + 16, now).bind(p + 17, u.location).bind(p + 18, u.notes);
-    st.bind(p + 19, now).bind(p + 20, now);
+    st.bindStable(p + 15, toString(u.status)).bindStable(p + 16, now).bindStable(p + 17, u.location);
+    st.bindStable(p + 18, u.notes).bindStable(p + 19, now).bindStable(p + 20, now);
 }
 
 void bindMedium(Statement &st, int first, const StorageMedium &m, const std::string &now) {
-    st.bind(first, m.unitId).bind(first + 1, toString(m.type)).bind(first + 2, m.model).bind(first + 3, m.serial);
-    st.bind(first + 4, m.capacityBytes).bind(first + 5, now);
+    st.bind(first, m.unitId).bindStable(first + 1, toString(m.type)).bindStable(first + 2, m.model);
+    st.bindStable(first + 3, m.serial).bind(first + 4, m.capacityBytes).bindStable(first + 5, now);
 }
 
 // "INSERT INTO table (columns, id) VALUES (?, …), (?, …), …" for `rows` rows.
@@ -195,12 +197,18 @@ std::vector<Unit> insertUnits(Database &db, const std::vector<NewUnit> &inputs, 
         out.push_back(std::move(u));
     }
 
+    const std::string fullUnits = multiRowInsert("units", kUnitInsertColumns, kUnitInsertCount, kRowsPerStatement);
+    const std::string fullMedia =
+        multiRowInsert("storage_media", kMediumInsertColumns, kMediumInsertCount, kRowsPerStatement);
+    std::vector<std::string> keys(kRowsPerStatement);  // the make keys bound in place
     for (std::size_t b = 0; b < out.size(); b += kRowsPerStatement) {
         std::size_t e = std::min(out.size(), b + kRowsPerStatement);
-        auto &st = db.cached(multiRowInsert("units", kUnitInsertColumns, kUnitInsertCount, e - b));
+        auto &st = db.cached(e - b == kRowsPerStatement ? fullUnits
+                                                        : multiRowInsert("units", kUnitInsertColumns, kUnitInsertCount, e - b));
+        for (std::size_t i = b; i < e; ++i) keys[i - b] = makeKey(out[i].make);
         int p = 1;
         for (std::size_t i = b; i < e; ++i, p += kUnitInsertCount + 1) {
-            bindUnit(st, p, out[i], now);
+            bindUnit(st, p, out[i], keys[i - b], now);
             st.bind(p + kUnitInsertCount, out[i].id);
         }
         st.step();
@@ -211,7 +219,9 @@ std::vector<Unit> insertUnits(Database &db, const std::vector<NewUnit> &inputs, 
         for (const auto &m : u.storage) media.push_back(&m);
     for (std::size_t b = 0; b < media.size(); b += kRowsPerStatement) {
         std::size_t e = std::min(media.size(), b + kRowsPerStatement);
-        auto &st = db.cached(multiRowInsert("storage_media", kMediumInsertColumns, kMediumInsertCount, e - b));
+        auto &st = db.cached(e - b == kRowsPerStatement
+                                 ? fullMedia
+                                 : multiRowInsert("storage_media", kMediumInsertColumns, kMediumInsertCount, e - b));
         int p = 1;
         for (std::size_t i = b; i < e; ++i, p += kMediumInsertCount + 1) {
             bindMedium(st, p, *media[i], now);
@@ -226,7 +236,7 @@ std::vector<Unit> insertUnits(Database &db, const std::vector<NewUnit> &inputs, 
     for (std::size_t i = 0; i < out.size(); ++i) {
         events.push_back({"unit", out[i].tag, "unit_created", toJson(out[i]).str()});
         if (events.size() == kEventsPerCall || i + 1 == out.size()) {
-            appendEvents(db, actor, events);
+            appendEvents(db, actor, std::move(events));
             events.clear();
         }
     }

@@ -39,6 +39,8 @@ Event appendEvent(Database &db, const Actor &actor, const NewEvent &event);
 // Appends several events, in order, inside the caller's transaction (throws DbError): the same
 // events as that many appendEvent calls, written many rows per statement (bulk registrations).
 std::vector<Event> appendEvents(Database &db, const Actor &actor, const std::vector<NewEvent> &events);
+// Same, taking the events' texts rather than copying them.
+std::vector<Event> appendEvents(Database &db, const Actor &actor, std::vector<NewEvent> &&events);
 
 // Appends an event in its own transaction (for callers outside inventory: label_printed, …).
 Result<Event> recordEvent(Database &db, const Actor &actor, const NewEvent &event);

@@ -38,6 +38,9 @@ public:
     virtual Statement &bind(int index, double value) = 0;
     virtual Statement &bind(int index, std::string_view value) = 0;
     virtual Statement &bindNull(int index) = 0;
+    // Binds text that the caller keeps alive and unchanged until the statement is reset (the
+    // rows of a bulk insert): a backend may then use it in place rather than copy it.
+    virtual Statement &bindStable(int index, std::string_view value) { return bind(index, value); }
     Statement &bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
     Statement &bind(int index, const char *value) { return bind(index, std::string_view(value)); }
     Statement &bind(int index, const std::string &value) { return bind(index, std::string_view(value)); }
