@@ -59,6 +59,47 @@ json::Object toJson(const Unit &u) {
         .raw("storage", storage.str());
 }
 
+// The members of toJson(Unit) and toJson(StorageMedium) above, in key order.
+std::string toJsonText(const Unit &u) {
+    std::size_t size = 400 + u.make.size() + u.model.size() + u.serial.size() + u.donorTag.size() + u.notes.size() +
+                       u.location.size() + u.specs.cpu.size() + u.specs.os.size() + 120 * u.storage.size();
+    json::OrderedObject o(size);
+    o.set("battery_health", u.specs.batteryHealthPercent)
+        .set("cpu", u.specs.cpu)
+        .set("created_at", u.createdAt)
+        .set("donation", u.donationId)
+        .set("donor_tag", u.donorTag);
+    if (u.grade) o.set("grade", toString(*u.grade));
+    else o.raw("grade", "null");
+    o.set("id", u.id)
+        .set("keyboard_layout", u.specs.keyboardLayout)
+        .set("kind", toString(u.kind))
+        .set("location", u.location)
+        .set("make", u.make)
+        .set("model", u.model)
+        .set("notes", u.notes)
+        .set("os", u.specs.os)
+        .set("ram_mib", u.specs.ramMib)
+        .set("screen_inches", u.specs.screenInches)
+        .set("serial", u.serial)
+        .set("status", toString(u.status));
+    std::string storage = "[";
+    for (const auto &m : u.storage) {
+        if (storage.size() > 1) storage += ',';
+        storage += json::OrderedObject(120)
+                       .set("capacity_bytes", m.capacityBytes)
+                       .set("destroyed", m.destroyed)
+                       .set("id", m.id)
+                       .set("model", m.model)
+                       .set("serial", m.serial)
+                       .set("type", toString(m.type))
+                       .take();
+    }
+    storage += ']';
+    o.raw("storage", storage).set("tag", u.tag);
+    return o.take();
+}
+
 json::Object toJson(const SanitizationRecord &r, bool withCertificate) {
     auto o = json::Object()
                  .set("id", r.id)

@@ -234,7 +234,7 @@ std::vector<Unit> insertUnits(Database &db, const std::vector<NewUnit> &inputs, 
     std::vector<NewEvent> events;
     events.reserve(std::min(out.size(), kEventsPerCall));
     for (std::size_t i = 0; i < out.size(); ++i) {
-        events.push_back({"unit", out[i].tag, "unit_created", toJson(out[i]).str()});
+        events.push_back({"unit", out[i].tag, "unit_created", toJsonText(out[i])});
         if (events.size() == kEventsPerCall || i + 1 == out.size()) {
             appendEvents(db, actor, std::move(events));
             events.clear();

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <reemploi/inventory/AuditLog.hpp>
+#include <reemploi/inventory/JsonViews.hpp>
 #include <reemploi/inventory/Units.hpp>
 
 #include "inventory/InventoryFixture.hpp"
@@ -134,4 +135,42 @@ TEST_F(Units, ListFiltersByStatusAndDonation) {
     auto all = listUnits(*db);
     ASSERT_EQ(all->size(), 3u);
     EXPECT_EQ(all->at(2).storage.size(), 1u);
+}
+
+// The bulk path writes each unit's event payload with toJsonText: the same bytes as toJson().str().
+TEST_F(Units, EventPayloadTextIsTheUnitsCanonicalJson) {
+    Unit u;
+    u.id = 7;
+    u.tag = "RE-000007";
+    u.donationId = 3;
+    u.kind = UnitKind::Laptop;
+    u.make = "Dell \"Inc.\"";
+    u.model = "Latitude\t5490";
+    u.serial = "ABC\\123";
+    u.donorTag = "INV-1";
+    u.specs.cpu = "i5";
+    u.specs.ramMib = 8192;
+    u.specs.screenInches = 14.1;
+    u.specs.batteryHealthPercent = 87;
+    u.specs.os = "Linux";
+    u.grade = Grade::B;
+    u.location = "étagère 2";
+    u.notes = "ligne 1\nligne 2\x01";
+    u.createdAt = "2026-11-23T10:00:00.000Z";
+    u.storage.push_back({11, 7, MediumType::Ssd, "Samsung", "S1", 256000000000, false});
+    u.storage.push_back({12, 7, MediumType::Hdd, "", "", std::nullopt, true});
+    EXPECT_EQ(toJsonText(u), toJson(u).str());
+    Unit bare;
+    bare.tag = "RE-000001";
+    EXPECT_EQ(toJsonText(bare), toJson(bare).str());
+
+    auto donation = makeDonation();
+    std::vector<NewUnit> batch;
+    for (int i = 0; i < 3; ++i) batch.push_back(laptop(donation, "P" + std::to_string(i)));
+    auto added = addUnits(*db, batch, actor);
+    ASSERT_TRUE(added) << added.error().message;
+    auto events = listEvents(*db, "unit", added->back().tag);
+    ASSERT_TRUE(events);
+    ASSERT_EQ(events->size(), 1u);
+    EXPECT_EQ(events->front().payload, toJson(added->back()).str());
 }

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <algorithm>
+#include <cassert>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -101,7 +103,8 @@ public:
             sorted.push_back(&m);
             length += m.first.size() + m.second.size() + 4;
         }
-        std::stable_sort(sorted.begin(), sorted.end(), [](const auto *a, const auto *b) { return a->first < b->first; });
+        auto byKey = [](const auto *a, const auto *b) { return a->first < b->first; };
+        if (!std::is_sorted(sorted.begin(), sorted.end(), byKey)) std::stable_sort(sorted.begin(), sorted.end(), byKey);
         std::string out;
         out.reserve(length + length / 8);
         out += '{';
@@ -119,6 +122,65 @@ public:
 
 private:
     std::vector<std::pair<std::string, std::string>> _members;
+};
+
+// An object written as it is built, for hot paths (an event payload per registered unit): the
+// members must come in key order, the order Object::str() sorts them into, so that both give the
+// same bytes for the same members.
+class OrderedObject {
+public:
+    explicit OrderedObject(std::size_t capacity = 0) {
+        _out.reserve(capacity);
+        _out += '{';
+    }
+    OrderedObject &raw(std::string_view key, std::string_view jsonValue) {
+        this->key(key);
+        _out += jsonValue;
+        return *this;
+    }
+    OrderedObject &set(std::string_view key, std::string_view v) {
+        this->key(key);
+        appendEscaped(_out, v);
+        return *this;
+    }
+    OrderedObject &set(std::string_view key, const std::string &v) { return set(key, std::string_view(v)); }
+    OrderedObject &set(std::string_view key, const char *v) { return set(key, std::string_view(v)); }
+    OrderedObject &set(std::string_view key, bool v) { return raw(key, v ? "true" : "false"); }
+    OrderedObject &set(std::string_view key, std::int64_t v) {
+        char buf[24];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+        (void)ec;
+        return raw(key, std::string_view(buf, static_cast<std::size_t>(end - buf)));
+    }
+    OrderedObject &set(std::string_view key, int v) { return set(key, static_cast<std::int64_t>(v)); }
+    OrderedObject &set(std::string_view key, double v) { return raw(key, number(v)); }
+    template <class T>
+    OrderedObject &set(std::string_view key, const std::optional<T> &v) {
+        if (v) return set(key, *v);
+        return raw(key, "null");
+    }
+    // The text so far, closed; the object is left as it was.
+    std::string str() const { return _out + '}'; }
+    // The text, closed, taken out of the object.
+    std::string take() {
+        _out += '}';
+        return std::move(_out);
+    }
+
+private:
+    void key(std::string_view k) {
+        assert(_last.empty() || _last < k);
+        if (_out.size() > 1) _out += ',';
+        appendEscaped(_out, k);
+        _out += ':';
+#ifndef NDEBUG
+        _last = std::string(k);
+#endif
+    }
+    std::string _out;
+#ifndef NDEBUG
+    std::string _last;
+#endif
 };
 
 class Array {

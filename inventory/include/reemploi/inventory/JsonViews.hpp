@@ -12,6 +12,8 @@ json::Object toJson(const Donor &);
 json::Object toJson(const Donation &);
 json::Object toJson(const StorageMedium &);
 json::Object toJson(const Unit &);  // with its storage media
+// toJson(unit).str(), written directly (the payload of the event of each registered unit).
+std::string toJsonText(const Unit &);
 json::Object toJson(const SanitizationRecord &, bool withCertificate = false);
 json::Object toJson(const Event &);
 
