@@ -147,6 +147,13 @@ public:
 
     // SQLite's default page cache (2 MiB) would spill a large transaction's pages to the WAL again
     // and again; about 2 KiB per row (row, indexes, event), at most 512 MiB.
+    //
+    // Opened outside a transaction (BulkScope around the whole registration), the bulk transaction
+    // also commits with synchronous=FULL and leaves the WAL not checkpointed: FULL syncs the WAL at
+    // the commit, so the import is durable when it returns (under NORMAL only a checkpoint syncs the
+    // WAL), and copying its pages into the database file waits for the next commit of any
+    // connection (its WAL is then past the auto-checkpoint threshold) or the last close. The WAL
+    // thus never holds more than one bulk transaction beyond the usual threshold.
     void beginBulk(std::size_t rows) override {
         if (rows < 1000 || _bulkDepth++ > 0) return;
         auto current = prepare("PRAGMA cache_size");
@@ -154,12 +161,29 @@ public:
         std::int64_t kib = std::min<std::int64_t>(static_cast<std::int64_t>(rows) * 2, 512 * 1024);
         exec("PRAGMA cache_size = -" + std::to_string(kib));
         _bulkTuned = true;
+        if (_depth == 0 && _location != ":memory:") {  // the safety level cannot change inside a transaction
+            exec("PRAGMA synchronous=FULL");
+            _deferCheckpoint = true;
+        }
     }
     void endBulk() override {
         if (_bulkDepth > 0) --_bulkDepth;
         if (_bulkDepth > 0 || !_bulkTuned) return;
         _bulkTuned = false;
         exec("PRAGMA cache_size = " + std::to_string(_previousCache));
+        if (_deferCheckpoint) {
+            _deferCheckpoint = false;
+            exec("PRAGMA synchronous=NORMAL");
+        }
+    }
+
+    // SQLite's own auto-checkpoint (sqlite3WalDefaultHook: a passive checkpoint once the WAL
+    // holds 1000 frames), except at the commit of a bulk transaction (see beginBulk).
+    static int walHook(void *self, sqlite3 *db, const char *name, int frames) {
+        constexpr int kAutoCheckpointFrames = 1000;
+        if (!static_cast<SqliteDatabase *>(self)->_deferCheckpoint && frames >= kAutoCheckpointFrames)
+            sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        return SQLITE_OK;
     }
 
 private:
@@ -168,6 +192,7 @@ private:
     int _depth = 0;
     int _bulkDepth = 0;
     bool _bulkTuned = false;
+    bool _deferCheckpoint = false;
     std::int64_t _previousCache = 0;
     std::map<std::string, std::unique_ptr<SqliteStatement>, std::less<>> _cache;
 };
@@ -191,6 +216,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &location) {
         // NORMAL is durable at every checkpoint and never corrupts in WAL mode; a power cut loses
         // at most the last commits, never half of one.
         database->exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
+        sqlite3_wal_hook(db, &SqliteDatabase::walHook, database.get());
     } catch (const DbError &e) {
         return makeError(Errc::Io, "cannot open database " + location + ": " + e.what());
     }

@@ -181,8 +181,6 @@ std::string multiRowInsert(const std::string &table, const char *columns, int co
 std::vector<Unit> insertUnits(Database &db, const std::vector<NewUnit> &inputs, std::int64_t firstTag,
                               const std::string &now, const Actor &actor) {
     constexpr std::size_t kRowsPerStatement = 64;  // 22 parameters a unit: far below engines' limits
-    BulkScope bulk(db, inputs.size());
-
     std::size_t mediaCount = 0;
     for (const auto &u : inputs) mediaCount += u.storage.size();
     std::int64_t nextUnit = db.reserveIds("units", static_cast<std::int64_t>(inputs.size()));
@@ -293,6 +291,7 @@ Result<std::vector<Unit>> addUnits(Database &db, const std::vector<NewUnit> &uni
         if (!checked)
             return units.size() == 1 ? checked.error() : checked.error().withContext("unit " + std::to_string(i + 1));
     }
+    BulkScope bulk(db, units.size());  // around the transaction: some tuning applies to its commit
     return inTransaction(db, "registering units", [&]() -> Result<std::vector<Unit>> {
         // Every check before the first write: a refusal leaves nothing behind.
         std::unordered_map<std::string, std::size_t> seen;

@@ -98,7 +98,9 @@ public:
     // inserts with explicit ids (bulk inserts name their ids rather than asking for each one).
     virtual std::int64_t reserveIds(std::string_view table, std::int64_t count) = 0;
     // Engine tuning for a transaction about to write about `rows` rows, undone by endBulk (use
-    // BulkScope). SQLite: a page cache that holds every dirtied page until the commit.
+    // BulkScope), best opened before the transaction begins (some tuning applies to its commit).
+    // SQLite: a page cache that holds every dirtied page until the commit; outside a transaction,
+    // also a commit that syncs the WAL and leaves its checkpoint to the next commit or close.
     virtual void beginBulk(std::size_t rows) = 0;
     virtual void endBulk() = 0;
 };
