@@ -179,7 +179,7 @@ std::vector<Event> appendEvents(Database &db, const Actor &actor, std::vector<Ne
         prevHash = e.hash;
         out.push_back(std::move(e));
     }
-    constexpr std::size_t kRowsPerStatement = 64;
+    constexpr std::size_t kRowsPerStatement = 1024;
     auto insertSql = [](std::size_t rows) {
         std::string sql = std::string("INSERT INTO events (") + kEventColumns + ") VALUES ";
         for (std::size_t r = 0; r < rows; ++r) sql += r ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?)";

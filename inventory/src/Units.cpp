@@ -180,7 +180,8 @@ std::string multiRowInsert(const std::string &table, const char *columns, int co
 // ids reserved up front: a statement run and an id round trip per row cost more than the rows.
 std::vector<Unit> insertUnits(Database &db, const std::vector<NewUnit> &inputs, std::int64_t firstTag,
                               const std::string &now, const Actor &actor) {
-    constexpr std::size_t kRowsPerStatement = 64;  // 22 parameters a unit: far below engines' limits
+    // 22,528 parameters a statement: below SQLite's default limit (32,766) and PostgreSQL's (65,535).
+    constexpr std::size_t kRowsPerStatement = 1024;
     std::size_t mediaCount = 0;
     for (const auto &u : inputs) mediaCount += u.storage.size();
     std::int64_t nextUnit = db.reserveIds("units", static_cast<std::int64_t>(inputs.size()));
@@ -228,7 +229,7 @@ std::vector<Unit> insertUnits(Database &db, const std::vector<NewUnit> &inputs, 
         st.step();
         st.reset();
     }
-    constexpr std::size_t kEventsPerCall = 256;  // bounds the payloads held at once
+    constexpr std::size_t kEventsPerCall = 1024;  // bounds the payloads held at once (~0.5 MB)
     std::vector<NewEvent> events;
     events.reserve(std::min(out.size(), kEventsPerCall));
     for (std::size_t i = 0; i < out.size(); ++i) {

@@ -174,3 +174,35 @@ TEST_F(Units, EventPayloadTextIsTheUnitsCanonicalJson) {
     ASSERT_EQ(events->size(), 1u);
     EXPECT_EQ(events->front().payload, toJson(added->back()).str());
 }
+
+// A registration larger than one multi-row statement (1,024 rows): full statements and the last,
+// shorter one write every unit, medium and event, ids and tags in order.
+TEST_F(Units, BulkAddAcrossSeveralStatementsKeepsUnitsMediaAndEventsTogether) {
+    auto donation = makeDonation();
+    std::vector<NewUnit> batch;
+    for (int i = 0; i < 2500; ++i) batch.push_back(laptop(donation, "M" + std::to_string(i), i % 3 != 0));
+    auto added = addUnits(*db, batch, actor);
+    ASSERT_TRUE(added) << added.error().message;
+    ASSERT_EQ(added->size(), 2500u);
+    EXPECT_EQ(count(*db, "units"), 2500);
+    EXPECT_EQ(count(*db, "storage_media"), 2500 - 834);
+    for (std::size_t i : {0u, 1023u, 1024u, 2048u, 2499u}) {
+        const Unit &u = (*added)[i];
+        EXPECT_EQ(u.tag, formatTag(static_cast<std::int64_t>(i) + 1));
+        auto stored = getUnit(*db, u.tag);
+        ASSERT_TRUE(stored) << stored.error().message;
+        EXPECT_EQ(stored->serial, "M" + std::to_string(i));
+        EXPECT_EQ(stored->storage.size(), i % 3 != 0 ? 1u : 0u);
+        if (!stored->storage.empty()) {
+            EXPECT_EQ(stored->storage[0].serial, "S3ZM" + std::to_string(i));
+        }
+        auto events = listEvents(*db, "unit", u.tag);
+        ASSERT_TRUE(events);
+        ASSERT_EQ(events->size(), 1u);
+        EXPECT_EQ(events->front().payload, toJson(*stored).str());
+    }
+    auto chain = verifyChain(*db);
+    ASSERT_TRUE(chain);
+    EXPECT_FALSE(chain->firstBrokenId) << chain->problem;
+    EXPECT_EQ(chain->checked, count(*db, "events"));
+}
