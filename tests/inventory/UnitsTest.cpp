@@ -1,6 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 #include <reemploi/inventory/AuditLog.hpp>
+#include <reemploi/inventory/Donors.hpp>
+#include <reemploi/inventory/Migrations.hpp>
 #include <reemploi/inventory/JsonViews.hpp>
 #include <reemploi/inventory/Units.hpp>
 
@@ -205,4 +210,42 @@ TEST_F(Units, BulkAddAcrossSeveralStatementsKeepsUnitsMediaAndEventsTogether) {
     ASSERT_TRUE(chain);
     EXPECT_FALSE(chain->firstBrokenId) << chain->problem;
     EXPECT_EQ(chain->checked, count(*db, "events"));
+}
+
+// On a database file, a bulk registration is committed (another connection sees it) with its
+// pages still in the WAL; the next commit checkpoints them, so the WAL does not keep growing.
+TEST(UnitsOnFile, BulkRegistrationLeavesItsCheckpointToTheNextCommit) {
+    namespace fs = std::filesystem;
+    std::string pattern = (fs::temp_directory_path() / "units-wal-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    std::string path = pattern + "/inventory.db";
+    {
+        auto db = Database::open(path);
+        ASSERT_TRUE(db) << db.error().message;
+        ASSERT_TRUE(migrate(**db));
+        Actor actor{"trainee-1"};
+        auto donor = addDonor(**db, {"Acme SA", DonorKind::Company, ""}, actor);
+        ASSERT_TRUE(donor);
+        auto donation = addDonation(**db, {donor->id, "2026-11-20", "Lyon", ""}, actor);
+        ASSERT_TRUE(donation);
+        auto before = fs::file_size(path);
+        std::vector<NewUnit> batch(2000);
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            batch[i].donationId = donation->id;
+            batch[i].make = "HP";
+            batch[i].serial = "W" + std::to_string(i);
+            batch[i].notes = std::string(2000, 'n');  // past SQLite's auto-checkpoint threshold (1000 pages)
+        }
+        ASSERT_TRUE(addUnits(**db, batch, actor));
+
+        auto other = Database::open(path);
+        ASSERT_TRUE(other);
+        EXPECT_EQ(count(**other, "units"), 2000);
+        other->reset();
+        EXPECT_LT(fs::file_size(path), before + 100'000);  // not copied yet
+
+        ASSERT_TRUE(addDonor(**db, {"Next", DonorKind::Company, ""}, actor));
+        EXPECT_GT(fs::file_size(path), before + 4'000'000);  // checkpointed by that commit
+    }
+    fs::remove_all(pattern);
 }
