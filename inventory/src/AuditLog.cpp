@@ -6,6 +6,7 @@
 #include <new>
 
 #include <openssl/evp.h>
+#include <sys/time.h>
 
 namespace reemploi::inventory {
 
@@ -165,11 +166,21 @@ std::vector<Event> appendEvents(Database &db, const Actor &actor, std::vector<Ne
     }
     last.reset();
     EventHasher hasher;
+    // nowUtc() has millisecond precision: formatted again only when the millisecond changes.
+    std::int64_t lastMs = -1;
+    std::string at;
     for (auto &input : inputs) {
+        timeval tv{};
+        gettimeofday(&tv, nullptr);
+        std::int64_t ms = static_cast<std::int64_t>(tv.tv_sec) * 1000 + tv.tv_usec / 1000;
+        if (ms != lastMs) {
+            lastMs = ms;
+            at = nowUtc();
+        }
         Event e;
         e.id = id++;
         e.prevHash = std::move(prevHash);
-        e.at = nowUtc();
+        e.at = at;
         e.actor = actor.name;
         e.entity = std::move(input.entity);
         e.entityId = std::move(input.entityId);

@@ -3,6 +3,7 @@
 #include <reemploi/inventory/Units.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <unordered_map>
 
@@ -253,10 +254,20 @@ std::int64_t reserveTags(Database &db, std::int64_t count) {
 
 }  // namespace
 
+// "RE-%06lld", without printf: a bulk registration formats one tag per unit.
 std::string formatTag(std::int64_t number) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "RE-%06lld", static_cast<long long>(number));
-    return buf;
+    if (number < 0) {
+        std::snprintf(buf, sizeof buf, "RE-%06lld", static_cast<long long>(number));
+        return buf;
+    }
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, number);
+    (void)ec;
+    auto digits = static_cast<std::size_t>(end - buf);
+    std::string tag = "RE-";
+    if (digits < 6) tag.append(6 - digits, '0');
+    tag.append(buf, digits);
+    return tag;
 }
 
 std::optional<std::int64_t> parseTag(std::string_view tag) {

@@ -165,6 +165,7 @@ TEST_F(Units, EventPayloadTextIsTheUnitsCanonicalJson) {
     u.storage.push_back({11, 7, MediumType::Ssd, "Samsung", "S1", 256000000000, false});
     u.storage.push_back({12, 7, MediumType::Hdd, "", "", std::nullopt, true});
     EXPECT_EQ(toJsonText(u), toJson(u).str());
+    EXPECT_EQ(json::quote("a\"b\\c\x1f\x7f\u00e9"), "\"a\\\"b\\\\c\\u001f\x7f\u00e9\"");
     Unit bare;
     bare.tag = "RE-000001";
     EXPECT_EQ(toJsonText(bare), toJson(bare).str());
