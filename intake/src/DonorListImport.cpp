@@ -388,15 +388,18 @@ Result<ImportReport> runImport(inventory::Database &db, std::string_view bytes, 
     for (;;) {
         std::vector<NewUnit> units;
         units.reserve(list->rows.size());
+        std::vector<ListRow *> from;  // the row each unit is moved out of
+        from.reserve(list->rows.size());
         report.invalid = 0;
         report.errors.clear();
-        for (const auto &row : list->rows) {
+        for (auto &row : list->rows) {
             if (!row.ok()) {
                 ++report.invalid;
                 report.errors.insert(report.errors.end(), row.errors.begin(), row.errors.end());
                 continue;
             }
-            units.push_back(row.unit);
+            from.push_back(&row);
+            units.push_back(std::move(row.unit));
             units.back().donationId = options.donationId;
         }
         report.valid = units.size();
@@ -413,6 +416,8 @@ Result<ImportReport> runImport(inventory::Database &db, std::string_view bytes, 
         // A serial registered already (maybe a moment ago, by someone else): name every such row
         // and decide again; nothing was written.
         if (created.error().code != Errc::Conflict || checked) return created.error().withContext("import");
+        // addUnits left the units as they were: back to their rows for the lookups and the next round.
+        for (std::size_t i = 0; i < units.size(); ++i) from[i]->unit = std::move(units[i]);
         REEMPLOI_TRY(checkRegistered());
         checked = true;
     }

@@ -307,6 +307,7 @@ Result<std::vector<Unit>> addUnits(Database &db, const std::vector<NewUnit> &uni
     return inTransaction(db, "registering units", [&]() -> Result<std::vector<Unit>> {
         // Every check before the first write: a refusal leaves nothing behind.
         std::unordered_map<std::string, std::size_t> seen;
+        seen.reserve(units.size());
         std::unordered_map<std::int64_t, bool> donations;
         // A batch as large as the units already registered reads their (make, serial) once
         // rather than looking each of its units up.
