@@ -196,10 +196,11 @@ std::vector<Event> appendEvents(Database &db, const Actor &actor, std::vector<Ne
         for (std::size_t r = 0; r < rows; ++r) sql += r ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
         return sql;
     };
-    const std::string full = insertSql(std::min(out.size(), kRowsPerStatement));
+    static const std::string full = insertSql(kRowsPerStatement);  // ~40 KB: built once
     for (std::size_t b = 0; b < out.size(); b += kRowsPerStatement) {
         std::size_t n = std::min(out.size() - b, kRowsPerStatement);
-        auto &insert = db.cached(b == 0 || n == kRowsPerStatement ? full : insertSql(n));
+        const std::string partial = n < kRowsPerStatement ? insertSql(n) : std::string();
+        auto &insert = db.cached(n == kRowsPerStatement ? full : partial);
         // `out` holds the texts until the statement is reset: bound in place.
         int p = 1;
         for (std::size_t i = b; i < b + n; ++i, p += 9) {
