@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <new>
 
 #include <openssl/evp.h>
-#include <sys/time.h>
+
+#include <reemploi/common/Time.hpp>
 
 namespace reemploi::inventory {
 
@@ -166,16 +168,16 @@ std::vector<Event> appendEvents(Database &db, const Actor &actor, std::vector<Ne
     }
     last.reset();
     EventHasher hasher;
-    // nowUtc() has millisecond precision: formatted again only when the millisecond changes.
+    // nowUtc() has millisecond precision: the same text, formatted again only when the
+    // millisecond changes.
     std::int64_t lastMs = -1;
     std::string at;
     for (auto &input : inputs) {
-        timeval tv{};
-        gettimeofday(&tv, nullptr);
-        std::int64_t ms = static_cast<std::int64_t>(tv.tv_sec) * 1000 + tv.tv_usec / 1000;
+        auto now = std::chrono::system_clock::now();
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
         if (ms != lastMs) {
             lastMs = ms;
-            at = nowUtc();
+            at = utcTimestamp(now);
         }
         Event e;
         e.id = id++;
