@@ -21,49 +21,34 @@ json::Object toJson(const Donation &d) {
         .set("notes", d.notes);
 }
 
-json::Object toJson(const StorageMedium &m) {
-    return json::Object()
+namespace {
+
+// The members of a medium and of a unit, written once for both kinds of JSON object (Object, and
+// OrderedObject for the event payload of every registered unit): in key order, which is the order
+// Object::str() writes, so both give the same bytes.
+template <class Sink>
+Sink &writeMedium(Sink &o, const StorageMedium &m) {
+    return o.set("capacity_bytes", m.capacityBytes)
+        .set("destroyed", m.destroyed)
         .set("id", m.id)
-        .set("type", toString(m.type))
         .set("model", m.model)
         .set("serial", m.serial)
-        .set("capacity_bytes", m.capacityBytes)
-        .set("destroyed", m.destroyed);
+        .set("type", toString(m.type));
 }
 
-json::Object toJson(const Unit &u) {
-    json::Array storage;
-    for (const auto &m : u.storage) storage.add(toJson(m));
-    std::optional<std::string> grade;
-    if (u.grade) grade = std::string(toString(*u.grade));
-    return json::Object()
-        .set("id", u.id)
-        .set("tag", u.tag)
-        .set("donation", u.donationId)
-        .set("kind", toString(u.kind))
-        .set("make", u.make)
-        .set("model", u.model)
-        .set("serial", u.serial)
-        .set("donor_tag", u.donorTag)
-        .set("cpu", u.specs.cpu)
-        .set("ram_mib", u.specs.ramMib)
-        .set("screen_inches", u.specs.screenInches)
-        .set("keyboard_layout", u.specs.keyboardLayout)
-        .set("battery_health", u.specs.batteryHealthPercent)
-        .set("os", u.specs.os)
-        .set("grade", grade)
-        .set("status", toString(u.status))
-        .set("location", u.location)
-        .set("notes", u.notes)
-        .set("created_at", u.createdAt)
-        .raw("storage", storage.str());
+std::string storageText(const Unit &u) {
+    std::string storage = "[";
+    for (const auto &m : u.storage) {
+        if (storage.size() > 1) storage += ',';
+        json::OrderedObject o(120);
+        storage += writeMedium(o, m).take();
+    }
+    storage += ']';
+    return storage;
 }
 
-// The members of toJson(Unit) and toJson(StorageMedium) above, in key order.
-std::string toJsonText(const Unit &u) {
-    std::size_t size = 400 + u.make.size() + u.model.size() + u.serial.size() + u.donorTag.size() + u.notes.size() +
-                       u.location.size() + u.specs.cpu.size() + u.specs.os.size() + 120 * u.storage.size();
-    json::OrderedObject o(size);
+template <class Sink>
+Sink &writeUnit(Sink &o, const Unit &u) {
     o.set("battery_health", u.specs.batteryHealthPercent)
         .set("cpu", u.specs.cpu)
         .set("created_at", u.createdAt)
@@ -71,7 +56,7 @@ std::string toJsonText(const Unit &u) {
         .set("donor_tag", u.donorTag);
     if (u.grade) o.set("grade", toString(*u.grade));
     else o.raw("grade", "null");
-    o.set("id", u.id)
+    return o.set("id", u.id)
         .set("keyboard_layout", u.specs.keyboardLayout)
         .set("kind", toString(u.kind))
         .set("location", u.location)
@@ -82,22 +67,28 @@ std::string toJsonText(const Unit &u) {
         .set("ram_mib", u.specs.ramMib)
         .set("screen_inches", u.specs.screenInches)
         .set("serial", u.serial)
-        .set("status", toString(u.status));
-    std::string storage = "[";
-    for (const auto &m : u.storage) {
-        if (storage.size() > 1) storage += ',';
-        storage += json::OrderedObject(120)
-                       .set("capacity_bytes", m.capacityBytes)
-                       .set("destroyed", m.destroyed)
-                       .set("id", m.id)
-                       .set("model", m.model)
-                       .set("serial", m.serial)
-                       .set("type", toString(m.type))
-                       .take();
-    }
-    storage += ']';
-    o.raw("storage", storage).set("tag", u.tag);
-    return o.take();
+        .set("status", toString(u.status))
+        .raw("storage", storageText(u))
+        .set("tag", u.tag);
+}
+
+}  // namespace
+
+json::Object toJson(const StorageMedium &m) {
+    json::Object o;
+    return writeMedium(o, m);
+}
+
+json::Object toJson(const Unit &u) {
+    json::Object o;
+    return writeUnit(o, u);
+}
+
+std::string toJsonText(const Unit &u) {
+    std::size_t size = 400 + u.make.size() + u.model.size() + u.serial.size() + u.donorTag.size() + u.notes.size() +
+                       u.location.size() + u.specs.cpu.size() + u.specs.os.size() + 120 * u.storage.size();
+    json::OrderedObject o(size);
+    return writeUnit(o, u).take();
 }
 
 json::Object toJson(const SanitizationRecord &r, bool withCertificate) {
