@@ -284,8 +284,11 @@ Result<Solution> solve(const Problem &p) {
         int nc = needClassOf[j];
         std::string why;
         if (nc >= 0 && needClassServable[nc]) {
-            why = "the " + std::to_string(needClassSupply[nc]) + " ready units that fit went to families ranked "
-                  "before or level with this one";
+            const auto supply = needClassSupply[nc];
+            why = supply == 1 ? std::string("the one ready unit that fits went to a family ranked before or level "
+                                            "with this one")
+                              : "the " + std::to_string(supply) +
+                                    " ready units that fit went to families ranked before or level with this one";
         } else if (CostModel::requiresLaptop(n)) {
             why = "no ready unit fits: a child in CM1–CM2 needs a laptop with a keyboard";
         } else {

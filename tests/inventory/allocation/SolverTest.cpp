@@ -91,7 +91,7 @@ TEST(AllocationSolver, NoDeviceFamilyBeforeOneDeviceFamily) {
     EXPECT_EQ(s.byRank[0].served, 1);
     EXPECT_EQ(s.byRank[1].served, 0);
     ASSERT_EQ(s.unmet.size(), 1u);
-    EXPECT_EQ(s.unmet[0].why, "the 1 ready units that fit went to families ranked before or level with this one");
+    EXPECT_EQ(s.unmet[0].why, "the one ready unit that fits went to a family ranked before or level with this one");
 }
 
 TEST(AllocationSolver, FewerDevicesThanChildrenBeforeEnoughDevices) {
