@@ -35,6 +35,19 @@ protected:
         return stored.value();
     }
 
+    // Wiped, graded, ready, allocated, delivered, returned, and diagnosed again.
+    void throughAFamilyAndBack(const Unit &u) {
+    ASSERT_TRUE(to(u, UnitStatus::Diagnosed));
+    passedWipe(u.storage[0].id);
+    ASSERT_TRUE(to(u, UnitStatus::Wiped));
+    grade(u);
+    ASSERT_TRUE(to(u, UnitStatus::Ready));
+    ASSERT_TRUE(to(u, UnitStatus::Allocated));
+    ASSERT_TRUE(to(u, UnitStatus::Delivered));
+    ASSERT_TRUE(to(u, UnitStatus::Returned));
+    ASSERT_TRUE(to(u, UnitStatus::Diagnosed));
+    }
+
     std::string statusInDb(const std::string &tag) { return std::string(toString(getUnit(*db, tag)->status)); }
 };
 
@@ -67,15 +80,7 @@ TEST_F(Lifecycle, ArrowTableMatchesTheDocumentedMachine) {
 
 TEST_F(Lifecycle, FullJourneyWithAWipe) {
     auto u = addLaptop(makeDonation(), "SN1");
-    ASSERT_TRUE(to(u, UnitStatus::Diagnosed));
-    passedWipe(u.storage[0].id);
-    ASSERT_TRUE(to(u, UnitStatus::Wiped));
-    grade(u);
-    ASSERT_TRUE(to(u, UnitStatus::Ready));
-    ASSERT_TRUE(to(u, UnitStatus::Allocated));
-    ASSERT_TRUE(to(u, UnitStatus::Delivered));
-    ASSERT_TRUE(to(u, UnitStatus::Returned));
-    ASSERT_TRUE(to(u, UnitStatus::Diagnosed));
+    ASSERT_NO_FATAL_FAILURE(throughAFamilyAndBack(u));
     EXPECT_EQ(statusInDb(u.tag), "diagnosed");
 }
 
@@ -121,15 +126,7 @@ TEST_F(Lifecycle, InterruptedWipeDoesNotCount) {
 
 TEST_F(Lifecycle, AReturnedUnitMustBeWipedAgain) {
     auto u = addLaptop(makeDonation(), "SN1");
-    ASSERT_TRUE(to(u, UnitStatus::Diagnosed));
-    passedWipe(u.storage[0].id);
-    ASSERT_TRUE(to(u, UnitStatus::Wiped));
-    grade(u);
-    ASSERT_TRUE(to(u, UnitStatus::Ready));
-    ASSERT_TRUE(to(u, UnitStatus::Allocated));
-    ASSERT_TRUE(to(u, UnitStatus::Delivered));
-    ASSERT_TRUE(to(u, UnitStatus::Returned));
-    ASSERT_TRUE(to(u, UnitStatus::Diagnosed));
+    ASSERT_NO_FATAL_FAILURE(throughAFamilyAndBack(u));
     auto old = to(u, UnitStatus::Wiped);
     ASSERT_FALSE(old);
     EXPECT_NE(old.error().message.find("since the unit was returned"), std::string::npos);
