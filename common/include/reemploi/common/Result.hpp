@@ -1,5 +1,5 @@
 // Expected failures as values: an Error names what is wrong and gains context on the way up.
-// Exceptions stay for programming errors and library boundaries (see ../shared/STYLE.md).
+// Exceptions stay for programming errors and library boundaries (see docs/ARCHITECTURE.md).
 #pragma once
 
 #include <cassert>
