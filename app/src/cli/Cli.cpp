@@ -2,7 +2,10 @@
 #include "cli/Cli.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
@@ -50,7 +53,55 @@ void printHelp(const CommandRegistry &registry, std::ostream &out) {
            "refused, 1 other failure.\n";
 }
 
+std::size_t editDistance(const std::string &a, const std::string &b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+// "--name N [--kind a|b]" → {"name", "kind"}.
+void optionsInSynopsis(const std::string &synopsis, std::set<std::string> &out) {
+    for (std::size_t at = synopsis.find("--"); at != std::string::npos; at = synopsis.find("--", at + 2)) {
+        std::size_t end = at + 2;
+        while (end < synopsis.size() && (std::isalnum(static_cast<unsigned char>(synopsis[end])) || synopsis[end] == '-'))
+            ++end;
+        if (end > at + 2) out.insert(synopsis.substr(at + 2, end - at - 2));
+    }
+}
+
 }  // namespace
+
+std::set<std::string> Command::knownOptions() const {
+    std::set<std::string> known = kGlobalOptions;
+    known.insert(kGlobalFlags.begin(), kGlobalFlags.end());
+    known.insert(flags.begin(), flags.end());
+    known.insert(options.begin(), options.end());
+    optionsInSynopsis(synopsis, known);
+    return known;
+}
+
+std::optional<std::string> nearestOption(const std::string &given, const std::set<std::string> &known) {
+    std::optional<std::string> best;
+    std::size_t bestDistance = 3;
+    for (const auto &k : known) {
+        std::size_t d = editDistance(given, k);
+        if (k.rfind(given, 0) == 0 && given.size() >= 3) d = std::min<std::size_t>(d, 1);
+        if (d < bestDistance) {
+            bestDistance = d;
+            best = k;
+        }
+    }
+    return best;
+}
 
 std::optional<std::string> Args::option(const std::string &name) const {
     auto it = _options.find(name);
@@ -148,7 +199,9 @@ int runCli(const std::vector<std::string> &argv, std::ostream &out, std::ostream
         }
     }
 
-    // Parse options and positionals (the command's words are skipped).
+    // Parse options and positionals (the command's words are skipped). A mistyped option must not
+    // be ignored: `--statuss ready` would list every unit, `--verfy full` would verify less.
+    const std::set<std::string> known = command ? command->knownOptions() : std::set<std::string>{};
     Args args;
     std::size_t wordsToSkip = matched;
     for (std::size_t i = 1; i < argv.size(); ++i) {
@@ -160,6 +213,13 @@ int runCli(const std::vector<std::string> &argv, std::ostream &out, std::ostream
         if (a.rfind("--", 0) == 0 && a.size() > 2) {
             auto eq = a.find('=');
             std::string name = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+            if (command && !known.count(name)) {
+                auto near = nearestOption(name, known);
+                return ctx.fail(makeError(Errc::InvalidInput, "unknown option --" + name + " for 'reemploi " +
+                                                                  command->words + "'" +
+                                                                  (near ? " (did you mean --" + *near + "?)" : "") +
+                                                                  "; see reemploi " + command->words + " --help"));
+            }
             bool isFlag = kGlobalFlags.count(name) || (command && command->flags.count(name));
             if (eq != std::string::npos) {
                 args._options.emplace(name, a.substr(eq + 1));
@@ -201,12 +261,22 @@ int runCli(const std::vector<std::string> &argv, std::ostream &out, std::ostream
         out << "usage: reemploi " << command->words << ' ' << command->synopsis << "\n\n" << command->summary << '\n';
         return 0;
     }
+    int code = 1;
     try {
-        return command->run(ctx, args);
+        code = command->run(ctx, args);
     } catch (const std::exception &e) {
         err << "reemploi: internal error: " << e.what() << '\n';
         return 1;
     }
+    // Output that could not be written (a full disk, a closed pipe) is a failure: a script that
+    // publishes `reemploi cert pubkey > key.pem` must not be told it worked.
+    errno = 0;
+    out.flush();
+    if (!out) {
+        err << "reemploi: cannot write the output" << (errno ? std::string(": ") + std::strerror(errno) : "") << '\n';
+        return 1;
+    }
+    return code;
 }
 
 }  // namespace reemploi::app

@@ -66,6 +66,12 @@ struct Command {
     std::string summary;               // one line for --help
     std::set<std::string> flags;       // options that take no value, besides the global ones
     std::function<int(Context &, const Args &)> run;
+    // Options taking a value that the synopsis does not spell (rare: the synopsis is the list).
+    std::set<std::string> options = {};
+
+    // Every option this command accepts: the --words of its synopsis, its flags, its extra
+    // options and the global ones. Anything else is refused before the command runs.
+    std::set<std::string> knownOptions() const;
 };
 
 class CommandRegistry {
@@ -79,6 +85,9 @@ private:
 
 // Registers every command of every folder (Commands.cpp).
 void registerAllCommands(CommandRegistry &registry);
+
+// The known option nearest to `given` (edit distance at most 2, or a prefix), for "did you mean".
+std::optional<std::string> nearestOption(const std::string &given, const std::set<std::string> &known);
 
 // Runs the command line; returns the process's exit code.
 int runCli(const std::vector<std::string> &argv, std::ostream &out, std::ostream &err);

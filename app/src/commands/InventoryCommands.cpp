@@ -1,4 +1,5 @@
 // Commands over the inventory: init, status, donors, donations, units, lifecycle, audit.
+#include <charconv>
 #include <cstdint>
 #include <iomanip>
 #include <iostream>
@@ -386,13 +387,16 @@ int cmdUnitAddStorage(Context &ctx, const Args &args) {
 int cmdUnitDestroyStorage(Context &ctx, const Args &args) {
     if (args.positionals().size() != 1)
         return ctx.fail(makeError(Errc::InvalidInput, "expected: reemploi unit destroy-storage MEDIUM_ID --how H"));
-    auto id = Args{{args.positionals()[0]}, {{"id", args.positionals()[0]}}, {}}.integer("id");
-    if (!id || !*id) return ctx.fail(makeError(Errc::InvalidInput, "medium id: '" + args.positionals()[0] + "' is not a number"));
+    std::int64_t id = 0;
+    const auto &text = args.positionals()[0];
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc() || end != text.data() + text.size() || id <= 0)
+        return ctx.fail(makeError(Errc::InvalidInput, "medium id: '" + text + "' is not a number"));
     auto how = args.required("how");
     if (!how) return ctx.fail(how.error());
     auto db = ctx.db();
     if (!db) return ctx.fail(db.error());
-    auto m = markMediumDestroyed(**db, **id, *how, ctx.actor);
+    auto m = markMediumDestroyed(**db, id, *how, ctx.actor);
     if (!m) return ctx.fail(m.error());
     if (ctx.json) ctx.out << toJson(*m).str() << '\n';
     else ctx.out << "storage #" << m->id << " recorded as destroyed\n";

@@ -214,7 +214,7 @@ int cmdLabelScan(Context &ctx, const Args &args) {
 
 void registerLabelCommands(CommandRegistry &r) {
     r.add({"label render",
-           std::string("TAG|--donation ID --size 62x29|57x32|50x25|a4-3x8 --format png|pdf|svg|zpl -o FILE ") +
+           std::string("TAG|--donation ID --size 62x29|57x32|50x25|a4-3x8 --format png|pdf|svg|zpl -o|--output FILE ") +
                kSettingsSynopsis,
            "render a unit's label, or every label of a donation, to a file (- for standard output)",
            {"datamatrix"}, cmdLabelRender});

@@ -406,7 +406,8 @@ int runDiagStorage(Context &ctx, const Args &args) {
 }  // namespace
 
 void registerWipeCommands(CommandRegistry &registry) {
-    registry.add({"wipe", "TARGET... --unit TAG --method M --verify full|sample [--certificate FILE] [--json]",
+    registry.add({"wipe", "TARGET... --unit TAG --method M --verify full|sample [--certificate FILE] [--json] [--workshop W]"
+                  " [--position P] [--location L] [--contact C] [--destination D]",
                   "erase drives (files, block devices, usb:PORT) to NIST SP 800-88, record it, issue a signed certificate",
                   {},
                   runWipe});
