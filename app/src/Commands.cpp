@@ -9,6 +9,7 @@ void registerWipeCommands(CommandRegistry &);
 void registerIntakeCommands(CommandRegistry &);
 void registerLabelCommands(CommandRegistry &);
 void registerDiagCommands(CommandRegistry &);
+void registerServeCommands(CommandRegistry &);
 
 void registerAllCommands(CommandRegistry &registry) {
     registerInventoryCommands(registry);
@@ -17,6 +18,7 @@ void registerAllCommands(CommandRegistry &registry) {
     registerIntakeCommands(registry);
     registerLabelCommands(registry);
     registerDiagCommands(registry);
+    registerServeCommands(registry);
 }
 
 }  // namespace reemploi::app

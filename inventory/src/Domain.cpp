@@ -53,6 +53,15 @@ std::string_view toString(MediumType v) { return kMediumTypes[static_cast<std::s
 std::string_view toString(SanitizationLevel v) { return kLevels[static_cast<std::size_t>(v)]; }
 std::string_view toString(SanitizationResult v) { return kResults[static_cast<std::size_t>(v)]; }
 
+std::string_view toString(Role v) {
+    static constexpr std::array<std::string_view, 3> names = {"trainee", "coordinator", "admin"};
+    return names[static_cast<std::size_t>(v)];
+}
+Result<Role> parseRole(std::string_view s) {
+    static constexpr std::array<std::string_view, 3> names = {"trainee", "coordinator", "admin"};
+    return parseFrom<Role>(names, s, "role");
+}
+
 Result<DonorKind> parseDonorKind(std::string_view s) { return parseFrom<DonorKind>(kDonorKinds, s, "donor kind"); }
 Result<UnitKind> parseUnitKind(std::string_view s) { return parseFrom<UnitKind>(kUnitKinds, s, "unit kind"); }
 Result<UnitStatus> parseUnitStatus(std::string_view s) { return parseFrom<UnitStatus>(kStatuses, s, "status"); }

@@ -182,6 +182,30 @@ CREATE TABLE allocation_pins (
     created_at TEXT NOT NULL
 );
 )sql"},
+    {5, "web app: accounts and donor links", R"sql(
+-- Who may log in to the web app. The password is an Argon2id hash (libsodium's string form).
+CREATE TABLE users (
+    id {{id}},
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role = 'trainee' OR role = 'coordinator' OR role = 'admin'),
+    password_hash TEXT NOT NULL,
+    site TEXT NOT NULL DEFAULT '',
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+-- A donor's link to one donation's page: only the SHA-256 of its token is kept.
+CREATE TABLE donor_links (
+    id {{id}},
+    donation_id BIGINT NOT NULL REFERENCES donations (id),
+    token_sha256 TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE INDEX donor_links_donation ON donor_links (donation_id);
+)sql"},
 };
 
 std::string expand(const std::string &sql, Dialect dialect) {

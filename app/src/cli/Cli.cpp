@@ -169,11 +169,11 @@ int Context::fail(const Error &error) {
 
 void CommandRegistry::add(Command command) { _commands.push_back(std::move(command)); }
 
-int runCli(const std::vector<std::string> &argv, std::ostream &out, std::ostream &err) {
+int runCli(const std::vector<std::string> &argv, std::ostream &out, std::ostream &err, std::istream &in) {
     CommandRegistry registry;
     registerAllCommands(registry);
 
-    Context ctx(out, err);
+    Context ctx(out, err, in);
     const char *envDb = std::getenv("REEMPLOI_DB");
     ctx.dbPath = envDb && *envDb ? envDb : "var/reemploi.db";
     ctx.actor.name = defaultActor();

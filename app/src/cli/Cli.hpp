@@ -39,10 +39,11 @@ public:
 // What every command gets: global options, output streams, and the database on demand.
 class Context {
 public:
-    Context(std::ostream &out, std::ostream &err) : out(out), err(err) {}
+    Context(std::ostream &out, std::ostream &err, std::istream &in) : out(out), err(err), in(in) {}
 
     std::ostream &out;
     std::ostream &err;
+    std::istream &in;
     std::string dbPath;
     bool json = false;
     bool quiet = false;
@@ -90,6 +91,6 @@ void registerAllCommands(CommandRegistry &registry);
 std::optional<std::string> nearestOption(const std::string &given, const std::set<std::string> &known);
 
 // Runs the command line; returns the process's exit code.
-int runCli(const std::vector<std::string> &argv, std::ostream &out, std::ostream &err);
+int runCli(const std::vector<std::string> &argv, std::ostream &out, std::ostream &err, std::istream &in);
 
 }  // namespace reemploi::app

@@ -15,7 +15,9 @@ enum class Errc {
     NotFound,      // a named record or device does not exist
     Conflict,      // duplicate, or the record changed under us
     Refused,       // a rule forbids it (lifecycle, privacy)
+    Forbidden,     // the actor's role may not do it (a trainee confirming an allocation)
     Io,            // file system, network, database I/O
+    Busy,          // the database stayed locked by another writer: try again
     Device,        // a USB or block device misbehaved
     Timeout,
     Unsupported,   // the device or platform cannot do it
@@ -25,6 +27,7 @@ enum class Errc {
 struct Error {
     Errc code = Errc::Internal;
     std::string message;
+    std::string field;  // the input field at fault, when one is ("serial"): forms highlight it
 
     // Prefixes the message with where it happened: "cannot open device: " + message.
     Error &context(const std::string &where) {
@@ -38,7 +41,10 @@ struct Error {
     }
 };
 
-inline Error makeError(Errc code, std::string message) { return Error{code, std::move(message)}; }
+inline Error makeError(Errc code, std::string message) { return Error{code, std::move(message), {}}; }
+inline Error makeFieldError(Errc code, std::string field, std::string message) {
+    return Error{code, std::move(message), std::move(field)};
+}
 
 // Exit codes of the command line: 0 success, 2 bad input or a refused action, 1 anything else.
 inline int exitCodeFor(const Error &e) {
@@ -47,6 +53,7 @@ inline int exitCodeFor(const Error &e) {
     case Errc::NotFound:
     case Errc::Conflict:
     case Errc::Refused:
+    case Errc::Forbidden:
         return 2;
     default:
         return 1;

@@ -12,9 +12,17 @@
 
 namespace reemploi::inventory {
 
-// Who did it: a workshop member's login or name (never a family's).
+// What a workshop member may do: a trainee works at the bench, a coordinator also manages
+// donors, schools, needs and the allocation, an admin also manages accounts. Ordered.
+enum class Role { Trainee, Coordinator, Admin };
+std::string_view toString(Role);
+Result<Role> parseRole(std::string_view);
+
+// Who did it: a workshop member's login or name (never a family's), and what they may do.
 struct Actor {
     std::string name;
+    Role role = Role::Admin;
+    std::string site;
 };
 
 enum class DonorKind { Company, Administration, Association, Individual };

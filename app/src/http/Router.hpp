@@ -1,0 +1,86 @@
+// The route table of the web API: method, path pattern, who may call it, and the handler. One
+// table is the truth for dispatch, for the access checks and for the tests' route × role matrix.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <reemploi/inventory/Database.hpp>
+#include <reemploi/inventory/Domain.hpp>
+
+#include "http/EventHub.hpp"
+#include "http/Http.hpp"
+#include "http/ServerConfig.hpp"
+#include "http/Sessions.hpp"
+#include "services/Accounts.hpp"
+
+namespace reemploi::app::http {
+
+// Who may call a route. Roles are ordered: a coordinator may do what a trainee may.
+enum class Access {
+    Public,      // anyone (login, the pages' static files)
+    DonorLink,   // a donor's link: the {token} in the path opens one donation, nothing else
+    Trainee,
+    Coordinator,
+    Admin,
+};
+std::string_view toString(Access);
+
+// What the server holds for the routes: configuration, sessions, login throttling, live events,
+// and a database connection for the calling thread.
+struct ServerState {
+    explicit ServerState(ServerConfig c) : config(std::move(c)), sessions(config.sessionIdle) {}
+    ServerConfig config;
+    SessionStore sessions;
+    accounts::LoginThrottle throttle;
+    EventHub events;
+    // This thread's connection to the database (opened on first use).
+    std::function<Result<inventory::Database *>()> database;
+};
+
+// One API call as a handler sees it.
+struct Call {
+    const Request &request;
+    inventory::Database &db;
+    inventory::Actor actor;                   // the signed-in account (empty name for public routes)
+    std::optional<std::string> csrf;          // the session's CSRF token
+    std::optional<std::int64_t> donationId;   // for DonorLink routes: the donation the link opens
+    ServerState &state;
+    std::string sessionToken;                 // the cookie's token (to sign out)
+};
+
+using Handler = std::function<Response(Call &)>;
+
+struct Route {
+    std::string method;   // GET, POST, PATCH, DELETE
+    std::string pattern;  // "/api/units/{tag}"
+    Access access = Access::Trainee;
+    Handler handler;
+    std::string summary;
+    bool upload = false;  // takes a file (up to maxRequestBytes) rather than a small JSON body
+};
+
+struct RouteMatch {
+    const Route *route = nullptr;
+    std::map<std::string, std::string> params;
+    bool pathExists = false;  // the path matches a route of another method (405)
+};
+
+class Router {
+public:
+    void add(Route route);
+    RouteMatch match(const std::string &method, const std::string &path) const;
+    const std::vector<Route> &routes() const { return _routes; }
+
+private:
+    std::vector<Route> _routes;
+};
+
+// Every route of the API (Routes*.cpp).
+Router buildRouter();
+
+}  // namespace reemploi::app::http

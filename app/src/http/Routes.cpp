@@ -1,0 +1,20 @@
+// The whole API: each group adds its routes (http/routes/*.cpp).
+#include "http/Router.hpp"
+
+namespace reemploi::app::http {
+
+void addAuthRoutes(Router &);
+void addInventoryRoutes(Router &);
+void addAllocationRoutes(Router &);
+void addDonorRoutes(Router &);
+
+Router buildRouter() {
+    Router r;
+    addAuthRoutes(r);
+    addInventoryRoutes(r);
+    addAllocationRoutes(r);
+    addDonorRoutes(r);
+    return r;
+}
+
+}  // namespace reemploi::app::http

@@ -1,0 +1,326 @@
+// The Poco glue of the web server: one request handler that applies the limits and security
+// headers, dispatches /api/ through the route table and serves the pages.
+#include "http/Server.hpp"
+
+#include <iostream>
+#include <mutex>
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NameValueCollection.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/Context.h>
+#include <Poco/ThreadPool.h>
+#include <Poco/URI.h>
+
+#include <reemploi/inventory/Migrations.hpp>
+
+#include "http/StaticFiles.hpp"
+
+namespace reemploi::app::http {
+
+namespace {
+
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+// No inline script or style anywhere: the pages load their modules and style sheets from 'self'.
+constexpr const char *kCsp =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+Response unauthenticated() { return errorResponse(401, "unauthenticated", "sign in first (POST /api/login)"); }
+
+bool changesState(const std::string &method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+
+int rank(Access a) {
+    switch (a) {
+    case Access::Trainee: return 0;
+    case Access::Coordinator: return 1;
+    case Access::Admin: return 2;
+    default: return -1;
+    }
+}
+int rank(inventory::Role r) { return static_cast<int>(r); }
+
+}  // namespace
+
+Result<std::int64_t> resolveDonorLinkForRequest(inventory::Database &db, const std::string &token);
+
+struct Server::Impl {
+    explicit Impl(ServerConfig config) : state(std::move(config)), router(buildRouter()) {}
+
+    ServerState state;
+    Router router;
+    std::unique_ptr<Poco::ThreadPool> pool;
+    std::unique_ptr<Poco::Net::HTTPServer> server;
+    int boundPort = 0;
+
+    Response api(Request &request, const std::string &sessionToken) {
+        auto match = router.match(request.method, request.path);
+        if (!match.route) {
+            if (match.pathExists) return errorResponse(405, "method_not_allowed", request.method + " is not allowed on " + request.path);
+            return errorResponse(404, "not_found", "no API route " + request.path);
+        }
+        const Route &route = *match.route;
+        request.params = std::move(match.params);
+
+        inventory::Actor actor;
+        std::optional<std::string> csrf;
+        if (route.access != Access::Public && route.access != Access::DonorLink) {
+            auto session = sessionToken.empty() ? std::nullopt : state.sessions.find(sessionToken);
+            if (!session) return unauthenticated();
+            if (rank(session->role) < rank(route.access))
+                return errorResponse(403, "forbidden",
+                                     "a " + std::string(inventory::toString(session->role)) + " may not do this: it needs a " +
+                                         std::string(toString(route.access)) + " account");
+            // A cross-site form cannot read the token, so it cannot send it: state changes need it.
+            if (changesState(request.method)) {
+                auto it = request.headers.find("x-csrf-token");
+                if (it == request.headers.end() || it->second != session->csrf)
+                    return errorResponse(403, "csrf", "missing or wrong X-CSRF-Token header (sign in again)");
+            }
+            actor = inventory::Actor{session->user, session->role, session->site};
+            csrf = session->csrf;
+        }
+        auto db = state.database();
+        if (!db) return errorResponse(db.error());
+        std::optional<std::int64_t> donation;
+        if (route.access == Access::DonorLink) {
+            auto resolved = resolveDonorLinkForRequest(**db, request.params["token"]);
+            if (!resolved) return errorResponse(404, "not_found", "this link is unknown, expired or revoked: ask the workshop for a new one");
+            donation = *resolved;
+            actor = inventory::Actor{"donor-link", inventory::Role::Trainee, ""};
+        }
+        Call call{request, **db, actor, csrf, donation, state, sessionToken};
+        try {
+            return route.handler(call);
+        } catch (const inventory::DbError &e) {
+            if (e.kind == inventory::DbError::Kind::Busy)
+                return errorResponse(503, "busy", "the database is busy, try again");
+            std::cerr << "reemploi serve: " << request.method << ' ' << request.path << ": database: " << e.what() << '\n';
+            return errorResponse(500, "internal", "internal error (see the server's log)");
+        }
+    }
+};
+
+namespace {
+
+class Handler : public Poco::Net::HTTPRequestHandler {
+public:
+    explicit Handler(Server::Impl &impl) : _impl(impl) {}
+
+    void handleRequest(HTTPServerRequest &req, HTTPServerResponse &resp) override {
+        try {
+            serve(req, resp);
+        } catch (const Poco::Net::NetException &) {
+            // The client went away mid-answer: nothing to tell it.
+        } catch (const std::exception &e) {
+            std::cerr << "reemploi serve: " << req.getMethod() << ' ' << req.getURI() << ": " << e.what() << '\n';
+            if (!resp.sent()) send(resp, errorResponse(500, "internal", "internal error (see the server's log)"), false);
+        }
+    }
+
+private:
+    void serve(HTTPServerRequest &req, HTTPServerResponse &resp) {
+        Request r;
+        r.method = req.getMethod();
+        Poco::URI uri;
+        try {
+            uri = Poco::URI(req.getURI());
+            r.path = uri.getPath();
+            for (const auto &[k, v] : uri.getQueryParameters()) r.query[k] = v;
+        } catch (const Poco::Exception &) {
+            return send(resp, badRequest("the request's address is malformed"), false);
+        }
+        for (const auto &[k, v] : req) {
+            std::string name = k;
+            for (auto &c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            r.headers[name] = v;
+        }
+        r.contentType = req.getContentType();
+        r.remoteAddress = req.clientAddress().host().toString();
+        const bool isApi = r.path.rfind("/api/", 0) == 0;
+
+        // Bodies are bounded before they are read: an upload route takes a donor's list, any
+        // other route a small JSON object.
+        const auto &config = _impl.state.config;
+        auto match = isApi ? _impl.router.match(r.method, r.path) : RouteMatch{};
+        std::size_t limit = (match.route && match.route->upload) ? config.maxRequestBytes
+                                                                                          : config.maxJsonBytes;
+        if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(limit))
+            return send(resp, errorResponse(413, "too_large", "the request body is larger than " + std::to_string(limit >> 10) + " KiB"), false);
+        if (changesState(r.method) || req.hasContentLength() || req.getChunkedTransferEncoding()) {
+            std::istream &in = req.stream();
+            char buffer[16384];
+            while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+                r.body.append(buffer, static_cast<std::size_t>(in.gcount()));
+                if (r.body.size() > limit)
+                    return send(resp, errorResponse(413, "too_large", "the request body is larger than " + std::to_string(limit >> 10) + " KiB"), false);
+            }
+        }
+
+        Poco::Net::NameValueCollection cookies;
+        req.getCookies(cookies);
+        std::string token = cookies.get(kSessionCookie, "");
+
+        if (r.path == "/api/events" && r.method == "GET") return events(resp, token);
+        if (isApi) return send(resp, _impl.api(r, token), r.method == "HEAD");
+        if (r.method != "GET" && r.method != "HEAD") return send(resp, errorResponse(405, "method_not_allowed", "pages are read with GET"), false);
+        auto file = findStaticFile(r.path, config.webRoot);
+        if (!file) {
+            // Pages are single files with their own routing: an unknown page path is the app's.
+            if (r.path.find('.') == std::string::npos) file = findStaticFile("/", config.webRoot);
+            if (!file) return send(resp, errorResponse(404, "not_found", "no such page " + r.path), r.method == "HEAD");
+        }
+        if (auto inm = r.headers.find("if-none-match"); inm != r.headers.end() && inm->second == file->etag) {
+            Response notModified;
+            notModified.status = 304;
+            notModified.contentType.clear();
+            notModified.header("ETag", file->etag).header("Cache-Control", "no-cache");
+            return send(resp, notModified, true);
+        }
+        Response page;
+        page.contentType = std::string(file->contentType);
+        page.body = file->owned.empty() ? std::string(file->body) : std::move(file->owned);
+        page.header("ETag", file->etag).header("Cache-Control", "no-cache");
+        send(resp, page, r.method == "HEAD");
+    }
+
+    void securityHeaders(HTTPServerResponse &resp) {
+        resp.set("Content-Security-Policy", kCsp);
+        resp.set("X-Content-Type-Options", "nosniff");
+        resp.set("X-Frame-Options", "DENY");
+        resp.set("Referrer-Policy", "no-referrer");  // donor links carry their token in the path
+        if (_impl.state.config.https()) resp.set("Strict-Transport-Security", "max-age=31536000");
+    }
+
+    void send(HTTPServerResponse &resp, const Response &r, bool headOnly) {
+        resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(r.status));
+        securityHeaders(resp);
+        bool cacheSet = false;
+        for (const auto &[k, v] : r.headers) {
+            if (k == "Set-Cookie") resp.add(k, v);
+            else resp.set(k, v);
+            cacheSet |= k == "Cache-Control";
+        }
+        if (!cacheSet) resp.set("Cache-Control", "no-store");
+        if (!r.contentType.empty()) resp.setContentType(r.contentType);
+        resp.setContentLength64(static_cast<Poco::Int64>(r.body.size()));
+        if (headOnly || r.status == 304) {
+            resp.send();
+            return;
+        }
+        resp.sendBuffer(r.body.data(), r.body.size());
+    }
+
+    // Server-Sent Events: one stream per signed-in page, until the page or the server goes.
+    void events(HTTPServerResponse &resp, const std::string &token) {
+        auto session = token.empty() ? std::nullopt : _impl.state.sessions.find(token);
+        if (!session) return send(resp, unauthenticated(), false);
+        auto sub = _impl.state.events.subscribe();
+        if (!sub) return send(resp, errorResponse(503, "stopping", "the server is stopping"), false);
+        resp.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
+        securityHeaders(resp);
+        resp.setContentType("text/event-stream; charset=utf-8");
+        resp.set("Cache-Control", "no-store");
+        resp.set("X-Accel-Buffering", "no");
+        resp.setChunkedTransferEncoding(true);
+        std::ostream &out = resp.send();
+        out << "retry: 3000\n: connected\n\n" << std::flush;
+        while (out) {
+            auto e = sub->next(std::chrono::seconds(15));
+            if (sub->closed()) break;
+            if (!e) {
+                out << ": keep-alive\n\n" << std::flush;
+                continue;
+            }
+            out << "id: " << e->id << "\nevent: " << e->name << "\ndata: " << e->data << "\n\n" << std::flush;
+        }
+    }
+
+    Server::Impl &_impl;
+};
+
+class Factory : public Poco::Net::HTTPRequestHandlerFactory {
+public:
+    explicit Factory(Server::Impl &impl) : _impl(impl) {}
+    Poco::Net::HTTPRequestHandler *createRequestHandler(const HTTPServerRequest &) override { return new Handler(_impl); }
+
+private:
+    Server::Impl &_impl;
+};
+
+}  // namespace
+
+Server::Server(ServerConfig config) : _impl(std::make_unique<Impl>(std::move(config))) {
+    const std::string location = _impl->state.config.database;
+    // One connection per server thread, opened on first use and kept: SQLite connections must not
+    // be shared between threads, and opening one per request would cost more than most requests.
+    _impl->state.database = [location]() -> Result<inventory::Database *> {
+        thread_local std::map<std::string, std::unique_ptr<inventory::Database>> connections;
+        auto &db = connections[location];
+        if (!db) {
+            auto opened = inventory::openMigrated(location);
+            if (!opened) return opened.error();
+            db = std::move(opened.value());
+        }
+        return db.get();
+    };
+}
+
+Server::~Server() { stop(); }
+
+Status Server::start() {
+    const auto &config = _impl->state.config;
+    try {
+        Poco::Net::SocketAddress address(config.bind, static_cast<Poco::UInt16>(config.port));
+        std::unique_ptr<Poco::Net::ServerSocket> socket;
+        if (config.https()) {
+            Poco::Net::Context::Ptr context = new Poco::Net::Context(
+                Poco::Net::Context::TLS_SERVER_USE, config.tlsKey, config.tlsCertificate, "",
+                Poco::Net::Context::VERIFY_NONE, 9, false, "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL:!MD5");
+            context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
+                                      Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
+            socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 128, context);
+        } else {
+            socket = std::make_unique<Poco::Net::ServerSocket>(address, 128);
+        }
+        _impl->boundPort = socket->address().port();
+        auto *params = new Poco::Net::HTTPServerParams;
+        params->setMaxThreads(config.maxThreads);
+        params->setMaxQueued(config.maxQueued);
+        params->setKeepAlive(true);
+        params->setMaxKeepAliveRequests(10000);
+        params->setKeepAliveTimeout(Poco::Timespan(15, 0));
+        params->setTimeout(Poco::Timespan(30, 0));
+        _impl->pool = std::make_unique<Poco::ThreadPool>(2, config.maxThreads);
+        _impl->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(*_impl), *_impl->pool, *socket, params);
+        _impl->server->start();
+    } catch (const Poco::Exception &e) {
+        return makeError(Errc::Io, "cannot serve on " + config.bind + ":" + std::to_string(config.port) + ": " +
+                                       e.displayText());
+    }
+    return {};
+}
+
+int Server::port() const { return _impl->boundPort; }
+
+void Server::stop() {
+    if (!_impl->server) return;
+    _impl->state.events.close();
+    _impl->server->stopAll(true);
+    _impl->pool->joinAll();
+    _impl->server.reset();
+}
+
+ServerState &Server::state() { return _impl->state; }
+const Router &Server::router() const { return _impl->router; }
+
+}  // namespace reemploi::app::http

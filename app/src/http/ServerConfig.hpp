@@ -1,0 +1,40 @@
+// The web server's configuration: defaults, then a configuration file (key = value, '#'
+// comments; Poco's properties format), then the command line. Read once by `reemploi serve`.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+#include <reemploi/common/Result.hpp>
+
+namespace reemploi::app::http {
+
+struct ServerConfig {
+    std::string bind = "127.0.0.1";
+    int port = 8080;
+    std::string database = "var/reemploi.db";
+    std::string baseUrl;  // in QR codes and donor links; http://BIND:PORT when empty
+    std::string tlsCertificate, tlsKey;  // PEM files: HTTPS when both are set
+    std::string printer;                 // tcp://HOST:9100 or cups:QUEUE, for label printing
+    std::string webRoot;                 // serve pages from this folder instead of the built-in copy
+    std::chrono::seconds sessionIdle{2 * 60 * 60};
+    std::chrono::seconds donorLinkLifetime{90 * 24 * 60 * 60};
+    std::size_t maxRequestBytes = 110u << 20;  // an upload of a donor's list (100 MB) and its envelope
+    std::size_t maxJsonBytes = 1u << 20;       // any other request body
+    int maxThreads = 64;                       // connections served at once (SSE streams hold one each)
+    int maxQueued = 256;
+    bool allowRoot = false;
+    // Workshop details printed on certificates (see the wipe command's options).
+    std::string workshop, workshopContact, workshopLocation, operatorPosition, destination;
+    std::string keyPath;  // the certificate signing key; next to the database when empty
+
+    bool https() const { return !tlsCertificate.empty() && !tlsKey.empty(); }
+    std::string publicUrl() const;
+};
+
+// Reads FILE over `config`. Unknown keys are refused (a mistyped key would silently do nothing),
+// naming the line.
+Result<ServerConfig> loadServerConfig(const std::string &file, ServerConfig config);
+
+}  // namespace reemploi::app::http
