@@ -20,11 +20,11 @@ void initSodium() {
 
 Status checkName(std::string_view name) {
     if (name.empty() || name.size() > 64)
-        return makeError(Errc::InvalidInput, "name: an account name has 1 to 64 characters");
+        return makeFieldError(Errc::InvalidInput, "name", "name: an account name has 1 to 64 characters");
     for (char c : name)
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'))
-            return makeError(Errc::InvalidInput,
-                             "name: '" + std::string(name) + "' may only hold letters, digits, '.', '_' and '-'");
+            return makeFieldError(Errc::InvalidInput, "name",
+                                  "name: '" + std::string(name) + "' may only hold letters, digits, '.', '_' and '-'");
     return {};
 }
 
@@ -56,8 +56,8 @@ std::int64_t countUsers(Database &db) {
 }  // namespace
 
 Status checkPassword(std::string_view password) {
-    if (password.size() < 10) return makeError(Errc::InvalidInput, "password: at least 10 characters");
-    if (password.size() > 1024) return makeError(Errc::InvalidInput, "password: at most 1,024 characters");
+    if (password.size() < 10) return makeFieldError(Errc::InvalidInput, "password", "password: at least 10 characters");
+    if (password.size() > 1024) return makeFieldError(Errc::InvalidInput, "password", "password: at most 1,024 characters");
     return {};
 }
 
