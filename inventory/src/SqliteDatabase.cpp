@@ -133,8 +133,9 @@ public:
                 exec("BEGIN IMMEDIATE");
             } catch (const DbError &e) {
                 if (e.kind != DbError::Kind::Busy) throw;
-                throw DbError(DbError::Kind::Busy, "another writer kept the database locked for more than " +
-                                                       describe(_busy.limit) + " (" + e.what() + ")");
+                // SQLite's own text ("database is locked") says less than this.
+                throw DbError(DbError::Kind::Busy,
+                              "another writer kept the database locked for more than " + describe(_busy.limit));
             }
         } else {
             exec("SAVEPOINT sp" + std::to_string(_depth));
@@ -234,8 +235,8 @@ public:
     }
 
     // Called by SQLite while another connection holds a lock we need (`count`: calls so far for
-    // this lock). Sleeps 1, 2, 4… ms, at most 50 ms (a waiter gets the lock within 50 ms of its
-    // release), tells onWaiting once past notifyAfter, and gives up (SQLITE_BUSY) past the limit.
+    // this lock). Sleeps 1, 2, 4… ms, at most 50 ms (a waiter tries again within 50 ms of the
+    // lock's release), tells onWaiting once past notifyAfter, and gives up (SQLITE_BUSY) past the limit.
     static int busyHandler(void *self, int count) {
         auto &d = *static_cast<SqliteDatabase *>(self);
         auto now = std::chrono::steady_clock::now();
