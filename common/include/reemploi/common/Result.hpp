@@ -16,6 +16,7 @@ enum class Errc {
     Conflict,      // duplicate, or the record changed under us
     Refused,       // a rule forbids it (lifecycle, privacy)
     Io,            // file system, network, database I/O
+    Busy,          // another writer holds the database past our wait: try again (HTTP: 503)
     Device,        // a USB or block device misbehaved
     Timeout,
     Unsupported,   // the device or platform cannot do it
@@ -48,6 +49,7 @@ inline int exitCodeFor(const Error &e) {
     case Errc::Conflict:
     case Errc::Refused:
         return 2;
+    case Errc::Busy:  // not the user's input: the same command succeeds later
     default:
         return 1;
     }
