@@ -25,9 +25,7 @@ Result<std::vector<labels::LabelData>> labelsOf(Context &ctx, const Args &args, 
     if (words.size() > 1) return makeError(Errc::InvalidInput, "expected one unit TAG (or --donation ID)");
     std::optional<std::string> tag;
     if (!words.empty()) tag = words[0];
-    auto units = unitsToLabel(**db, tag, *donation);
-    if (!units) return units.error();
-    return unitLabelData(**db, *units);
+    return labelsToPrint(**db, tag, *donation);
 }
 
 // --size, --dpi, --qr-base (else $REEMPLOI_QR_BASE), --ec, --datamatrix.
