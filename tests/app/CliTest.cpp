@@ -4,6 +4,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include "app/RunReemploi.hpp"
+#include "support/Tools.hpp"
 
 using namespace reemploi::test;
 
@@ -137,6 +138,7 @@ TEST_F(Cli, AuditVerifyNamesATamperedEvent) {
     auto ok = run({"audit", "verify"});
     EXPECT_EQ(ok.exitCode, 0);
     EXPECT_NE(ok.out.find("intact"), std::string::npos);
+    REQUIRE_TOOL("sqlite3", "sqlite3");
     std::string sql = "sqlite3 " + shellQuote(db.path) + " \"UPDATE events SET payload = replace(payload, 'Acme', 'Evil') WHERE id = 1\"";
     ASSERT_EQ(std::system(sql.c_str()), 0);
     auto broken = run({"audit", "verify", "--json"});
