@@ -49,7 +49,9 @@ protected:
 
     std::vector<Event> printed(const std::string &tag) {
         std::vector<Event> out;
-        for (const auto &e : *listEvents(*db, "unit", tag))
+        auto events = listEvents(*db, "unit", tag);
+        EXPECT_TRUE(events) << events.error().message;
+        for (const auto &e : *events)
             if (e.action == "label_printed") out.push_back(e);
         return out;
     }
@@ -142,6 +144,13 @@ TEST_F(LabelServices, PrintingASheetRecordsEveryLabelOnceThePrinterAcceptedIt) {
     EXPECT_EQ(first[0].payload, "{\"dpi\":203,\"format\":\"zpl\",\"printer\":\"" + printer->str() + "\",\"size\":\"50x25\"}");
     EXPECT_EQ(second[0].payload, first[0].payload);
     EXPECT_FALSE(verifyChain(*db)->firstBrokenId);
+    // What `label print --json` prints.
+    const std::string json = app::toJson(*outcome).str();
+    EXPECT_NE(json.find(R"("tags":["RE-000001","RE-000002"])"), std::string::npos) << json;
+    EXPECT_NE(json.find("\"events\":[" + std::to_string(first[0].id) + "," + std::to_string(second[0].id) + "]"),
+              std::string::npos)
+        << json;
+    EXPECT_NE(json.find(R"("format":"zpl")"), std::string::npos) << json;
 }
 
 TEST_F(LabelServices, APrinterFailureRecordsNothing) {

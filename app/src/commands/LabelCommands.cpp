@@ -157,20 +157,8 @@ int cmdLabelPrint(Context &ctx, const Args &args) {
     auto printed = printUnitLabels(**db, *data, settings->media, settings->layout, *printer, options, ctx.actor);
     if (!printed) return ctx.fail(printed.error());
     const auto *receipt = &printed->receipt;
-    json::Array events;
-    for (auto id : printed->events) events.add(id);
     if (ctx.json) {
-        json::Array tags;
-        for (const auto &d : *data) tags.add(d.tag);
-        ctx.out << json::Object()
-                       .set("printer", receipt->printer)
-                       .set("format", receipt->format)
-                       .set("bytes", static_cast<std::uint64_t>(receipt->bytes))
-                       .set("job", receipt->job)
-                       .raw("tags", tags.str())
-                       .raw("events", events.str())
-                       .str()
-                << '\n';
+        ctx.out << toJson(*printed).str() << '\n';
     } else if (!ctx.quiet) {
         ctx.out << data->size() << (data->size() == 1 ? " label" : " labels") << " sent to " << receipt->printer;
         if (!receipt->job.empty()) ctx.out << " (job " << receipt->job << ")";

@@ -105,9 +105,22 @@ Result<LabelPrintOutcome> printUnitLabels(inventory::Database &db, const std::ve
                     (data.size() == 1 ? " label" : " labels") + " but none was recorded as printed: " + e.message;
         return e;
     }
-    LabelPrintOutcome outcome{*receipt, {}};
+    LabelPrintOutcome outcome{*receipt, std::move(tags), {}};
     for (const auto &e : *events) outcome.events.push_back(e.id);
     return outcome;
+}
+
+json::Object toJson(const LabelPrintOutcome &outcome) {
+    json::Array tags, events;
+    for (const auto &t : outcome.tags) tags.add(t);
+    for (auto id : outcome.events) events.add(id);
+    return json::Object()
+        .set("printer", outcome.receipt.printer)
+        .set("format", outcome.receipt.format)
+        .set("bytes", static_cast<std::uint64_t>(outcome.receipt.bytes))
+        .set("job", outcome.receipt.job)
+        .raw("tags", tags.str())
+        .raw("events", events.str());
 }
 
 }  // namespace reemploi::app

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include <reemploi/common/Json.hpp>
 #include <reemploi/common/Result.hpp>
 #include <reemploi/inventory/Database.hpp>
 #include <reemploi/inventory/Domain.hpp>
@@ -30,8 +31,11 @@ Result<std::vector<labels::LabelData>> labelsToPrint(inventory::Database &db, co
 
 struct LabelPrintOutcome {
     labels::PrintReceipt receipt;
+    std::vector<std::string> tags;     // the units whose labels were printed, in order
     std::vector<std::int64_t> events;  // the label_printed events, one per unit
 };
+// {"printer","format","bytes","job","tags":[…],"events":[…]}
+json::Object toJson(const LabelPrintOutcome &outcome);
 
 // Prints the units' labels and, once the printer has accepted the job, records one
 // `label_printed` event per label in one transaction (inventory::recordLabelsPrinted): all or

@@ -193,6 +193,33 @@ TEST(UsbBench, EnumeratesAHubFullOfDevices) {
     EXPECT_NE(camera->serialUnavailable.find("stall"), std::string::npos) << camera->serialUnavailable;
 }
 
+// What `reemploi diag list --json` prints (DiagCommandsTest.cpp, same bench): the service's list,
+// each device's toJson(), with every key the README names, absent values as null.
+TEST(UsbBench, ListAsJsonCarriesEveryFieldOfDiagList) {
+    UsbTestbed bed;
+    bed.plugHub("1-1");
+    bed.plug(spec("jmicron-jms578"), "1-1.1");
+    bed.plug(spec("via-vl716"), "1-1.3");
+    auto devices = openBus()->list();
+    ASSERT_TRUE(devices) << devices.error().message;
+    const UsbDeviceInfo *jms578 = at(*devices, "1-1.1");
+    ASSERT_NE(jms578, nullptr);
+    const std::string json = jms578->toJson().str();
+    for (const char *key : {"bus", "port_path", "address", "vid", "pid", "release", "vendor", "product", "class",
+                            "class_name", "interfaces", "serial", "serial_unavailable", "speed", "speed_mbps", "handler",
+                            "handler_label", "quirks", "accessible", "access_problem", "access_hint", "descriptor_problem"})
+        EXPECT_NE(json.find("\"" + std::string(key) + "\":"), std::string::npos) << key << " in " << json;
+    for (const char *pair : {R"("bus":1)", R"("port_path":"1-1.1")", R"("vid":"152d")", R"("pid":"0578")",
+                             R"("class":"00")", R"("serial":"0000000000A1")", R"("speed":"super")",
+                             R"("handler":"mass-storage")", R"("quirks":[])", R"("accessible":true)"})
+        EXPECT_NE(json.find(pair), std::string::npos) << pair << " in " << json;
+    const UsbDeviceInfo *vl716 = at(*devices, "1-1.3");
+    ASSERT_NE(vl716, nullptr);
+    const std::string noSerial = vl716->toJson().str();
+    EXPECT_NE(noSerial.find(R"("serial":null)"), std::string::npos) << noSerial;
+    EXPECT_NE(noSerial.find(R"("serial_unavailable":"the device reports no serial number")"), std::string::npos) << noSerial;
+}
+
 TEST(UsbBench, NamesComeFromUsbIds) {
     REQUIRE_FILE(UsbIds::DefaultPath, "usb.ids");
     UsbTestbed bed;
