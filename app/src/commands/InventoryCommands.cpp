@@ -147,7 +147,8 @@ int cmdStatus(Context &ctx, const Args &) {
         ctx.out << "  " << std::left << std::setw(10) << toString(status) << ' ' << std::setw(5) << n;
         std::string kinds;
         for (const auto &[key, count] : stock->byStatusAndKind)
-            if (key.first == status) kinds += (kinds.empty() ? "" : ", ") + std::to_string(count) + ' ' + std::string(toString(key.second));
+            if (key.first == status)
+                kinds += (kinds.empty() ? "" : ", ") + std::to_string(count) + ' ' + std::string(toString(key.second));
         ctx.out << "(" << kinds << ")\n";
     }
     ctx.out << "See 'reemploi --help' for the commands.\n";
@@ -276,9 +277,14 @@ int cmdUnitShow(Context &ctx, const Args &args) {
     auto &o = ctx.out;
     const auto &media = detail->media;
     o << "  wipe          ";
-    if (!media.hasMedia) o << "no storage\n";
-    else if (media.allSanitized) o << "every medium sanitized" << (media.lastPassedAt.empty() ? "" : ", last " + media.lastPassedAt) << '\n';
-    else o << "storage #" << media.firstPending->id << (media.anyFailed ? " failed its last wipe" : " to wipe") << '\n';
+    if (!media.hasMedia)
+        o << "no storage\n";
+    else if (media.allSanitized)
+        o << "every medium sanitized" << (media.lastPassedAt.empty() ? "" : ", last " + media.lastPassedAt) << '\n';
+    else if (media.firstPending)
+        o << "storage #" << media.firstPending->id << (media.anyFailed ? " failed its last wipe" : " to wipe") << '\n';
+    else
+        o << "to wipe\n";
     for (const auto &r : detail->sanitization) {
         o << "  sanitization  storage #" << r.mediumId << "  " << r.method << "  " << toString(r.level) << "  "
           << toString(r.result) << "  " << (r.endedAt.empty() ? r.startedAt : r.endedAt);

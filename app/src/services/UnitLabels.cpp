@@ -96,8 +96,8 @@ Result<LabelPrintOutcome> printUnitLabels(inventory::Database &db, const std::ve
     std::vector<std::string> tags;
     tags.reserve(data.size());
     for (const auto &d : data) tags.push_back(d.tag);
-    auto events = inventory::recordLabelsPrinted(db, tags, {receipt->printer, receipt->format, media.name, layout.dpi, receipt->job},
-                                                 actor);
+    const inventory::LabelPrintJob job{receipt->printer, receipt->format, media.name, layout.dpi, receipt->job};
+    auto events = inventory::recordLabelsPrinted(db, tags, job, actor);
     if (!events) {
         // The printer has the job: say so, since nothing was recorded.
         auto e = events.error();
