@@ -15,6 +15,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/Tools.hpp"
+
 namespace reemploi::test {
 
 inline std::string run(const std::string &command) {
@@ -70,6 +72,8 @@ inline std::vector<unsigned char> readFile(const std::string &path) {
 class LoopDevice {
 public:
     explicit LoopDevice(const std::string &backingFile) {
+        // Never a skip: the loop-device tests are the proof that wipes reach block devices.
+        if (auto missing = testsupport::missingTool("losetup", "mount")) ADD_FAILURE() << *missing;
         _device = run("losetup -f --show '" + backingFile + "' 2>/dev/null");
     }
     ~LoopDevice() {

@@ -126,6 +126,7 @@ TEST_F(WipeCommand, WipesALoopDeviceRecordsItAndIssuesACertificateOpensslAccepts
     auto pub = test::runReemploi({"--db", db, "cert", "pubkey"}, key);
     ASSERT_EQ(pub.exitCode, 0) << pub.err;
     { std::ofstream(_dir.file("pub.pem")) << pub.out; }
+    REQUIRE_TOOL("openssl", "openssl");
     auto openssl = test::run("openssl pkeyutl -verify -pubin -inkey '" + _dir.file("pub.pem") + "' -rawin -in '" + cert +
                              "' -sigfile '" + cert + ".sig' 2>&1");
     EXPECT_EQ(openssl, "Signature Verified Successfully");
