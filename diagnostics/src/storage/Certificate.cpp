@@ -1,8 +1,10 @@
 // Certificate canonical form, Ed25519 signing and verification (OpenSSL EVP), field diffs.
 #include <reemploi/diagnostics/storage/Certificate.hpp>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -314,16 +316,16 @@ Result<CertificateFiles> writeCertificateFiles(const IssuedCertificate &c, const
     files.pdf = (p.extension() == ".json" ? fs::path(p).replace_extension(".pdf") : fs::path(path + ".pdf")).string();
     std::error_code ec;
     if (!p.parent_path().empty()) fs::create_directories(p.parent_path(), ec);
-    {
-        std::ofstream out(files.json, std::ios::binary | std::ios::trunc);
-        out << c.json;
-        if (!out) return makeError(Errc::Io, files.json + ": cannot write the certificate");
-    }
-    {
-        std::ofstream out(files.signature, std::ios::binary | std::ios::trunc);
-        out << c.signature;
-        if (!out) return makeError(Errc::Io, files.signature + ": cannot write the signature");
-    }
+    // Checked after close(): a full disk shows only when the buffer is flushed.
+    auto write = [](const std::string &file, const std::string &bytes, const char *what) -> Status {
+        std::ofstream out(file, std::ios::binary | std::ios::trunc);
+        out << bytes;
+        out.close();
+        if (!out) return makeError(Errc::Io, file + ": cannot write the " + what + ": " + std::strerror(errno));
+        return {};
+    };
+    REEMPLOI_TRY(write(files.json, c.json, "certificate"));
+    REEMPLOI_TRY(write(files.signature, c.signature, "signature"));
     REEMPLOI_TRY(renderCertificatePdf(c, files.pdf));
     return files;
 }
