@@ -104,7 +104,9 @@ json::Object toJson(const SanitizationRecord &r, bool withCertificate) {
                  .set("bytes_written", r.bytesWritten)
                  .set("last_lba", r.lastLba)
                  .raw("errors", r.errors.empty() ? "[]" : r.errors)
-                 .set("certificate_id", r.certificateId);
+                 .set("certificate_id", r.certificateId)
+                 .set("identity_evidence", r.identityEvidence)
+                 .set("notes", r.notes);
     if (withCertificate && !r.certificateJson.empty()) o.raw("certificate", r.certificateJson);
     return o;
 }

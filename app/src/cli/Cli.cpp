@@ -253,6 +253,7 @@ int runCli(const std::vector<std::string> &argv, std::ostream &out, std::ostream
     if (auto actor = args.option("actor")) ctx.actor.name = *actor;
     ctx.json = args.flag("json");
     ctx.quiet = args.flag("quiet");
+    ctx.settings = readSettings(ctx.dbPath);
 
     if (args.flag("version")) {
         out << "reemploi " << REEMPLOI_VERSION << '\n';
