@@ -5,6 +5,7 @@
 #include <charconv>
 #include <chrono>
 #include <new>
+#include <stdexcept>
 
 #include <openssl/evp.h>
 
@@ -89,6 +90,28 @@ private:
     EVP_MD_CTX *_ctx;
 };
 
+struct ChainHead {
+    std::int64_t nextId = 1;
+    std::string prevHash = kGenesisHash;
+};
+
+// The last event's id and hash, read under the audit chain's lock so that no other writer appends
+// between this read and our insert. Outside a transaction there is no such lock: refused.
+ChainHead lockedChainHead(Database &db, const char *who) {
+    if (db.transactionDepth() == 0)
+        throw std::logic_error(std::string(who) + " called outside a transaction: the audit chain's head is read and "
+                                                  "extended under the writer's lock (use inTransaction or recordEvent)");
+    db.lockAuditChain();
+    ChainHead head;
+    auto &last = db.cached("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
+    if (last.step()) {
+        head.nextId = last.getInt(0) + 1;
+        head.prevHash = last.getText(1);
+    }
+    last.reset();
+    return head;
+}
+
 }  // namespace
 
 std::string sha256Hex(std::string_view data) {
@@ -120,18 +143,10 @@ std::string canonicalEventText(const Event &e) {
 }
 
 Event appendEvent(Database &db, const Actor &actor, const NewEvent &input) {
+    auto head = lockedChainHead(db, "appendEvent");
     Event e;
-    // The last event's id and hash: the caller's transaction holds the write lock, so no other
-    // writer can append between this read and our insert.
-    auto &last = db.cached("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
-    if (last.step()) {
-        e.id = last.getInt(0) + 1;
-        e.prevHash = last.getText(1);
-    } else {
-        e.id = 1;
-        e.prevHash = kGenesisHash;
-    }
-    last.reset();
+    e.id = head.nextId;
+    e.prevHash = std::move(head.prevHash);
     e.at = nowUtc();
     e.actor = actor.name;
     e.entity = input.entity;
@@ -156,17 +171,12 @@ std::vector<Event> appendEvents(Database &db, const Actor &actor, const std::vec
 
 std::vector<Event> appendEvents(Database &db, const Actor &actor, std::vector<NewEvent> &&inputs) {
     std::vector<Event> out;
+    // Refused outside a transaction even when there is nothing to append: the mistake is the same.
+    auto head = lockedChainHead(db, "appendEvents");
     if (inputs.empty()) return out;
     out.reserve(inputs.size());
-    // The last event once: the caller's transaction holds the write lock (see appendEvent).
-    std::int64_t id = 1;
-    std::string prevHash = kGenesisHash;
-    auto &last = db.cached("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
-    if (last.step()) {
-        id = last.getInt(0) + 1;
-        prevHash = last.getText(1);
-    }
-    last.reset();
+    std::int64_t id = head.nextId;
+    std::string prevHash = std::move(head.prevHash);
     EventHasher hasher;
     // nowUtc() has millisecond precision: the same text, formatted again only when the
     // millisecond changes.

@@ -104,7 +104,9 @@ json::Object toJson(const SanitizationRecord &r, bool withCertificate) {
                  .set("bytes_written", r.bytesWritten)
                  .set("last_lba", r.lastLba)
                  .raw("errors", r.errors.empty() ? "[]" : r.errors)
-                 .set("certificate_id", r.certificateId);
+                 .set("certificate_id", r.certificateId)
+                 .set("identity_evidence", r.identityEvidence)
+                 .set("notes", r.notes);
     if (withCertificate && !r.certificateJson.empty()) o.raw("certificate", r.certificateJson);
     return o;
 }
@@ -121,5 +123,97 @@ json::Object toJson(const Event &e) {
         .set("prev_hash", e.prevHash)
         .set("hash", e.hash);
 }
+
+json::Object toJson(const ChainReport &r) {
+    return json::Object()
+        .set("ok", !r.firstBrokenId)
+        .set("checked", r.checked)
+        .set("first_broken_id", r.firstBrokenId)
+        .set("problem", r.problem);
+}
+
+json::Object toJson(const MediaSanitization &m) {
+    json::Object o;
+    o.set("has_media", m.hasMedia)
+        .set("all_sanitized", m.allSanitized)
+        .set("any_failed", m.anyFailed)
+        .set("since_return", m.sinceReturn)
+        .set("last_passed_at", m.lastPassedAt);
+    if (m.firstPending) o.set("first_pending", m.firstPending->id);
+    else o.null("first_pending");
+    return o;
+}
+
+json::Object toJson(const UnitDetail &d) {
+    json::Array sanitization, history, next;
+    for (const auto &r : d.sanitization) sanitization.add(toJson(r));
+    for (const auto &e : d.history) history.add(toJson(e));
+    for (auto s : d.nextStatuses) next.add(toString(s));
+    return toJson(d.unit)
+        .raw("sanitization", sanitization.str())
+        .raw("history", history.str())
+        .raw("next_statuses", next.str())
+        .set("sanitization_state", toJson(d.media));
+}
+
+json::Object toJson(const StockSummary &s) {
+    json::Object byStatus, byKind, byStatusKind;
+    for (const auto &[status, n] : s.byStatus) byStatus.set(std::string(toString(status)), n);
+    for (const auto &[kind, n] : s.byKind) byKind.set(std::string(toString(kind)), n);
+    for (const auto &[status, n] : s.byStatus) {
+        json::Object kinds;
+        for (const auto &[key, count] : s.byStatusAndKind)
+            if (key.first == status) kinds.set(std::string(toString(key.second)), count);
+        byStatusKind.set(std::string(toString(status)), kinds);
+    }
+    return json::Object()
+        .set("donors", s.donors)
+        .set("units", s.units)
+        .set("by_status", byStatus)
+        .set("by_kind", byKind)
+        .set("by_status_kind", byStatusKind);
+}
+
+json::Object toJson(const School &s) {
+    return json::Object()
+        .set("uai", s.uai)
+        .set("name", s.name)
+        .set("town", s.town)
+        .set("district", s.district)
+        .set("priority_area", s.priorityArea)
+        .set("contact", s.contact);
+}
+
+json::Object toJson(const Need &n, NeedAudience audience) {
+    std::string grades;
+    for (auto g : n.grades) grades += (grades.empty() ? "" : " ") + std::string(allocation::toString(g));
+    auto o = json::Object()
+                 .set("school", n.uai)
+                 .set("grades", grades)
+                 .set("rank", needRank(n))
+                 .set("devices_at_home", n.devicesAtHome)
+                 .set("internet", allocation::toString(n.internet))
+                 .set("preference", allocation::toString(n.preference))
+                 .set("status", toString(n.status))
+                 .set("unit", n.unitTag);
+    if (audience == NeedAudience::Coordinator) {
+        json::Array flags;
+        for (const auto &f : n.priorityFlags) flags.add(f);
+        o.set("ref", n.ref()).set("family", n.family).raw("priority", flags.str()).set("accessibility", n.accessibility);
+    }
+    return o;
+}
+
+namespace allocation {
+
+json::Object toJson(const PinEntry &p) {
+    return json::Object().set("unit", p.tag).set("kind", p.kind).set("need", p.needRef);
+}
+
+json::Object toJson(const ConfirmReport &r) {
+    return json::Object().set("run", r.runId).set("allocated", r.allocated);
+}
+
+}  // namespace allocation
 
 }  // namespace reemploi::inventory

@@ -182,6 +182,12 @@ CREATE TABLE allocation_pins (
     created_at TEXT NOT NULL
 );
 )sql"},
+    {3, "sanitization: identity evidence and notes", R"sql(
+-- How the erased drive was known to be the medium ('serial', 'capacity+operator choice',
+-- 'new medium'), and what else the record must say ('certificate not issued: ...').
+ALTER TABLE sanitization_records ADD COLUMN identity_evidence TEXT NOT NULL DEFAULT '';
+ALTER TABLE sanitization_records ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+)sql"},
     {5, "web app: accounts and donor links", R"sql(
 -- Who may log in to the web app. The password is an Argon2id hash (libsodium's string form).
 CREATE TABLE users (

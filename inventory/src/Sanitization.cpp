@@ -12,7 +12,7 @@ namespace {
 
 constexpr const char *kColumns =
     "r.id, r.medium_id, r.method, r.level, r.result, r.verification, r.started_at, r.ended_at, r.bytes_written,"
-    " r.last_lba, r.errors, r.certificate_id, r.certificate_json";
+    " r.last_lba, r.errors, r.certificate_id, r.certificate_json, r.identity_evidence, r.notes";
 
 SanitizationRecord readRecord(const Statement &st) {
     SanitizationRecord r;
@@ -29,6 +29,8 @@ SanitizationRecord readRecord(const Statement &st) {
     r.errors = st.getText(10);
     r.certificateId = st.getText(11);
     r.certificateJson = st.getText(12);
+    r.identityEvidence = st.getText(13);
+    r.notes = st.getText(14);
     return r;
 }
 
@@ -53,11 +55,12 @@ Result<SanitizationRecord> recordSanitization(Database &db, const SanitizationRe
         if (r.errors.empty()) r.errors = "[]";
         auto &st = db.cached(
             "INSERT INTO sanitization_records (medium_id, method, level, result, verification, started_at, ended_at,"
-            " bytes_written, last_lba, errors, certificate_id, certificate_json, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+            " bytes_written, last_lba, errors, certificate_id, certificate_json, identity_evidence, notes, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
         st.bind(1, r.mediumId).bind(2, r.method).bind(3, toString(r.level)).bind(4, toString(r.result));
         st.bind(5, r.verification).bind(6, r.startedAt).bind(7, r.endedAt).bind(8, r.bytesWritten).bind(9, r.lastLba);
-        st.bind(10, r.errors).bind(11, r.certificateId).bind(12, r.certificateJson).bind(13, nowUtc());
+        st.bind(10, r.errors).bind(11, r.certificateId).bind(12, r.certificateJson).bind(13, r.identityEvidence);
+        st.bind(14, r.notes).bind(15, nowUtc());
         st.step();
         r.id = st.getInt(0);
         st.reset();
@@ -87,9 +90,10 @@ Result<SanitizationRecord> completeSanitization(Database &db, const Sanitization
         if (r.errors.empty()) r.errors = "[]";
         auto &st = db.cached(
             "UPDATE sanitization_records SET result = ?, verification = ?, ended_at = ?, bytes_written = ?,"
-            " last_lba = ?, errors = ?, certificate_id = ?, certificate_json = ? WHERE id = ?");
+            " last_lba = ?, errors = ?, certificate_id = ?, certificate_json = ?, notes = ? WHERE id = ?");
         st.bind(1, toString(r.result)).bind(2, r.verification).bind(3, r.endedAt).bind(4, r.bytesWritten);
-        st.bind(5, r.lastLba).bind(6, r.errors).bind(7, r.certificateId).bind(8, r.certificateJson).bind(9, r.id);
+        st.bind(5, r.lastLba).bind(6, r.errors).bind(7, r.certificateId).bind(8, r.certificateJson);
+        st.bind(9, r.notes).bind(10, r.id);
         st.step();
         st.reset();
         // A long wipe keeps its record current (last LBA reached) while it runs: those updates

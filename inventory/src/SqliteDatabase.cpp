@@ -1,8 +1,9 @@
-// The SQLite backend of Database: WAL, foreign keys, a busy timeout, cached statements,
-// and savepoints for nested transactions.
+// The SQLite backend of Database: WAL, foreign keys, a busy handler that waits for another
+// writer within a bound, cached statements, and savepoints for nested transactions.
 #include <algorithm>
 #include <map>
 #include <sqlite3.h>
+#include <thread>
 
 #include <reemploi/inventory/Database.hpp>
 
@@ -10,13 +11,23 @@ namespace reemploi::inventory {
 
 namespace {
 
-[[noreturn]] void throwSqlite(sqlite3 *db, int rc, std::string_view context) {
+DbError::Kind kindOf(int rc) {
     int primary = rc & 0xff;
-    auto kind = primary == SQLITE_CONSTRAINT ? DbError::Kind::Constraint
-                : (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) ? DbError::Kind::Busy
-                                                                      : DbError::Kind::Other;
+    return primary == SQLITE_CONSTRAINT                          ? DbError::Kind::Constraint
+           : (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) ? DbError::Kind::Busy
+                                                                 : DbError::Kind::Other;
+}
+
+[[noreturn]] void throwSqlite(sqlite3 *db, int rc, std::string_view context) {
     std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    throw DbError(kind, message + (context.empty() ? "" : " (in: " + std::string(context.substr(0, 80)) + ")"));
+    throw DbError(kindOf(rc), message + (context.empty() ? "" : " (in: " + std::string(context.substr(0, 80)) + ")"));
+}
+
+std::string describe(std::chrono::milliseconds d) {
+    auto ms = d.count();
+    if (ms >= 60'000 && ms % 60'000 == 0) return std::to_string(ms / 60'000) + " min";
+    if (ms >= 1'000 && ms % 1'000 == 0) return std::to_string(ms / 1'000) + " s";
+    return std::to_string(ms) + " ms";
 }
 
 class SqliteStatement final : public Statement {
@@ -79,7 +90,10 @@ private:
 
 class SqliteDatabase final : public Database {
 public:
-    SqliteDatabase(sqlite3 *db, std::string location) : _db(db), _location(std::move(location)) {}
+    SqliteDatabase(sqlite3 *db, std::string location, BusyPolicy busy)
+        : _db(db), _location(std::move(location)), _busy(std::move(busy)) {
+        sqlite3_busy_handler(_db, &SqliteDatabase::busyHandler, this);
+    }
     ~SqliteDatabase() override {
         _cache.clear();
         sqlite3_close_v2(_db);
@@ -105,32 +119,66 @@ public:
         if (rc != SQLITE_OK) {
             std::string text = message ? message : sqlite3_errstr(rc);
             sqlite3_free(message);
-            throw DbError((rc & 0xff) == SQLITE_CONSTRAINT ? DbError::Kind::Constraint : DbError::Kind::Other, text);
+            throw DbError(kindOf(rc), text);
         }
     }
+
+    void setBusyPolicy(BusyPolicy busy) override { _busy = std::move(busy); }
 
     // IMMEDIATE: take the write lock at the start, so that two processes appending to the audit
     // chain serialise instead of failing at commit.
     void begin() override {
-        if (_depth == 0) exec("BEGIN IMMEDIATE");
-        else exec("SAVEPOINT sp" + std::to_string(_depth));
+        if (_depth == 0) {
+            try {
+                exec("BEGIN IMMEDIATE");
+            } catch (const DbError &e) {
+                if (e.kind != DbError::Kind::Busy) throw;
+                // SQLite's own text ("database is locked") says less than this.
+                throw DbError(DbError::Kind::Busy,
+                              "another writer kept the database locked for more than " + describe(_busy.limit));
+            }
+        } else {
+            exec("SAVEPOINT sp" + std::to_string(_depth));
+        }
         ++_depth;
     }
+
+    // Savepoint sp<N> opens level N + 1; level 1 is the BEGIN.
     void commit() override {
-        --_depth;
-        if (_depth == 0) exec("COMMIT");
-        else exec("RELEASE sp" + std::to_string(_depth));
-    }
-    void rollback() override {
-        --_depth;
-        if (_depth == 0) {
-            exec("ROLLBACK");
-        } else {
-            exec("ROLLBACK TO sp" + std::to_string(_depth));
-            exec("RELEASE sp" + std::to_string(_depth));
+        if (_depth == 0) throw std::logic_error("commit() without an open transaction");
+        try {
+            if (_depth == 1) exec("COMMIT");
+            else exec("RELEASE sp" + std::to_string(_depth - 1));
+            --_depth;
+        } catch (const DbError &) {
+            // COMMIT failed (a deferred foreign key, a full disk): SQLite may have rolled back the
+            // whole transaction or kept it open; either way this level ends rolled back.
+            try { rollback(); } catch (...) {}
+            throw;
         }
     }
+    void rollback() override {
+        if (_depth == 0) throw std::logic_error("rollback() without an open transaction");
+        if (sqlite3_get_autocommit(_db)) {
+            // SQLite already rolled the whole transaction back (after SQLITE_FULL, SQLITE_IOERR,
+            // SQLITE_NOMEM…): every level is gone.
+            _depth = 0;
+            return;
+        }
+        if (_depth == 1) {
+            exec("ROLLBACK");
+        } else {
+            std::string sp = "sp" + std::to_string(_depth - 1);
+            exec("ROLLBACK TO " + sp + "; RELEASE " + sp);
+        }
+        --_depth;
+    }
     int transactionDepth() const override { return _depth; }
+
+    // BEGIN IMMEDIATE holds SQLite's one write lock for the whole transaction.
+    void lockAuditChain() override {
+        if (_depth == 0) throw std::logic_error("the audit chain is locked only inside a transaction");
+    }
 
     // Past every id the table ever used (AUTOINCREMENT's sqlite_sequence) and every id it holds.
     // Safe because our transactions hold the write lock from their start.
@@ -186,9 +234,38 @@ public:
         return SQLITE_OK;
     }
 
+    // Called by SQLite while another connection holds a lock we need (`count`: calls so far for
+    // this lock). Sleeps 1, 2, 4… ms, at most 50 ms (a waiter tries again within 50 ms of the
+    // lock's release), tells onWaiting once past notifyAfter, and gives up (SQLITE_BUSY) past the limit.
+    static int busyHandler(void *self, int count) {
+        auto &d = *static_cast<SqliteDatabase *>(self);
+        auto now = std::chrono::steady_clock::now();
+        if (count == 0) {
+            d._waitStart = now;
+            d._waitNotified = false;
+        }
+        auto waited = now - d._waitStart;
+        if (waited >= d._busy.limit) return 0;
+        if (!d._waitNotified && waited >= d._busy.notifyAfter) {
+            d._waitNotified = true;
+            if (d._busy.onWaiting) {
+                try { d._busy.onWaiting(); } catch (...) {}
+            }
+        }
+        std::chrono::steady_clock::duration delay = std::chrono::milliseconds(std::min(50, 1 << std::min(count, 6)));
+        delay = std::min(delay, d._busy.limit - waited);
+        if (!d._waitNotified) delay = std::min(delay, std::max<std::chrono::steady_clock::duration>(
+                                                          d._busy.notifyAfter - waited, std::chrono::milliseconds(1)));
+        std::this_thread::sleep_for(delay);
+        return 1;
+    }
+
 private:
     sqlite3 *_db;
     std::string _location;
+    BusyPolicy _busy;
+    std::chrono::steady_clock::time_point _waitStart;
+    bool _waitNotified = false;
     int _depth = 0;
     int _bulkDepth = 0;
     bool _bulkTuned = false;
@@ -199,7 +276,7 @@ private:
 
 }  // namespace
 
-Result<std::unique_ptr<Database>> Database::open(const std::string &location) {
+Result<std::unique_ptr<Database>> Database::open(const std::string &location, BusyPolicy busy) {
     sqlite3 *db = nullptr;
     int rc = sqlite3_open_v2(location.c_str(), &db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -208,9 +285,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &location) {
         sqlite3_close_v2(db);
         return makeError(Errc::Io, "cannot open database " + location + ": " + message);
     }
-    sqlite3_busy_timeout(db, 10000);
     sqlite3_extended_result_codes(db, 1);
-    auto database = std::make_unique<SqliteDatabase>(db, location);
+    auto database = std::make_unique<SqliteDatabase>(db, location, std::move(busy));
     try {
         if (location != ":memory:") database->exec("PRAGMA journal_mode=WAL");
         // NORMAL is durable at every checkpoint and never corrupts in WAL mode; a power cut loses
@@ -218,6 +294,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &location) {
         database->exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
         sqlite3_wal_hook(db, &SqliteDatabase::walHook, database.get());
     } catch (const DbError &e) {
+        if (e.kind == DbError::Kind::Busy) return databaseError("cannot open database " + location, e);
         return makeError(Errc::Io, "cannot open database " + location + ": " + e.what());
     }
     return std::unique_ptr<Database>(std::move(database));

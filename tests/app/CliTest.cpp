@@ -4,6 +4,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include "app/RunReemploi.hpp"
+#include "support/Tools.hpp"
 
 using namespace reemploi::test;
 
@@ -120,6 +121,35 @@ TEST_F(Cli, WipedIsRefusedWithoutSanitizationNamingTheRule) {
     EXPECT_EQ(show->getValue<std::string>("status"), "diagnosed");
 }
 
+TEST_F(Cli, StatusAndShowPrintTheViews) {
+    seed();
+    ASSERT_EQ(run({"unit", "add", "--donation", "1", "--kind", "tablet", "--make", "Samsung", "--serial", "R52N"}).exitCode, 0);
+    ASSERT_EQ(run({"unit", "set-status", "RE-000002", "diagnosed", "--reason", "boots"}).exitCode, 0);
+    auto status = run({"status", "--json"});
+    ASSERT_EQ(status.exitCode, 0) << status.err;
+    auto s = parse(status.out);
+    EXPECT_EQ(s->getValue<int>("donors"), 1);
+    EXPECT_EQ(s->getValue<int>("units"), 2);
+    EXPECT_EQ(s->getObject("by_status")->getValue<int>("received"), 1);
+    EXPECT_EQ(s->getObject("by_kind")->getValue<int>("tablet"), 1);
+    EXPECT_EQ(s->getObject("by_status_kind")->getObject("diagnosed")->getValue<int>("tablet"), 1);
+    EXPECT_EQ(s->getValue<std::string>("database"), db.path);
+    auto text = run({"status"});
+    EXPECT_NE(text.out.find("1 donors, 2 units\n"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("diagnosed  1    (1 tablet)\n"), std::string::npos) << text.out;
+
+    auto show = run({"unit", "show", "RE-000001", "--json"});
+    ASSERT_EQ(show.exitCode, 0) << show.err;
+    auto u = parse(show.out);
+    EXPECT_EQ(u->getArray("history")->size(), 1u);
+    EXPECT_EQ(u->getArray("sanitization")->size(), 0u);
+    EXPECT_FALSE(u->getObject("sanitization_state")->getValue<bool>("all_sanitized"));
+    EXPECT_EQ(u->getArray("next_statuses")->getElement<std::string>(0), "diagnosed");
+    auto page = run({"unit", "show", "RE-000001"});
+    EXPECT_NE(page.out.find("  wipe          storage #1 to wipe\n"), std::string::npos) << page.out;
+    EXPECT_NE(page.out.find("unit_created  tester\n"), std::string::npos) << page.out;
+}
+
 TEST_F(Cli, ListFiltersAndShowNamesMissingUnit) {
     seed();
     ASSERT_EQ(run({"unit", "set-status", "RE-000001", "to_repair", "--reason", "screen"}).exitCode, 0);
@@ -137,6 +167,7 @@ TEST_F(Cli, AuditVerifyNamesATamperedEvent) {
     auto ok = run({"audit", "verify"});
     EXPECT_EQ(ok.exitCode, 0);
     EXPECT_NE(ok.out.find("intact"), std::string::npos);
+    REQUIRE_TOOL("sqlite3", "sqlite3");
     std::string sql = "sqlite3 " + shellQuote(db.path) + " \"UPDATE events SET payload = replace(payload, 'Acme', 'Evil') WHERE id = 1\"";
     ASSERT_EQ(std::system(sql.c_str()), 0);
     auto broken = run({"audit", "verify", "--json"});

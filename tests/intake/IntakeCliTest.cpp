@@ -232,7 +232,7 @@ TEST_F(IntakeCli, KilledMidImportLeavesAllOrNoneAndAnIntactChain) {
     sqlite3_close(probe);
     ASSERT_FALSE(exited) << "the import ended before it could be killed";
     ASSERT_TRUE(writing) << "the import never started writing";
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    // Killed the moment its transaction is seen open (no delay that a fast machine could outrun).
     kill(pid, SIGKILL);
     ASSERT_EQ(waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFSIGNALED(status)) << "the import finished before the kill (exit " << WEXITSTATUS(status) << ")";

@@ -1,3 +1,5 @@
+#include <stdexcept>
+
 #include <gtest/gtest.h>
 
 #include <reemploi/inventory/AuditLog.hpp>
@@ -78,4 +80,28 @@ TEST_F(AuditLog, RecordEventAppendsToTheChain) {
     auto report = verifyChain(*db);
     EXPECT_FALSE(report->firstBrokenId);
     EXPECT_EQ(report->checked, 9);
+}
+
+// The head is read and extended under the writer's lock: outside a transaction there is none.
+TEST_F(AuditLog, AppendingOutsideATransactionIsRefusedAndWritesNothing) {
+    EXPECT_THROW(appendEvent(*db, actor, {"unit", "RE-000001", "label_printed", "{}"}), std::logic_error);
+    EXPECT_THROW(appendEvents(*db, actor, std::vector<NewEvent>{{"unit", "RE-000001", "label_printed", "{}"}}),
+                 std::logic_error);
+    auto report = verifyChain(*db);
+    ASSERT_TRUE(report);
+    EXPECT_EQ(report->checked, 8);
+    EXPECT_FALSE(report->firstBrokenId);
+
+    // Inside one (the caller's, or recordEvent's own), it appends.
+    {
+        Transaction tx(*db);
+        EXPECT_EQ(appendEvent(*db, actor, {"unit", "RE-000001", "label_printed", "{}"}).id, 9);
+        tx.commit();
+    }
+    auto e = recordEvent(*db, actor, {"unit", "RE-000002", "label_printed", "{}"});
+    ASSERT_TRUE(e) << e.error().message;
+    EXPECT_EQ(e->id, 10);
+    report = verifyChain(*db);
+    EXPECT_FALSE(report->firstBrokenId);
+    EXPECT_EQ(report->checked, 10);
 }

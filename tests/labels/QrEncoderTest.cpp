@@ -86,7 +86,7 @@ TEST(QrEncoder, ChoosesTheDensestMode) {
 }
 
 TEST(QrEncoder, ZbarReadsItToo) {
-    if (!test::haveTool("zbarimg")) GTEST_SKIP() << "zbarimg (zbar-tools) is not installed";
+    REQUIRE_TOOL("zbarimg", "zbar-tools");
     test::TempDir dir;
     std::mt19937 rng(7);
     for (std::size_t length : {9u, 40u, 150u, 600u}) {

@@ -1,4 +1,6 @@
 // Running the independent tools the tests check our output with (pdftoppm, rsvg-convert, zbarimg).
+// A test that needs one says so first with REQUIRE_TOOL (support/Tools.hpp): it fails under CI
+// when the tool is missing.
 #pragma once
 
 #include <sys/wait.h>
@@ -10,11 +12,9 @@
 #include <iterator>
 #include <string>
 
-namespace reemploi::labels::test {
+#include "support/Tools.hpp"
 
-inline bool haveTool(const std::string &name) {
-    return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0;
-}
+namespace reemploi::labels::test {
 
 struct Run {
     int exitCode = -1;

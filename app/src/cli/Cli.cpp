@@ -144,9 +144,18 @@ Result<std::optional<double>> Args::decimal(const std::string &name) const {
     return std::optional<double>(d);
 }
 
+namespace {
+// A write waits for another writer (an import, a wipe) up to BusyPolicy's limit, saying so once.
+inventory::BusyPolicy cliBusyPolicy(std::ostream &err) {
+    inventory::BusyPolicy busy;
+    busy.onWaiting = [&err] { err << "reemploi: waiting for another writer (an import or a wipe) to finish…" << std::endl; };
+    return busy;
+}
+}  // namespace
+
 Result<inventory::Database *> Context::rawDb() {
     if (!_db) {
-        auto opened = inventory::Database::open(dbPath);
+        auto opened = inventory::Database::open(dbPath, cliBusyPolicy(err));
         if (!opened) return opened.error();
         _db = std::move(opened.value());
     }
@@ -158,6 +167,7 @@ Result<inventory::Database *> Context::db() {
         auto opened = inventory::openMigrated(dbPath);
         if (!opened) return opened.error();
         _db = std::move(opened.value());
+        _db->setBusyPolicy(cliBusyPolicy(err));
     }
     return _db.get();
 }
@@ -243,6 +253,7 @@ int runCli(const std::vector<std::string> &argv, std::ostream &out, std::ostream
     if (auto actor = args.option("actor")) ctx.actor.name = *actor;
     ctx.json = args.flag("json");
     ctx.quiet = args.flag("quiet");
+    ctx.settings = readSettings(ctx.dbPath);
 
     if (args.flag("version")) {
         out << "reemploi " << REEMPLOI_VERSION << '\n';

@@ -15,6 +15,8 @@
 #include <reemploi/inventory/Database.hpp>
 #include <reemploi/inventory/Domain.hpp>
 
+#include "cli/Settings.hpp"
+
 namespace reemploi::app {
 
 // Parsed arguments of one command: positionals and --options (as given after the command words).
@@ -48,6 +50,7 @@ public:
     bool json = false;
     bool quiet = false;
     inventory::Actor actor;
+    Settings settings;  // from the environment, read once (Settings.hpp)
 
     // The database, opened on first use and checked to be migrated (`reemploi init`).
     Result<inventory::Database *> db();

@@ -8,6 +8,7 @@
 #include <reemploi/intake/SchoolImport.hpp>
 #include <reemploi/inventory/JsonViews.hpp>
 #include <reemploi/inventory/Schools.hpp>
+#include <reemploi/inventory/Views.hpp>
 #include <reemploi/inventory/allocation/AllocationService.hpp>
 
 #include "cli/Cli.hpp"
@@ -62,14 +63,7 @@ int cmdSchoolList(Context &ctx, const Args &) {
     if (!schools) return ctx.fail(schools.error());
     if (ctx.json) {
         json::Array out;
-        for (const auto &s : *schools)
-            out.add(json::Object()
-                        .set("uai", s.uai)
-                        .set("name", s.name)
-                        .set("town", s.town)
-                        .set("district", s.district)
-                        .set("priority_area", s.priorityArea)
-                        .set("contact", s.contact));
+        for (const auto &s : *schools) out.add(toJson(s));
         ctx.out << out.str() << '\n';
         return 0;
     }
@@ -88,25 +82,6 @@ int cmdNeedImport(Context &ctx, const Args &args) {
     return printImport(ctx, *report, "needs");
 }
 
-json::Object needJson(const Need &n) {
-    std::string grades;
-    for (auto g : n.grades) grades += (grades.empty() ? "" : " ") + std::string(alloc::toString(g));
-    json::Array flags;
-    for (const auto &f : n.priorityFlags) flags.add(f);
-    return json::Object()
-        .set("ref", n.ref())
-        .set("school", n.uai)
-        .set("family", n.family)
-        .set("grades", grades)
-        .set("devices_at_home", n.devicesAtHome)
-        .set("internet", alloc::toString(n.internet))
-        .raw("priority", flags.str())
-        .set("preference", alloc::toString(n.preference))
-        .set("accessibility", n.accessibility)
-        .set("status", toString(n.status))
-        .set("unit", n.unitTag);
-}
-
 int cmdNeedList(Context &ctx, const Args &args) {
     std::optional<NeedStatus> status;
     if (auto s = args.option("status")) {
@@ -120,18 +95,14 @@ int cmdNeedList(Context &ctx, const Args &args) {
     if (!needs) return ctx.fail(needs.error());
     if (ctx.json) {
         json::Array out;
-        for (const auto &n : *needs) out.add(needJson(n));
+        for (const auto &n : *needs) out.add(toJson(n));
         ctx.out << out.str() << '\n';
         return 0;
     }
     for (const auto &n : *needs) {
-        ctx.out << n.ref() << "  [" << toString(n.status) << "]  rank " << alloc::rankOf([&] {
-            alloc::AllocNeed a;
-            for (auto g : n.grades) ++a.children[static_cast<int>(g)];
-            a.devicesAtHome = static_cast<std::int32_t>(n.devicesAtHome);
-            return a;
-        }()) << "  " << n.grades.size() << " child(ren), " << n.devicesAtHome << " device(s), internet "
-                << alloc::toString(n.internet) << ", prefers " << alloc::toString(n.preference);
+        ctx.out << n.ref() << "  [" << toString(n.status) << "]  rank " << needRank(n) << "  " << n.grades.size()
+                << " child(ren), " << n.devicesAtHome << " device(s), internet " << alloc::toString(n.internet)
+                << ", prefers " << alloc::toString(n.preference);
         if (n.unitTag) ctx.out << "  unit " << *n.unitTag;
         ctx.out << '\n';
     }
@@ -145,7 +116,7 @@ int cmdNeedWithdraw(Context &ctx, const Args &args) {
     if (!db) return ctx.fail(db.error());
     auto need = withdrawNeed(**db, *ref, ctx.actor);
     if (!need) return ctx.fail(need.error());
-    if (ctx.json) ctx.out << needJson(*need).str() << '\n';
+    if (ctx.json) ctx.out << toJson(*need).str() << '\n';
     else ctx.out << need->ref() << " withdrawn\n";
     return 0;
 }
@@ -208,7 +179,7 @@ int cmdAllocateConfirm(Context &ctx, const Args &) {
     auto report = alloc::confirmProposal(**db, ctx.actor);
     if (!report) return ctx.fail(report.error());
     if (ctx.json)
-        ctx.out << json::Object().set("run", report->runId).set("allocated", report->allocated).str() << '\n';
+        ctx.out << alloc::toJson(*report).str() << '\n';
     else
         ctx.out << "Proposal " << report->runId << " confirmed: " << report->allocated << " units allocated\n";
     return 0;
@@ -223,7 +194,7 @@ int cmdAllocatePin(Context &ctx, const Args &args) {
     if (!db) return ctx.fail(db.error());
     if (auto ok = alloc::pinUnit(**db, *tag, *need, ctx.actor); !ok) return ctx.fail(ok.error());
     if (!ctx.json) ctx.out << *tag << " pinned to " << *need << '\n';
-    else ctx.out << json::Object().set("unit", *tag).set("need", *need).set("kind", "pin").str() << '\n';
+    else ctx.out << alloc::toJson(alloc::PinEntry{*tag, "pin", *need}).str() << '\n';
     return 0;
 }
 
@@ -234,7 +205,7 @@ int cmdAllocateExclude(Context &ctx, const Args &args) {
     if (!db) return ctx.fail(db.error());
     if (auto ok = alloc::excludeUnit(**db, *tag, ctx.actor); !ok) return ctx.fail(ok.error());
     if (!ctx.json) ctx.out << *tag << " excluded from the next allocations\n";
-    else ctx.out << json::Object().set("unit", *tag).set("kind", "exclude").str() << '\n';
+    else ctx.out << alloc::toJson(alloc::PinEntry{*tag, "exclude", {}}).str() << '\n';
     return 0;
 }
 
@@ -245,7 +216,7 @@ int cmdAllocateUnpin(Context &ctx, const Args &args) {
     if (!db) return ctx.fail(db.error());
     if (auto ok = alloc::clearPin(**db, *tag, ctx.actor); !ok) return ctx.fail(ok.error());
     if (!ctx.json) ctx.out << *tag << ": pin or exclusion cleared\n";
-    else ctx.out << json::Object().set("unit", *tag).set("kind", "cleared").str() << '\n';
+    else ctx.out << alloc::toJson(alloc::PinEntry{*tag, "cleared", {}}).str() << '\n';
     return 0;
 }
 
@@ -256,7 +227,7 @@ int cmdAllocatePins(Context &ctx, const Args &) {
     if (!pins) return ctx.fail(pins.error());
     if (ctx.json) {
         json::Array out;
-        for (const auto &p : *pins) out.add(json::Object().set("unit", p.tag).set("kind", p.kind).set("need", p.needRef));
+        for (const auto &p : *pins) out.add(alloc::toJson(p));
         ctx.out << out.str() << '\n';
         return 0;
     }

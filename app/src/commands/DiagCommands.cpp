@@ -1,14 +1,12 @@
 // Commands of the USB bench: `diag list` (what is plugged in) and `diag watch` (arrivals and
 // departures until interrupted). Neither needs the database.
-#include <pthread.h>
-#include <signal.h>
-
 #include <mutex>
 
 #include <reemploi/common/Json.hpp>
 #include <reemploi/diagnostics/UsbBus.hpp>
 
 #include "cli/Cli.hpp"
+#include "cli/StopSignals.hpp"
 
 namespace reemploi::app {
 
@@ -19,7 +17,7 @@ namespace {
 int runDiagList(Context &ctx, const Args &args) {
     if (!args.positionals().empty())
         return ctx.fail(makeError(Errc::InvalidInput, "diag list takes no arguments, got '" + args.positionals()[0] + "'"));
-    auto bus = UsbBus::open();
+    auto bus = UsbBus::open(ctx.settings.usbBus());
     if (!bus) return ctx.fail(bus.error());
     auto devices = (*bus)->list();
     if (!devices) return ctx.fail(devices.error());
@@ -37,19 +35,9 @@ int runDiagList(Context &ctx, const Args &args) {
 int runDiagWatch(Context &ctx, const Args &args) {
     if (!args.positionals().empty())
         return ctx.fail(makeError(Errc::InvalidInput, "diag watch takes no arguments, got '" + args.positionals()[0] + "'"));
-    // SIGINT and SIGTERM end the watch cleanly. They are blocked before the bus (and libusb's own
-    // threads) start, so that they inherit the mask and only sigwait() below receives them.
-    sigset_t stopSignals, previous;
-    sigemptyset(&stopSignals);
-    sigaddset(&stopSignals, SIGINT);
-    sigaddset(&stopSignals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stopSignals, &previous);
-    struct RestoreMask {
-        sigset_t mask;
-        ~RestoreMask() { pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
-    } restore{previous};
-
-    auto bus = UsbBus::open();
+    // SIGINT and SIGTERM end the watch cleanly (caught from here on).
+    StopSignals signals;
+    auto bus = UsbBus::open(ctx.settings.usbBus());
     if (!bus) return ctx.fail(bus.error());
     std::mutex printing;
     const bool json = ctx.json;
@@ -61,8 +49,7 @@ int runDiagWatch(Context &ctx, const Args &args) {
         args.flag("present"));
     if (!started) return ctx.fail(started.error());
     if (!ctx.quiet) ctx.err << "watching the USB bus (Ctrl-C to stop)" << std::endl;
-    int received = 0;
-    sigwait(&stopSignals, &received);
+    signals.waitForStop();
     (*bus)->stopWatching();
     return 0;
 }

@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <iomanip>
 #include <iostream>
-#include <map>
 
 #include <reemploi/common/Json.hpp>
 #include <reemploi/inventory/AuditLog.hpp>
@@ -13,6 +12,7 @@
 #include <reemploi/inventory/Migrations.hpp>
 #include <reemploi/inventory/Sanitization.hpp>
 #include <reemploi/inventory/Units.hpp>
+#include <reemploi/inventory/Views.hpp>
 
 #include "cli/Cli.hpp"
 #include "cli/Output.hpp"
@@ -136,27 +136,22 @@ int cmdInit(Context &ctx, const Args &) {
 int cmdStatus(Context &ctx, const Args &) {
     auto db = ctx.db();
     if (!db) return ctx.fail(db.error());
-    auto units = listUnits(**db);
-    if (!units) return ctx.fail(units.error());
-    auto donors = listDonors(**db);
-    if (!donors) return ctx.fail(donors.error());
-    std::map<std::string, int> byStatus;
-    for (const auto &u : *units) ++byStatus[std::string(toString(u.status))];
+    auto stock = stockSummary(**db);
+    if (!stock) return ctx.fail(stock.error());
     if (ctx.json) {
-        json::Object counts;
-        for (const auto &[s, n] : byStatus) counts.set(s, n);
-        ctx.out << json::Object()
-                       .set("database", ctx.dbPath)
-                       .set("donors", static_cast<std::int64_t>(donors->size()))
-                       .set("units", static_cast<std::int64_t>(units->size()))
-                       .set("by_status", counts)
-                       .str()
-                << '\n';
+        ctx.out << toJson(*stock).set("database", ctx.dbPath).str() << '\n';
         return 0;
     }
     ctx.out << "reemploi " << REEMPLOI_VERSION << " — " << ctx.dbPath << '\n'
-            << donors->size() << " donors, " << units->size() << " units\n";
-    for (const auto &[s, n] : byStatus) ctx.out << "  " << std::left << std::setw(10) << s << ' ' << n << '\n';
+            << stock->donors << " donors, " << stock->units << " units\n";
+    for (const auto &[status, n] : stock->byStatus) {
+        ctx.out << "  " << std::left << std::setw(10) << toString(status) << ' ' << std::setw(5) << n;
+        std::string kinds;
+        for (const auto &[key, count] : stock->byStatusAndKind)
+            if (key.first == status)
+                kinds += (kinds.empty() ? "" : ", ") + std::to_string(count) + ' ' + std::string(toString(key.second));
+        ctx.out << "(" << kinds << ")\n";
+    }
     ctx.out << "See 'reemploi --help' for the commands.\n";
     return 0;
 }
@@ -273,24 +268,35 @@ int cmdUnitShow(Context &ctx, const Args &args) {
     if (tag.empty()) return ctx.fail(e);
     auto db = ctx.db();
     if (!db) return ctx.fail(db.error());
-    auto unit = getUnit(**db, tag);
-    if (!unit) return ctx.fail(unit.error());
+    auto detail = unitDetail(**db, tag);
+    if (!detail) return ctx.fail(detail.error());
     if (ctx.json) {
-        auto records = listSanitization(**db, tag);
-        if (!records) return ctx.fail(records.error());
-        json::Array sanitization;
-        for (const auto &r : *records) sanitization.add(toJson(r));
-        json::Array next;
-        for (auto s : nextStatuses(unit->status)) next.add(toString(s));
-        ctx.out << toJson(*unit).raw("sanitization", sanitization.str()).raw("next_statuses", next.str()).str() << '\n';
+        ctx.out << toJson(*detail).str() << '\n';
         return 0;
     }
-    printUnit(ctx, *unit);
-    auto events = listEvents(**db, "unit", tag);
-    if (events) {
-        ctx.out << "  history\n";
-        for (const auto &ev : *events) ctx.out << "    " << ev.at << "  " << ev.action << "  " << ev.actor << '\n';
+    printUnit(ctx, detail->unit);
+    auto &o = ctx.out;
+    const auto &media = detail->media;
+    o << "  wipe          ";
+    if (!media.hasMedia)
+        o << "no storage\n";
+    else if (media.allSanitized)
+        o << "every medium sanitized" << (media.lastPassedAt.empty() ? "" : ", last " + media.lastPassedAt) << '\n';
+    else if (media.firstPending)
+        o << "storage #" << media.firstPending->id << (media.anyFailed ? " failed its last wipe" : " to wipe") << '\n';
+    else
+        o << "to wipe\n";
+    for (const auto &r : detail->sanitization) {
+        o << "  sanitization  storage #" << r.mediumId << "  " << r.method << "  " << toString(r.level) << "  "
+          << toString(r.result) << "  " << (r.endedAt.empty() ? r.startedAt : r.endedAt);
+        if (!r.certificateId.empty()) o << "  certificate " << r.certificateId;
+        o << '\n';
     }
+    o << "  next          ";
+    for (std::size_t i = 0; i < detail->nextStatuses.size(); ++i) o << (i ? ", " : "") << toString(detail->nextStatuses[i]);
+    o << '\n';
+    o << "  history\n";
+    for (const auto &ev : detail->history) o << "    " << ev.at << "  " << ev.action << "  " << ev.actor << '\n';
     return 0;
 }
 
@@ -409,13 +415,7 @@ int cmdAuditVerify(Context &ctx, const Args &) {
     auto report = verifyChain(**db);
     if (!report) return ctx.fail(report.error());
     if (ctx.json) {
-        ctx.out << json::Object()
-                       .set("ok", !report->firstBrokenId)
-                       .set("checked", report->checked)
-                       .set("first_broken_id", report->firstBrokenId)
-                       .set("problem", report->problem)
-                       .str()
-                << '\n';
+        ctx.out << toJson(*report).str() << '\n';
     } else if (!report->firstBrokenId) {
         ctx.out << "audit chain intact: " << report->checked << " events verified\n";
     } else {

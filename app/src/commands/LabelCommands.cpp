@@ -25,9 +25,7 @@ Result<std::vector<labels::LabelData>> labelsOf(Context &ctx, const Args &args, 
     if (words.size() > 1) return makeError(Errc::InvalidInput, "expected one unit TAG (or --donation ID)");
     std::optional<std::string> tag;
     if (!words.empty()) tag = words[0];
-    auto units = unitsToLabel(**db, tag, *donation);
-    if (!units) return units.error();
-    return unitLabelData(**db, *units);
+    return labelsToPrint(**db, tag, *donation);
 }
 
 // --size, --dpi, --qr-base (else $REEMPLOI_QR_BASE), --ec, --datamatrix.
@@ -159,20 +157,8 @@ int cmdLabelPrint(Context &ctx, const Args &args) {
     auto printed = printUnitLabels(**db, *data, settings->media, settings->layout, *printer, options, ctx.actor);
     if (!printed) return ctx.fail(printed.error());
     const auto *receipt = &printed->receipt;
-    json::Array events;
-    for (auto id : printed->events) events.add(id);
     if (ctx.json) {
-        json::Array tags;
-        for (const auto &d : *data) tags.add(d.tag);
-        ctx.out << json::Object()
-                       .set("printer", receipt->printer)
-                       .set("format", receipt->format)
-                       .set("bytes", static_cast<std::uint64_t>(receipt->bytes))
-                       .set("job", receipt->job)
-                       .raw("tags", tags.str())
-                       .raw("events", events.str())
-                       .str()
-                << '\n';
+        ctx.out << toJson(*printed).str() << '\n';
     } else if (!ctx.quiet) {
         ctx.out << data->size() << (data->size() == 1 ? " label" : " labels") << " sent to " << receipt->printer;
         if (!receipt->job.empty()) ctx.out << " (job " << receipt->job << ")";

@@ -1,56 +1,30 @@
 // Commands for drives: wipe (with certificates), wipe methods, cert verify / pubkey,
-// diag storage. They parse and print; the work is in diagnostics/storage.
-#include <atomic>
+// diag storage. They parse and print; the work is in diagnostics/storage (WipeSession).
+#include <charconv>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
-#include <mutex>
 #include <sstream>
-#include <thread>
 #include <unistd.h>
 
 #include <reemploi/common/Json.hpp>
 #include <reemploi/diagnostics/storage/Certificate.hpp>
 #include <reemploi/diagnostics/storage/StorageDiagnostics.hpp>
-#include <reemploi/diagnostics/storage/WipeService.hpp>
+#include <reemploi/diagnostics/storage/WipeSession.hpp>
 #include <reemploi/inventory/JsonViews.hpp>
 #include <reemploi/inventory/Sanitization.hpp>
 
 #include "cli/Cli.hpp"
+#include "cli/StopSignals.hpp"
 
 namespace reemploi::app {
 
 using namespace reemploi::diagnostics::storage;
 
 namespace {
-
-std::atomic<bool> gInterrupted{false};
-
-extern "C" void onInterruptSignal(int) { gInterrupted.store(true); }
-
-// SIGINT/SIGTERM stop the wipe between two writes so that it is recorded as interrupted.
-class InterruptGuard {
-public:
-    InterruptGuard() {
-        gInterrupted = false;
-        struct sigaction sa {};
-        sa.sa_handler = onInterruptSignal;
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGINT, &sa, &_oldInt);
-        sigaction(SIGTERM, &sa, &_oldTerm);
-    }
-    ~InterruptGuard() {
-        sigaction(SIGINT, &_oldInt, nullptr);
-        sigaction(SIGTERM, &_oldTerm, nullptr);
-    }
-
-private:
-    struct sigaction _oldInt {}, _oldTerm {};
-};
 
 std::string formatEta(std::optional<double> eta) {
     if (!eta || !std::isfinite(*eta)) return "--:--";
@@ -61,23 +35,17 @@ std::string formatEta(std::optional<double> eta) {
     return buf;
 }
 
-// Progress of several wipes at once: JSON lines, or a block of bars redrawn on a terminal.
-class ProgressPrinter {
+// Progress of several drives at once: JSON lines, or a block of bars redrawn on a terminal. The
+// session calls it one call at a time.
+class ProgressPrinter : public WipeObserver {
 public:
     ProgressPrinter(Context &ctx, std::vector<std::string> targets)
         : _ctx(ctx), _targets(std::move(targets)), _lines(_targets.size()),
           _tty(!ctx.json && ::isatty(STDOUT_FILENO) && &ctx.out == &std::cout) {}
 
-    void update(std::size_t i, const WipeProgress &p) {
-        std::lock_guard lock(_m);
+    void progress(std::size_t i, const WipeProgress &p) override {
         if (_ctx.json) {
-            json::Object o;
-            o.set("event", "progress").set("target", _targets[i]).set("phase", p.phase);
-            o.set("pass", p.pass).set("passes", p.passes).set("bytes_done", p.bytesDone).set("bytes_total", p.bytesTotal);
-            o.set("percent", std::round(p.percent * 10) / 10).set("mb_s", std::round(p.mbPerSecond * 10) / 10);
-            if (p.etaSeconds) o.set("eta_s", std::round(*p.etaSeconds));
-            else o.null("eta_s");
-            _ctx.out << o.str() << std::endl;
+            _ctx.out << toJson(p).set("event", "progress").set("target", _targets[i]).str() << std::endl;
             return;
         }
         if (!_tty) return;
@@ -89,28 +57,22 @@ public:
              << std::fixed << std::setprecision(1) << std::setw(5) << p.percent << "% " << std::setw(7)
              << p.mbPerSecond << " MB/s  ETA " << formatEta(p.etaSeconds);
         _lines[i] = line.str();
-        redraw();
-    }
-
-    void done() {
-        std::lock_guard lock(_m);
-        if (_tty && _drawn) _ctx.out << '\n';
-    }
-
-private:
-    void redraw() {
         if (_drawn) _ctx.out << "\x1b[" << _lines.size() << "F";
         for (const auto &l : _lines) _ctx.out << "\x1b[2K" << l << '\n';
         _ctx.out << std::flush;
         _drawn = true;
     }
 
+    void done() {
+        if (_tty && _drawn) _ctx.out << '\n';
+    }
+
+private:
     Context &_ctx;
     std::vector<std::string> _targets;
     std::vector<std::string> _lines;
     bool _tty;
     bool _drawn = false;
-    std::mutex _m;
 };
 
 std::string readBinary(const std::string &path) {
@@ -120,14 +82,49 @@ std::string readBinary(const std::string &path) {
     return ss.str();
 }
 
-// With several targets, FILE gets the certificate's unit and target name inserted before
-// its extension, so that each disk has its own certificate.
-std::string certificatePathFor(const std::string &given, const std::string &target, std::size_t count) {
-    if (count == 1) return given;
-    std::filesystem::path p(given);
-    std::string name = target.substr(target.rfind('/') + 1);
-    auto stem = p.stem().string() + "-" + name;
-    return (p.parent_path() / (stem + p.extension().string())).string();
+// --medium ID (a recorded medium of the unit) or --medium new.
+Result<MediumChoice> parseMediumChoice(const std::string &text) {
+    MediumChoice c;
+    if (text == "new") {
+        c.newMedium = true;
+        return c;
+    }
+    std::int64_t id = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (text.empty() || ec != std::errc() || p != text.data() + text.size() || id <= 0)
+        return makeError(Errc::InvalidInput, "--medium: '" + text + "' is neither a medium id (see reemploi unit show) "
+                                                                    "nor new");
+    c.mediumId = id;
+    return c;
+}
+
+void printResult(Context &ctx, const WipeJobResult &r) {
+    if (ctx.json) {
+        ctx.out << toJson(r).set("event", "result").str() << std::endl;
+        return;
+    }
+    const auto &report = r.report;
+    auto &out = ctx.out;
+    out << r.target << ": " << toString(report.outcome) << " (" << report.method << ", NIST " << toString(report.level)
+        << ", verify " << toString(report.verification) << ": " << report.verificationResult << ")\n";
+    out << "  " << report.bytesWritten << " bytes in " << std::fixed << std::setprecision(1) << report.durationSeconds
+        << " s, " << report.writeMBps() << " MB/s; record #" << r.record.id << " on unit " << r.unitTag << ", medium #"
+        << r.medium.id << " (identity: " << toString(r.evidence) << ")\n";
+    if (!report.failure.empty()) {
+        out << "  why: " << report.failure;
+        if (report.lastLba) out << " (last LBA written " << *report.lastLba << ")";
+        out << '\n';
+    }
+    for (std::size_t e = 0; e < report.errors.size() && e < 10; ++e)
+        out << "  error at LBA " << report.errors[e].lba << ": " << report.errors[e].message << '\n';
+    if (report.errors.size() > 10) out << "  … " << report.errors.size() - 10 << " more errors\n";
+    if (report.recommendDestroy)
+        out << "  this drive has unrecoverable errors: destroy it (reemploi unit destroy-storage)\n";
+    if (r.certificate) out << "  certificate " << r.certificate->fields.id << '\n';
+    if (r.files) out << "  written " << r.files->json << ", " << r.files->signature << ", " << r.files->pdf << '\n';
+    if (!r.certificateProblem.empty())
+        out << "  the erasure passed and is recorded so, but " << r.certificateProblem << '\n';
+    if (r.error) out << "  the record could not be completed (it still says interrupted): " << r.error->message << '\n';
 }
 
 int runWipe(Context &ctx, const Args &args) {
@@ -140,138 +137,78 @@ int runWipe(Context &ctx, const Args &args) {
     if (units.size() != 1 && units.size() != targets.size())
         return ctx.fail(makeError(Errc::InvalidInput, "give one --unit for all targets, or one per target (" +
                                                           std::to_string(targets.size()) + ")"));
+    auto media = args.options("medium");
+    if (!media.empty() && media.size() != targets.size())
+        return ctx.fail(makeError(Errc::InvalidInput, "give one --medium per target (" + std::to_string(targets.size()) +
+                                                          "), ID or new"));
     auto method = args.required("method");
     if (!method) return ctx.fail(method.error());
-    std::optional<Verification> verification;
+
+    WipeSessionConfig config;
+    config.method = *method;
     if (auto v = args.option("verify")) {
         auto parsed = parseVerification(*v);
         if (!parsed || *parsed == Verification::None)
             return ctx.fail(makeError(Errc::InvalidInput, "--verify: '" + *v + "' is not full or sample"));
-        verification = *parsed;
+        config.verification = *parsed;
     }
+    config.workshop = ctx.settings.workshop;
+    auto given = [&](const char *option, std::string &field) {
+        if (auto v = args.option(option); v && !v->empty()) field = *v;
+    };
+    given("workshop", config.workshop.workshop);
+    given("position", config.workshop.position);
+    given("location", config.workshop.location);
+    given("contact", config.workshop.contact);
+    given("destination", config.workshop.destination);
+    config.keyPath = ctx.settings.keyPath;
+    config.databasePath = ctx.dbPath;
+    config.usb = ctx.settings.usbBus();
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        WipeTargetSpec spec;
+        spec.target = targets[i];
+        spec.unitTag = units.size() == 1 ? units[0] : units[i];
+        if (!media.empty()) {
+            auto choice = parseMediumChoice(media[i]);
+            if (!choice) return ctx.fail(choice.error());
+            spec.medium = *choice;
+        }
+        if (auto c = args.option("certificate")) spec.certificatePath = certificatePathFor(*c, targets[i], targets.size());
+        config.targets.push_back(std::move(spec));
+    }
+
     auto dbr = ctx.db();
     if (!dbr) return ctx.fail(dbr.error());
-    auto &db = **dbr;
+    auto session = WipeSession::prepare(**dbr, std::move(config), ctx.actor);
+    if (!session) return ctx.fail(session.error());
+    for (const auto &t : (*session)->targets())
+        for (const auto &m : t.match.candidates)
+            ctx.err << "reemploi: note: " << t.unit.tag << " records medium " << describeMedium(m) << ", whose capacity agrees with "
+                    << t.spec.target << ", but nothing names it: " << t.spec.target
+                    << " is recorded as a new medium and #" << m.id << " stays to be wiped (if they are the same drive, "
+                    << "give --medium " << m.id << ")\n";
 
-    WorkshopInfo given;
-    given.workshop = args.option("workshop").value_or("");
-    given.position = args.option("position").value_or("");
-    given.location = args.option("location").value_or("");
-    given.contact = args.option("contact").value_or("");
-    given.destination = args.option("destination").value_or("");
-    auto workshop = workshopInfoFromEnvironment(given, ctx.dbPath);
-    // The key is loaded (or created) before anything is erased, so a wipe never ends uncertified.
-    if (auto key = WorkshopKey::loadOrCreate(workshop.keyPath); !key)
-        return ctx.fail(key.error().withContext("workshop key"));
-
-    // Every target is opened and checked before the first record is written.
-    std::vector<std::unique_ptr<WipeJob>> jobs;
-    for (std::size_t i = 0; i < targets.size(); ++i) {
-        WipeRequest req;
-        req.target = targets[i];
-        req.unitTag = units.size() == 1 ? units[0] : units[i];
-        req.method = *method;
-        req.verification = verification;
-        if (auto c = args.option("certificate")) req.certificatePath = certificatePathFor(*c, targets[i], targets.size());
-        auto job = WipeJob::prepare(db, req);
-        if (!job) return ctx.fail(job.error().withContext(targets[i]));
-        jobs.push_back(std::move(*job));
-    }
-    for (auto &job : jobs)
-        if (auto st = job->begin(db, ctx.actor); !st) return ctx.fail(st.error().withContext(job->request().target));
-
-    InterruptGuard guard;
+    StopSignals signals(&(*session)->cancelToken());
     ProgressPrinter printer(ctx, targets);
-    std::mutex dbMutex;
-    std::vector<WipeReport> reports(jobs.size());
-    std::vector<std::thread> threads;
-    for (std::size_t i = 0; i < jobs.size(); ++i) {
-        threads.emplace_back([&, i] {
-            WipeOptions o;
-            o.cancel = &gInterrupted;
-            o.onProgress = [&, i](const WipeProgress &p) { printer.update(i, p); };
-            o.checkpointInterval = std::chrono::seconds(60);
-            o.onCheckpoint = [&, i](std::uint64_t lba, std::uint64_t bytes) {
-                std::lock_guard lock(dbMutex);
-                (void)jobs[i]->checkpoint(db, lba, bytes, ctx.actor);
-            };
-            reports[i] = jobs[i]->run(o);
-        });
-    }
-    for (auto &t : threads) t.join();
+    auto results = (*session)->run(&printer);
     printer.done();
+    if (!results) return ctx.fail(results.error());
 
     int exitCode = 0;
-    for (std::size_t i = 0; i < jobs.size(); ++i) {
-        const auto &report = reports[i];
-        auto result = jobs[i]->finish(db, report, workshop, ctx.actor);
-        if (!result) {
-            ctx.fail(result.error().withContext(targets[i]));
-            exitCode = 1;
-            continue;
-        }
-        if (report.outcome != WipeOutcome::Passed) exitCode = 1;
-        if (ctx.json) {
-            json::Object o;
-            o.set("event", "result").set("target", targets[i]).set("unit", jobs[i]->request().unitTag);
-            o.set("result", toString(report.outcome)).set("method", report.method).set("level", toString(report.level));
-            o.set("verification", toString(report.verification)).set("verification_result", report.verificationResult);
-            o.set("bytes_written", report.bytesWritten).set("bytes_verified", report.bytesVerified);
-            o.set("duration_s", report.durationSeconds).set("mb_s", std::round(report.writeMBps() * 10) / 10);
-            if (report.lastLba) o.set("last_lba", *report.lastLba);
-            else o.null("last_lba");
-            o.raw("errors", errorsJson(report.errors)).set("recommend_destroy", report.recommendDestroy);
-            if (!report.failure.empty()) o.set("failure", report.failure);
-            o.set("medium_id", static_cast<std::int64_t>(jobs[i]->medium().id));
-            o.set("record", inventory::toJson(result->record));
-            if (result->certificate) o.set("certificate_id", result->certificate->fields.id);
-            if (result->files) {
-                json::Object f;
-                f.set("json", result->files->json).set("signature", result->files->signature).set("pdf", result->files->pdf);
-                o.set("certificate_files", f);
-            }
-            ctx.out << o.str() << std::endl;
-            continue;
-        }
-        auto &out = ctx.out;
-        out << targets[i] << ": " << toString(report.outcome) << " (" << report.method << ", NIST "
-            << toString(report.level) << ", verify " << toString(report.verification) << ": "
-            << report.verificationResult << ")\n";
-        out << "  " << report.bytesWritten << " bytes in " << std::fixed << std::setprecision(1)
-            << report.durationSeconds << " s, " << report.writeMBps() << " MB/s; record #" << result->record.id
-            << " on unit " << jobs[i]->request().unitTag << '\n';
-        if (!report.failure.empty()) {
-            out << "  why: " << report.failure;
-            if (report.lastLba) out << " (last LBA written " << *report.lastLba << ")";
-            out << '\n';
-        }
-        for (std::size_t e = 0; e < report.errors.size() && e < 10; ++e)
-            out << "  error at LBA " << report.errors[e].lba << ": " << report.errors[e].message << '\n';
-        if (report.errors.size() > 10) out << "  … " << report.errors.size() - 10 << " more errors\n";
-        if (report.recommendDestroy)
-            out << "  this drive has unrecoverable errors: destroy it (reemploi unit destroy-storage)\n";
-        if (result->certificate) out << "  certificate " << result->certificate->fields.id << '\n';
-        if (result->files)
-            out << "  written " << result->files->json << ", " << result->files->signature << ", " << result->files->pdf
-                << '\n';
+    for (const auto &r : *results) {
+        printResult(ctx, r);
+        if (!r.ok()) exitCode = 1;
+        if (!r.certificateProblem.empty())
+            ctx.err << "reemploi: " << r.target << ": erasure passed, " << r.certificateProblem << '\n';
+        if (r.error) ctx.err << "reemploi: " << r.target << ": " << r.error->message << '\n';
     }
-    if (gInterrupted) return exitCode ? exitCode : 1;
+    if ((*session)->cancelled()) return 1;
     return exitCode;
 }
 
 int runWipeMethods(Context &ctx, const Args &) {
     if (ctx.json) {
-        json::Array a;
-        for (const auto &m : wipeMethods()) {
-            json::Object o;
-            o.set("id", m.id).set("label", m.label).set("level_magnetic", toString(m.levelMagnetic));
-            o.set("level_flash", toString(m.levelFlash)).set("verification", toString(m.defaultVerification));
-            json::Array passes;
-            for (auto p : m.passes) passes.add(toString(p));
-            o.raw("passes", passes.str()).set("note", m.note);
-            a.add(o);
-        }
-        ctx.out << a.str() << '\n';
+        ctx.out << wipeMethodsJson() << '\n';
         return 0;
     }
     for (const auto &m : wipeMethods())
@@ -281,7 +218,7 @@ int runWipeMethods(Context &ctx, const Args &) {
 }
 
 int runCertPubkey(Context &ctx, const Args &args) {
-    auto path = args.option("key").value_or(defaultKeyPath(ctx.dbPath));
+    auto path = args.option("key").value_or(ctx.settings.keyPath);
     auto key = WorkshopKey::loadOrCreate(path);
     if (!key) return ctx.fail(key.error());
     if (ctx.json) {
@@ -304,7 +241,7 @@ int runCertVerify(Context &ctx, const Args &args) {
         return ctx.fail(makeError(Errc::NotFound, sigPath + ": no signature file (give it with --signature)"));
     Result<WorkshopKey> key = makeError(Errc::Internal, "");
     if (auto pub = args.option("pubkey")) key = WorkshopKey::load(*pub);
-    else key = WorkshopKey::load(defaultKeyPath(ctx.dbPath));
+    else key = WorkshopKey::load(ctx.settings.keyPath);
     if (!key) return ctx.fail(key.error().withContext("verification key"));
     std::string text = readBinary(file), sig = readBinary(sigPath);
 
@@ -335,7 +272,7 @@ int runCertVerify(Context &ctx, const Args &args) {
 int runDiagStorage(Context &ctx, const Args &args) {
     if (args.positionals().size() != 1)
         return ctx.fail(makeError(Errc::InvalidInput, "expected one target: reemploi diag storage TARGET [--surface]"));
-    auto target = openTarget(args.positionals()[0], false);
+    auto target = openTarget(args.positionals()[0], false, ctx.settings.usbBus());
     if (!target) return ctx.fail(target.error());
     StorageReport report;
     report.info = (*target)->info();
@@ -343,11 +280,12 @@ int runDiagStorage(Context &ctx, const Args &args) {
     if (auto hidden = (*target)->hiddenSectors(); !hidden) report.hiddenArea = "not checked: " + hidden.error().message;
     else report.hiddenArea = *hidden == 0 ? "none" : std::to_string(*hidden) + " sectors hidden (HPA)";
     if (args.flag("surface")) {
-        InterruptGuard guard;
+        diagnostics::CancelToken cancel;
+        StopSignals signals(&cancel);
         ProgressPrinter printer(ctx, {args.positionals()[0]});
         SurfaceOptions o;
-        o.cancel = &gInterrupted;
-        o.onProgress = [&](const WipeProgress &p) { printer.update(0, p); };
+        o.cancel = &cancel;
+        o.onProgress = [&](const WipeProgress &p) { printer.progress(0, p); };
         report.surface = surfaceScan(**target, o);
         printer.done();
     }
@@ -406,8 +344,8 @@ int runDiagStorage(Context &ctx, const Args &args) {
 }  // namespace
 
 void registerWipeCommands(CommandRegistry &registry) {
-    registry.add({"wipe", "TARGET... --unit TAG --method M --verify full|sample [--certificate FILE] [--json] [--workshop W]"
-                  " [--position P] [--location L] [--contact C] [--destination D]",
+    registry.add({"wipe", "TARGET... --unit TAG [--medium ID|new]... --method M --verify full|sample [--certificate FILE] [--json]"
+                  " [--workshop W] [--position P] [--location L] [--contact C] [--destination D]",
                   "erase drives (files, block devices, usb:PORT) to NIST SP 800-88, record it, issue a signed certificate",
                   {},
                   runWipe});

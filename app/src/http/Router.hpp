@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <reemploi/inventory/Database.hpp>
+#include <reemploi/inventory/DatabasePool.hpp>
 #include <reemploi/inventory/Domain.hpp>
 
 #include "http/EventHub.hpp"
@@ -31,15 +32,14 @@ enum class Access {
 std::string_view toString(Access);
 
 // What the server holds for the routes: configuration, sessions, login throttling, live events,
-// and a database connection for the calling thread.
+// and the database's connections (a request leases one for its duration).
 struct ServerState {
     explicit ServerState(ServerConfig c) : config(std::move(c)), sessions(config.sessionIdle) {}
     ServerConfig config;
     SessionStore sessions;
     accounts::LoginThrottle throttle;
     EventHub events;
-    // This thread's connection to the database (opened on first use).
-    std::function<Result<inventory::Database *>()> database;
+    std::unique_ptr<inventory::DatabasePool> databases;
 };
 
 // One API call as a handler sees it.

@@ -89,16 +89,17 @@ struct Server::Impl {
             actor = inventory::Actor{session->user, session->role, session->site};
             csrf = session->csrf;
         }
-        auto db = state.database();
-        if (!db) return errorResponse(db.error());
+        auto lease = state.databases->acquire();
+        if (!lease) return errorResponse(lease.error());
+        inventory::Database &db = **lease;
         std::optional<std::int64_t> donation;
         if (route.access == Access::DonorLink) {
-            auto resolved = resolveDonorLinkForRequest(**db, request.params["token"]);
+            auto resolved = resolveDonorLinkForRequest(db, request.params["token"]);
             if (!resolved) return errorResponse(404, "not_found", "this link is unknown, expired or revoked: ask the workshop for a new one");
             donation = *resolved;
             actor = inventory::Actor{"donor-link", inventory::Role::Trainee, ""};
         }
-        Call call{request, **db, actor, csrf, donation, state, sessionToken};
+        Call call{request, db, actor, csrf, donation, state, sessionToken};
         try {
             return route.handler(call);
         } catch (const inventory::DbError &e) {
@@ -259,26 +260,30 @@ private:
 
 }  // namespace
 
-Server::Server(ServerConfig config) : _impl(std::make_unique<Impl>(std::move(config))) {
-    const std::string location = _impl->state.config.database;
-    // One connection per server thread, opened on first use and kept: SQLite connections must not
-    // be shared between threads, and opening one per request would cost more than most requests.
-    _impl->state.database = [location]() -> Result<inventory::Database *> {
-        thread_local std::map<std::string, std::unique_ptr<inventory::Database>> connections;
-        auto &db = connections[location];
-        if (!db) {
-            auto opened = inventory::openMigrated(location);
-            if (!opened) return opened.error();
-            db = std::move(opened.value());
-        }
-        return db.get();
-    };
-}
+Server::Server(ServerConfig config) : _impl(std::make_unique<Impl>(std::move(config))) {}
 
 Server::~Server() { stop(); }
 
 Status Server::start() {
     const auto &config = _impl->state.config;
+    // A request waits a little for another writer (an import), then answers 503 "busy": a
+    // browser should not hang for the five minutes the command line is willing to wait.
+    inventory::PoolOptions pool;
+    pool.maxConnections = 16;
+    pool.busy.limit = std::chrono::seconds(15);
+    auto databases = inventory::DatabasePool::open(config.database, pool);
+    if (!databases) return databases.error();
+    {
+        auto lease = (*databases)->acquire();
+        if (!lease) return lease.error();
+        auto version = inventory::schemaVersion(**lease);
+        if (!version) return version.error();
+        if (*version != inventory::latestSchemaVersion())
+            return makeError(Errc::Refused, "database " + config.database + " is at schema version " +
+                                                std::to_string(*version) + ", this reemploi needs " +
+                                                std::to_string(inventory::latestSchemaVersion()) + ": run reemploi init");
+    }
+    _impl->state.databases = std::move(*databases);
     try {
         Poco::Net::SocketAddress address(config.bind, static_cast<Poco::UInt16>(config.port));
         std::unique_ptr<Poco::Net::ServerSocket> socket;

@@ -1,9 +1,8 @@
 // Units as labels: the inventory's view of a unit turned into a plain LabelData.
 #include "services/UnitLabels.hpp"
 
-#include <reemploi/common/Json.hpp>
-#include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/Donors.hpp>
+#include <reemploi/inventory/PrintedLabels.hpp>
 #include <reemploi/inventory/Sanitization.hpp>
 #include <reemploi/inventory/Units.hpp>
 
@@ -80,22 +79,48 @@ Result<std::vector<inventory::Unit>> unitsToLabel(inventory::Database &db, const
     return std::vector<inventory::Unit>{std::move(*unit)};
 }
 
+Result<std::vector<labels::LabelData>> labelsToPrint(inventory::Database &db, const std::optional<std::string> &tag,
+                                                     std::optional<std::int64_t> donation) {
+    auto units = unitsToLabel(db, tag, donation);
+    if (!units) return units.error();
+    return unitLabelData(db, *units);
+}
+
 Result<LabelPrintOutcome> printUnitLabels(inventory::Database &db, const std::vector<labels::LabelData> &data,
                                           const labels::Media &media, const labels::LayoutOptions &layout,
                                           const labels::PrinterAddress &printer, const labels::PrintOptions &options,
                                           const inventory::Actor &actor) {
+    if (data.empty()) return makeError(Errc::InvalidInput, "no label to print");
     auto receipt = labels::printLabels(data, media, layout, printer, options);
     if (!receipt) return receipt.error();  // a printer failure marks nothing printed
-    LabelPrintOutcome outcome{*receipt, {}};
-    for (const auto &d : data) {
-        json::Object payload;
-        payload.set("printer", receipt->printer).set("format", receipt->format).set("size", media.name).set("dpi", layout.dpi);
-        if (!receipt->job.empty()) payload.set("job", receipt->job);
-        auto event = inventory::recordEvent(db, actor, {"unit", d.tag, "label_printed", payload.str()});
-        if (!event) return event.error().withContext("label of " + d.tag + " printed but not recorded");
-        outcome.events.push_back(event->id);
+    std::vector<std::string> tags;
+    tags.reserve(data.size());
+    for (const auto &d : data) tags.push_back(d.tag);
+    const inventory::LabelPrintJob job{receipt->printer, receipt->format, media.name, layout.dpi, receipt->job};
+    auto events = inventory::recordLabelsPrinted(db, tags, job, actor);
+    if (!events) {
+        // The printer has the job: say so, since nothing was recorded.
+        auto e = events.error();
+        e.message = "the printer accepted " + std::to_string(data.size()) +
+                    (data.size() == 1 ? " label" : " labels") + " but none was recorded as printed: " + e.message;
+        return e;
     }
+    LabelPrintOutcome outcome{*receipt, std::move(tags), {}};
+    for (const auto &e : *events) outcome.events.push_back(e.id);
     return outcome;
+}
+
+json::Object toJson(const LabelPrintOutcome &outcome) {
+    json::Array tags, events;
+    for (const auto &t : outcome.tags) tags.add(t);
+    for (auto id : outcome.events) events.add(id);
+    return json::Object()
+        .set("printer", outcome.receipt.printer)
+        .set("format", outcome.receipt.format)
+        .set("bytes", static_cast<std::uint64_t>(outcome.receipt.bytes))
+        .set("job", outcome.receipt.job)
+        .raw("tags", tags.str())
+        .raw("events", events.str());
 }
 
 }  // namespace reemploi::app

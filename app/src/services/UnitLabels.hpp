@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include <reemploi/common/Json.hpp>
 #include <reemploi/common/Result.hpp>
 #include <reemploi/inventory/Database.hpp>
 #include <reemploi/inventory/Domain.hpp>
@@ -23,13 +24,23 @@ Result<std::vector<labels::LabelData>> unitLabelData(inventory::Database &db, co
 Result<std::vector<inventory::Unit>> unitsToLabel(inventory::Database &db, const std::optional<std::string> &tag,
                                                   std::optional<std::int64_t> donation);
 
+// The labels of the units to label (unitsToLabel, then unitLabelData): what `label render` and
+// `label print` start from.
+Result<std::vector<labels::LabelData>> labelsToPrint(inventory::Database &db, const std::optional<std::string> &tag,
+                                                     std::optional<std::int64_t> donation);
+
 struct LabelPrintOutcome {
     labels::PrintReceipt receipt;
+    std::vector<std::string> tags;     // the units whose labels were printed, in order
     std::vector<std::int64_t> events;  // the label_printed events, one per unit
 };
+// {"printer","format","bytes","job","tags":[…],"events":[…]}
+json::Object toJson(const LabelPrintOutcome &outcome);
 
-// Prints the units' labels, then records one `label_printed` event per unit. A printer failure
-// records nothing.
+// Prints the units' labels and, once the printer has accepted the job, records one
+// `label_printed` event per label in one transaction (inventory::recordLabelsPrinted): all or
+// none. A printer failure records nothing; so does a database failure after printing, and the
+// error then says the printer has the job.
 Result<LabelPrintOutcome> printUnitLabels(inventory::Database &db, const std::vector<labels::LabelData> &labels,
                                           const labels::Media &media, const labels::LayoutOptions &layout,
                                           const labels::PrinterAddress &printer, const labels::PrintOptions &options,

@@ -1,7 +1,10 @@
 // Certificate canonical form, Ed25519 signing and verification (OpenSSL EVP), field diffs.
 #include <reemploi/diagnostics/storage/Certificate.hpp>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -80,6 +83,14 @@ Result<WorkshopKey> WorkshopKey::load(const std::string &path) {
     std::string pem = readAll(path);
     if (pem.find("PUBLIC KEY-----") != std::string::npos && pem.find("PRIVATE") == std::string::npos)
         return fromPublicPem(pem).context(path);
+    // Whoever can read the private key can sign certificates in the workshop's name.
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        return makeError(Errc::Refused, path + ": the workshop's signing key is open to other users (mode " + mode +
+                                            "): run chmod 600 " + path);
+    }
     BIO *bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
     EVP_PKEY *k = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
     BIO_free(bio);
@@ -131,6 +142,8 @@ Result<WorkshopKey> WorkshopKey::loadOrCreate(const std::string &path) {
     return load(path);
 }
 
+bool WorkshopKey::canSign() const { return _impl && _impl->hasPrivate; }
+
 std::string WorkshopKey::publicPem() const {
     BIO *bio = BIO_new(BIO_s_mem());
     PEM_write_bio_PUBKEY(bio, _impl->key);
@@ -176,7 +189,6 @@ bool WorkshopKey::verify(std::string_view data, std::string_view signature) cons
 }
 
 std::string defaultKeyPath(const std::string &databasePath) {
-    if (const char *k = std::getenv("REEMPLOI_KEY"); k && *k) return k;
     fs::path dir = fs::path(databasePath).parent_path();
     return (dir / "keys" / "workshop-ed25519.pem").string();
 }
@@ -237,6 +249,7 @@ std::string canonicalCertificate(const CertificateFields &f) {
     media.set("firmware", f.firmware).set("type", f.mediaType).set("capacity_bytes", f.capacityBytes);
     media.set("logical_sector_size", static_cast<std::uint64_t>(f.sectorSize));
     media.set("hidden_area", f.hiddenArea);
+    media.set("identity_evidence", f.identityEvidence);
     json::Object property;
     property.set("unit_tag", f.unitTag).set("donor_tag", f.donorTag);
     media.set("property_number", property);
@@ -303,16 +316,16 @@ Result<CertificateFiles> writeCertificateFiles(const IssuedCertificate &c, const
     files.pdf = (p.extension() == ".json" ? fs::path(p).replace_extension(".pdf") : fs::path(path + ".pdf")).string();
     std::error_code ec;
     if (!p.parent_path().empty()) fs::create_directories(p.parent_path(), ec);
-    {
-        std::ofstream out(files.json, std::ios::binary | std::ios::trunc);
-        out << c.json;
-        if (!out) return makeError(Errc::Io, files.json + ": cannot write the certificate");
-    }
-    {
-        std::ofstream out(files.signature, std::ios::binary | std::ios::trunc);
-        out << c.signature;
-        if (!out) return makeError(Errc::Io, files.signature + ": cannot write the signature");
-    }
+    // Checked after close(): a full disk shows only when the buffer is flushed.
+    auto write = [](const std::string &file, const std::string &bytes, const char *what) -> Status {
+        std::ofstream out(file, std::ios::binary | std::ios::trunc);
+        out << bytes;
+        out.close();
+        if (!out) return makeError(Errc::Io, file + ": cannot write the " + what + ": " + std::strerror(errno));
+        return {};
+    };
+    REEMPLOI_TRY(write(files.json, c.json, "certificate"));
+    REEMPLOI_TRY(write(files.signature, c.signature, "signature"));
     REEMPLOI_TRY(renderCertificatePdf(c, files.pdf));
     return files;
 }

@@ -202,8 +202,8 @@ void fillBlockIdentity(TargetInfo &info, dev_t rdev) {
 
 }  // namespace
 
-Result<std::unique_ptr<BlockTarget>> openTarget(const std::string &path, bool writable) {
-    if (isUsbTargetSpec(path)) return openUsbTarget(path);
+Result<std::unique_ptr<BlockTarget>> openTarget(const std::string &path, bool writable, const UsbBusOptions &usb) {
+    if (isUsbTargetSpec(path)) return openUsbTarget(path, usb);
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
         return makeError(errno == ENOENT ? Errc::NotFound : Errc::Io, path + ": " + std::strerror(errno));

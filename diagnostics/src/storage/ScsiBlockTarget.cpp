@@ -223,7 +223,7 @@ Status ScsiBlockTarget::checkFirmwareErase(FirmwareErase kind) const {
 }
 
 Status ScsiBlockTarget::firmwareErase(FirmwareErase kind, const std::function<void(double)> &progress,
-                                      const std::atomic<bool> *cancel) {
+                                      const CancelToken *cancel) {
     REEMPLOI_TRY(checkFirmwareErase(kind));
     AtaPassThrough ata(_scsi, _options.sat12Only);
     if (kind == FirmwareErase::SecurityErase) {
@@ -242,7 +242,7 @@ Status ScsiBlockTarget::firmwareErase(FirmwareErase kind, const std::function<vo
         // SANITIZE returns at once and runs in the drive; it survives a power cycle, so an
         // interrupted wait is an interrupted record, not a half-erased drive left silently.
         for (;;) {
-            if (cancel && cancel->load()) return makeError(Errc::Device, "interrupted while the drive sanitizes itself");
+            if (cancel && cancel->cancelled()) return makeError(Errc::Device, "interrupted while the drive sanitizes itself");
             auto st = ata.sanitizeStatus();
             if (!st) return st.error();
             if (progress) progress(st->inProgress ? st->progress : 1.0);

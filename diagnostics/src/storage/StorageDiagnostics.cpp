@@ -23,7 +23,7 @@ SurfaceScan surfaceScan(BlockTarget &target, const SurfaceOptions &options) {
 
     auto fatal = [](const Error &e) { return e.message.find("disconnected") != std::string::npos; };
     for (std::uint64_t at = 0; at < info.sizeBytes;) {
-        if (options.cancel && options.cancel->load()) {
+        if (options.cancel && options.cancel->cancelled()) {
             scan.interrupted = true;
             break;
         }

@@ -42,7 +42,7 @@ public:
     Result<std::uint64_t> hiddenSectors() override { return _target->hiddenSectors(); }
     Status restoreHiddenArea() override { return _target->restoreHiddenArea(); }
     Status firmwareErase(FirmwareErase kind, const std::function<void(double)> &progress,
-                         const std::atomic<bool> *cancel) override {
+                         const CancelToken *cancel) override {
         return _target->firmwareErase(kind, progress, cancel);
     }
 
@@ -117,10 +117,10 @@ Result<std::unique_ptr<BlockTarget>> openUsbTarget(UsbTransport &usb, const std:
     return openOn(nullptr, nullptr, usb, name, ataPassThrough, sat12Only);
 }
 
-Result<std::unique_ptr<BlockTarget>> openUsbTarget(const std::string &spec) {
+Result<std::unique_ptr<BlockTarget>> openUsbTarget(const std::string &spec, const UsbBusOptions &options) {
     const std::string port = spec.substr(4);
     if (port.empty()) return makeError(Errc::InvalidInput, "'" + spec + "': expected usb:PORT, e.g. usb:1-1.4");
-    auto bus = UsbBus::open();
+    auto bus = UsbBus::open(options);
     if (!bus) return bus.error();
     auto devices = (*bus)->list();
     if (!devices) return devices.error();

@@ -146,7 +146,7 @@ private:
             std::unique_lock lock(_m);
             for (;;) {
                 if (!_fatal.empty() || _stop || _next >= _total) break;
-                if (_options.cancel && _options.cancel->load()) {
+                if (_options.cancel && _options.cancel->cancelled()) {
                     _stop = _interrupted = true;
                     break;
                 }
@@ -338,7 +338,7 @@ VerifyOutcome verify(BlockTarget &target, PatternStream &stream, const std::vect
         std::uint64_t begin = e.lba * ss;
         std::uint64_t end = std::min((e.lba + e.count) * ss, info.sizeBytes);
         for (std::uint64_t at = begin; at < end;) {
-            if (options.cancel && options.cancel->load()) {
+            if (options.cancel && options.cancel->cancelled()) {
                 out.interrupted = true;
                 return out;
             }
@@ -503,7 +503,7 @@ static void runFirmwareWipe(BlockTarget &target, const WipeMethod &method, const
     auto &buf = buffers[0];
     for (const auto &e : extents) {
         for (std::uint64_t at = e.lba * ss, end = std::min((e.lba + e.count) * ss, info.sizeBytes); at < end;) {
-            if (opts.cancel && opts.cancel->load()) {
+            if (opts.cancel && opts.cancel->cancelled()) {
                 r.outcome = WipeOutcome::Interrupted;
                 r.failure = "interrupted during verification";
                 return;

@@ -177,7 +177,6 @@ Result<DeviceTable> DeviceTable::load(const std::string &path) {
 }
 
 std::string DeviceTable::defaultPath() {
-    if (const char *env = std::getenv("REEMPLOI_DEVICES_TABLE"); env && *env) return env;
     return REEMPLOI_DIAGNOSTICS_DATA_DIR "/devices.tsv";
 }
 

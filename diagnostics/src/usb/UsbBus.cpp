@@ -218,7 +218,7 @@ Result<std::unique_ptr<UsbBus>> UsbBus::open(UsbBusOptions options) {
     auto table = options.deviceTablePath.empty() ? DeviceTable::loadDefault() : DeviceTable::load(options.deviceTablePath);
     if (!table) return table.error().withContext("cannot load the USB device table");
     impl->table = std::move(*table);
-    impl->ids = UsbIds::loadOrEmpty(options.usbIdsPath.empty() ? UsbIds::defaultPath() : options.usbIdsPath);
+    impl->ids = UsbIds::loadOrEmpty(options.usbIdsPath.empty() ? std::string(UsbIds::DefaultPath) : options.usbIdsPath);
     impl->context = std::make_shared<detail::LibusbContext>();
     int rc = libusb_init(&impl->context->ctx);
     if (rc < 0) {

@@ -3,7 +3,6 @@
 #include <reemploi/diagnostics/UsbIds.hpp>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -39,11 +38,6 @@ std::pair<std::size_t, std::size_t> nameOf(std::string_view text, std::size_t fr
 }
 
 }  // namespace
-
-std::string UsbIds::defaultPath() {
-    const char *env = std::getenv("REEMPLOI_USB_IDS");
-    return env && *env ? env : DefaultPath;
-}
 
 Result<UsbIds> UsbIds::load(const std::string &path) {
     std::ifstream in(path, std::ios::binary);

@@ -112,6 +112,7 @@ TEST(Certificate, OpensslVerifiesWhatWeSignAndRefusesAForgery) {
     EXPECT_EQ(files->pdf, dir.file("out/cert.pdf"));
     EXPECT_EQ(slurp(files->pdf).rfind("%PDF-", 0), 0u);
     { std::ofstream(dir.file("pub.pem")) << key->publicPem(); }
+    REQUIRE_TOOL("openssl", "openssl");
     auto verify = [&](const std::string &json) {
         return test::run("openssl pkeyutl -verify -pubin -inkey '" + dir.file("pub.pem") + "' -rawin -in '" + json +
                          "' -sigfile '" + files->signature + "' 2>&1");

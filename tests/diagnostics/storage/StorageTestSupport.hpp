@@ -15,6 +15,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/Tools.hpp"
+
 namespace reemploi::test {
 
 inline std::string run(const std::string &command) {
@@ -66,11 +68,14 @@ inline std::vector<unsigned char> readFile(const std::string &path) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// A loop device over a backing file, detached when it goes out of scope.
+// A loop device over a backing file, detached when it goes out of scope. With `partitions`, the
+// kernel reads the file's partition table (/dev/loopNp1, …).
 class LoopDevice {
 public:
-    explicit LoopDevice(const std::string &backingFile) {
-        _device = run("losetup -f --show '" + backingFile + "' 2>/dev/null");
+    explicit LoopDevice(const std::string &backingFile, bool partitions = false) {
+        // Never a skip: the loop-device tests are the proof that wipes reach block devices.
+        if (auto missing = testsupport::missingTool("losetup", "mount")) ADD_FAILURE() << *missing;
+        _device = run(std::string("losetup -f --show ") + (partitions ? "-P " : "") + "'" + backingFile + "' 2>/dev/null");
     }
     ~LoopDevice() {
         if (!_device.empty()) run("losetup -d " + _device + " 2>/dev/null");
@@ -101,5 +106,46 @@ private:
     std::string _dir;
     bool _mounted = false;
 };
+
+// A file system mounted for the length of a test (unmounted, lazily, when it goes out of scope).
+class Mounted {
+public:
+    Mounted(const std::string &device, const std::string &dir, const std::string &type) : _dir(dir) {
+        std::filesystem::create_directories(dir);
+        _mounted = ::mount(device.c_str(), dir.c_str(), type.c_str(), 0, nullptr) == 0;
+    }
+    ~Mounted() {
+        if (_mounted) ::umount2(_dir.c_str(), MNT_DETACH);
+    }
+    Mounted(const Mounted &) = delete;
+    Mounted &operator=(const Mounted &) = delete;
+    bool ok() const { return _mounted; }
+
+private:
+    std::string _dir;
+    bool _mounted = false;
+};
+
+// Writes a zeroed image of `bytes` with an MBR holding one Linux partition from 1 MiB to the end.
+inline void writePartitionedImage(const std::string &path, std::uint64_t bytes) {
+    std::vector<unsigned char> mbr(512, 0);
+    const std::uint32_t first = 2048, count = static_cast<std::uint32_t>(bytes / 512) - first;
+    unsigned char *e = mbr.data() + 0x1BE;
+    e[4] = 0x83;  // Linux
+    for (int i = 0; i < 4; ++i) {
+        e[8 + i] = static_cast<unsigned char>(first >> (8 * i));
+        e[12 + i] = static_cast<unsigned char>(count >> (8 * i));
+    }
+    mbr[510] = 0x55;
+    mbr[511] = 0xAA;
+    {
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out.write(reinterpret_cast<const char *>(mbr.data()), 512);
+    }
+    if (::truncate(path.c_str(), static_cast<off_t>(bytes)) != 0) throw std::runtime_error("truncate failed");
+}
+
+// Whether a command-line tool is installed; a test that needs one fails under CI without it.
+inline bool haveTool(const std::string &tool) { return !run("command -v " + tool + " 2>/dev/null").empty(); }
 
 }  // namespace reemploi::test

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+
+#include <sys/stat.h>
 
 #include <Poco/JSON/Parser.h>
 
@@ -126,6 +129,7 @@ TEST_F(WipeCommand, WipesALoopDeviceRecordsItAndIssuesACertificateOpensslAccepts
     auto pub = test::runReemploi({"--db", db, "cert", "pubkey"}, key);
     ASSERT_EQ(pub.exitCode, 0) << pub.err;
     { std::ofstream(_dir.file("pub.pem")) << pub.out; }
+    REQUIRE_TOOL("openssl", "openssl");
     auto openssl = test::run("openssl pkeyutl -verify -pubin -inkey '" + _dir.file("pub.pem") + "' -rawin -in '" + cert +
                              "' -sigfile '" + cert + ".sig' 2>&1");
     EXPECT_EQ(openssl, "Signature Verified Successfully");
@@ -258,6 +262,15 @@ TEST_F(WipeCommand, BadInputChangesNothing) {
     EXPECT_NE(badVerify.err.find("--verify"), std::string::npos);
     auto missing = test::runReemploi(wipeArgs({path, _dir.file("absent.img")}, "clear-zero", "full"), key);
     EXPECT_EQ(missing.exitCode, 2);
+    auto medium = wipeArgs({path, _dir.file("other.img")}, "clear-zero", "full");
+    medium.insert(medium.end(), {"--medium", "new"});
+    EXPECT_EQ(test::runReemploi(medium, key).exitCode, 2);  // one --medium per target
+    { std::ofstream(_dir.file("plain")) << "a file"; }
+    auto certUnderFile = wipeArgs({path}, "clear-zero", "full");
+    certUnderFile.insert(certUnderFile.end(), {"--certificate", _dir.file("plain/c.json")});
+    auto underFile = test::runReemploi(certUnderFile, key);
+    EXPECT_EQ(underFile.exitCode, 2);
+    EXPECT_NE(underFile.err.find("is not a folder"), std::string::npos) << underFile.err;
     auto firmware = test::runReemploi(wipeArgs({path}, "purge-sanitize", "sample"), key);
     EXPECT_EQ(firmware.exitCode, 1);
     EXPECT_NE(firmware.err.find("SANITIZE"), std::string::npos) << firmware.err;
@@ -300,4 +313,111 @@ TEST_F(WipeCommand, TwoProcessesWipeTwoDrivesOfOneUnitAtOnce) {
     ASSERT_EQ(recs.size(), 2u);
     for (const auto &r : recs) EXPECT_EQ(r.result, inv::SanitizationResult::Passed);
     EXPECT_NE(recs[0].mediumId, recs[1].mediumId);
+}
+
+TEST_F(WipeCommand, TheDatabaseTheKeyAndTheirCompanionsAreRefusedAndStayIntact) {
+    auto pub = test::runReemploi({"--db", db, "cert", "pubkey"}, key);  // creates the key
+    ASSERT_EQ(pub.exitCode, 0) << pub.err;
+    auto keyBefore = test::readFile(key);
+    for (const auto &target : {db, db + "-wal", key}) {
+        if (!std::filesystem::exists(target)) continue;
+        auto r = test::runReemploi(wipeArgs({target}, "clear-zero", "sample"), key);
+        EXPECT_EQ(r.exitCode, 2) << target << ": " << r.out << r.err;
+        EXPECT_NE(r.err.find(target == key ? "signing key" : "inventory database"), std::string::npos) << r.err;
+    }
+    // A hard link under a disk-like name is the same file.
+    auto alias = _dir.file("disk.img");
+    std::filesystem::create_hard_link(db, alias);
+    auto r = test::runReemploi(wipeArgs({alias}, "clear-zero", "sample"), key);
+    EXPECT_EQ(r.exitCode, 2) << r.err;
+    EXPECT_NE(r.err.find("is the inventory database"), std::string::npos) << r.err;
+    EXPECT_EQ(test::readFile(key), keyBefore);
+    EXPECT_TRUE(records().empty());
+    auto audit = test::runReemploi({"--db", db, "audit", "verify"}, key);
+    EXPECT_EQ(audit.exitCode, 0) << audit.out << audit.err;
+}
+
+TEST_F(WipeCommand, ASigningKeyOpenToOthersIsRefusedWithTheCommandThatFixesIt) {
+    ASSERT_EQ(test::runReemploi({"--db", db, "cert", "pubkey"}, key).exitCode, 0);
+    ASSERT_EQ(::chmod(key.c_str(), 0644), 0);
+    auto path = _dir.file("disk.img");
+    auto before = test::writeRandomFile(path, 1 << 20);
+    auto r = test::runReemploi(wipeArgs({path}, "clear-zero", "sample"), key);
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("chmod 600 " + key), std::string::npos) << r.err;
+    EXPECT_EQ(test::readFile(path), before);
+    EXPECT_TRUE(records().empty());
+    ASSERT_EQ(::chmod(key.c_str(), 0600), 0);
+    EXPECT_EQ(test::runReemploi(wipeArgs({path}, "clear-zero", "sample"), key).exitCode, 0);
+}
+
+TEST_F(WipeCommand, AMediumRecordedWithoutSerialIsCreditedOnlyThroughMedium) {
+    // The donor's list said "SSD 4 Mo": no serial.
+    auto recorded = inv::addMedium(*_db, tag, {inv::MediumType::Ssd, "", "", 4 << 20}, inv::Actor{"setup"});
+    ASSERT_TRUE(recorded);
+    const std::string id = std::to_string(recorded->id);
+    auto disk = _dir.file("disk.img"), small = _dir.file("small.img");
+    test::writeRandomFile(disk, 4 << 20, 1);
+    auto smallBefore = test::writeRandomFile(small, 1 << 20, 2);
+
+    // Not named: wiped and recorded as a new medium; the recorded one stays to be wiped.
+    auto unnamed = test::runReemploi(wipeArgs({disk}, "clear-zero", "sample"), key);
+    ASSERT_EQ(unnamed.exitCode, 0) << unnamed.err;
+    EXPECT_NE(unnamed.err.find("give --medium " + id), std::string::npos) << unnamed.err;
+    EXPECT_NE(unnamed.out.find("identity: new medium"), std::string::npos) << unnamed.out;
+    auto recs = records();
+    ASSERT_EQ(recs.size(), 1u);
+    EXPECT_NE(recs[0].mediumId, recorded->id);
+
+    // Named, but the capacity disagrees: refused, nothing written.
+    auto args = wipeArgs({small}, "clear-zero", "sample");
+    args.insert(args.end(), {"--medium", id});
+    auto refused = test::runReemploi(args, key);
+    EXPECT_EQ(refused.exitCode, 2);
+    EXPECT_NE(refused.err.find("not the same drive"), std::string::npos) << refused.err;
+    EXPECT_EQ(test::readFile(small), smallBefore);
+    EXPECT_EQ(records().size(), 1u);
+
+    // Named and the capacity agrees: credited, on that evidence.
+    args = wipeArgs({disk}, "clear-zero", "sample");
+    args.insert(args.end(), {"--medium", id, "--json", "--certificate", _dir.file("c.json")});
+    auto named = test::runReemploi(args, key);
+    ASSERT_EQ(named.exitCode, 0) << named.err;
+    auto result = parseObject(named.out.substr(named.out.rfind('\n', named.out.size() - 2) + 1));
+    EXPECT_EQ(result->getValue<std::int64_t>("medium_id"), recorded->id);
+    EXPECT_EQ(result->getValue<std::string>("identity_evidence"), "capacity+operator choice");
+    recs = records();
+    ASSERT_EQ(recs.size(), 2u);
+    EXPECT_EQ(recs[1].mediumId, recorded->id);
+    EXPECT_EQ(recs[1].identityEvidence, "capacity+operator choice");
+    auto cert = test::readFile(_dir.file("c.json"));
+    EXPECT_NE(std::string(cert.begin(), cert.end()).find("\"identity_evidence\":\"capacity+operator choice\""),
+              std::string::npos);
+
+    for (const std::string bad : {"abc", "0", "-3"}) {
+        auto a = wipeArgs({disk}, "clear-zero", "sample");
+        a.insert(a.end(), {"--medium", bad});
+        auto r = test::runReemploi(a, key);
+        EXPECT_EQ(r.exitCode, 2) << bad;
+        EXPECT_NE(r.err.find("--medium"), std::string::npos) << r.err;
+    }
+    EXPECT_EQ(records().size(), 2u);
+}
+
+TEST_F(WipeCommand, APassedWipeWhoseCertificateCannotBeWrittenStaysPassedAndExitsOne) {
+    auto certs = _dir.file("certs");
+    test::TinyTmpfs fs(certs, 4096);  // room for the certificate, not for its signature and PDF
+    ASSERT_TRUE(fs.ok());
+    auto disk = _dir.file("disk.img");
+    test::writeRandomFile(disk, 1 << 20);
+    auto args = wipeArgs({disk}, "clear-zero", "sample");
+    args.insert(args.end(), {"--certificate", certs + "/c.json"});
+    auto r = test::runReemploi(args, key);
+    EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find("erasure passed, certificate files not written"), std::string::npos) << r.err;
+    auto recs = records();
+    ASSERT_EQ(recs.size(), 1u);
+    EXPECT_EQ(recs[0].result, inv::SanitizationResult::Passed);
+    EXPECT_EQ(recs[0].notes.rfind("certificate files not written: ", 0), 0u) << recs[0].notes;
+    EXPECT_FALSE(recs[0].certificateId.empty());
 }

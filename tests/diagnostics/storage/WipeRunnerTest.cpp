@@ -182,12 +182,12 @@ TEST(WipeRunner, CancelStopsAsInterruptedWithTheLastLbaWritten) {
     test::writeRandomFile(path, 32 << 20);
     auto t = openTarget(path, true);
     ASSERT_TRUE(t);
-    std::atomic<bool> cancel{false};
+    diagnostics::CancelToken cancel;
     auto options = quickOptions(Verification::Full);
     options.cancel = &cancel;
     options.progressInterval = std::chrono::milliseconds(0);
     options.onProgress = [&](const WipeProgress &p) {
-        if (p.bytesDone >= (4u << 20)) cancel = true;
+        if (p.bytesDone >= (4u << 20)) cancel.cancel();
     };
     auto r = runWipe(**t, method("clear-random"), options);
     EXPECT_EQ(r.outcome, WipeOutcome::Interrupted);

@@ -19,6 +19,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include "support/Tools.hpp"
 #include "support/usb/UsbTestbed.hpp"
 
 extern char **environ;
@@ -153,11 +154,6 @@ TEST(DiagCommands, ListUnderUmockdevRunGivesEveryDeviceAsJson) {
     EXPECT_EQ(jms578->getValue<std::string>("handler"), "mass-storage");
     EXPECT_EQ(jms578->getArray("quirks")->size(), 0u);
     EXPECT_TRUE(jms578->getValue<bool>("accessible"));
-    if (std::filesystem::exists("/usr/share/misc/usb.ids")) {
-        EXPECT_EQ(jms578->getValue<std::string>("vendor"), "JMicron Technology Corp. / JMicron USA Technology Corp.");
-        EXPECT_EQ(jms578->getValue<std::string>("product"), "JMS578 SATA 6Gb/s");
-        EXPECT_EQ(jms578->getValue<std::string>("class_name"), "Mass Storage");
-    }
 
     auto rtl = byPort(devices, "1-1.2");
     ASSERT_TRUE(rtl);
@@ -173,6 +169,12 @@ TEST(DiagCommands, ListUnderUmockdevRunGivesEveryDeviceAsJson) {
     EXPECT_EQ(byPort(devices, "1-1.4")->getValue<std::string>("handler"), "android-adb");
     EXPECT_EQ(byPort(devices, "1-1.5")->getValue<std::string>("handler"), "unknown");
     EXPECT_EQ(byPort(devices, "usb1")->getValue<std::string>("handler"), "hub");
+
+    // Names from the installed usb.ids.
+    REQUIRE_FILE("/usr/share/misc/usb.ids", "usb.ids");
+    EXPECT_EQ(jms578->getValue<std::string>("vendor"), "JMicron Technology Corp. / JMicron USA Technology Corp.");
+    EXPECT_EQ(jms578->getValue<std::string>("product"), "JMS578 SATA 6Gb/s");
+    EXPECT_EQ(jms578->getValue<std::string>("class_name"), "Mass Storage");
 }
 
 TEST(DiagCommands, ListUnderUmockdevRunAsText) {

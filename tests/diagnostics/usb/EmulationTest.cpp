@@ -5,7 +5,9 @@
 #include <libusb.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
 #include <thread>
 
 #include "support/usb/UsbTestbed.hpp"
@@ -13,6 +15,27 @@
 using namespace reemploi::testing::usb;
 
 namespace {
+
+// Raised once by the device's thread, waited for by the test's: the event itself, not a delay.
+class Flag {
+public:
+    void raise() {
+        {
+            std::lock_guard guard(_mutex);
+            _raised = true;
+        }
+        _changed.notify_all();
+    }
+    bool waitFor(std::chrono::milliseconds timeout) {
+        std::unique_lock lock(_mutex);
+        return _changed.wait_for(lock, timeout, [&] { return _raised; });
+    }
+
+private:
+    std::mutex _mutex;
+    std::condition_variable _changed;
+    bool _raised = false;
+};
 
 class EchoDevice : public EmulatedDevice {
 public:
@@ -25,11 +48,18 @@ public:
         return Reply::data({});
     }
     Reply onBulkIn(std::uint8_t, std::size_t) override {
-        if (_last.empty()) return Reply::never();
+        if (_last.empty()) {
+            // Raised inside the ioctl: the testbed's unplug() and sendIn() wait for the ioctl to
+            // end, by which time the transfer is pending.
+            inWaiting.raise();
+            return Reply::never();
+        }
         auto out = _last;
         _last.clear();
         return Reply::data(out);
     }
+
+    Flag inWaiting;  // an IN transfer waits for data
 
 private:
     std::vector<std::uint8_t> _last;
@@ -128,14 +158,15 @@ TEST(UsbEmulation, DisconnectFailsTheTransferAndLaterOnes) {
 
 TEST(UsbEmulation, UnplugDuringAPendingTransferEndsItWithNoDevice) {
     UsbTestbed bed;
-    auto device = bed.plug(std::make_shared<EchoDevice>(fixture("realtek-rtl9210").value()), "1-3");
+    auto echo = std::make_shared<EchoDevice>(fixture("realtek-rtl9210").value());
+    auto device = bed.plug(echo, "1-3");
     Libusb usb;
     libusb_device_handle *h = usb.open(0x0bda, 0x9210);
     ASSERT_NE(h, nullptr);
     ASSERT_EQ(libusb_detach_kernel_driver(h, 0), 0);
     ASSERT_EQ(libusb_claim_interface(h, 0), 0);
     std::thread yanker([&] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        EXPECT_TRUE(echo->inWaiting.waitFor(std::chrono::seconds(5))) << "the transfer never reached the device";
         bed.unplug(device);
     });
     unsigned char back[16];
@@ -149,7 +180,8 @@ TEST(UsbEmulation, UnplugDuringAPendingTransferEndsItWithNoDevice) {
 
 TEST(UsbEmulation, ALateAnswerCompletesTheWaitingTransfer) {
     UsbTestbed bed;
-    auto device = bed.plug(std::make_shared<EchoDevice>(fixture("realtek-rtl9210").value()), "1-4");
+    auto echo = std::make_shared<EchoDevice>(fixture("realtek-rtl9210").value());
+    auto device = bed.plug(echo, "1-4");
     Libusb usb;
     libusb_device_handle *h = usb.open(0x0bda, 0x9210);
     ASSERT_NE(h, nullptr);
@@ -157,7 +189,7 @@ TEST(UsbEmulation, ALateAnswerCompletesTheWaitingTransfer) {
     ASSERT_EQ(libusb_claim_interface(h, 0), 0);
     EXPECT_FALSE(device->sendIn(0x81, {'e', 'a', 'r', 'l', 'y'}));  // nobody waits yet
     std::thread answer([&] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        EXPECT_TRUE(echo->inWaiting.waitFor(std::chrono::seconds(5))) << "the transfer never reached the device";
         EXPECT_TRUE(device->sendIn(0x81, {'l', 'a', 't', 'e'}));
     });
     unsigned char back[16] = {};

@@ -9,6 +9,8 @@
 #include <reemploi/diagnostics/DeviceTable.hpp>
 #include <reemploi/diagnostics/UsbIds.hpp>
 
+#include "support/Tools.hpp"
+
 using namespace reemploi;
 using namespace reemploi::diagnostics;
 
@@ -75,7 +77,7 @@ TEST(UsbIds, MissingFileIsNotFoundAndDegradesToNoNames) {
 }
 
 TEST(UsbIds, ReadsTheInstalledDatabase) {
-    if (!std::filesystem::exists(UsbIds::DefaultPath)) GTEST_SKIP() << "usb.ids is not installed";
+    REQUIRE_FILE(UsbIds::DefaultPath, "usb.ids");
     auto ids = UsbIds::load();
     ASSERT_TRUE(ids);
     EXPECT_EQ(ids->product(0x1d6b, 0x0002).value_or(""), "2.0 root hub");

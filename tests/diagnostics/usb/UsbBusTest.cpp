@@ -17,6 +17,7 @@
 
 #include <reemploi/diagnostics/UsbBus.hpp>
 
+#include "support/Tools.hpp"
 #include "support/usb/UsbTestbed.hpp"
 
 using namespace reemploi;
@@ -44,19 +45,42 @@ const UsbDeviceInfo *at(const std::vector<UsbDeviceInfo> &devices, const std::st
     return nullptr;
 }
 
-bool haveUsbIds() { return std::filesystem::exists(UsbIds::DefaultPath); }
+// Raised once by the device's thread, waited for by the test's: the event itself, not a delay.
+class Flag {
+public:
+    void raise() {
+        {
+            std::lock_guard guard(_mutex);
+            _raised = true;
+        }
+        _changed.notify_all();
+    }
+    bool waitFor(std::chrono::milliseconds timeout) {
+        std::unique_lock lock(_mutex);
+        return _changed.wait_for(lock, timeout, [&] { return _raised; });
+    }
+
+private:
+    std::mutex _mutex;
+    std::condition_variable _changed;
+    bool _raised = false;
+};
 
 // A bridge that answers bulk OUT and never sends anything on bulk IN, unless told to stall or go.
 class QuietBridge : public EmulatedDevice {
 public:
     using EmulatedDevice::EmulatedDevice;
+    Flag inWaiting;  // an IN transfer waits (raised inside the ioctl: unplug() waits for it to end)
     Reply onBulkOut(std::uint8_t, std::span<const std::uint8_t> bytes) override {
         std::string text(bytes.begin(), bytes.end());
         if (text == "stall") return Reply::stall();
         if (text == "yank") return Reply::disconnect();
         return Reply::data({});
     }
-    Reply onBulkIn(std::uint8_t, std::size_t) override { return Reply::never(); }
+    Reply onBulkIn(std::uint8_t, std::size_t) override {
+        inWaiting.raise();
+        return Reply::never();
+    }
 };
 
 // Records hotplug events and lets the test wait for them.
@@ -169,8 +193,35 @@ TEST(UsbBench, EnumeratesAHubFullOfDevices) {
     EXPECT_NE(camera->serialUnavailable.find("stall"), std::string::npos) << camera->serialUnavailable;
 }
 
+// What `reemploi diag list --json` prints (DiagCommandsTest.cpp, same bench): the service's list,
+// each device's toJson(), with every key the README names, absent values as null.
+TEST(UsbBench, ListAsJsonCarriesEveryFieldOfDiagList) {
+    UsbTestbed bed;
+    bed.plugHub("1-1");
+    bed.plug(spec("jmicron-jms578"), "1-1.1");
+    bed.plug(spec("via-vl716"), "1-1.3");
+    auto devices = openBus()->list();
+    ASSERT_TRUE(devices) << devices.error().message;
+    const UsbDeviceInfo *jms578 = at(*devices, "1-1.1");
+    ASSERT_NE(jms578, nullptr);
+    const std::string json = jms578->toJson().str();
+    for (const char *key : {"bus", "port_path", "address", "vid", "pid", "release", "vendor", "product", "class",
+                            "class_name", "interfaces", "serial", "serial_unavailable", "speed", "speed_mbps", "handler",
+                            "handler_label", "quirks", "accessible", "access_problem", "access_hint", "descriptor_problem"})
+        EXPECT_NE(json.find("\"" + std::string(key) + "\":"), std::string::npos) << key << " in " << json;
+    for (const char *pair : {R"("bus":1)", R"("port_path":"1-1.1")", R"("vid":"152d")", R"("pid":"0578")",
+                             R"("class":"00")", R"("serial":"0000000000A1")", R"("speed":"super")",
+                             R"("handler":"mass-storage")", R"("quirks":[])", R"("accessible":true)"})
+        EXPECT_NE(json.find(pair), std::string::npos) << pair << " in " << json;
+    const UsbDeviceInfo *vl716 = at(*devices, "1-1.3");
+    ASSERT_NE(vl716, nullptr);
+    const std::string noSerial = vl716->toJson().str();
+    EXPECT_NE(noSerial.find(R"("serial":null)"), std::string::npos) << noSerial;
+    EXPECT_NE(noSerial.find(R"("serial_unavailable":"the device reports no serial number")"), std::string::npos) << noSerial;
+}
+
 TEST(UsbBench, NamesComeFromUsbIds) {
-    if (!haveUsbIds()) GTEST_SKIP() << "usb.ids is not installed (scripts/bootstrap installs it)";
+    REQUIRE_FILE(UsbIds::DefaultPath, "usb.ids");
     UsbTestbed bed;
     bed.plug(spec("jmicron-jms578"), "1-1");
     bed.plug(spec("lenovo-tablet-mtp"), "1-2");
@@ -244,9 +295,14 @@ TEST(UsbBench, HotplugArrivalAndRemovalWhileWatching) {
     EXPECT_NE(at(*devices, "1-3"), nullptr);
     bus->stopWatching();
 
-    // Stopped: later changes are not reported, and watching can start again.
+    // Stopped: later changes are not reported, and watching can start again. A second bus, still
+    // watching, sees the departure: once it has, the stopped one would have had it too.
+    EventLog witness;
+    auto other = openBus();
+    ASSERT_TRUE(other->watch(witness.listener()));
     bed.unplug(tablet);
-    std::this_thread::sleep_for(50ms);
+    ASSERT_TRUE(witness.waitFor(UsbEvent::Kind::Left, "1-3")) << "the departure never happened";
+    other.reset();
     {
         std::lock_guard guard(log.mutex);
         for (auto &e : log.events)
@@ -270,7 +326,8 @@ TEST(UsbBench, WatchReportsPresentDevicesWhenAsked) {
 
 TEST(UsbBench, DeviceYankedDuringABulkTransferFailsCleanly) {
     UsbTestbed bed;
-    auto device = bed.plug(std::make_shared<QuietBridge>(spec("jmicron-jms578")), "1-1");
+    auto bridge = std::make_shared<QuietBridge>(spec("jmicron-jms578"));
+    auto device = bed.plug(bridge, "1-1");
     auto bus = openBus();
     auto transport = bus->open(1, static_cast<std::uint8_t>(bed.address(device)));
     ASSERT_TRUE(transport) << transport.error().message;
@@ -278,7 +335,7 @@ TEST(UsbBench, DeviceYankedDuringABulkTransferFailsCleanly) {
     ASSERT_TRUE(claim) << claim.error().message;
 
     std::thread yank([&] {
-        std::this_thread::sleep_for(100ms);
+        EXPECT_TRUE(bridge->inWaiting.waitFor(5s)) << "the transfer never reached the device";
         bed.unplug(device);
     });
     std::uint8_t buffer[512];

@@ -64,6 +64,31 @@ TEST_F(AllocationCli, ImportErrorsNameLineAndColumnAndExitWith2) {
     EXPECT_EQ(run({"school", "list"}).out, "");
 }
 
+TEST_F(AllocationCli, NeedAndSchoolListsPrintTheViews) {
+    importBoth();
+    auto text = run({"need", "list"});
+    ASSERT_EQ(text.exitCode, 0) << text.err;
+    EXPECT_NE(text.out.find("0750655E/F-2  [open]  rank 2  2 child(ren), 1 device(s), internet none, prefers tablet\n"),
+              std::string::npos)
+        << text.out;
+    auto json = run({"need", "list", "--json"});
+    ASSERT_EQ(json.exitCode, 0) << json.err;
+    auto needs = Poco::JSON::Parser().parse(json.out).extract<Poco::JSON::Array::Ptr>();
+    ASSERT_EQ(needs->size(), 3u);
+    for (std::size_t i = 0; i < needs->size(); ++i) {
+        auto n = needs->getObject(static_cast<unsigned>(i));
+        EXPECT_EQ(n->getValue<int>("rank"), n->getValue<std::string>("family") == "F-2" ? 2 : 1) << json.out;
+    }
+    auto schools = run({"school", "list", "--json"});
+    auto list = Poco::JSON::Parser().parse(schools.out).extract<Poco::JSON::Array::Ptr>();
+    ASSERT_EQ(list->size(), 2u);
+    EXPECT_FALSE(list->getObject(0)->getValue<bool>("priority_area"));
+    auto withdrawn = run({"need", "withdraw", "0750655E/F-2", "--json"});
+    ASSERT_EQ(withdrawn.exitCode, 0) << withdrawn.err;
+    EXPECT_NE(withdrawn.out.find(R"("status":"withdrawn")"), std::string::npos) << withdrawn.out;
+    EXPECT_EQ(run({"need", "withdraw", "0750655E/F-2"}).exitCode, 2);
+}
+
 TEST_F(AllocationCli, ProposeConfirmDeliverReturn) {
     importBoth();
     readyUnit({"--kind", "laptop", "--serial", "L1", "--ram-mib", "8192", "--keyboard", "fr-azerty", "--battery", "80"},

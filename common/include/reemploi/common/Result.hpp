@@ -17,7 +17,7 @@ enum class Errc {
     Refused,       // a rule forbids it (lifecycle, privacy)
     Forbidden,     // the actor's role may not do it (a trainee confirming an allocation)
     Io,            // file system, network, database I/O
-    Busy,          // the database stayed locked by another writer: try again
+    Busy,          // another writer holds the database past our wait: try again (HTTP: 503)
     Device,        // a USB or block device misbehaved
     Timeout,
     Unsupported,   // the device or platform cannot do it
@@ -55,6 +55,7 @@ inline int exitCodeFor(const Error &e) {
     case Errc::Refused:
     case Errc::Forbidden:
         return 2;
+    case Errc::Busy:  // not the user's input: the same command succeeds later
     default:
         return 1;
     }

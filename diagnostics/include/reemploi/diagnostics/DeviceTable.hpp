@@ -62,7 +62,8 @@ public:
     // Parses the table; errors name the origin, line and column ("devices.tsv:12: handler: …").
     static Result<DeviceTable> parse(std::string_view text, std::string_view origin);
     static Result<DeviceTable> load(const std::string &path);
-    // diagnostics/data/devices.tsv, or the file named by $REEMPLOI_DEVICES_TABLE.
+    // The table shipped with reemploi (diagnostics/data/devices.tsv); the application may name
+    // another file (load).
     static Result<DeviceTable> loadDefault();
     static std::string defaultPath();
 

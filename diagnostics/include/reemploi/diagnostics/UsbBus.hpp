@@ -21,7 +21,7 @@
 namespace reemploi::diagnostics {
 
 struct UsbBusOptions {
-    std::string usbIdsPath;       // empty: UsbIds::defaultPath(); a missing file gives bare ids
+    std::string usbIdsPath;       // empty: UsbIds::DefaultPath; a missing file gives bare ids
     std::string deviceTablePath;  // empty: DeviceTable::defaultPath()
     // Open each device while identifying it, to report access problems and read a serial number
     // the kernel did not cache. Off: descriptors and sysfs only.

@@ -15,16 +15,14 @@ namespace reemploi::diagnostics {
 
 class UsbIds {
 public:
+    // Where Debian's package usb.ids puts it; the application may name another file.
     static constexpr const char *DefaultPath = "/usr/share/misc/usb.ids";
-
-    // $REEMPLOI_USB_IDS when set, else DefaultPath.
-    static std::string defaultPath();
 
     UsbIds() = default;  // empty: no names at all
     // NotFound when the file is missing; Io when unreadable.
-    static Result<UsbIds> load(const std::string &path = defaultPath());
+    static Result<UsbIds> load(const std::string &path = DefaultPath);
     // The database, or an empty one when it cannot be read (lookups then answer nothing).
-    static UsbIds loadOrEmpty(const std::string &path = defaultPath());
+    static UsbIds loadOrEmpty(const std::string &path = DefaultPath);
     // Indexes text in the usb.ids format. Malformed lines are skipped: the file is third-party.
     static UsbIds parse(std::string text);
 

@@ -33,11 +33,14 @@ struct NewEvent {
     std::string payload = "{}";
 };
 
-// Appends an event inside the caller's transaction (throws DbError; for service code).
+// Appends an event inside the caller's transaction (throws DbError; for service code), under
+// Database::lockAuditChain. Outside a transaction it throws std::logic_error and writes nothing:
+// the chain's head must be read and extended under the writer's lock.
 Event appendEvent(Database &db, const Actor &actor, const NewEvent &event);
 
-// Appends several events, in order, inside the caller's transaction (throws DbError): the same
-// events as that many appendEvent calls, written many rows per statement (bulk registrations).
+// Appends several events, in order, inside the caller's transaction (throws DbError, and
+// std::logic_error outside one): the same events as that many appendEvent calls, written many
+// rows per statement (bulk registrations).
 std::vector<Event> appendEvents(Database &db, const Actor &actor, const std::vector<NewEvent> &events);
 // Same, taking the events' texts rather than copying them.
 std::vector<Event> appendEvents(Database &db, const Actor &actor, std::vector<NewEvent> &&events);

@@ -5,9 +5,37 @@
 // stay within 2x of the sqlite3 shell's bare `.import`, which needs reused prepared statements
 // with zero-copy binding; Poco::Data's binding layer costs several times that per row. A
 // PostgreSQL backend (libpq) implements the same two interfaces; callers never see which.
+//
+// Threads. A Database is one connection, used by one thread at a time (SQLite is opened
+// SQLITE_OPEN_NOMUTEX: the connection does not lock itself). Threads share a database through a
+// DatabasePool (DatabasePool.hpp): each request leases a connection for its duration and gives it
+// back; a pool on ":memory:" holds a single connection (each SQLite connection to ":memory:" is
+// a database of its own), so its leases take turns.
+//
+// Writers. Every outermost transaction takes the write lock at its start (SQLite: BEGIN
+// IMMEDIATE), so two writers serialise rather than fail at the commit. A writer that finds the
+// lock held waits with backoff up to BusyPolicy::limit (5 minutes by default: a large import holds
+// the lock for seconds, a bench registration waits for it rather than fail), calling
+// BusyPolicy::onWaiting once when the wait passes notifyAfter (the CLI says it is waiting); past
+// the limit the statement fails with DbError::Kind::Busy, which inTransaction and guard turn into
+// Errc::Busy, "the database is busy, try again" (exit code 1, HTTP 503). Imports stay one
+// transaction rather than chunked commits: a donor's list is registered whole or not at all, and
+// waiting a few seconds for it is the lesser cost.
+//
+// Commit failure. commit() ends its level either way: when COMMIT (or RELEASE) fails, the level
+// is rolled back before the DbError is thrown (SQLite keeps a transaction open after, e.g., a
+// deferred foreign key violation), so transactionDepth() stays truthful and the connection takes
+// the next transaction.
+//
+// The audit chain. Its head (the last event's id and hash) is read and the next event written
+// under lockAuditChain(), inside the writer's transaction: a no-op check for SQLite (BEGIN
+// IMMEDIATE already holds the only write lock), pg_advisory_xact_lock for PostgreSQL, whose
+// writers do not exclude each other.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -28,6 +56,17 @@ public:
 };
 
 enum class Dialect { Sqlite, Postgres };
+
+// How long a statement waits for another connection's lock (another writer, in this process or
+// another), and what happens meanwhile. See the notes at the top of this file.
+struct BusyPolicy {
+    // Past this, the statement fails with DbError::Kind::Busy.
+    std::chrono::milliseconds limit = std::chrono::minutes(5);
+    // onWaiting is called once per wait that lasts this long (never when the lock comes sooner).
+    std::chrono::milliseconds notifyAfter = std::chrono::seconds(1);
+    // Runs on the waiting thread, inside the engine's call: it must not use the connection.
+    std::function<void()> onWaiting;
+};
 
 class Statement {
 public:
@@ -74,8 +113,8 @@ public:
     virtual ~Database() = default;
 
     // Opens (creating if needed) the database at `location`: a file path for SQLite,
-    // ":memory:" for a private in-memory one.
-    static Result<std::unique_ptr<Database>> open(const std::string &location);
+    // ":memory:" for a private in-memory one. One connection, for one thread at a time.
+    static Result<std::unique_ptr<Database>> open(const std::string &location, BusyPolicy busy = {});
 
     virtual Dialect dialect() const = 0;
     virtual const std::string &location() const = 0;
@@ -87,12 +126,20 @@ public:
     // Runs one or more statements without results.
     virtual void exec(std::string_view sql) = 0;
 
+    virtual void setBusyPolicy(BusyPolicy busy) = 0;
+
     // Transactions nest: the outermost takes the write lock, inner ones are savepoints.
-    // Use Transaction below rather than these.
+    // Use Transaction below rather than these. commit() and rollback() end the innermost level
+    // whether they succeed or throw (a failed commit rolls its level back); calling either with
+    // no transaction open throws std::logic_error.
     virtual void begin() = 0;
     virtual void commit() = 0;
     virtual void rollback() = 0;
     virtual int transactionDepth() const = 0;
+
+    // Makes the current transaction the only appender of the audit chain until it ends (see the
+    // notes at the top). Throws std::logic_error outside a transaction.
+    virtual void lockAuditChain() = 0;
 
     // The first of `count` fresh ids for `table`'s primary key, for rows the current transaction
     // inserts with explicit ids (bulk inserts name their ids rather than asking for each one).
@@ -119,26 +166,43 @@ private:
     Database &_db;
 };
 
-// Scoped transaction: rolls back unless commit() was called.
+// Scoped transaction: rolls back unless commit() was called. Its level is known by depth, so a
+// commit that failed (and rolled back) is not rolled back twice.
 class Transaction {
 public:
-    explicit Transaction(Database &db) : _db(db) { _db.begin(); }
+    explicit Transaction(Database &db) : _db(db) {
+        _db.begin();
+        _level = _db.transactionDepth();
+    }
     ~Transaction() {
-        if (!_done) {
+        if (_db.transactionDepth() >= _level) {
             try { _db.rollback(); } catch (...) {}
         }
     }
-    void commit() { _db.commit(); _done = true; }
+    void commit() { _db.commit(); }
     Transaction(const Transaction &) = delete;
     Transaction &operator=(const Transaction &) = delete;
 
 private:
     Database &_db;
-    bool _done = false;
+    int _level = 0;
 };
 
+// The Error a service returns for a DbError: Conflict for a constraint, Busy when another writer
+// held the database past the BusyPolicy's limit, Io otherwise; the message names `what`.
+inline Error databaseError(const std::string &what, const DbError &e) {
+    switch (e.kind) {
+    case DbError::Kind::Constraint:
+        return makeError(Errc::Conflict, what + ": database: " + e.what());
+    case DbError::Kind::Busy:
+        return makeError(Errc::Busy, what + ": the database is busy, try again (" + e.what() + ")");
+    default:
+        return makeError(Errc::Io, what + ": database: " + e.what());
+    }
+}
+
 // Runs `body` (returning Result<T>) inside a transaction: commits on success, rolls back on an
-// error or a DbError, which becomes an Error{Io} naming `what`.
+// error or a DbError, which becomes the Error databaseError gives.
 template <class F>
 auto inTransaction(Database &db, const std::string &what, F &&body) -> decltype(body()) {
     try {
@@ -147,8 +211,7 @@ auto inTransaction(Database &db, const std::string &what, F &&body) -> decltype(
         if (result) tx.commit();
         return result;
     } catch (const DbError &e) {
-        return makeError(e.kind == DbError::Kind::Constraint ? Errc::Conflict : Errc::Io,
-                         what + ": database: " + e.what());
+        return databaseError(what, e);
     }
 }
 
@@ -158,7 +221,7 @@ auto guard(const std::string &what, F &&body) -> decltype(body()) {
     try {
         return body();
     } catch (const DbError &e) {
-        return makeError(Errc::Io, what + ": database: " + e.what());
+        return databaseError(what, e);
     }
 }
 

@@ -150,6 +150,10 @@ struct SanitizationRecord {
     std::string errors;                   // JSON array of {lba, message}
     std::string certificateId;
     std::string certificateJson;
+    // How the erased drive was known to be this medium: "serial", "capacity+operator choice",
+    // "new medium" (empty for records made before it was recorded).
+    std::string identityEvidence;
+    std::string notes;  // what else the record must say, e.g. "certificate not issued: …"
 };
 
 // Current time, UTC, ISO 8601 with milliseconds ("2026-11-23T12:50:16.123Z").

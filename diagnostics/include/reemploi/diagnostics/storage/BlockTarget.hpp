@@ -12,6 +12,8 @@
 #include <string>
 
 #include <reemploi/common/Result.hpp>
+#include <reemploi/diagnostics/CancelToken.hpp>
+#include <reemploi/diagnostics/UsbBus.hpp>
 #include <reemploi/diagnostics/storage/AtaPassThrough.hpp>
 
 namespace reemploi::diagnostics::storage {
@@ -69,7 +71,7 @@ public:
                                                 "(usb:PORT) or use clear-zero / clear-random");
     }
     virtual Status firmwareErase(FirmwareErase kind, const std::function<void(double)> & /*progress*/,
-                                 const std::atomic<bool> * /*cancel*/) {
+                                 const CancelToken * /*cancel*/) {
         return checkFirmwareErase(kind);
     }
     // A Host Protected Area hides the drive's last sectors from an overwrite. `hiddenArea` says how
@@ -92,8 +94,8 @@ public:
 // Opens a regular file, a kernel block device, or a USB mass-storage device named usb:PORT
 // (driven by us over libusb, UsbMassStorage.hpp) for reading and, with `writable`, writing.
 // Block devices are opened O_DIRECT, and O_EXCL when writable (refused while mounted or held by
-// someone else).
-Result<std::unique_ptr<BlockTarget>> openTarget(const std::string &path, bool writable);
+// someone else). `usb` says where the bench's usb.ids and device table are (usb: targets only).
+Result<std::unique_ptr<BlockTarget>> openTarget(const std::string &path, bool writable, const UsbBusOptions &usb = {});
 
 // An aligned heap buffer for direct I/O.
 class AlignedBuffer {

@@ -24,10 +24,12 @@ public:
 
     // Loads the private key at `path`, creating it (and its directory) on first use.
     static Result<WorkshopKey> loadOrCreate(const std::string &path);
-    // Loads an existing private key, or a public key (PEM "PUBLIC KEY") to verify only.
+    // Loads an existing private key, or a public key (PEM "PUBLIC KEY") to verify only. A private
+    // key file that group or others may read is Refused, naming the chmod that fixes it.
     static Result<WorkshopKey> load(const std::string &path);
     static Result<WorkshopKey> fromPublicPem(std::string_view pem);
 
+    bool canSign() const;  // a private key
     std::string publicPem() const;
     // SHA-256 of the raw 32-byte public key, hex: printed on certificates.
     std::string fingerprint() const;
@@ -39,7 +41,7 @@ private:
     Impl *_impl = nullptr;
 };
 
-// $REEMPLOI_KEY, else keys/workshop-ed25519.pem in the database's directory.
+// keys/workshop-ed25519.pem in the database's directory (the application may name another file).
 std::string defaultKeyPath(const std::string &databasePath);
 
 // Who did a step, as NIST asks: name, position, date, location, contact.
@@ -60,6 +62,9 @@ struct CertificateFields {
     std::uint64_t capacityBytes = 0;
     std::uint32_t sectorSize = 512;
     std::string hiddenArea;         // HPA: "none", "restored N sectors", "not checked: …"
+    // How the wiped drive is known to be the unit's medium: "serial", "capacity+operator choice"
+    // (no serial on one side: the capacity agrees and the operator named the medium), "new medium".
+    std::string identityEvidence;
     std::string unitTag, donorTag;  // property numbers: ours and the donor's
     std::string donor, donation;    // media source
     // The sanitization.

@@ -42,7 +42,7 @@ public:
     Result<std::uint64_t> hiddenSectors() override;
     Status restoreHiddenArea() override;
     Status firmwareErase(FirmwareErase kind, const std::function<void(double)> &progress,
-                         const std::atomic<bool> *cancel) override;
+                         const CancelToken *cancel) override;
 
 private:
     ScsiBlockTarget(ScsiTransport &scsi, ScsiTargetOptions options) : _scsi(scsi), _options(std::move(options)) {}

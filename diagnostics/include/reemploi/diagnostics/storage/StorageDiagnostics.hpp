@@ -15,7 +15,7 @@ namespace reemploi::diagnostics::storage {
 struct SurfaceOptions {
     std::size_t chunkBytes = 4u << 20;
     std::size_t maxListed = 1000;  // unreadable LBAs listed beyond this are only counted
-    const std::atomic<bool> *cancel = nullptr;
+    const CancelToken *cancel = nullptr;  // stops between two reads
     std::function<void(const WipeProgress &)> onProgress;
     std::chrono::milliseconds progressInterval{250};
 };

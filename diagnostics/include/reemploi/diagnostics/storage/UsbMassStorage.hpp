@@ -28,7 +28,7 @@ Result<BulkOnlyInterface> parseBulkOnlyInterface(std::span<const std::uint8_t> c
 
 // "usb:1-1.4" → the device at that port path; Refused when its handler is not mass storage.
 bool isUsbTargetSpec(const std::string &spec);
-Result<std::unique_ptr<BlockTarget>> openUsbTarget(const std::string &spec);
+Result<std::unique_ptr<BlockTarget>> openUsbTarget(const std::string &spec, const UsbBusOptions &bus = {});
 
 // For callers that have a transport already (tests, the bench's own open): claims the interface
 // and brings the SCSI target up. The transport must outlive the target.

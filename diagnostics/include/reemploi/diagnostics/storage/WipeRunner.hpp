@@ -49,8 +49,8 @@ struct WipeOptions {
     // Threads generating a random pattern (the calling one included); 0: one per core, up to 2.
     std::size_t generators = 0;
     std::size_t maxErrors = 256;        // beyond this the drive is hopeless: stop, record failed
-    // Set (by a signal handler, a cancel button) to stop between two writes.
-    const std::atomic<bool> *cancel = nullptr;
+    // Cancelled (by a signal handler, a cancel button) to stop between two writes.
+    const CancelToken *cancel = nullptr;
     std::function<void(const WipeProgress &)> onProgress;
     std::chrono::milliseconds progressInterval{250};
     // Called every `checkpointInterval` while writing, with the last LBA written so far, so the

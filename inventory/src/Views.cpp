@@ -1,0 +1,65 @@
+// Read-only views shared by the front ends: a unit's page, the stock figures, a need's rank.
+#include <reemploi/inventory/Views.hpp>
+
+#include <reemploi/inventory/Lifecycle.hpp>
+#include <reemploi/inventory/Units.hpp>
+#include <reemploi/inventory/allocation/Allocation.hpp>
+
+namespace reemploi::inventory {
+
+Result<UnitDetail> unitDetail(Database &db, std::string_view tag) {
+    UnitDetail d;
+    auto unit = getUnit(db, tag);
+    if (!unit) return unit.error();
+    d.unit = std::move(*unit);
+    auto records = listSanitization(db, d.unit.tag);
+    if (!records) return records.error();
+    d.sanitization = std::move(*records);
+    auto events = listEvents(db, "unit", d.unit.tag);
+    if (!events) return events.error();
+    d.history = std::move(*events);
+    d.nextStatuses = nextStatuses(d.unit.status);
+    auto media = mediaSanitization(db, d.unit);
+    if (!media) return media.error();
+    d.media = std::move(*media);
+    return d;
+}
+
+Result<StockSummary> stockSummary(Database &db) {
+    return guard("reading the stock figures", [&]() -> Result<StockSummary> {
+        // One statement: a row per (status, kind) that has units, and a last row with a NULL status
+        // carrying the number of donors (present even when there is no unit).
+        auto st = db.prepare(
+            "SELECT status, kind, COUNT(*) FROM units GROUP BY status, kind"
+            " UNION ALL SELECT NULL, NULL, COUNT(*) FROM donors");
+        StockSummary s;
+        while (st->step()) {
+            const std::int64_t n = st->getInt(2);
+            if (st->isNull(0)) {
+                s.donors = n;
+                continue;
+            }
+            auto status = parseUnitStatus(st->getText(0));
+            if (!status) return status.error().withContext("units.status");
+            auto kind = parseUnitKind(st->getText(1));
+            if (!kind) return kind.error().withContext("units.kind");
+            s.units += n;
+            s.byStatus[*status] += n;
+            s.byKind[*kind] += n;
+            s.byStatusAndKind[{*status, *kind}] += n;
+        }
+        return s;
+    });
+}
+
+int needRank(const Need &need) {
+    allocation::AllocNeed a;
+    for (auto g : need.grades) {
+        auto &c = a.children[static_cast<int>(g)];
+        if (c < 255) ++c;  // as loadProblem counts them
+    }
+    a.devicesAtHome = static_cast<std::int32_t>(need.devicesAtHome);
+    return allocation::rankOf(a);
+}
+
+}  // namespace reemploi::inventory
