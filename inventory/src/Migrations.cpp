@@ -182,6 +182,17 @@ CREATE TABLE allocation_pins (
     created_at TEXT NOT NULL
 );
 )sql"},
+    {3, "storage declarations: a unit declared without storage (removed or absent), with a reason", R"sql(
+-- At most one declaration holds per unit; adding a medium or a return from a family removes it
+-- (the events keep every declaration made).
+CREATE TABLE storage_declarations (
+    unit_id BIGINT PRIMARY KEY REFERENCES units (id),
+    kind TEXT NOT NULL CHECK (kind = 'removed' OR kind = 'absent'),
+    reason TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    declared_at TEXT NOT NULL
+);
+)sql"},
 };
 
 std::string expand(const std::string &sql, Dialect dialect) {
