@@ -90,25 +90,16 @@ Status validate(const NewUnit &u) {
     return checkSpecs(u.specs);
 }
 
-// The unit as stored: serial cleaned, make unified (Identity.hpp), single-line fields trimmed.
-// A batch repeats the same few makes: `makes` keeps each one's canonical form.
-NewUnit normalized(const NewUnit &input, std::unordered_map<std::string, std::string> &makes) {
-    NewUnit u = input;
-    u.serial = cleanSerial(input.serial);
+// What makes a unit itself (Identity.hpp): its serial cleaned, its make unified. A batch
+// repeats the same few makes: `makes` keeps each one's canonical form.
+struct UnitIdentity {
+    std::string serial;
+    std::string make;
+};
+UnitIdentity identityOf(const NewUnit &input, std::unordered_map<std::string, std::string> &makes) {
     auto known = makes.find(input.make);
     if (known == makes.end()) known = makes.emplace(input.make, canonicalMake(input.make)).first;
-    u.make = known->second;
-    u.model = trim(input.model);
-    u.donorTag = trim(input.donorTag);
-    u.specs.cpu = trim(input.specs.cpu);
-    u.specs.os = trim(input.specs.os);
-    u.specs.keyboardLayout = trim(input.specs.keyboardLayout);
-    u.location = trim(input.location);
-    for (auto &m : u.storage) {
-        m.model = trim(m.model);
-        m.serial = trim(m.serial);
-    }
-    return u;
+    return {cleanSerial(input.serial), known->second};
 }
 
 // The key of a make already canonical (makeKey without unifying again).
@@ -141,20 +132,26 @@ bool donationExists(Database &db, std::int64_t id) {
     return found;
 }
 
-// The unit as registered from its normalized input: status `received`, the given tag.
-Unit newUnit(const NewUnit &input, std::int64_t tagNumber, const std::string &now) {
+// The unit as registered from its input: serial and make as `id` says, single-line fields
+// trimmed, status `received`, the given tag.
+Unit newUnit(const NewUnit &input, UnitIdentity &&id, std::int64_t tagNumber, const std::string &now) {
     Unit u;
     u.tag = formatTag(tagNumber);
     u.donationId = input.donationId;
     u.kind = input.kind;
-    u.make = input.make;
-    u.model = input.model;
-    u.serial = input.serial;
-    u.donorTag = input.donorTag;
-    u.specs = input.specs;
+    u.make = std::move(id.make);
+    u.model = trim(input.model);
+    u.serial = std::move(id.serial);
+    u.donorTag = trim(input.donorTag);
+    u.specs.cpu = trim(input.specs.cpu);
+    u.specs.ramMib = input.specs.ramMib;
+    u.specs.screenInches = input.specs.screenInches;
+    u.specs.keyboardLayout = trim(input.specs.keyboardLayout);
+    u.specs.batteryHealthPercent = input.specs.batteryHealthPercent;
+    u.specs.os = trim(input.specs.os);
     u.grade = input.grade;
     u.status = UnitStatus::Received;
-    u.location = input.location;
+    u.location = trim(input.location);
     u.notes = input.notes;
     u.createdAt = now;
     return u;
@@ -200,7 +197,8 @@ std::string multiRowInsert(const std::string &table, const char *columns, int co
 // Inserts checked units with consecutive tags from `firstTag`, their media and one event each.
 // A donor's list registers thousands of units at once, so the rows go many per statement with
 // ids reserved up front: a statement run and an id round trip per row cost more than the rows.
-std::vector<Unit> insertUnits(Database &db, const std::vector<NewUnit> &inputs, std::int64_t firstTag,
+std::vector<Unit> insertUnits(Database &db, const std::vector<NewUnit> &inputs, std::vector<UnitIdentity> &&ids,
+                              std::int64_t firstTag,
                               const std::string &now, const Actor &actor) {
     // 22,528 parameters a statement: below SQLite's default limit (32,766) and PostgreSQL's (65,535).
     constexpr std::size_t kRowsPerStatement = 1024;
@@ -211,10 +209,10 @@ std::vector<Unit> insertUnits(Database &db, const std::vector<NewUnit> &inputs, 
     std::vector<Unit> out;
     out.reserve(inputs.size());
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-        Unit u = newUnit(inputs[i], firstTag + static_cast<std::int64_t>(i), now);
+        Unit u = newUnit(inputs[i], std::move(ids[i]), firstTag + static_cast<std::int64_t>(i), now);
         u.id = nextUnit++;
         for (const auto &m : inputs[i].storage)
-            u.storage.push_back(StorageMedium{nextMedium++, u.id, m.type, m.model, m.serial, m.capacityBytes, false});
+            u.storage.push_back(StorageMedium{nextMedium++, u.id, m.type, trim(m.model), trim(m.serial), m.capacityBytes, false});
         out.push_back(std::move(u));
     }
 
@@ -304,12 +302,11 @@ std::optional<std::int64_t> parseTag(std::string_view tag) {
 Status checkNewUnit(Database &db, const NewUnit &input) {
     REEMPLOI_TRY(validate(input));
     std::unordered_map<std::string, std::string> makes;
-    NewUnit unit = normalized(input, makes);
+    UnitIdentity id = identityOf(input, makes);
     return guard("checking unit", [&]() -> Status {
-        if (!donationExists(db, unit.donationId))
-            return makeError(Errc::NotFound, "no donation " + std::to_string(unit.donationId));
-        if (auto tag = existingTag(db, keyOfCanonical(unit.make), unit.serial))
-            return duplicateError(unit.make, unit.serial, *tag);
+        if (!donationExists(db, input.donationId))
+            return makeError(Errc::NotFound, "no donation " + std::to_string(input.donationId));
+        if (auto tag = existingTag(db, keyOfCanonical(id.make), id.serial)) return duplicateError(id.make, id.serial, *tag);
         return {};
     });
 }
@@ -320,16 +317,16 @@ Result<Unit> addUnit(Database &db, const NewUnit &unit, const Actor &actor) {
     return std::move(units->front());
 }
 
-Result<std::vector<Unit>> addUnits(Database &db, const std::vector<NewUnit> &inputs, const Actor &actor) {
+Result<std::vector<Unit>> addUnits(Database &db, const std::vector<NewUnit> &units, const Actor &actor) {
     REEMPLOI_TRY(requireRole(actor, Role::Trainee, "register units"));
-    std::vector<NewUnit> units;
-    units.reserve(inputs.size());
+    std::vector<UnitIdentity> ids;
+    ids.reserve(units.size());
     std::unordered_map<std::string, std::string> makes;
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-        auto checked = validate(inputs[i]);
+    for (std::size_t i = 0; i < units.size(); ++i) {
+        auto checked = validate(units[i]);
         if (!checked)
-            return inputs.size() == 1 ? checked.error() : checked.error().withContext("unit " + std::to_string(i + 1));
-        units.push_back(normalized(inputs[i], makes));
+            return units.size() == 1 ? checked.error() : checked.error().withContext("unit " + std::to_string(i + 1));
+        ids.push_back(identityOf(units[i], makes));
     }
     BulkScope bulk(db, units.size());  // around the transaction: some tuning applies to its commit
     return inTransaction(db, "registering units", [&]() -> Result<std::vector<Unit>> {
@@ -360,14 +357,14 @@ Result<std::vector<Unit>> addUnits(Database &db, const std::vector<NewUnit> &inp
             if (known == donations.end()) known = donations.emplace(u.donationId, donationExists(db, u.donationId)).first;
             if (!known->second)
                 return where(makeError(Errc::NotFound, "no donation " + std::to_string(u.donationId)));
-            std::string key = keyOfCanonical(u.make);
-            const std::string &serial = u.serial;
+            const auto &[serial, make] = ids[i];
+            std::string key = keyOfCanonical(make);
             std::string both = key + '\x1f' + serial;
             if (registered) {
                 if (auto found = registered->find(both); found != registered->end())
-                    return where(duplicateError(u.make, serial, found->second));
+                    return where(duplicateError(make, serial, found->second));
             } else if (auto tag = existingTag(db, key, serial)) {
-                return where(duplicateError(u.make, serial, *tag));
+                return where(duplicateError(make, serial, *tag));
             }
             auto [it, inserted] = seen.emplace(std::move(both), i);
             if (!inserted)
@@ -376,7 +373,7 @@ Result<std::vector<Unit>> addUnits(Database &db, const std::vector<NewUnit> &inp
         }
         std::int64_t first = reserveTags(db, static_cast<std::int64_t>(units.size()));
         const std::string now = nowUtc();
-        return insertUnits(db, units, first, now, actor);
+        return insertUnits(db, units, std::move(ids), first, now, actor);
     });
 }
 

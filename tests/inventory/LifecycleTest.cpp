@@ -153,7 +153,9 @@ protected:
         switch (s) {
         case Scenario::LaptopWiped: passedWipe(unit.storage[0].id); break;
         case Scenario::DesktopDestroyed:
-            if (!unit.storage[0].destroyed) ASSERT_TRUE(markMediumDestroyed(*db, unit.storage[0].id, "shredded", actor));
+            if (!unit.storage[0].destroyed) {
+                ASSERT_TRUE(markMediumDestroyed(*db, unit.storage[0].id, "shredded", actor));
+            }
             break;
         case Scenario::TabletFactoryReset: {
             FactoryReset reset;

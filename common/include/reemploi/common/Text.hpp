@@ -79,6 +79,13 @@ inline Status checkUtf8Text(std::string_view value, std::string_view field, std:
     };
     std::size_t chars = 0;
     for (std::size_t i = 0; i < value.size();) {
+        // Most text is printable ASCII: one comparison a byte.
+        auto c = static_cast<unsigned char>(value[i]);
+        if (c >= 0x20 && c < 0x7F) {
+            ++i;
+            ++chars;
+            continue;
+        }
         std::size_t at = i;
         long cp = decodeUtf8Strict(value, i);
         if (cp < 0) {

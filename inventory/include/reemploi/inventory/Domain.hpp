@@ -22,7 +22,7 @@ enum class Role { Trainee, Coordinator, Admin };
 struct Actor {
     std::string name;
     Role role = Role::Admin;
-    std::string site;
+    std::string site = {};
 };
 
 // Refused (Errc::Refused) unless `actor` has at least `minimum`, naming the role needed:
