@@ -12,10 +12,23 @@
 
 namespace reemploi::inventory {
 
-// Who did it: a workshop member's login or name (never a family's).
+// What a workshop member may do, in order: a trainee registers, edits, tests and wipes units; a
+// coordinator also manages donors, schools, needs, allocations, deliveries and returns; an admin
+// may do everything. Services check it themselves (requireRole), whatever front end calls them.
+enum class Role { Trainee, Coordinator, Admin };
+
+// Who did it: a workshop member's login or name (never a family's), their role and site. The
+// command line acts as admin: a local operator who holds the database file.
 struct Actor {
     std::string name;
+    Role role = Role::Admin;
+    std::string site = {};
 };
+
+// Refused (Errc::Refused) unless `actor` has at least `minimum`, naming the role needed:
+// requireRole(a, Role::Coordinator, "confirm an allocation") →
+// "a trainee cannot confirm an allocation: a coordinator must".
+Status requireRole(const Actor &actor, Role minimum, std::string_view what);
 
 enum class DonorKind { Company, Administration, Association, Individual };
 
@@ -25,6 +38,10 @@ enum class UnitStatus {
     Received, Diagnosed, Wiped, Ready, Allocated, Delivered, Returned,
     ToRepair, ForParts, Recycled,
 };
+
+// Laptops, desktops, tablets and phones always hold data somewhere: they reach `wiped` or `ready`
+// only once every medium is sanitized, or once their storage is declared removed or absent.
+bool alwaysHoldsData(UnitKind kind);
 
 enum class Grade { A, B, C, D };
 
@@ -36,6 +53,7 @@ enum class SanitizationResult { Passed, Failed, Interrupted };
 
 // Text forms ("laptop", "to_repair", …) used in the database, the CLI and JSON. The parsers
 // accept exactly these (case-insensitive); friendlier synonyms belong to intake's mapping.
+std::string_view toString(Role);
 std::string_view toString(DonorKind);
 std::string_view toString(UnitKind);
 std::string_view toString(UnitStatus);
@@ -43,6 +61,7 @@ std::string_view toString(Grade);
 std::string_view toString(MediumType);
 std::string_view toString(SanitizationLevel);
 std::string_view toString(SanitizationResult);
+Result<Role> parseRole(std::string_view);
 Result<DonorKind> parseDonorKind(std::string_view);
 Result<UnitKind> parseUnitKind(std::string_view);
 Result<UnitStatus> parseUnitStatus(std::string_view);
