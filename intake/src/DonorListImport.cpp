@@ -10,6 +10,7 @@
 #include <reemploi/intake/Values.hpp>
 #include <reemploi/inventory/Donors.hpp>
 #include <reemploi/inventory/Units.hpp>
+#include <reemploi/inventory/Validation.hpp>
 
 namespace reemploi::intake {
 
@@ -156,6 +157,15 @@ public:
             if (value.empty()) continue;
             if (!u.notes.empty()) u.notes += '\n';
             u.notes += trimmed(_map.header[c]) + ": " + value;
+        }
+        // The inventory's rules for every text field (clean UTF-8, lengths), by line and column;
+        // a column already found wrong is not named twice.
+        for (auto &problem : inventory::checkUnitText(u)) {
+            auto c = _map.column(problem.field);
+            bool named = c && std::any_of(row.errors.begin(), row.errors.end(), [&](const RowError &e) {
+                return e.columnLetter == columnLetter(*c);
+            });
+            if (!named) error(row, c, std::move(problem.error.message));
         }
     }
 

@@ -3,6 +3,7 @@
 #include <reemploi/intake/NeedImport.hpp>
 
 #include "SchoolDataCsv.hpp"
+#include <reemploi/inventory/Validation.hpp>
 
 #include <cctype>
 #include <charconv>
@@ -121,6 +122,7 @@ Result<SchoolDataReport> importNeeds(Database &db, std::string_view bytes, bool 
         auto b = n.family.find_first_not_of(" \t");
         n.family = b == std::string::npos ? std::string() : n.family.substr(b, n.family.find_last_not_of(" \t") - b + 1);
         if (n.family.empty()) report.errors.push_back({r.line, where("family"), "the family reference is empty"});
+        else if (auto ok = checkFamilyRef(n.family); !ok) report.errors.push_back({r.line, where("family"), ok.error().message});
         auto grades = parseGrades(cell(r, "grades"));
         if (!grades) report.errors.push_back({r.line, where("grades"), grades.error().message});
         else n.grades = *grades;
@@ -138,6 +140,8 @@ Result<SchoolDataReport> importNeeds(Database &db, std::string_view bytes, bool 
         else n.preference = *preference;
         n.priorityFlags = parsePriorityFlags(cell(r, "priority"));
         n.accessibility = cell(r, "accessibility");
+        for (const auto &problem : checkNeedText(n))
+            if (problem.field != "family") report.errors.push_back({r.line, where(problem.field.c_str()), problem.error.message});
         if (report.errors.size() == before) {
             if (!seen.emplace(n.uai, n.family).second) {
                 report.errors.push_back({r.line, where("family"), "family " + n.family + " of school " + n.uai +

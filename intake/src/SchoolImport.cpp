@@ -7,6 +7,7 @@
 
 #include "SchoolDataCsv.hpp"
 #include <reemploi/inventory/Schools.hpp>
+#include <reemploi/inventory/Validation.hpp>
 
 namespace reemploi::intake {
 
@@ -97,6 +98,8 @@ Result<SchoolDataReport> importSchools(inventory::Database &db, std::string_view
             report.errors.push_back({r.line, where("uai"), "school " + *uai + " is already given on an earlier line"});
         if (s.name.find_first_not_of(" \t") == std::string::npos)
             report.errors.push_back({r.line, where("name"), "the school's name is empty"});
+        for (const auto &problem : inventory::checkSchoolText(s))
+            report.errors.push_back({r.line, where(problem.field.c_str()), problem.error.message});
         auto qpv = parseYesNo(cell(r, "priority_area"));
         if (!qpv) report.errors.push_back({r.line, where("priority_area"), qpv.error().message});
         else s.priorityArea = *qpv;

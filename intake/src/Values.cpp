@@ -6,6 +6,8 @@
 #include <cmath>
 #include <map>
 
+#include <reemploi/inventory/Identity.hpp>
+
 namespace reemploi::intake {
 
 namespace {
@@ -217,60 +219,6 @@ std::string withoutNonCapacityNumbers(std::string s) {
     return out;
 }
 
-const std::vector<std::pair<std::string_view, std::string_view>> &makeTable() {
-    // Keys are normalised (see makeKeyOf): lower case, letters and digits, corporate suffixes dropped.
-    static const std::vector<std::pair<std::string_view, std::string_view>> table = {
-        {"hp", "HP"}, {"hewlettpackard", "HP"}, {"hpinc", "HP"}, {"hewlettpackardenterprise", "HPE"}, {"hpe", "HPE"},
-        {"compaq", "Compaq"}, {"dell", "Dell"}, {"lenovo", "Lenovo"}, {"ibm", "IBM"}, {"apple", "Apple"},
-        {"acer", "Acer"}, {"asus", "ASUS"}, {"asustek", "ASUS"}, {"samsung", "Samsung"}, {"microsoft", "Microsoft"},
-        {"toshiba", "Toshiba"}, {"dynabook", "Dynabook"}, {"fujitsu", "Fujitsu"}, {"fujitsusiemens", "Fujitsu"},
-        {"fujitsuclientcomputing", "Fujitsu"}, {"sony", "Sony"}, {"msi", "MSI"}, {"microstar", "MSI"},
-        {"huawei", "Huawei"}, {"xiaomi", "Xiaomi"}, {"lg", "LG"}, {"google", "Google"}, {"panasonic", "Panasonic"},
-        {"medion", "Medion"}, {"gigabyte", "Gigabyte"}, {"packardbell", "Packard Bell"}, {"philips", "Philips"},
-        {"iiyama", "iiyama"}, {"benq", "BenQ"}, {"viewsonic", "ViewSonic"}, {"aoc", "AOC"}, {"eizo", "EIZO"},
-        {"nec", "NEC"}, {"motorola", "Motorola"}, {"nokia", "Nokia"}, {"oneplus", "OnePlus"}, {"oppo", "OPPO"},
-        {"wiko", "Wiko"}, {"alcatel", "Alcatel"}, {"honor", "Honor"}, {"razer", "Razer"}, {"clevo", "Clevo"},
-        {"thomson", "Thomson"}, {"archos", "Archos"}, {"getac", "Getac"}, {"intel", "Intel"}, {"zotac", "Zotac"},
-        {"shuttle", "Shuttle"}, {"sharp", "Sharp"}, {"terra", "Terra"}, {"wortmann", "Terra"}, {"crosscall", "Crosscall"},
-        {"fairphone", "Fairphone"}, {"realme", "realme"}, {"vivo", "vivo"}, {"chuwi", "Chuwi"}, {"teclast", "Teclast"},
-    };
-    return table;
-}
-
-std::vector<std::string> alnumWords(std::string_view text) {
-    std::vector<std::string> words;
-    std::string word;
-    for (char c : foldCase(text)) {
-        if (isLetter(c) || isDigit(c)) {
-            word += c;
-        } else if (!word.empty()) {
-            words.push_back(std::move(word));
-            word.clear();
-        }
-    }
-    if (!word.empty()) words.push_back(std::move(word));
-    return words;
-}
-
-std::string makeKeyOf(std::vector<std::string> words) {
-    static const std::vector<std::string_view> suffixes = {
-        "inc", "incorporated", "ltd", "limited", "co", "corp", "corporation", "company", "gmbh", "ag", "sa",
-        "sas", "srl", "bv", "plc", "llc", "kk", "computer", "computers", "electronics", "international",
-        "technologies", "technology", "group", "ltda"};
-    while (words.size() > 1 && std::find(suffixes.begin(), suffixes.end(), words.back()) != suffixes.end())
-        words.pop_back();
-    std::string key;
-    for (const auto &w : words) key += w;
-    return key;
-}
-
-std::optional<std::string_view> knownMake(std::string_view text) {
-    std::string key = makeKeyOf(alnumWords(text));
-    for (const auto &[k, name] : makeTable())
-        if (k == key) return name;
-    return std::nullopt;
-}
-
 }  // namespace
 
 const SynonymTable &kindSynonyms() {
@@ -389,38 +337,11 @@ Result<double> parseScreenInches(std::string_view text) {
     return std::round(inches * 10) / 10;
 }
 
-std::string canonicalMake(std::string_view make) {
-    if (auto known = knownMake(make)) return std::string(*known);
-    // Unknown: trimmed, inner runs of spaces made single.
-    std::string out;
-    bool space = false;
-    for (char c : trimmed(make)) {
-        if (c == ' ' || c == '\t') {
-            space = true;
-            continue;
-        }
-        if (space) out += ' ';
-        space = false;
-        out += c;
-    }
-    return out;
-}
+// The one rule lives in inventory (Identity.hpp), which applies it to every registration.
+std::string canonicalMake(std::string_view make) { return inventory::canonicalMake(make); }
 
 std::optional<std::pair<std::string, std::string>> splitMakeFromModel(std::string_view model) {
-    std::string m = trimmed(model);
-    // Try the first two words, then the first one ("Packard Bell EasyNote" before "Dell Latitude").
-    std::vector<std::size_t> ends;
-    for (std::size_t i = 0; i < m.size(); ++i)
-        if (m[i] == ' ' && (ends.empty() || ends.back() != i)) ends.push_back(i);
-    for (int words = 2; words >= 1; --words) {
-        if (ends.size() < static_cast<std::size_t>(words)) continue;
-        std::size_t end = ends[words - 1];
-        if (auto known = knownMake(std::string_view(m).substr(0, end))) {
-            std::string rest = trimmed(std::string_view(m).substr(end));
-            if (!rest.empty()) return std::make_pair(std::string(*known), rest);
-        }
-    }
-    return std::nullopt;
+    return inventory::splitMakeFromModel(model);
 }
 
 bool looksLikeExcelScientific(std::string_view text) {

@@ -14,6 +14,7 @@ namespace reemploi::inventory {
 namespace {
 
 // One table per enum: the text form of each value, in enum order.
+constexpr std::array<std::string_view, 3> kRoles = {"trainee", "coordinator", "admin"};
 constexpr std::array<std::string_view, 4> kDonorKinds = {"company", "administration", "association", "individual"};
 constexpr std::array<std::string_view, 6> kUnitKinds = {"laptop", "desktop", "tablet", "phone", "monitor", "other"};
 constexpr std::array<std::string_view, 10> kStatuses = {"received", "diagnosed", "wiped",     "ready",    "allocated",
@@ -45,6 +46,7 @@ Result<E> parseFrom(const std::array<std::string_view, N> &names, std::string_vi
 
 }  // namespace
 
+std::string_view toString(Role v) { return kRoles[static_cast<std::size_t>(v)]; }
 std::string_view toString(DonorKind v) { return kDonorKinds[static_cast<std::size_t>(v)]; }
 std::string_view toString(UnitKind v) { return kUnitKinds[static_cast<std::size_t>(v)]; }
 std::string_view toString(UnitStatus v) { return kStatuses[static_cast<std::size_t>(v)]; }
@@ -53,15 +55,7 @@ std::string_view toString(MediumType v) { return kMediumTypes[static_cast<std::s
 std::string_view toString(SanitizationLevel v) { return kLevels[static_cast<std::size_t>(v)]; }
 std::string_view toString(SanitizationResult v) { return kResults[static_cast<std::size_t>(v)]; }
 
-std::string_view toString(Role v) {
-    static constexpr std::array<std::string_view, 3> names = {"trainee", "coordinator", "admin"};
-    return names[static_cast<std::size_t>(v)];
-}
-Result<Role> parseRole(std::string_view s) {
-    static constexpr std::array<std::string_view, 3> names = {"trainee", "coordinator", "admin"};
-    return parseFrom<Role>(names, s, "role");
-}
-
+Result<Role> parseRole(std::string_view s) { return parseFrom<Role>(kRoles, s, "role"); }
 Result<DonorKind> parseDonorKind(std::string_view s) { return parseFrom<DonorKind>(kDonorKinds, s, "donor kind"); }
 Result<UnitKind> parseUnitKind(std::string_view s) { return parseFrom<UnitKind>(kUnitKinds, s, "unit kind"); }
 Result<UnitStatus> parseUnitStatus(std::string_view s) { return parseFrom<UnitStatus>(kStatuses, s, "status"); }
@@ -72,6 +66,17 @@ Result<SanitizationLevel> parseSanitizationLevel(std::string_view s) {
 }
 Result<SanitizationResult> parseSanitizationResult(std::string_view s) {
     return parseFrom<SanitizationResult>(kResults, s, "sanitization result");
+}
+
+Status requireRole(const Actor &actor, Role minimum, std::string_view what) {
+    if (static_cast<int>(actor.role) >= static_cast<int>(minimum)) return {};
+    auto withArticle = [](Role r) { return std::string(r == Role::Admin ? "an " : "a ") + std::string(toString(r)); };
+    return makeError(Errc::Forbidden,
+                     withArticle(actor.role) + " cannot " + std::string(what) + ": " + withArticle(minimum) + " must");
+}
+
+bool alwaysHoldsData(UnitKind kind) {
+    return kind == UnitKind::Laptop || kind == UnitKind::Desktop || kind == UnitKind::Tablet || kind == UnitKind::Phone;
 }
 
 std::string nowUtc() { return utcTimestampNow(); }

@@ -2,7 +2,9 @@
 #include <reemploi/inventory/Donors.hpp>
 
 #include <reemploi/common/Json.hpp>
+#include <reemploi/common/Text.hpp>
 #include <reemploi/inventory/AuditLog.hpp>
+#include <reemploi/inventory/Validation.hpp>
 
 namespace reemploi::inventory {
 
@@ -37,14 +39,17 @@ Donation readDonation(const Statement &st) {
 }  // namespace
 
 Result<Donor> addDonor(Database &db, const NewDonor &input, const Actor &actor) {
-    if (input.name.empty()) return makeError(Errc::InvalidInput, "donor name: empty");
-    if (!input.email.empty() && !plausibleEmail(input.email))
-        return makeError(Errc::InvalidInput, "donor e-mail: '" + input.email + "' is not an e-mail address");
+    REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "register a donor"));
+    if (text::trimView(input.name).empty()) return makeError(Errc::InvalidInput, "donor name: empty");
+    REEMPLOI_TRY(checkDonorText(input.name, input.email));
+    std::string email = text::trim(input.email);
+    if (!email.empty() && !plausibleEmail(email))
+        return makeError(Errc::InvalidInput, "donor e-mail: '" + email + "' is not an e-mail address");
     return inTransaction(db, "adding donor", [&]() -> Result<Donor> {
         Donor d;
-        d.name = input.name;
+        d.name = text::trim(input.name);
         d.kind = input.kind;
-        d.email = input.email;
+        d.email = email;
         d.createdAt = nowUtc();
         auto &st = db.cached("INSERT INTO donors (name, kind, email, created_at) VALUES (?, ?, ?, ?) RETURNING id");
         st.bind(1, d.name).bind(2, toString(d.kind)).bind(3, d.email).bind(4, d.createdAt);
@@ -79,14 +84,16 @@ Result<std::vector<Donor>> listDonors(Database &db) {
 }
 
 Result<Donation> addDonation(Database &db, const NewDonation &input, const Actor &actor) {
+    REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "register a donation"));
     REEMPLOI_TRY(checkDate(input.received, "received"));
+    REEMPLOI_TRY(checkDonationText(input.site, input.notes));
     return inTransaction(db, "adding donation", [&]() -> Result<Donation> {
         auto donor = getDonor(db, input.donorId);
         if (!donor) return donor.error();
         Donation d;
         d.donorId = input.donorId;
         d.received = input.received;
-        d.site = input.site;
+        d.site = text::trim(input.site);
         d.notes = input.notes;
         auto &st = db.cached(
             "INSERT INTO donations (donor_id, received, site, notes, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id");

@@ -1,5 +1,6 @@
 // The unit lifecycle: the arrows as a table, the rules that need the database, and the one
-// function that writes a unit's status.
+// function that writes a unit's status, reached by hand (setStatus) or by the allocation service
+// (LifecycleInternal.hpp), which alone takes the arrows into and out of allocated and delivered.
 #include <reemploi/inventory/Lifecycle.hpp>
 
 #include <algorithm>
@@ -9,6 +10,10 @@
 #include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/Sanitization.hpp>
 #include <reemploi/inventory/Units.hpp>
+#include <reemploi/inventory/Validation.hpp>
+
+#include "LifecycleInternal.hpp"
+#include "StorageInternal.hpp"
 
 namespace reemploi::inventory {
 
@@ -42,7 +47,10 @@ bool isTransitionAllowed(UnitStatus from, UnitStatus to) {
 
 std::vector<UnitStatus> nextStatuses(UnitStatus from) { return kArrows.at(from); }
 
-Status checkTransition(Database &db, const Unit &unit, UnitStatus to) {
+namespace {
+
+// The rules of the arrows and of the database, whoever asks.
+Status checkRules(Database &db, const Unit &unit, UnitStatus to) {
     auto refuse = [&](const std::string &rule) {
         return makeError(Errc::Refused, unit.tag + " cannot become " + name(to) + ": " + rule);
     };
@@ -54,39 +62,71 @@ Status checkTransition(Database &db, const Unit &unit, UnitStatus to) {
         if (to == S::Delivered) return refuse("only allocated units can be delivered (it is " + name(unit.status) + ")");
         return refuse("a " + name(unit.status) + " unit can only become " + (allowed.empty() ? "nothing else" : allowed));
     }
+    if (to != S::Wiped && to != S::Ready) return {};
     return guard("checking transition", [&]() -> Status {
-        if (to == S::Wiped) {
-            auto media = mediaSanitization(db, unit);
-            if (!media) return media.error();
-            if (!media->allSanitized) {
-                const auto &m = *media->firstPending;
-                std::string what = "storage medium " + std::to_string(m.id) +
-                                   (m.serial.empty() ? "" : " (serial " + m.serial + ")");
-                return refuse("every storage medium needs a passed sanitization record or a recorded destruction; " +
-                              what + " has none" + (media->sinceReturn ? " since the unit was returned" : ""));
-            }
+        if (to == S::Ready && unit.status == S::Diagnosed && !unit.storage.empty())
+            return refuse("it holds storage media, so it must be wiped first");
+        auto media = mediaSanitization(db, unit);
+        if (!media) return media.error();
+        if (media->storageUnknown) {
+            std::string kind(toString(unit.kind));
+            std::string flash = unit.kind == UnitKind::Tablet || unit.kind == UnitKind::Phone
+                                    ? "; a factory reset clears its internal flash (reemploi unit factory-reset " +
+                                          unit.tag + " --checked-setup-screen)"
+                                    : "";
+            return refuse("a " + kind + " always holds data: record its storage (reemploi unit add-storage " + unit.tag +
+                          " TYPE[:CAPACITY]) or declare it removed or absent (reemploi unit declare-storage " +
+                          unit.tag + " --removed|--absent --reason R)" + flash);
         }
-        if (to == S::Ready) {
-            if (unit.status == S::Diagnosed && !unit.storage.empty())
-                return refuse("it holds storage media, so it must be wiped first");
-            if (!unit.grade) return refuse("it needs a cosmetic grade (A, B, C or D) first");
+        if (!media->allSanitized) {
+            const auto &m = *media->firstPending;
+            std::string what = "storage medium " + std::to_string(m.id) +
+                               (m.serial.empty() ? "" : " (serial " + m.serial + ")");
+            return refuse("every storage medium needs a passed sanitization record or a recorded destruction; " +
+                          what + " has none" + (media->sinceReturn ? " since the unit was returned" : ""));
         }
+        if (to == S::Ready && !unit.grade) return refuse("it needs a cosmetic grade (A, B, C or D) first");
         return {};
     });
 }
 
-Result<Unit> setStatus(Database &db, std::string_view tag, UnitStatus to, std::string_view reason, const Actor &actor,
-                       const json::Object &details) {
+// The arrows only the allocation service takes (it moves the need with the unit): into
+// `allocated` and `delivered`, and out of them. Empty when `to` may be reached by hand.
+std::string allocationOnly(const Unit &unit, UnitStatus to) {
+    const std::string &tag = unit.tag;
+    std::string state = " (it is " + name(unit.status) + ")";
+    if (to == S::Allocated)
+        return "a unit is allocated only by confirming an allocation: run 'reemploi allocate', then 'reemploi allocate "
+               "confirm'" +
+               (unit.status == S::Ready ? "" : "; only ready units can be allocated" + state);
+    if (to == S::Delivered)
+        return "record the delivery with 'reemploi delivery record " + tag + " --need REF'" +
+               (unit.status == S::Allocated ? "" : "; only allocated units can be delivered" + state);
+    if (unit.status == S::Allocated)
+        return "an allocated unit leaves that state only through its allocation: 'reemploi allocate cancel " + tag +
+               "' (back to ready, the need open again) or 'reemploi delivery record " + tag + " --need REF'";
+    if (unit.status == S::Delivered)
+        return "a delivered unit comes back with 'reemploi unit return " + tag + "'";
+    return {};
+}
+
+Result<Unit> applyStatus(Database &db, std::string_view tag, UnitStatus to, std::string_view reason, const Actor &actor,
+                         const json::Object &details, bool byAllocation) {
     return inTransaction(db, "changing status of " + std::string(tag), [&]() -> Result<Unit> {
         auto unit = getUnit(db, tag);
         if (!unit) return unit.error();
-        REEMPLOI_TRY(checkTransition(db, *unit, to));
+        if (!byAllocation) {
+            if (auto rule = allocationOnly(*unit, to); !rule.empty())
+                return makeError(Errc::Refused, unit->tag + " cannot become " + name(to) + " by hand: " + rule);
+        }
+        REEMPLOI_TRY(checkRules(db, *unit, to));
         UnitStatus from = unit->status;
         std::string now = nowUtc();
         auto &st = db.cached("UPDATE units SET status = ?, status_since = ?, updated_at = ? WHERE id = ? AND status = ?");
         st.bind(1, toString(to)).bind(2, now).bind(3, now).bind(4, unit->id).bind(5, toString(from));
         st.step();
         st.reset();
+        auto payload = json::Object().set("from", toString(from)).set("to", toString(to)).set("reason", reason);
         if (to == S::Returned) {
             auto &r = db.cached(
                 "UPDATE units SET returned_at = ?,"
@@ -94,13 +134,39 @@ Result<Unit> setStatus(Database &db, std::string_view tag, UnitStatus to, std::s
             r.bind(1, now).bind(2, unit->id);
             r.step();
             r.reset();
+            // What was declared before the unit went to a family no longer vouches for it.
+            if (auto cleared = clearStorageDeclaration(db, unit->id))
+                payload.set("storage_declaration_cleared", toString(cleared->kind));
         }
-        auto payload = json::Object().set("from", toString(from)).set("to", toString(to)).set("reason", reason);
         payload.merge(details);
         appendEvent(db, actor, {"unit", unit->tag, "status_changed", payload.str()});
         unit->status = to;
         return std::move(unit.value());
     });
 }
+
+}  // namespace
+
+Status checkTransition(Database &db, const Unit &unit, UnitStatus to) {
+    if (auto rule = allocationOnly(unit, to); !rule.empty())
+        return makeError(Errc::Refused, unit.tag + " cannot become " + name(to) + " by hand: " + rule);
+    return checkRules(db, unit, to);
+}
+
+Result<Unit> setStatus(Database &db, std::string_view tag, UnitStatus to, std::string_view reason, const Actor &actor,
+                       const json::Object &details) {
+    REEMPLOI_TRY(requireRole(actor, Role::Trainee, "change a unit's status"));
+    REEMPLOI_TRY(checkLine(reason, "reason", kMaxReasonChars));
+    return applyStatus(db, tag, to, reason, actor, details, false);
+}
+
+namespace internal {
+
+Result<Unit> setStatusByAllocation(Database &db, std::string_view tag, UnitStatus to, std::string_view reason,
+                                   const Actor &actor, const json::Object &details) {
+    return applyStatus(db, tag, to, reason, actor, details, true);
+}
+
+}  // namespace internal
 
 }  // namespace reemploi::inventory

@@ -188,6 +188,17 @@ CREATE TABLE allocation_pins (
 ALTER TABLE sanitization_records ADD COLUMN identity_evidence TEXT NOT NULL DEFAULT '';
 ALTER TABLE sanitization_records ADD COLUMN notes TEXT NOT NULL DEFAULT '';
 )sql"},
+    {4, "storage declarations: a unit declared without storage (removed or absent), with a reason", R"sql(
+-- At most one declaration holds per unit; adding a medium or a return from a family removes it
+-- (the events keep every declaration made).
+CREATE TABLE storage_declarations (
+    unit_id BIGINT PRIMARY KEY REFERENCES units (id),
+    kind TEXT NOT NULL CHECK (kind = 'removed' OR kind = 'absent'),
+    reason TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    declared_at TEXT NOT NULL
+);
+)sql"},
     {5, "web app: accounts and donor links", R"sql(
 -- Who may log in to the web app. The password is an Argon2id hash (libsodium's string form).
 CREATE TABLE users (

@@ -5,6 +5,10 @@
 
 #include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/JsonViews.hpp>
+#include <reemploi/inventory/Units.hpp>
+#include <reemploi/inventory/Validation.hpp>
+
+#include "StorageInternal.hpp"
 
 namespace reemploi::inventory {
 
@@ -37,6 +41,7 @@ SanitizationRecord readRecord(const Statement &st) {
 }  // namespace
 
 Result<SanitizationRecord> recordSanitization(Database &db, const SanitizationRecord &input, const Actor &actor) {
+    REEMPLOI_TRY(requireRole(actor, Role::Trainee, "record a sanitization"));
     if (input.method.empty()) return makeError(Errc::InvalidInput, "sanitization record: no method");
     if (input.startedAt.empty()) return makeError(Errc::InvalidInput, "sanitization record: no start time");
     if (input.result == SanitizationResult::Passed && input.endedAt.empty())
@@ -70,6 +75,7 @@ Result<SanitizationRecord> recordSanitization(Database &db, const SanitizationRe
 }
 
 Result<SanitizationRecord> completeSanitization(Database &db, const SanitizationRecord &input, const Actor &actor) {
+    REEMPLOI_TRY(requireRole(actor, Role::Trainee, "record a sanitization"));
     if (input.result == SanitizationResult::Passed && input.endedAt.empty())
         return makeError(Errc::InvalidInput, "sanitization record: a passed erasure needs its end time");
     return inTransaction(db, "completing sanitization record", [&]() -> Result<SanitizationRecord> {
@@ -120,7 +126,12 @@ Result<MediaSanitization> mediaSanitization(Database &db, const Unit &unit) {
     return guard("reading sanitization state", [&]() -> Result<MediaSanitization> {
         MediaSanitization state;
         state.hasMedia = !unit.storage.empty();
-        if (!state.hasMedia) return state;
+        if (!state.hasMedia) {
+            state.declaration = readStorageDeclaration(db, unit.id);
+            state.storageUnknown = alwaysHoldsData(unit.kind) && !state.declaration;
+            state.allSanitized = !state.storageUnknown;
+            return state;
+        }
         // Records up to this id predate the unit's last return: the family's data came after.
         auto &f = db.cached("SELECT sanitization_floor FROM units WHERE id = ?");
         f.bind(1, unit.id);
@@ -157,6 +168,64 @@ Result<SanitizationRecord> getSanitizationByCertificate(Database &db, std::strin
         st->bind(1, certificateId);
         if (!st->step()) return makeError(Errc::NotFound, "no certificate " + std::string(certificateId));
         return readRecord(*st);
+    });
+}
+
+Result<SanitizationRecord> recordFactoryReset(Database &db, std::string_view tag, const FactoryReset &reset,
+                                              const Actor &actor) {
+    REEMPLOI_TRY(requireRole(actor, Role::Trainee, "record a factory reset"));
+    return inTransaction(db, "recording a factory reset of " + std::string(tag), [&]() -> Result<SanitizationRecord> {
+        auto unit = getUnit(db, tag);
+        if (!unit) return unit.error();
+        if (unit->kind != UnitKind::Tablet && unit->kind != UnitKind::Phone)
+            return makeError(Errc::Refused, unit->tag + " is a " + std::string(toString(unit->kind)) +
+                                                ": a factory reset counts as sanitization only for a tablet's or a "
+                                                "phone's internal flash; wipe its storage instead");
+        if (!reset.checkedSetupScreen)
+            return makeError(Errc::InvalidInput,
+                             "a factory reset counts only once the device restarted on its first-setup screen: check "
+                             "it, then confirm (--checked-setup-screen)");
+        auto internal = [](const StorageMedium &m) { return m.type == MediumType::Emmc || m.type == MediumType::Flash; };
+        std::optional<StorageMedium> medium;
+        if (reset.mediumId) {
+            for (const auto &m : unit->storage)
+                if (m.id == *reset.mediumId) medium = m;
+            if (!medium)
+                return makeError(Errc::NotFound, unit->tag + " has no storage medium " + std::to_string(*reset.mediumId));
+        } else if (unit->storage.empty()) {
+            auto added = addMedium(db, unit->tag, NewMedium{MediumType::Flash, "internal flash", "", std::nullopt}, actor);
+            if (!added) return added.error();
+            medium = *added;
+        } else {
+            std::vector<StorageMedium> candidates;
+            for (const auto &m : unit->storage)
+                if (internal(m) && !m.destroyed) candidates.push_back(m);
+            if (candidates.empty())
+                return makeError(Errc::Refused, unit->tag + " has no internal flash (emmc, flash) recorded: a factory "
+                                                            "reset does not clear its other media");
+            if (candidates.size() > 1) {
+                std::string ids;
+                for (const auto &m : candidates) ids += (ids.empty() ? "" : ", ") + std::to_string(m.id);
+                return makeError(Errc::InvalidInput,
+                                 unit->tag + " has several internal media (" + ids + "): name one (--medium ID)");
+            }
+            medium = candidates.front();
+        }
+        if (!internal(*medium))
+            return makeError(Errc::Refused, "storage medium " + std::to_string(medium->id) + " is " +
+                                                std::string(toString(medium->type)) +
+                                                ": a factory reset only clears a tablet's or phone's internal flash "
+                                                "(emmc, flash)");
+        if (medium->destroyed)
+            return makeError(Errc::Refused, "storage medium " + std::to_string(medium->id) + " is destroyed already");
+        SanitizationRecord r;
+        r.mediumId = medium->id;
+        r.method = std::string(kManualFactoryResetMethod);
+        r.level = SanitizationLevel::Clear;
+        r.result = SanitizationResult::Passed;
+        r.verification = "setup screen shown";
+        r.startedAt = r.endedAt = nowUtc();
+        return recordSanitization(db, r, actor);
     });
 }
 

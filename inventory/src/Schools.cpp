@@ -9,6 +9,7 @@
 
 #include <reemploi/common/Json.hpp>
 #include <reemploi/inventory/AuditLog.hpp>
+#include <reemploi/inventory/Validation.hpp>
 
 namespace reemploi::inventory {
 
@@ -130,10 +131,13 @@ Status checkNewSchool(const NewSchool &school) {
     auto uai = checkUai(school.uai);
     if (!uai) return uai.error();
     if (trim(school.name).empty()) return makeError(Errc::InvalidInput, "school " + *uai + ": name is empty");
+    if (auto problems = checkSchoolText(school); !problems.empty())
+        return problems.front().error.withContext("school " + *uai);
     return {};
 }
 
 Result<SchoolSaveReport> saveSchools(Database &db, const std::vector<NewSchool> &schools, const Actor &actor) {
+    REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "save schools"));
     std::set<std::string> seen;
     for (std::size_t i = 0; i < schools.size(); ++i) {
         REEMPLOI_TRY(checkNewSchool(schools[i]));
@@ -202,7 +206,7 @@ Status checkNewNeed(Database &db, const NewNeed &need) {
     auto uai = checkUai(need.uai);
     if (!uai) return uai.error();
     std::string family = trim(need.family);
-    if (family.empty()) return makeError(Errc::InvalidInput, "family reference is empty");
+    if (auto problems = checkNeedText(need); !problems.empty()) return problems.front().error;
     if (need.grades.empty()) return makeError(Errc::InvalidInput, "family " + family + ": no grade given (CP to CM2)");
     if (need.grades.size() > 12) return makeError(Errc::InvalidInput, "family " + family + ": more than 12 children");
     if (need.devicesAtHome < 0 || need.devicesAtHome > 99)
@@ -222,6 +226,7 @@ Status checkNewNeed(Database &db, const NewNeed &need) {
 }
 
 Result<std::vector<Need>> addNeeds(Database &db, const std::vector<NewNeed> &needs, const Actor &actor) {
+    REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "register needs"));
     std::set<std::pair<std::string, std::string>> seen;
     for (const auto &n : needs) {
         REEMPLOI_TRY(checkNewNeed(db, n));
@@ -307,6 +312,7 @@ Result<Need> findNeed(Database &db, std::string_view refText) {
 }
 
 Result<Need> withdrawNeed(Database &db, std::string_view ref, const Actor &actor) {
+    REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "withdraw a need"));
     return inTransaction(db, "withdrawing need", [&]() -> Result<Need> {
         auto need = findNeed(db, ref);
         if (!need) return need.error();

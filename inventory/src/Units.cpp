@@ -10,7 +10,11 @@
 #include <reemploi/common/Json.hpp>
 #include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/Donors.hpp>
+#include <reemploi/inventory/Identity.hpp>
 #include <reemploi/inventory/JsonViews.hpp>
+#include <reemploi/inventory/Validation.hpp>
+
+#include "StorageInternal.hpp"
 
 namespace reemploi::inventory {
 
@@ -21,22 +25,6 @@ constexpr const char *kUnitColumns =
     " battery_health, os, grade, status, location, notes, created_at";
 
 using text::trim;
-
-// Makes are compared without case or extra spaces: "HP", "hp " and "Hp" are one make.
-std::string makeKey(std::string_view make) {
-    std::string out;
-    bool space = false;
-    for (char c : trim(make)) {
-        if (c == ' ' || c == '\t') {
-            space = true;
-            continue;
-        }
-        if (space && !out.empty()) out += ' ';
-        space = false;
-        out += (c >= 'A' && c <= 'Z') ? char(c + 32) : c;
-    }
-    return out;
-}
 
 Unit readUnit(const Statement &st) {
     Unit u;
@@ -83,19 +71,43 @@ void loadMedia(Database &db, Unit &unit) {
     st.reset();
 }
 
-Status validate(const NewUnit &u) {
-    if (trim(u.serial).empty()) return makeError(Errc::InvalidInput, "serial: empty");
-    if (u.specs.ramMib && (*u.specs.ramMib <= 0 || *u.specs.ramMib > (1 << 24)))
-        return makeError(Errc::InvalidInput, "ram: " + std::to_string(*u.specs.ramMib) + " MiB is not plausible");
-    if (u.specs.batteryHealthPercent && (*u.specs.batteryHealthPercent < 0 || *u.specs.batteryHealthPercent > 100))
+// The numbers a unit carries: plausible or refused, naming the field.
+Status checkSpecs(const UnitSpecs &specs) {
+    if (specs.ramMib && (*specs.ramMib <= 0 || *specs.ramMib > (1 << 24)))
+        return makeError(Errc::InvalidInput, "ram: " + std::to_string(*specs.ramMib) + " MiB is not plausible");
+    if (specs.batteryHealthPercent && (*specs.batteryHealthPercent < 0 || *specs.batteryHealthPercent > 100))
         return makeError(Errc::InvalidInput,
-                         "battery health: " + std::to_string(*u.specs.batteryHealthPercent) + "% is not between 0 and 100");
-    if (u.specs.screenInches && (*u.specs.screenInches <= 0 || *u.specs.screenInches > 100))
+                         "battery health: " + std::to_string(*specs.batteryHealthPercent) + "% is not between 0 and 100");
+    if (specs.screenInches && (*specs.screenInches <= 0 || *specs.screenInches > 100))
         return makeError(Errc::InvalidInput, "screen: not a plausible size in inches");
-    for (const auto &m : u.storage)
-        if (m.capacityBytes && *m.capacityBytes <= 0)
-            return makeError(Errc::InvalidInput, "storage capacity: must be positive");
     return {};
+}
+
+// Every rule a unit to register must meet by itself (text fields, numbers, media).
+Status validate(const NewUnit &u) {
+    auto problems = checkUnitText(u);
+    if (!problems.empty()) return problems.front().error;
+    return checkSpecs(u.specs);
+}
+
+// What makes a unit itself (Identity.hpp): its serial cleaned, its make unified. A batch
+// repeats the same few makes: `makes` keeps each one's canonical form.
+struct UnitIdentity {
+    std::string serial;
+    std::string make;
+};
+UnitIdentity identityOf(const NewUnit &input, std::unordered_map<std::string, std::string> &makes) {
+    auto known = makes.find(input.make);
+    if (known == makes.end()) known = makes.emplace(input.make, canonicalMake(input.make)).first;
+    return {cleanSerial(input.serial), known->second};
+}
+
+// The key of a make already canonical (makeKey without unifying again).
+std::string keyOfCanonical(const std::string &make) {
+    std::string key = make;
+    for (auto &c : key)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+    return key;
 }
 
 std::optional<std::string> existingTag(Database &db, const std::string &key, const std::string &serial) {
@@ -120,20 +132,26 @@ bool donationExists(Database &db, std::int64_t id) {
     return found;
 }
 
-// The unit as registered from its input: trimmed fields, status `received`, the given tag.
-Unit newUnit(const NewUnit &input, std::int64_t tagNumber, const std::string &now) {
+// The unit as registered from its input: serial and make as `id` says, single-line fields
+// trimmed, status `received`, the given tag.
+Unit newUnit(const NewUnit &input, UnitIdentity &&id, std::int64_t tagNumber, const std::string &now) {
     Unit u;
     u.tag = formatTag(tagNumber);
     u.donationId = input.donationId;
     u.kind = input.kind;
-    u.make = trim(input.make);
+    u.make = std::move(id.make);
     u.model = trim(input.model);
-    u.serial = trim(input.serial);
+    u.serial = std::move(id.serial);
     u.donorTag = trim(input.donorTag);
-    u.specs = input.specs;
+    u.specs.cpu = trim(input.specs.cpu);
+    u.specs.ramMib = input.specs.ramMib;
+    u.specs.screenInches = input.specs.screenInches;
+    u.specs.keyboardLayout = trim(input.specs.keyboardLayout);
+    u.specs.batteryHealthPercent = input.specs.batteryHealthPercent;
+    u.specs.os = trim(input.specs.os);
     u.grade = input.grade;
     u.status = UnitStatus::Received;
-    u.location = input.location;
+    u.location = trim(input.location);
     u.notes = input.notes;
     u.createdAt = now;
     return u;
@@ -179,7 +197,8 @@ std::string multiRowInsert(const std::string &table, const char *columns, int co
 // Inserts checked units with consecutive tags from `firstTag`, their media and one event each.
 // A donor's list registers thousands of units at once, so the rows go many per statement with
 // ids reserved up front: a statement run and an id round trip per row cost more than the rows.
-std::vector<Unit> insertUnits(Database &db, const std::vector<NewUnit> &inputs, std::int64_t firstTag,
+std::vector<Unit> insertUnits(Database &db, const std::vector<NewUnit> &inputs, std::vector<UnitIdentity> &&ids,
+                              std::int64_t firstTag,
                               const std::string &now, const Actor &actor) {
     // 22,528 parameters a statement: below SQLite's default limit (32,766) and PostgreSQL's (65,535).
     constexpr std::size_t kRowsPerStatement = 1024;
@@ -190,10 +209,10 @@ std::vector<Unit> insertUnits(Database &db, const std::vector<NewUnit> &inputs, 
     std::vector<Unit> out;
     out.reserve(inputs.size());
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-        Unit u = newUnit(inputs[i], firstTag + static_cast<std::int64_t>(i), now);
+        Unit u = newUnit(inputs[i], std::move(ids[i]), firstTag + static_cast<std::int64_t>(i), now);
         u.id = nextUnit++;
         for (const auto &m : inputs[i].storage)
-            u.storage.push_back(StorageMedium{nextMedium++, u.id, m.type, m.model, m.serial, m.capacityBytes, false});
+            u.storage.push_back(StorageMedium{nextMedium++, u.id, m.type, trim(m.model), trim(m.serial), m.capacityBytes, false});
         out.push_back(std::move(u));
     }
 
@@ -205,7 +224,7 @@ std::vector<Unit> insertUnits(Database &db, const std::vector<NewUnit> &inputs, 
         std::size_t e = std::min(out.size(), b + kRowsPerStatement);
         auto &st = db.cached(e - b == kRowsPerStatement ? fullUnits
                                                         : multiRowInsert("units", kUnitInsertColumns, kUnitInsertCount, e - b));
-        for (std::size_t i = b; i < e; ++i) keys[i - b] = makeKey(out[i].make);
+        for (std::size_t i = b; i < e; ++i) keys[i - b] = keyOfCanonical(out[i].make);
         int p = 1;
         for (std::size_t i = b; i < e; ++i, p += kUnitInsertCount + 1) {
             bindUnit(st, p, out[i], keys[i - b], now);
@@ -280,13 +299,14 @@ std::optional<std::int64_t> parseTag(std::string_view tag) {
     return n > 0 ? std::optional<std::int64_t>(n) : std::nullopt;
 }
 
-Status checkNewUnit(Database &db, const NewUnit &unit) {
-    REEMPLOI_TRY(validate(unit));
+Status checkNewUnit(Database &db, const NewUnit &input) {
+    REEMPLOI_TRY(validate(input));
+    std::unordered_map<std::string, std::string> makes;
+    UnitIdentity id = identityOf(input, makes);
     return guard("checking unit", [&]() -> Status {
-        if (!donationExists(db, unit.donationId))
-            return makeError(Errc::NotFound, "no donation " + std::to_string(unit.donationId));
-        if (auto tag = existingTag(db, makeKey(unit.make), trim(unit.serial)))
-            return duplicateError(trim(unit.make), trim(unit.serial), *tag);
+        if (!donationExists(db, input.donationId))
+            return makeError(Errc::NotFound, "no donation " + std::to_string(input.donationId));
+        if (auto tag = existingTag(db, keyOfCanonical(id.make), id.serial)) return duplicateError(id.make, id.serial, *tag);
         return {};
     });
 }
@@ -298,10 +318,15 @@ Result<Unit> addUnit(Database &db, const NewUnit &unit, const Actor &actor) {
 }
 
 Result<std::vector<Unit>> addUnits(Database &db, const std::vector<NewUnit> &units, const Actor &actor) {
+    REEMPLOI_TRY(requireRole(actor, Role::Trainee, "register units"));
+    std::vector<UnitIdentity> ids;
+    ids.reserve(units.size());
+    std::unordered_map<std::string, std::string> makes;
     for (std::size_t i = 0; i < units.size(); ++i) {
         auto checked = validate(units[i]);
         if (!checked)
             return units.size() == 1 ? checked.error() : checked.error().withContext("unit " + std::to_string(i + 1));
+        ids.push_back(identityOf(units[i], makes));
     }
     BulkScope bulk(db, units.size());  // around the transaction: some tuning applies to its commit
     return inTransaction(db, "registering units", [&]() -> Result<std::vector<Unit>> {
@@ -332,13 +357,14 @@ Result<std::vector<Unit>> addUnits(Database &db, const std::vector<NewUnit> &uni
             if (known == donations.end()) known = donations.emplace(u.donationId, donationExists(db, u.donationId)).first;
             if (!known->second)
                 return where(makeError(Errc::NotFound, "no donation " + std::to_string(u.donationId)));
-            std::string key = makeKey(u.make), serial = trim(u.serial);
+            const auto &[serial, make] = ids[i];
+            std::string key = keyOfCanonical(make);
             std::string both = key + '\x1f' + serial;
             if (registered) {
                 if (auto found = registered->find(both); found != registered->end())
-                    return where(duplicateError(trim(u.make), serial, found->second));
+                    return where(duplicateError(make, serial, found->second));
             } else if (auto tag = existingTag(db, key, serial)) {
-                return where(duplicateError(trim(u.make), serial, *tag));
+                return where(duplicateError(make, serial, *tag));
             }
             auto [it, inserted] = seen.emplace(std::move(both), i);
             if (!inserted)
@@ -347,7 +373,7 @@ Result<std::vector<Unit>> addUnits(Database &db, const std::vector<NewUnit> &uni
         }
         std::int64_t first = reserveTags(db, static_cast<std::int64_t>(units.size()));
         const std::string now = nowUtc();
-        return insertUnits(db, units, first, now, actor);
+        return insertUnits(db, units, std::move(ids), first, now, actor);
     });
 }
 
@@ -368,7 +394,7 @@ Result<Unit> getUnit(Database &db, std::string_view tag) {
 
 Result<std::optional<std::string>> findTagBySerial(Database &db, std::string_view make, std::string_view serial) {
     return guard("looking up serial", [&]() -> Result<std::optional<std::string>> {
-        return existingTag(db, makeKey(make), trim(serial));
+        return existingTag(db, makeKey(make), cleanSerial(serial));
     });
 }
 
@@ -398,7 +424,15 @@ Result<std::vector<Unit>> listUnits(Database &db, const UnitFilter &filter) {
     });
 }
 
-Result<Unit> updateUnit(Database &db, std::string_view tag, const UnitPatch &patch, const Actor &actor) {
+Result<Unit> updateUnit(Database &db, std::string_view tag, const UnitPatch &input, const Actor &actor) {
+    REEMPLOI_TRY(requireRole(actor, Role::Trainee, "edit a unit"));
+    if (auto problems = checkPatchText(input); !problems.empty()) return problems.front().error;
+    // Stored as registrations store them: serial cleaned, make unified, lines trimmed.
+    UnitPatch patch = input;
+    if (input.serial) patch.serial = cleanSerial(*input.serial);
+    if (input.make) patch.make = canonicalMake(*input.make);
+    for (auto *field : {&patch.model, &patch.donorTag, &patch.location, &patch.cpu, &patch.keyboardLayout, &patch.os})
+        if (*field) *field = trim(**field);
     return inTransaction(db, "updating unit " + std::string(tag), [&]() -> Result<Unit> {
         auto current = getUnit(db, tag);
         if (!current) return current.error();
@@ -438,19 +472,16 @@ Result<Unit> updateUnit(Database &db, std::string_view tag, const UnitPatch &pat
         }
         if (after.empty()) return u;  // nothing changed, nothing recorded
 
-        NewUnit check;
-        check.serial = u.serial;
-        check.specs = u.specs;
-        REEMPLOI_TRY(validate(check));
+        REEMPLOI_TRY(checkSpecs(u.specs));
         if (patch.make || patch.serial) {
-            auto other = existingTag(db, makeKey(u.make), trim(u.serial));
+            auto other = existingTag(db, makeKey(u.make), u.serial);
             if (other && *other != u.tag) return duplicateError(u.make, u.serial, *other);
         }
         auto &st = db.cached(
             "UPDATE units SET make = ?, make_key = ?, model = ?, serial = ?, donor_tag = ?, location = ?, notes = ?,"
             " cpu = ?, keyboard_layout = ?, os = ?, ram_mib = ?, battery_health = ?, screen_inches = ?, grade = ?,"
             " updated_at = ? WHERE id = ?");
-        st.bind(1, u.make).bind(2, makeKey(u.make)).bind(3, u.model).bind(4, trim(u.serial)).bind(5, u.donorTag);
+        st.bind(1, u.make).bind(2, makeKey(u.make)).bind(3, u.model).bind(4, u.serial).bind(5, u.donorTag);
         st.bind(6, u.location).bind(7, u.notes).bind(8, u.specs.cpu).bind(9, u.specs.keyboardLayout).bind(10, u.specs.os);
         st.bind(11, u.specs.ramMib).bind(12, u.specs.batteryHealthPercent).bind(13, u.specs.screenInches);
         if (u.grade) st.bind(14, toString(*u.grade));
@@ -463,12 +494,18 @@ Result<Unit> updateUnit(Database &db, std::string_view tag, const UnitPatch &pat
     });
 }
 
-Result<StorageMedium> addMedium(Database &db, std::string_view tag, const NewMedium &medium, const Actor &actor) {
-    if (medium.capacityBytes && *medium.capacityBytes <= 0)
-        return makeError(Errc::InvalidInput, "storage capacity: must be positive");
+Result<StorageMedium> addMedium(Database &db, std::string_view tag, const NewMedium &input, const Actor &actor) {
+    REEMPLOI_TRY(requireRole(actor, Role::Trainee, "add storage to a unit"));
+    REEMPLOI_TRY(checkMediumText(input));
+    NewMedium medium = input;
+    medium.model = trim(input.model);
+    medium.serial = trim(input.serial);
     return inTransaction(db, "adding storage to " + std::string(tag), [&]() -> Result<StorageMedium> {
         auto unit = getUnit(db, tag);
         if (!unit) return unit.error();
+        // A medium found in a unit declared without storage: the declaration no longer holds,
+        // and the medium must now be sanitized like any other.
+        auto cleared = clearStorageDeclaration(db, unit->id);
         auto &ms = db.cached(
             "INSERT INTO storage_media (unit_id, type, model, serial, capacity_bytes, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
@@ -477,13 +514,17 @@ Result<StorageMedium> addMedium(Database &db, std::string_view tag, const NewMed
         ms.step();
         StorageMedium m{ms.getInt(0), unit->id, medium.type, medium.model, medium.serial, medium.capacityBytes, false};
         ms.reset();
-        appendEvent(db, actor, {"unit", unit->tag, "storage_added", toJson(m).str()});
+        auto payload = toJson(m);
+        if (cleared) payload.set("declaration_cleared", toString(cleared->kind));
+        appendEvent(db, actor, {"unit", unit->tag, "storage_added", payload.str()});
         return m;
     });
 }
 
 Result<StorageMedium> markMediumDestroyed(Database &db, std::int64_t mediumId, std::string_view how, const Actor &actor) {
-    if (how.empty()) return makeError(Errc::InvalidInput, "destruction: say how the medium was destroyed");
+    REEMPLOI_TRY(requireRole(actor, Role::Trainee, "record a medium's destruction"));
+    if (text::trimView(how).empty()) return makeError(Errc::InvalidInput, "destruction: say how the medium was destroyed");
+    REEMPLOI_TRY(checkLine(how, "how", kMaxReasonChars));
     return inTransaction(db, "recording destruction", [&]() -> Result<StorageMedium> {
         auto &st = db.cached(
             "SELECT m.id, m.unit_id, m.type, m.model, m.serial, m.capacity_bytes, m.destroyed, u.tag"

@@ -1,6 +1,8 @@
 // End-to-end: the real binary on a temporary database, as a script or a trainee would use it.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <Poco/JSON/Parser.h>
 
 #include "app/RunReemploi.hpp"
@@ -206,4 +208,129 @@ TEST_F(Cli, BenchAndImportSpellingsOfAMakeAreOneMake) {
     auto r = run({"unit", "add", "--donation", "1", "--kind", "laptop", "--make", "Dell Inc.", "--serial", "ABC123"});
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.err.find("already registered as unit RE-000001"), std::string::npos) << r.err;
+}
+
+// A unit reaches allocated only through `reemploi allocate confirm`: set-status refuses, names it,
+// and exits 2 with the unit unchanged.
+TEST_F(Cli, SetStatusAllocatedIsRefusedNamingTheCommand) {
+    seed();
+    ASSERT_EQ(run({"unit", "add", "--donation", "1", "--kind", "laptop", "--serial", "NODISK", "--grade", "B"}).exitCode, 0);
+    auto declared = run({"unit", "declare-storage", "RE-000002", "--removed", "--reason", "drive kept in cabinet B"});
+    ASSERT_EQ(declared.exitCode, 0) << declared.err;
+    EXPECT_EQ(declared.out, "RE-000002: storage declared removed\n");
+    ASSERT_EQ(run({"unit", "set-status", "RE-000002", "diagnosed", "--reason", "boots"}).exitCode, 0);
+    auto ready = run({"unit", "set-status", "RE-000002", "ready", "--reason", "checked"});
+    ASSERT_EQ(ready.exitCode, 0) << ready.err;
+    for (const char *status : {"allocated", "delivered"}) {
+        auto r = run({"unit", "set-status", "RE-000002", status, "--reason", "by hand"});
+        EXPECT_EQ(r.exitCode, 2) << status;
+        EXPECT_NE(r.err.find("RE-000002 cannot become " + std::string(status) + " by hand"), std::string::npos) << r.err;
+    }
+    auto allocated = run({"unit", "set-status", "RE-000002", "allocated", "--reason", "by hand"});
+    EXPECT_NE(allocated.err.find("reemploi allocate confirm"), std::string::npos) << allocated.err;
+    auto delivered = run({"unit", "set-status", "RE-000002", "delivered", "--reason", "by hand"});
+    EXPECT_NE(delivered.err.find("reemploi delivery record RE-000002 --need REF"), std::string::npos) << delivered.err;
+    EXPECT_EQ(parse(run({"unit", "show", "RE-000002", "--json"}).out)->getValue<std::string>("status"), "ready");
+}
+
+TEST_F(Cli, ALaptopWithoutStorageNeedsADeclaration) {
+    seed();
+    ASSERT_EQ(run({"unit", "add", "--donation", "1", "--kind", "laptop", "--serial", "NODISK"}).exitCode, 0);
+    ASSERT_EQ(run({"unit", "set-status", "RE-000002", "diagnosed", "--reason", "boots"}).exitCode, 0);
+    auto wiped = run({"unit", "set-status", "RE-000002", "wiped", "--reason", "nothing to wipe"});
+    EXPECT_EQ(wiped.exitCode, 2);
+    EXPECT_NE(wiped.err.find("RE-000002 cannot become wiped: a laptop always holds data: record its storage "
+                             "(reemploi unit add-storage RE-000002"),
+              std::string::npos)
+        << wiped.err;
+    EXPECT_NE(wiped.err.find("reemploi unit declare-storage RE-000002 --removed|--absent --reason R"), std::string::npos);
+    // The declaration says which, and why.
+    for (const std::vector<std::string> &bad :
+         {std::vector<std::string>{"unit", "declare-storage", "RE-000002", "--reason", "x"},
+          std::vector<std::string>{"unit", "declare-storage", "RE-000002", "--removed", "--absent", "--reason", "x"},
+          std::vector<std::string>{"unit", "declare-storage", "RE-000002", "--absent"},
+          std::vector<std::string>{"unit", "declare-storage", "RE-000001", "--absent", "--reason", "x"}}) {
+        auto r = run(bad);
+        EXPECT_EQ(r.exitCode, 2) << r.err;
+    }
+    auto ok = run({"unit", "declare-storage", "RE-000002", "--absent", "--reason", "no slot", "--json"});
+    ASSERT_EQ(ok.exitCode, 0) << ok.err;
+    EXPECT_EQ(parse(ok.out)->getValue<std::string>("storage"), "absent");
+    EXPECT_EQ(run({"unit", "set-status", "RE-000002", "wiped", "--reason", "nothing to wipe"}).exitCode, 0);
+}
+
+TEST_F(Cli, AFactoryResetClearsATabletsFlash) {
+    seed();
+    ASSERT_EQ(run({"unit", "add", "--donation", "1", "--kind", "tablet", "--serial", "TAB1"}).exitCode, 0);
+    auto unchecked = run({"unit", "factory-reset", "RE-000002"});
+    EXPECT_EQ(unchecked.exitCode, 2);
+    EXPECT_NE(unchecked.err.find("--checked-setup-screen"), std::string::npos) << unchecked.err;
+    auto laptop = run({"unit", "factory-reset", "RE-000001", "--checked-setup-screen"});
+    EXPECT_EQ(laptop.exitCode, 2);
+    EXPECT_NE(laptop.err.find("is a laptop"), std::string::npos) << laptop.err;
+    auto r = run({"unit", "factory-reset", "RE-000002", "--checked-setup-screen", "--json"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    auto record = parse(r.out);
+    EXPECT_EQ(record->getValue<std::string>("method"), "manual-factory-reset");
+    EXPECT_EQ(record->getValue<std::string>("level"), "clear");
+    EXPECT_EQ(record->getValue<std::string>("result"), "passed");
+    ASSERT_EQ(run({"unit", "set-status", "RE-000002", "diagnosed", "--reason", "boots"}).exitCode, 0);
+    EXPECT_EQ(run({"unit", "set-status", "RE-000002", "wiped", "--reason", "reset"}).exitCode, 0);
+}
+
+TEST_F(Cli, TextFieldsAreCheckedAndExitTwo) {
+    seed();
+    struct Case {
+        std::vector<std::string> args;
+        std::string message;
+    };
+    std::vector<Case> cases = {
+        {{"unit", "add", "--donation", "1", "--kind", "laptop", "--serial", "X1", "--make", "De\xE9ll"},
+         "make: invalid UTF-8 (byte 0xE9) at byte offset 2"},
+        {{"unit", "add", "--donation", "1", "--kind", "laptop", "--serial", "X1", "--model", std::string(40'000, 'm')},
+         "model: 40000 characters long, at most 200"},
+        {{"unit", "add", "--donation", "1", "--kind", "laptop", "--serial", "AB\x01" "CD"},
+         "serial: control character U+0001 at byte offset 2"},
+        {{"unit", "set", "RE-000001", "--location", std::string(201, 'L')}, "location: 201 characters long"},
+        {{"donor", "add", "--name", std::string(201, 'A')}, "donor name: 201 characters long, at most 200"},
+        {{"donation", "add", "--donor", "1", "--received", "2026-11-20", "--site", "Lyon\x1b"},
+         "site: control character U+001B"},
+    };
+    for (const auto &c : cases) {
+        auto r = run(c.args);
+        EXPECT_EQ(r.exitCode, 2) << c.message;
+        EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+    }
+    EXPECT_EQ(countRows("unit"), 1);
+    EXPECT_EQ(countRows("donor"), 1);
+    EXPECT_EQ(countRows("donation"), 1);
+}
+
+// One identity rule for every path: the import and `unit add` refuse the same duplicates, however
+// the serial was scanned and the make spelled.
+TEST_F(Cli, TheImportAndUnitAddRefuseTheSameDuplicates) {
+    ASSERT_EQ(run({"donor", "add", "--name", "Acme SA"}).exitCode, 0);
+    ASSERT_EQ(run({"donation", "add", "--donor", "1", "--received", "2026-11-20"}).exitCode, 0);
+    auto bench = run({"unit", "add", "--donation", "1", "--kind", "laptop", "--make", "Dell Inc.", "--serial",
+                      "]C1ABC123", "--json"});
+    ASSERT_EQ(bench.exitCode, 0) << bench.err;
+    EXPECT_EQ(parse(bench.out)->getValue<std::string>("serial"), "ABC123");
+    EXPECT_EQ(parse(bench.out)->getValue<std::string>("make"), "Dell");
+
+    std::string csv = db.dir + "/liste.csv";
+    std::ofstream(csv) << "Numéro de série;Marque;Type\nS/N: ABC123;DELL;portable\nXYZ9;hewlett-packard;portable\n";
+    auto refused = run({"intake", "import", "--donation", "1", csv});
+    EXPECT_EQ(refused.exitCode, 2);
+    EXPECT_NE(refused.out.find("line 2, column A \"Numéro de série\": serial \"ABC123\" (Dell) is already registered "
+                               "as unit RE-000001"),
+              std::string::npos)
+        << refused.out;
+
+    ASSERT_EQ(run({"intake", "import", "--donation", "1", "--skip-invalid", csv}).exitCode, 0);
+    for (const auto &[make, serial] : {std::pair{"HP Inc.", "S/N: XYZ9"}, std::pair{"HP", "]C1XYZ9\r\n"}}) {
+        auto r = run({"unit", "add", "--donation", "1", "--kind", "laptop", "--make", make, "--serial", serial});
+        EXPECT_EQ(r.exitCode, 2) << make;
+        EXPECT_NE(r.err.find("serial XYZ9 (HP) is already registered as unit RE-000002"), std::string::npos) << r.err;
+    }
+    EXPECT_EQ(countRows("unit"), 2);
 }

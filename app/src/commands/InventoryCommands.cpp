@@ -11,6 +11,7 @@
 #include <reemploi/inventory/Lifecycle.hpp>
 #include <reemploi/inventory/Migrations.hpp>
 #include <reemploi/inventory/Sanitization.hpp>
+#include <reemploi/inventory/Storage.hpp>
 #include <reemploi/inventory/Units.hpp>
 #include <reemploi/inventory/Views.hpp>
 
@@ -234,8 +235,8 @@ int cmdUnitAdd(Context &ctx, const Args &args) {
     u.kind = *kind;
     auto serial = args.required("serial");
     if (!serial) return ctx.fail(serial.error());
-    u.serial = cleanSerial(*serial);
-    u.make = cleanMake(args.option("make").value_or(""));
+    u.serial = *serial;  // as typed or scanned: the inventory cleans it and unifies the make
+    u.make = args.option("make").value_or("");
     u.model = args.option("model").value_or("");
     u.donorTag = args.option("donor-tag").value_or("");
     u.specs.cpu = args.option("cpu").value_or("");
@@ -353,9 +354,9 @@ int cmdUnitSet(Context &ctx, const Args &args) {
     auto tag = oneTag(args, "unit set TAG [--grade G] [--ram-mib N] …", &e);
     if (tag.empty()) return ctx.fail(e);
     UnitPatch patch;
-    if (auto m = args.option("make")) patch.make = cleanMake(*m);
+    patch.make = args.option("make");
     patch.model = args.option("model");
-    if (auto s = args.option("serial")) patch.serial = cleanSerial(*s);
+    patch.serial = args.option("serial");
     patch.donorTag = args.option("donor-tag");
     patch.location = args.option("location");
     patch.notes = args.option("notes");
@@ -406,6 +407,48 @@ int cmdUnitDestroyStorage(Context &ctx, const Args &args) {
     if (!m) return ctx.fail(m.error());
     if (ctx.json) ctx.out << toJson(*m).str() << '\n';
     else ctx.out << "storage #" << m->id << " recorded as destroyed\n";
+    return 0;
+}
+
+int cmdUnitDeclareStorage(Context &ctx, const Args &args) {
+    const std::string usage = "expected: reemploi unit declare-storage TAG --removed|--absent --reason R";
+    if (args.positionals().size() != 1) return ctx.fail(makeError(Errc::InvalidInput, usage));
+    if (args.flag("removed") == args.flag("absent"))
+        return ctx.fail(makeError(Errc::InvalidInput, "say either --removed (the drive was taken out) or --absent "
+                                                      "(none was ever fitted): " + usage));
+    auto reason = args.required("reason");
+    if (!reason) return ctx.fail(reason.error());
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto kind = args.flag("removed") ? StorageAbsence::Removed : StorageAbsence::Absent;
+    auto declared = declareStorage(**db, args.positionals()[0], kind, *reason, ctx.actor);
+    if (!declared) return ctx.fail(declared.error());
+    if (ctx.json)
+        ctx.out << json::Object()
+                       .set("unit", args.positionals()[0])
+                       .set("storage", toString(declared->kind))
+                       .set("reason", declared->reason)
+                       .str()
+                << '\n';
+    else ctx.out << args.positionals()[0] << ": storage declared " << toString(declared->kind) << '\n';
+    return 0;
+}
+
+int cmdUnitFactoryReset(Context &ctx, const Args &args) {
+    if (args.positionals().size() != 1)
+        return ctx.fail(makeError(Errc::InvalidInput,
+                                  "expected: reemploi unit factory-reset TAG [--medium ID] --checked-setup-screen"));
+    FactoryReset reset;
+    auto medium = args.integer("medium");
+    if (!medium) return ctx.fail(medium.error());
+    reset.mediumId = *medium;
+    reset.checkedSetupScreen = args.flag("checked-setup-screen");
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto record = recordFactoryReset(**db, args.positionals()[0], reset, ctx.actor);
+    if (!record) return ctx.fail(record.error());
+    if (ctx.json) ctx.out << toJson(*record).str() << '\n';
+    else ctx.out << args.positionals()[0] << ": factory reset recorded for storage #" << record->mediumId << " (clear)\n";
     return 0;
 }
 
@@ -465,12 +508,19 @@ void registerInventoryCommands(CommandRegistry &r) {
     r.add({"unit list", "[--status S] [--donation ID] [--kind K]", "list units", {}, cmdUnitList});
     r.add({"unit set", "TAG [--grade A-D] [--ram-mib N] [--battery PCT] [--location L] [--notes N] …",
            "edit a unit's fields", {}, cmdUnitSet});
-    r.add({"unit set-status", "TAG STATUS --reason R", "move a unit through its lifecycle (rules checked)", {},
-           cmdUnitSetStatus});
+    r.add({"unit set-status", "TAG STATUS --reason R",
+           "move a unit through its lifecycle (rules checked; allocated/delivered only through allocate and delivery)",
+           {}, cmdUnitSetStatus});
     r.add({"unit add-storage", "TAG TYPE[:CAPACITY[:MODEL[:SERIAL]]]", "add a storage medium to a unit", {},
            cmdUnitAddStorage});
     r.add({"unit destroy-storage", "MEDIUM_ID --how H", "record the physical destruction of a storage medium", {},
            cmdUnitDestroyStorage});
+    r.add({"unit declare-storage", "TAG --removed|--absent --reason R",
+           "declare that a unit holds no storage (drive removed, or none fitted), with a reason",
+           {"removed", "absent"}, cmdUnitDeclareStorage});
+    r.add({"unit factory-reset", "TAG [--medium ID] --checked-setup-screen",
+           "record a tablet's or phone's factory reset as the sanitization of its internal flash",
+           {"checked-setup-screen"}, cmdUnitFactoryReset});
     r.add({"audit verify", "", "walk the audit chain; names the first broken event", {}, cmdAuditVerify});
     r.add({"audit log", "[TAG|ID [--entity unit|donor|donation|…]]", "print the audit trail", {}, cmdAuditLog});
 }

@@ -1,5 +1,7 @@
 // The allocation over the database: loading the problem, storing and confirming proposals, pins,
-// deliveries and returns. Status changes go through Lifecycle's setStatus only.
+// deliveries and returns. Status changes go through the lifecycle's internal path for the
+// allocation (LifecycleInternal.hpp): only this service takes units into and out of `allocated`
+// and `delivered`. Every write needs a coordinator.
 #include <reemploi/common/Text.hpp>
 #include <reemploi/inventory/allocation/AllocationService.hpp>
 
@@ -14,6 +16,7 @@
 #include <reemploi/inventory/Lifecycle.hpp>
 #include <reemploi/inventory/Units.hpp>
 
+#include "LifecycleInternal.hpp"
 #include "allocation/Text.hpp"
 
 namespace reemploi::inventory::allocation {
@@ -210,6 +213,7 @@ Result<LoadedProblem> loadProblem(Database &db, const Config &config) {
 }
 
 Result<Proposal> propose(Database &db, const Config &config, const Actor &actor, bool dryRun) {
+    if (!dryRun) REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "store an allocation proposal"));
     auto loaded = loadProblem(db, config);
     if (!loaded) return loaded.error();
     Proposal proposal;
@@ -291,6 +295,7 @@ std::string proposalJson(const Proposal &proposal) {
 }
 
 Result<ConfirmReport> confirmProposal(Database &db, const Actor &actor) {
+    REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "confirm an allocation"));
     return inTransaction(db, "confirming the allocation", [&]() -> Result<ConfirmReport> {
         ConfirmReport report;
         std::string unitsFp, needsFp;
@@ -328,7 +333,7 @@ Result<ConfirmReport> confirmProposal(Database &db, const Actor &actor) {
         }
         std::string at = nowUtc();
         for (const auto &r : rows) {
-            auto moved = setStatus(db, r.tag, UnitStatus::Allocated, "allocation " + run, actor,
+            auto moved = internal::setStatusByAllocation(db, r.tag, UnitStatus::Allocated, "allocation " + run, actor,
                                    json::Object().set("need", r.ref).set("run", report.runId));
             if (!moved) return moved.error().withContext("confirming " + run);
             auto &st = db.cached("UPDATE needs SET status = 'served', unit_id = ?, updated_at = ? WHERE id = ? AND status = 'open'");
@@ -356,6 +361,7 @@ Result<ConfirmReport> confirmProposal(Database &db, const Actor &actor) {
 }
 
 Status pinUnit(Database &db, std::string_view tag, std::string_view needRef, const Actor &actor) {
+    REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "pin a unit to a need"));
     return inTransaction(db, "pinning a unit", [&]() -> Status {
         auto unit = getUnit(db, tag);
         if (!unit) return unit.error();
@@ -386,6 +392,7 @@ Status pinUnit(Database &db, std::string_view tag, std::string_view needRef, con
 }
 
 Status excludeUnit(Database &db, std::string_view tag, const Actor &actor) {
+    REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "exclude a unit from the allocation"));
     return inTransaction(db, "excluding a unit", [&]() -> Status {
         auto id = unitIdOf(db, tag);
         if (!id) return id.error();
@@ -403,6 +410,7 @@ Status excludeUnit(Database &db, std::string_view tag, const Actor &actor) {
 }
 
 Status clearPin(Database &db, std::string_view tag, const Actor &actor) {
+    REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "clear a pin or an exclusion"));
     return inTransaction(db, "clearing a pin", [&]() -> Status {
         auto id = unitIdOf(db, tag);
         if (!id) return id.error();
@@ -436,6 +444,7 @@ Result<std::vector<PinEntry>> listPins(Database &db) {
 }
 
 Result<Unit> recordDelivery(Database &db, std::string_view tag, std::string_view needRef, const Actor &actor) {
+    REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "record a delivery"));
     return inTransaction(db, "recording a delivery", [&]() -> Result<Unit> {
         auto unit = getUnit(db, tag);
         if (!unit) return unit.error();
@@ -444,12 +453,13 @@ Result<Unit> recordDelivery(Database &db, std::string_view tag, std::string_view
         if (need->unitTag != unit->tag)
             return makeError(Errc::Refused, "unit " + unit->tag + " was not allocated to need " + need->ref() +
                                                 (need->unitTag ? " (that need has " + *need->unitTag + ")" : ""));
-        return setStatus(db, unit->tag, UnitStatus::Delivered, "delivered to the family", actor,
+        return internal::setStatusByAllocation(db, unit->tag, UnitStatus::Delivered, "delivered to the family", actor,
                          json::Object().set("need", need->ref()));
     });
 }
 
 Result<Unit> cancelAllocation(Database &db, std::string_view tag, const Actor &actor) {
+    REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "cancel an allocation"));
     return inTransaction(db, "cancelling an allocation", [&]() -> Result<Unit> {
         auto unit = getUnit(db, tag);
         if (!unit) return unit.error();
@@ -473,12 +483,13 @@ Result<Unit> cancelAllocation(Database &db, std::string_view tag, const Actor &a
                                     json::Object().set("unit", unit->tag).str()});
             details.set("need_id", *needId);
         }
-        return setStatus(db, unit->tag, UnitStatus::Ready, "allocation cancelled", actor, details);
+        return internal::setStatusByAllocation(db, unit->tag, UnitStatus::Ready, "allocation cancelled", actor, details);
     });
 }
 
 Result<Unit> returnUnit(Database &db, std::string_view tag, const Actor &actor) {
-    return setStatus(db, tag, UnitStatus::Returned, "returned by the family", actor);
+    REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "record a return"));
+    return internal::setStatusByAllocation(db, tag, UnitStatus::Returned, "returned by the family", actor);
 }
 
 }  // namespace reemploi::inventory::allocation

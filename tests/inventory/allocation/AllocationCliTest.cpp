@@ -33,6 +33,9 @@ protected:
         args.insert(args.end(), spec.begin(), spec.end());
         auto added = run(args);
         ASSERT_EQ(added.exitCode, 0) << added.err;
+        // No medium recorded: a laptop or tablet reaches ready only once that is declared.
+        auto declared = run({"unit", "declare-storage", tag, "--absent", "--reason", "test unit, no storage"});
+        ASSERT_EQ(declared.exitCode, 0) << declared.err;
         ASSERT_EQ(run({"unit", "set-status", tag, "diagnosed", "--reason", "checked"}).exitCode, 0);
         auto ready = run({"unit", "set-status", tag, "ready", "--reason", "checked"});
         ASSERT_EQ(ready.exitCode, 0) << ready.err;

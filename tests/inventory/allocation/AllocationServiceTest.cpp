@@ -8,6 +8,7 @@
 #include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/Lifecycle.hpp>
 #include <reemploi/inventory/Schools.hpp>
+#include <reemploi/inventory/Storage.hpp>
 #include <reemploi/inventory/allocation/AllocationService.hpp>
 
 #include "inventory/InventoryFixture.hpp"
@@ -50,6 +51,8 @@ protected:
         u.grade = Grade::B;
         auto unit = addUnit(*db, u, actor);
         EXPECT_TRUE(unit) << unit.error().message;
+        // No medium recorded: a laptop or tablet reaches ready only once that is declared.
+        EXPECT_TRUE(declareStorage(*db, unit->tag, StorageAbsence::Absent, "test unit, no storage", actor));
         EXPECT_TRUE(setStatus(*db, unit->tag, UnitStatus::Diagnosed, "checked", actor));
         auto ready = setStatus(*db, unit->tag, UnitStatus::Ready, "checked", actor);
         EXPECT_TRUE(ready) << ready.error().message;

@@ -13,6 +13,7 @@
 #include <reemploi/inventory/JsonViews.hpp>
 #include <reemploi/inventory/Lifecycle.hpp>
 #include <reemploi/inventory/Schools.hpp>
+#include <reemploi/inventory/Storage.hpp>
 #include <reemploi/inventory/Views.hpp>
 #include <reemploi/inventory/allocation/AllocationService.hpp>
 
@@ -59,6 +60,8 @@ protected:
         auto unit = addUnit(*db, u, actor);
         EXPECT_TRUE(unit) << unit.error().message;
         EXPECT_TRUE(setStatus(*db, unit->tag, UnitStatus::Diagnosed, "checked", actor));
+        // No medium recorded: a laptop or tablet reaches ready only once that is declared.
+        EXPECT_TRUE(declareStorage(*db, unit->tag, StorageAbsence::Absent, "test unit, no storage", actor));
         auto ready = setStatus(*db, unit->tag, UnitStatus::Ready, "checked", actor);
         EXPECT_TRUE(ready) << ready.error().message;
         return unit->tag;

@@ -10,11 +10,8 @@
 
 namespace reemploi::intake {
 
-// The serial a scanner typed, cleaned: surrounding spaces and control characters (the trailing
-// Enter, Tab, CR/LF, a GS separator) removed; an AIM symbology identifier ("]C1", "]Q3", "]d2",
-// "]A0", …) removed, and for GS1 data (after "]C1", "]d2", "]Q3", "]e0", or written "(21)…") the
-// serial number element, AI 21, extracted; a leading label such as "S/N:", "SN ", "Serial No.",
-// "N° de série :" removed. Anything else is kept exactly (case included).
+// The serial a scanner typed, cleaned: inventory::cleanSerial (Identity.hpp), the one rule that
+// every registration applies (kept here for intake's callers).
 std::string cleanScannedSerial(std::string_view scanned);
 
 // One barcode of a sticker that may carry the serial.

@@ -40,12 +40,12 @@ Result<std::vector<inventory::NewMedium>> parseStorage(std::string_view text, st
 // Screen diagonal in inches: "15.6", "15,6\"", "14 pouces", "13.3 in".
 Result<double> parseScreenInches(std::string_view text);
 
-// One name per manufacturer, however asset tools spell it: "Hewlett-Packard", "HP Inc." → "HP";
-// "Dell Inc." → "Dell"; "LENOVO" → "Lenovo"; "ASUSTeK COMPUTER INC." → "ASUS". Unknown makes
-// are kept as written, trimmed. Duplicate detection (make + serial) relies on it.
+// One name per manufacturer ("Dell Inc." → "Dell"): inventory::canonicalMake (Identity.hpp), the
+// one rule that every registration applies (kept here for intake's callers).
 std::string canonicalMake(std::string_view make);
 
-// When a model starts with a known make ("Dell Latitude 5480"), that make and the rest.
+// When a model starts with a known make ("Dell Latitude 5480"), that make and the rest
+// (inventory::splitMakeFromModel).
 std::optional<std::pair<std::string, std::string>> splitMakeFromModel(std::string_view model);
 
 // True for what Excel turns a long numeric serial into ("1.23457E+11", "1,23457E+11").

@@ -12,18 +12,23 @@
 
 namespace reemploi::inventory {
 
-// What a workshop member may do: a trainee works at the bench, a coordinator also manages
-// donors, schools, needs and the allocation, an admin also manages accounts. Ordered.
+// What a workshop member may do, in order: a trainee registers, edits, tests and wipes units; a
+// coordinator also manages donors, schools, needs, allocations, deliveries and returns; an admin
+// may do everything. Services check it themselves (requireRole), whatever front end calls them.
 enum class Role { Trainee, Coordinator, Admin };
-std::string_view toString(Role);
-Result<Role> parseRole(std::string_view);
 
-// Who did it: a workshop member's login or name (never a family's), and what they may do.
+// Who did it: a workshop member's login or name (never a family's), their role and site. The
+// command line acts as admin: a local operator who holds the database file.
 struct Actor {
     std::string name;
     Role role = Role::Admin;
-    std::string site;
+    std::string site = {};
 };
+
+// Forbidden (Errc::Forbidden: exit 2, HTTP 403) unless `actor` has at least `minimum`, naming the role needed:
+// requireRole(a, Role::Coordinator, "confirm an allocation") →
+// "a trainee cannot confirm an allocation: a coordinator must".
+Status requireRole(const Actor &actor, Role minimum, std::string_view what);
 
 enum class DonorKind { Company, Administration, Association, Individual };
 
@@ -33,6 +38,10 @@ enum class UnitStatus {
     Received, Diagnosed, Wiped, Ready, Allocated, Delivered, Returned,
     ToRepair, ForParts, Recycled,
 };
+
+// Laptops, desktops, tablets and phones always hold data somewhere: they reach `wiped` or `ready`
+// only once every medium is sanitized, or once their storage is declared removed or absent.
+bool alwaysHoldsData(UnitKind kind);
 
 enum class Grade { A, B, C, D };
 
@@ -44,6 +53,7 @@ enum class SanitizationResult { Passed, Failed, Interrupted };
 
 // Text forms ("laptop", "to_repair", …) used in the database, the CLI and JSON. The parsers
 // accept exactly these (case-insensitive); friendlier synonyms belong to intake's mapping.
+std::string_view toString(Role);
 std::string_view toString(DonorKind);
 std::string_view toString(UnitKind);
 std::string_view toString(UnitStatus);
@@ -51,6 +61,7 @@ std::string_view toString(Grade);
 std::string_view toString(MediumType);
 std::string_view toString(SanitizationLevel);
 std::string_view toString(SanitizationResult);
+Result<Role> parseRole(std::string_view);
 Result<DonorKind> parseDonorKind(std::string_view);
 Result<UnitKind> parseUnitKind(std::string_view);
 Result<UnitStatus> parseUnitStatus(std::string_view);

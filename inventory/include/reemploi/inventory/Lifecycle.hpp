@@ -4,11 +4,15 @@
 //      └───────────┴──────────┴────────┴─► to_repair / for_parts / recycled
 //
 // Rules beyond the arrows (each refusal names its rule):
-//   - `wiped` needs every storage medium sanitized: a passed record newer than the unit's last
-//     return, or a recorded destruction;
+//   - `wiped` and `ready` need every storage medium sanitized: a passed record newer than the
+//     unit's last return, or a recorded destruction; a laptop, desktop, tablet or phone with no
+//     medium recorded needs its storage declared removed or absent (Storage.hpp);
 //   - a unit with storage media reaches `ready` only through `wiped`; one without may skip it;
 //   - `ready` needs a cosmetic grade;
-//   - `allocated` only from `ready`, `delivered` only from `allocated`.
+//   - `allocated` only from `ready`, `delivered` only from `allocated`;
+//   - into `allocated` and `delivered`, and out of them, only through the allocation service
+//     (confirm, cancel, delivery record, return), which moves the need with the unit: setStatus
+//     refuses these arrows, naming the command to use.
 #pragma once
 
 #include <vector>
@@ -23,12 +27,13 @@ namespace reemploi::inventory {
 bool isTransitionAllowed(UnitStatus from, UnitStatus to);
 std::vector<UnitStatus> nextStatuses(UnitStatus from);
 
-// Checks every rule for moving `unit` to `to`, without writing. Refused errors name the rule.
+// Checks every rule for moving `unit` to `to` by hand (as setStatus would), without writing.
+// Refused errors name the rule.
 Status checkTransition(Database &db, const Unit &unit, UnitStatus to);
 
 // Moves the unit to `to` if the rules allow it, with a `status_changed` event carrying the
-// reason and any `details` (e.g. {"need": "F-12"}).
-// Runs in the caller's transaction if there is one.
+// reason and any `details` (e.g. {"bench": "B2"}). Any role (trainee and up). A return from a
+// family clears the unit's storage declaration. Runs in the caller's transaction if there is one.
 Result<Unit> setStatus(Database &db, std::string_view tag, UnitStatus to, std::string_view reason,
                        const Actor &actor, const json::Object &details = {});
 

@@ -9,8 +9,10 @@
 
 namespace reemploi::inventory {
 
-// Registers one unit: a new tag, status `received`, a `unit_created` event.
-// Refused (Conflict) when a unit with the same make and serial exists, naming it.
+// Registers one unit: a new tag, status `received`, a `unit_created` event. The serial is cleaned
+// and the make unified here (Identity.hpp), other lines trimmed, every text field checked
+// (Validation.hpp): callers pass raw input. Refused (Conflict) when a unit with the same make and
+// serial exists, naming it. Any role (trainee and up).
 Result<Unit> addUnit(Database &db, const NewUnit &unit, const Actor &actor);
 
 // Registers many units in one transaction, one `unit_created` event each: all or none.
@@ -23,8 +25,8 @@ Status checkNewUnit(Database &db, const NewUnit &unit);
 
 Result<Unit> getUnit(Database &db, std::string_view tag);
 
-// The tag of the unit registered with this make and serial (make compared case-insensitively),
-// if any.
+// The tag of the unit registered with this make and serial (as addUnit compares them: make
+// unified, serial cleaned), if any.
 Result<std::optional<std::string>> findTagBySerial(Database &db, std::string_view make, std::string_view serial);
 
 struct UnitFilter {
@@ -34,7 +36,8 @@ struct UnitFilter {
 };
 Result<std::vector<Unit>> listUnits(Database &db, const UnitFilter &filter = {});
 
-// A field edit: only the fields set are changed; one `unit_updated` event lists old and new values.
+// A field edit: only the fields set are changed, cleaned and checked as addUnit does; one
+// `unit_updated` event lists old and new values.
 struct UnitPatch {
     std::optional<std::string> make, model, serial, donorTag, location, notes;
     std::optional<std::string> cpu, keyboardLayout, os;
@@ -44,6 +47,8 @@ struct UnitPatch {
 };
 Result<Unit> updateUnit(Database &db, std::string_view tag, const UnitPatch &patch, const Actor &actor);
 
+// Adds a medium with a `storage_added` event; a storage declaration (Storage.hpp) no longer holds
+// and is cleared.
 Result<StorageMedium> addMedium(Database &db, std::string_view tag, const NewMedium &medium, const Actor &actor);
 // Records that a medium was physically destroyed (counts as sanitized: NIST "Destroy").
 Result<StorageMedium> markMediumDestroyed(Database &db, std::int64_t mediumId, std::string_view how,
