@@ -7,6 +7,8 @@ void addAuthRoutes(Router &);
 void addInventoryRoutes(Router &);
 void addAllocationRoutes(Router &);
 void addDonorRoutes(Router &);
+void addBenchRoutes(Router &);
+void addCoordinationRoutes(Router &);
 
 Router buildRouter() {
     Router r;
@@ -14,6 +16,8 @@ Router buildRouter() {
     addInventoryRoutes(r);
     addAllocationRoutes(r);
     addDonorRoutes(r);
+    addBenchRoutes(r);
+    addCoordinationRoutes(r);
     return r;
 }
 

@@ -1,0 +1,344 @@
+// The bench: one big input takes a scanned tag or serial (+ Enter) and shows the unit with its
+// ONE next step (register → diagnose → wipe → grade → label → ready); an unknown code opens the
+// registration; plugged USB devices are listed live; a wipe shows its progress.
+import { api, ApiError, errorBox } from './api.js';
+import { h, clear, field } from './dom.js';
+import { t } from './i18n.js';
+
+const STEPS = ['register', 'diagnose', 'wipe', 'grade', 'label', 'ready'];
+const KINDS = ['laptop', 'desktop', 'tablet', 'phone', 'monitor', 'other'];
+const NEEDS_STORAGE = ['laptop', 'desktop', 'tablet', 'phone'];
+const TAG = /^RE-\d+$/i;
+
+function mediumState(unit, medium) {
+  if (medium.destroyed) return 'destroyed';
+  const passed = unit.sanitization.some((r) => r.medium === medium.id && r.result === 'passed');
+  return passed ? 'erased' : 'pending';
+}
+
+function has(unit, action) {
+  return unit.history.some((e) => e.action === action);
+}
+
+// What the trainee does next, read from the unit's page (status, media, grade, labels).
+export function nextStep(unit) {
+  const s = unit.status;
+  if (s === 'received' || s === 'returned') return 'diagnose';
+  if (s === 'diagnosed') {
+    // Media go through `wiped` (erase each, then mark); a unit without must say why it has none.
+    if (unit.storage.length) return 'wipe';
+    if (NEEDS_STORAGE.includes(unit.kind) && !has(unit, 'storage_declared')) return 'wipe';
+  }
+  if (s === 'diagnosed' || s === 'wiped') {
+    if (!unit.grade) return 'grade';
+    if (!has(unit, 'label_printed') && !has(unit, 'label_attached')) return 'label';
+    return 'ready';
+  }
+  return null;  // ready or beyond, or out of the bench's flow
+}
+
+export function benchPage(root) {
+  const closers = [];
+  const code = h('input', { type: 'text', class: 'scan-input', autocomplete: 'off', spellcheck: false, autocapitalize: 'characters' });
+  const result = h('section', { class: 'result', 'aria-live': 'polite' });
+  const usbList = h('ul', { class: 'usb-list' });
+  const usbNote = h('p', { class: 'hint', 'aria-live': 'polite' });
+  let usbDevices = [];
+  let shown = null;  // the unit on screen
+  let wipe = null;   // {id, target, els}
+
+  const photo = h('input', { type: 'file', accept: 'image/*', capture: 'environment', class: 'photo-input' });
+  const photoNote = h('p', { 'aria-live': 'polite' });
+
+  async function show(text) {
+    const value = text.trim();
+    if (!value) return;
+    clear(result, h('p', {}, t('loading')));
+    try {
+      let tag = value;
+      if (!TAG.test(value)) {
+        const units = await api('GET', '/api/units');
+        const matches = units.filter((u) => u.serial && u.serial.toUpperCase() === value.toUpperCase());
+        if (matches.length > 1) return clear(result, h('p', { class: 'error', role: 'alert' }, t('bench.several', { tags: matches.map((u) => u.tag).join(', ') })));
+        if (!matches.length) return registerForm(value);
+        tag = matches[0].tag;
+      }
+      const unit = await api('GET', `/api/units/${encodeURIComponent(tag.toUpperCase())}/detail`);
+      renderUnit(unit);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return registerForm(value);
+      clear(result, errorBox(err, h));
+    }
+  }
+
+  async function act(promise, after) {
+    try {
+      await promise;
+      if (after) after();
+      await reload();
+    } catch (err) {
+      result.prepend(errorBox(err, h));
+    }
+  }
+
+  async function reload() {
+    if (!shown) return;
+    const unit = await api('GET', `/api/units/${encodeURIComponent(shown.tag)}/detail`);
+    renderUnit(unit);
+  }
+
+  function stepList(current) {
+    const at = current ? STEPS.indexOf(current) : STEPS.length;
+    return h('ol', { class: 'steps', 'aria-label': t('steps.label') },
+      STEPS.map((s, i) => h('li', { class: i < at ? 'done' : i === at ? 'current' : 'todo', 'aria-current': i === at ? 'step' : null }, t(`step.${s}`))));
+  }
+
+  function setStatus(status, reason) {
+    return api('POST', `/api/units/${encodeURIComponent(shown.tag)}/status`, { status, reason });
+  }
+
+  function wipeControls(unit) {
+    const pending = unit.storage.filter((m) => mediumState(unit, m) === 'pending');
+    const box = h('div', { class: 'step-actions' });
+    if (!unit.storage.length) {
+      const spec = h('input', { type: 'text', autocomplete: 'off' });
+      box.append(
+        h('button', { type: 'button', class: 'big', onClick: () => act(api('POST', `/api/units/${encodeURIComponent(unit.tag)}/declare-storage`, { kind: 'absent', reason: t('do.noDisk.reason') })) }, t('do.noDisk')),
+        h('form', { class: 'inline', onSubmit: (e) => { e.preventDefault(); act(api('POST', `/api/units/${encodeURIComponent(unit.tag)}/storage`, { spec: spec.value.trim() })); } },
+          field(t('do.addDisk.spec'), spec), h('button', { type: 'submit', class: 'secondary' }, t('do.addDisk'))));
+      return box;
+    }
+    if (unit.kind === 'tablet' || unit.kind === 'phone') {
+      box.append(h('button', { type: 'button', class: 'big', onClick: () => act(api('POST', `/api/units/${encodeURIComponent(unit.tag)}/factory-reset`, { checked_setup_screen: true })) }, t('do.factory')));
+      return box;
+    }
+    const target = h('input', { type: 'text', autocomplete: 'off', list: 'usb-targets', class: 'wide' });
+    const targets = h('datalist', { id: 'usb-targets' }, usbDevices.filter((d) => d.block || d.device).map((d) => h('option', { value: d.block || d.device }, deviceName(d))));
+    const method = h('select', {}, h('option', { value: 'zero' }, 'zero'));
+    api('GET', '/api/wipe-methods').then((methods) => {
+      const list = Array.isArray(methods) ? methods : (methods && methods.methods) || [];
+      if (list.length) clear(method, list.map((m) => h('option', { value: m.id }, m.label || m.id)));
+    }).catch(() => {});
+    box.append(h('form', { class: 'wipe-form', onSubmit: async (e) => {
+      e.preventDefault();
+      const path = target.value.trim();
+      if (!path) { target.focus(); return; }
+      try {
+        const session = await api('POST', '/api/wipes', { targets: [{ target: path, unit: unit.tag, medium: pending[0].id }], method: method.value, verify: true });
+        startProgress(session.id, path);
+      } catch (err) {
+        box.prepend(errorBox(err, h));
+      }
+    } },
+    field(t('wipe.target'), target, t('wipe.target.hint')), targets,
+    field(t('wipe.method'), method),
+    h('button', { type: 'submit', class: 'big' }, t('do.wipe'))));
+    return box;
+  }
+
+  function startProgress(id, target) {
+    const bar = h('progress', { max: 100, value: 0, class: 'wipe-bar', 'aria-label': t('wipe.progress', { target }) });
+    const figures = h('p', { class: 'wipe-figures' }, '0 %');
+    const outcome = h('div', { 'aria-live': 'assertive' });
+    const cancel = h('button', { type: 'button', class: 'danger', onClick: () => api('POST', `/api/wipes/${encodeURIComponent(id)}/cancel`, {}).catch((err) => outcome.append(errorBox(err, h))) }, t('wipe.cancel'));
+    wipe = { id: String(id), target, bar, figures, outcome, cancel };
+    clear(result, h('section', { class: 'card wipe' }, h('h2', {}, t('wipe.progress', { target })), bar, figures, cancel, outcome));
+    cancel.focus();
+  }
+
+  function formatTime(seconds) {
+    if (seconds === undefined || seconds === null) return '';
+    const s = Math.max(0, Math.round(seconds));
+    const m = Math.floor(s / 60);
+    return m ? `${m} min ${String(s % 60).padStart(2, '0')} s` : `${s} s`;
+  }
+
+  function onWipeProgress(p) {
+    if (!wipe || String(p.session) !== wipe.id) return;
+    const percent = Math.min(100, Math.max(0, Number(p.percent) || 0));
+    wipe.bar.value = percent;
+    const phase = p.phase ? t(`wipe.phase.${p.phase}`) : '';
+    const parts = [`${percent.toFixed(0)} %`, phase, p.mb_s !== undefined ? t('wipe.speed', { speed: p.mb_s }) : '', p.eta_s !== undefined ? t('wipe.eta', { time: formatTime(p.eta_s) }) : ''];
+    wipe.figures.textContent = parts.filter(Boolean).join(' · ');
+  }
+
+  function onWipeResult(r) {
+    if (!wipe || String(r.session) !== wipe.id) return;
+    const done = wipe;
+    wipe = null;
+    done.cancel.remove();
+    if (r.result === 'passed') {
+      done.bar.value = 100;
+      done.figures.textContent = `100 % · ${t('wipe.passed', { id: r.certificate_id || '' })}`;
+      done.outcome.append(h('p', { class: 'ok', role: 'status' }, t('wipe.passed', { id: r.certificate_id || '' })));
+    } else if (r.result === 'interrupted') {
+      done.outcome.append(h('p', { class: 'error', role: 'alert' }, t('wipe.interrupted')));
+    } else {
+      done.outcome.append(h('p', { class: 'error', role: 'alert' }, t('wipe.failed', { why: r.failure || r.error || r.result })));
+    }
+    setTimeout(() => reload().catch(() => {}), 1500);
+  }
+
+  function gradeControls(unit) {
+    return h('div', { class: 'step-actions grades', role: 'group', 'aria-label': t('do.grade') },
+      h('p', {}, t('do.grade')),
+      ['A', 'B', 'C', 'D'].map((g) => h('button', { type: 'button', class: 'big grade', onClick: () => act(api('PATCH', `/api/units/${encodeURIComponent(unit.tag)}`, { grade: g })) }, t(`do.grade.${g}`))));
+  }
+
+  function labelControls(unit) {
+    const note = h('p', { 'aria-live': 'polite' });
+    return h('div', { class: 'step-actions' },
+      h('button', { type: 'button', class: 'big', onClick: async () => {
+        try {
+          await api('POST', '/api/labels/print', { tags: [unit.tag] });
+          note.textContent = t('do.label.printed');
+          await reload();
+        } catch (err) { clear(note, errorBox(err, h)); }
+      } }, t('do.label')),
+      h('a', { class: 'button secondary', href: `/api/units/${encodeURIComponent(unit.tag)}/label?size=62x29&format=pdf`, target: '_blank', rel: 'noopener' }, t('do.label.pdf')),
+      h('button', { type: 'button', class: 'secondary', onClick: () => act(api('POST', '/api/scan-actions', { action: 'labelled', code: unit.tag })) }, t('do.label.skip')),
+      note);
+  }
+
+  function stepControls(unit, step) {
+    switch (step) {
+      case 'diagnose':
+        return h('div', { class: 'step-actions' },
+          h('button', { type: 'button', class: 'big', onClick: () => act(setStatus('diagnosed', t('do.diagnose.reason'))) }, t('do.diagnose')),
+          h('button', { type: 'button', class: 'secondary', onClick: () => act(setStatus('to_repair', t('do.diagnose.reason'))) }, t('do.repair')));
+      case 'wipe': {
+        const allDone = unit.storage.length && unit.storage.every((m) => mediumState(unit, m) !== 'pending');
+        if (!allDone) return wipeControls(unit);
+        return h('div', { class: 'step-actions' }, h('button', { type: 'button', class: 'big', onClick: () => act(setStatus('wiped', t('do.ready.reason'))) }, t('do.wiped')));
+      }
+      case 'grade': return gradeControls(unit);
+      case 'label': return labelControls(unit);
+      case 'ready':
+        return h('div', { class: 'step-actions' }, h('button', { type: 'button', class: 'big', onClick: () => act(setStatus('ready', t('do.ready.reason'))) }, t('do.ready')));
+      default: return null;
+    }
+  }
+
+  function renderUnit(unit) {
+    shown = unit;
+    const step = nextStep(unit);
+    const title = [t(`kind.${unit.kind}`), unit.make, unit.model].filter(Boolean).join(' ');
+    const storage = unit.storage.length
+      ? h('ul', { class: 'media' }, unit.storage.map((m) => h('li', { class: mediumState(unit, m) }, `${m.type} ${m.model || ''} ${m.serial || ''} — ${t(`bench.storage.${mediumState(unit, m)}`)}`)))
+      : h('p', {}, t('bench.storage.none'));
+    const history = unit.history.slice(-5).reverse().map((e) => h('li', {}, `${(e.at || '').replace('T', ' ').slice(0, 16)} · ${e.action}${e.payload && e.payload.to ? ` → ${t(`status.${e.payload.to}`)}` : ''} · ${e.actor}`));
+    const done = step === null
+      ? h('p', { class: 'big-note' }, unit.status === 'ready' ? t('bench.done.ready') : t('bench.done.other', { status: t(`status.${unit.status}`) }))
+      : null;
+    const section = h('article', { class: 'card unit' },
+      h('h2', {}, h('span', { class: 'tag' }, unit.tag), ' ', title),
+      h('p', { class: 'facts' }, `${t('reg.serial')} : ${unit.serial || '—'} · ${t(`status.${unit.status}`)}${unit.grade ? ` · ${unit.grade}` : ''}${unit.location ? ` · ${unit.location}` : ''}`),
+      stepList(step === null ? (unit.status === 'ready' ? null : 'ready') : step),
+      h('h3', {}, t('bench.step'), step ? ` : ${t(`step.${step}`)}` : ''),
+      done,
+      step ? stepControls(unit, step) : null,
+      h('h3', {}, t('bench.storage')), storage,
+      h('h3', {}, t('bench.history')), h('ul', { class: 'history' }, history));
+    clear(result, section);
+    const first = section.querySelector('.step-actions button.big, .step-actions input');
+    if (first && document.activeElement !== code) first.focus();
+  }
+
+  async function registerForm(codeText) {
+    shown = null;
+    const serialGuess = TAG.test(codeText) ? '' : codeText;
+    const donation = h('select', { required: true });
+    const kind = h('select', {}, KINDS.map((k) => h('option', { value: k }, t(`kind.${k}`))));
+    const serial = h('input', { type: 'text', value: serialGuess, autocomplete: 'off' });
+    const make = h('input', { type: 'text', autocomplete: 'off' });
+    const model = h('input', { type: 'text', autocomplete: 'off' });
+    const storage = h('input', { type: 'text', autocomplete: 'off' });
+    const message = h('div', { 'aria-live': 'assertive' });
+    const form = h('form', { class: 'card register', onSubmit: async (e) => {
+      e.preventDefault();
+      clear(message);
+      const body = { donation: Number(donation.value), kind: kind.value, serial: serial.value.trim(), make: make.value.trim(), model: model.value.trim() };
+      if (storage.value.trim()) body.storage = storage.value.split(/[ ,]+/).filter(Boolean);
+      try {
+        const unit = await api('POST', '/api/units', body);
+        code.value = unit.tag;
+        const detail = await api('GET', `/api/units/${encodeURIComponent(unit.tag)}/detail`);
+        renderUnit(detail);
+        result.prepend(h('p', { class: 'ok', role: 'status' }, t('reg.done', { tag: unit.tag })));
+      } catch (err) {
+        clear(message, errorBox(err, h));
+        const named = { donation, kind, serial, make, model, storage }[err.field];
+        if (named) named.focus();
+      }
+    } },
+    h('p', { class: 'notice', role: 'status' }, t('bench.unknown', { code: codeText })),
+    h('h2', {}, t('reg.title')),
+    field(t('reg.donation'), donation), field(t('reg.kind'), kind), field(t('reg.serial'), serial),
+    field(t('reg.make'), make), field(t('reg.model'), model), field(t('reg.storage'), storage),
+    h('button', { type: 'submit', class: 'big' }, t('reg.submit')), message);
+    clear(result, form);
+    try {
+      const donations = await api('GET', '/api/donations');
+      clear(donation, donations.slice().reverse().map((d) => h('option', { value: d.id }, t('coord.donation.line', { id: d.id, received: d.received, site: d.site || '' }))));
+    } catch (err) { clear(message, errorBox(err, h)); }
+    kind.focus();
+  }
+
+  function deviceName(d) {
+    return d.name || [d.vendor, d.product].filter(Boolean).join(' ') || `${d.vid || ''}:${d.pid || ''}`;
+  }
+
+  function renderUsb() {
+    if (!usbDevices.length) return clear(usbList, h('li', {}, t('usb.none')));
+    clear(usbList, usbDevices.map((d) => h('li', {}, h('strong', {}, deviceName(d)), d.handler_label ? ` — ${d.handler_label}` : '', d.port_path || d.port ? ` (port ${d.port_path || d.port})` : '')));
+  }
+
+  async function loadUsb() {
+    try {
+      const list = await api('GET', '/api/usb/devices');
+      usbDevices = Array.isArray(list) ? list : (list && list.devices) || [];
+      renderUsb();
+    } catch (err) {
+      clear(usbList, h('li', {}, err instanceof ApiError && err.status === 404 ? t('err.unavailable') : err.advice ? err.advice() : String(err)));
+    }
+  }
+
+  photo.addEventListener('change', async () => {
+    const file = photo.files && photo.files[0];
+    if (!file) return;
+    photoNote.textContent = t('bench.photo.reading');
+    try {
+      const read = await api('POST', '/api/scan', file);
+      if (!read || !read.serial) { photoNote.textContent = t('bench.photo.none'); return; }
+      photoNote.textContent = t('bench.photo.found', { serial: read.serial });
+      code.value = read.serial;
+      show(read.serial);
+    } catch (err) {
+      clear(photoNote, errorBox(err, h));
+    } finally {
+      photo.value = '';
+    }
+  });
+
+  const events = new EventSource('/api/events');
+  events.addEventListener('usb', (e) => {
+    const d = JSON.parse(e.data);
+    usbNote.textContent = t(d.event === 'left' ? 'usb.left' : 'usb.arrived', { name: deviceName(d) });
+    loadUsb();
+  });
+  events.addEventListener('wipe-progress', (e) => onWipeProgress(JSON.parse(e.data)));
+  events.addEventListener('wipe-result', (e) => onWipeResult(JSON.parse(e.data)));
+  closers.push(() => events.close());
+
+  clear(root,
+    h('h1', {}, t('bench.title')),
+    h('form', { class: 'scan-form', onSubmit: (e) => { e.preventDefault(); show(code.value); code.select(); } },
+      field(t('bench.code'), code, t('bench.code.hint')),
+      h('button', { type: 'submit', class: 'big' }, t('bench.search'))),
+    h('div', { class: 'photo' }, field(t('bench.photo'), photo), photoNote),
+    result,
+    h('section', { class: 'card usb', 'aria-labelledby': 'usb-title' }, h('h2', { id: 'usb-title' }, t('usb.title')), usbNote, usbList));
+  code.focus();
+  loadUsb();
+  return () => closers.forEach((c) => c());
+}
