@@ -91,6 +91,8 @@ async function startServer(port) {
   const config = writeFile('reemploi.conf', `printer = tcp://127.0.0.1:${zpl.port}\n`);
   const args = ['--db', db, 'serve', '--port', String(port), '--bind', '127.0.0.1', '--config', config];
   if (webRoot) args.push('--web-root', path.resolve(webRoot));
+  // Test machines and containers often run as root; the refusal itself is tested in ApiTest.
+  if (process.getuid && process.getuid() === 0) args.push('--allow-root');
   const child = spawn(reemploi, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout.on('data', (d) => { log += d; });
@@ -163,7 +165,7 @@ const scenarios = {
       await page.locator('.scan-input').waitFor();
       await scan(page, 'NEW-SERIAL-77');
       await page.getByText('Le code « NEW-SERIAL-77 » est inconnu').waitFor();
-      if ((await page.getByLabel('Numéro de série').inputValue()) !== 'NEW-SERIAL-77') throw new Error('the serial was not carried into the form');
+      if ((await page.getByLabel('Numéro de série', { exact: true }).inputValue()) !== 'NEW-SERIAL-77') throw new Error('the serial was not carried into the form');
       await page.getByLabel('Marque').fill('Lenovo');
       await page.getByLabel('Modèle').fill('ThinkPad T480');
       await check(page, 'enregistrer');
@@ -241,6 +243,7 @@ const scenarios = {
       await page.getByText('Réemployé : confié à une famille').first().waitFor();
       await check(page, 'donateur');
       await page.goto(`${env.base}/donateur.html#inconnu`);
+      await page.reload();  // only the hash changed: the same document otherwise
       await page.getByText('Ce lien est inconnu, expiré ou révoqué').waitFor();
     },
   },
@@ -315,14 +318,17 @@ async function main() {
   const { link } = seed(port);
   const server = await startServer(port);
   const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'reemploi-chromium-'));
-  const browser = await chromium.launch({
+  // A fresh user-data-dir each run (playwright passes it as --user-data-dir).
+  const context = await chromium.launchPersistentContext(userData, {
     executablePath: chromiumPath,
+    headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', `--user-data-dir=${userData}`],
+      '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1024, height: 800 },
+    locale: 'fr-FR',
   });
   const env = { base: `http://127.0.0.1:${port}`, link };
   try {
-    const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: 'fr-FR' });
     context.setDefaultTimeout(15000);
     const page = await context.newPage();
     const problems = [];
@@ -343,7 +349,7 @@ async function main() {
       }
     }
   } finally {
-    await browser.close();
+    await context.close();
     server.child.kill('SIGTERM');
     const { code, signal } = await server.exited;
     if (code !== 0 && signal !== 'SIGTERM') console.log(`the server ended with ${code ?? signal}:\n${server.log()}`);
