@@ -2,8 +2,8 @@
 // ONE next step (register → diagnose → wipe → grade → label → ready); an unknown code opens the
 // registration; plugged USB devices are listed live; a wipe shows its progress.
 import { api, ApiError, errorBox } from './api.js';
-import { h, clear, field } from './dom.js';
-import { t } from './i18n.js';
+import { h, clear, field, fileField } from './dom.js';
+import { t, has } from './i18n.js';
 
 const STEPS = ['register', 'diagnose', 'wipe', 'grade', 'label', 'ready'];
 const KINDS = ['laptop', 'desktop', 'tablet', 'phone', 'monitor', 'other'];
@@ -226,7 +226,7 @@ export function benchPage(root) {
     const storage = unit.storage.length
       ? h('ul', { class: 'media' }, unit.storage.map((m) => h('li', { class: mediumState(unit, m) }, `${m.type} ${m.model || ''} ${m.serial || ''} — ${t(`bench.storage.${mediumState(unit, m)}`)}`)))
       : h('p', {}, t('bench.storage.none'));
-    const history = unit.history.slice(-5).reverse().map((e) => h('li', {}, `${(e.at || '').replace('T', ' ').slice(0, 16)} · ${e.action}${e.payload && e.payload.to ? ` → ${t(`status.${e.payload.to}`)}` : ''} · ${e.actor}`));
+    const history = unit.history.slice(-5).reverse().map((e) => h('li', {}, `${(e.at || '').replace('T', ' ').slice(0, 16)} · ${has(`ev.${e.action}`) ? t(`ev.${e.action}`) : e.action}${e.payload && e.payload.to ? ` → ${t(`status.${e.payload.to}`)}` : ''} · ${e.actor}`));
     const done = step === null
       ? h('p', { class: 'big-note' }, unit.status === 'ready' ? t('bench.done.ready') : t('bench.done.other', { status: t(`status.${unit.status}`) }))
       : null;
@@ -335,7 +335,7 @@ export function benchPage(root) {
     h('form', { class: 'scan-form', onSubmit: (e) => { e.preventDefault(); show(code.value); code.select(); } },
       field(t('bench.code'), code, t('bench.code.hint')),
       h('button', { type: 'submit', class: 'big' }, t('bench.search'))),
-    h('div', { class: 'photo' }, field(t('bench.photo'), photo), photoNote),
+    h('div', { class: 'photo' }, fileField(`📷 ${t('bench.photo')}`, photo), photoNote),
     result,
     h('section', { class: 'card usb', 'aria-labelledby': 'usb-title' }, h('h2', { id: 'usb-title' }, t('usb.title')), usbNote, usbList));
   code.focus();

@@ -1,7 +1,7 @@
 // Coordination: the stock as bar charts, donations and their donors' links, schools and needs
 // (import), the allocation (run, review, pin/exclude, confirm) and deliveries.
 import { api, errorBox } from './api.js';
-import { h, clear, field } from './dom.js';
+import { h, clear, field, fileField } from './dom.js';
 import { t } from './i18n.js';
 import { barChart } from './chart.js';
 
@@ -68,7 +68,7 @@ export function coordPage(root) {
         clear(out, h('p', { class: 'ok' }, t('coord.import.done')));
         loadSchools();
       } catch (err) { clear(out, errorBox(err, h)); }
-    } }, field(t(labelKey), file), h('button', { type: 'submit', class: 'secondary' }, t('coord.import.go')), out);
+    } }, fileField(`📂 ${t(labelKey)}`, file), h('button', { type: 'submit', class: 'secondary' }, t('coord.import.go')), out);
   }
 
   async function loadSchools() {

@@ -1,5 +1,7 @@
 // A small element builder: h('button', {class: 'big', onClick: fn}, 'text', child…).
 // No innerHTML anywhere: text is always text.
+import { t } from './i18n.js';
+
 export function h(tag, attrs = {}, ...children) {
   const svg = ['svg', 'rect', 'text', 'g', 'title', 'line'].includes(tag);
   const el = svg ? document.createElementNS('http://www.w3.org/2000/svg', tag) : document.createElement(tag);
@@ -41,7 +43,16 @@ export function field(labelText, input, hint) {
   return h('div', { class: 'field' }, parts);
 }
 
-// Reads a file into an ArrayBuffer-backed Blob (the API takes raw bodies).
+// A file input shown as a big button in the page's language (the browser's own "Choose File"
+// follows the browser's language, not the page's), with the chosen file's name beside it.
+export function fileField(labelText, input) {
+  if (!input.id) input.id = uid('f');
+  input.classList.add('visually-hidden');
+  const name = h('span', { class: 'file-name' }, t('file.none'));
+  input.addEventListener('change', () => { name.textContent = (input.files && input.files[0] && input.files[0].name) || t('file.none'); });
+  return h('div', { class: 'field file' }, h('label', { for: input.id, class: 'file-button' }, labelText), input, ' ', name);
+}
+
 export function formatDate(iso) {
   if (!iso) return '';
   const d = new Date(iso);

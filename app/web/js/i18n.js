@@ -134,6 +134,23 @@ const fr = {
   'scan.count': '{ok} fait(s), {err} problème(s)',
   'scan.ok': '{tag} : fait',
   'scan.list': 'Scans de cette série',
+  'scan.why.not_found': 'Inconnu : vérifiez le code, ou enregistrez l’appareil au poste de travail.',
+  'scan.why.refused': 'Refusé',
+  'scan.why.conflict': 'Ambigu : scannez l’étiquette reemploi',
+  'scan.why.invalid': 'Information manquante',
+  'scan.why.forbidden': 'Pas autorisé : demandez à un coordinateur',
+  'file.choose': 'Choisir un fichier',
+  'file.none': 'Aucun fichier choisi',
+  'ev.unit_created': 'enregistré',
+  'ev.status_changed': 'statut',
+  'ev.unit_updated': 'fiche modifiée',
+  'ev.storage_declared': 'pas de disque (déclaré)',
+  'ev.storage_added': 'disque ajouté',
+  'ev.label_printed': 'étiquette imprimée',
+  'ev.label_attached': 'étiquette collée',
+  'ev.arrival_checked': 'arrivée vérifiée',
+  'ev.sanitization_recorded': 'effacement enregistré',
+  'ev.medium_destroyed': 'disque détruit',
   'intake.title': 'Arrivages : liste du donateur',
   'intake.donation': 'Don',
   'intake.file': 'Fichier du donateur (CSV)',
@@ -343,6 +360,23 @@ const en = {
   'scan.count': '{ok} done, {err} problem(s)',
   'scan.ok': '{tag}: done',
   'scan.list': 'Scans of this row',
+  'scan.why.not_found': 'Unknown: check the code, or register the device at the bench.',
+  'scan.why.refused': 'Refused',
+  'scan.why.conflict': 'Ambiguous: scan the reemploi label',
+  'scan.why.invalid': 'Missing information',
+  'scan.why.forbidden': 'Not allowed: ask a coordinator',
+  'file.choose': 'Choose a file',
+  'file.none': 'No file chosen',
+  'ev.unit_created': 'registered',
+  'ev.status_changed': 'status',
+  'ev.unit_updated': 'record edited',
+  'ev.storage_declared': 'no disk (declared)',
+  'ev.storage_added': 'disk added',
+  'ev.label_printed': 'label printed',
+  'ev.label_attached': 'label stuck on',
+  'ev.arrival_checked': 'arrival checked',
+  'ev.sanitization_recorded': 'erasure recorded',
+  'ev.medium_destroyed': 'disk destroyed',
   'intake.title': 'Intake: the donor’s list',
   'intake.donation': 'Donation',
   'intake.file': 'The donor’s file (CSV)',
@@ -430,6 +464,10 @@ export function lang() {
 export function setLang(value) {
   localStorage.setItem(KEY, value === 'en' ? 'en' : 'fr');
   document.documentElement.lang = lang();
+}
+
+export function has(key) {
+  return key in dictionaries[lang()];
 }
 
 export function t(key, values = {}) {

@@ -1,7 +1,7 @@
 // Intake (coordinators): a donor's spreadsheet is checked (dry run: lines, errors by line and
 // column, how each header was read), then imported, then the new units' labels printed.
 import { api, errorBox } from './api.js';
-import { h, clear, field } from './dom.js';
+import { h, clear, field, fileField } from './dom.js';
 import { t } from './i18n.js';
 
 function table(headers, rows, caption) {
@@ -67,7 +67,7 @@ export function intakePage(root) {
     } catch (err) { clear(report, errorBox(err, h)); }
   } },
   field(t('intake.donation'), donation),
-  field(t('intake.file'), file),
+  fileField(`📂 ${t('intake.file')}`, file),
   h('div', { class: 'field check' }, h('label', {}, skip, ' ', t('intake.skipInvalid'))),
   h('button', { type: 'submit', class: 'big' }, t('intake.check')));
 

@@ -55,7 +55,7 @@ export function scanPage(root) {
         } else {
           errors += 1;
           item.className = 'bad';
-          item.textContent = `✘ ${value} — ${r.message}`;
+          clear(item, h('strong', {}, `✘ ${value} — ${t(`scan.why.${r.reason}`)}`), h('span', { class: 'detail' }, ` (${r.message})`));
           beep(false);
         }
       } catch (err) {

@@ -205,12 +205,12 @@ TEST_F(Api, PagesCarryTheSecurityHeadersAndNoPathEscapesTheirFolder) {
     EXPECT_NE(page.headers["Content-Security-Policy"].find("frame-ancestors 'none'"), std::string::npos);
     EXPECT_EQ(page.headers["Content-Security-Policy"].find("unsafe-inline"), std::string::npos);
     EXPECT_EQ(page.headers["X-Content-Type-Options"], "nosniff");
-    auto js = c.get("/app.js");
+    auto js = c.get("/js/app.js");
     ASSERT_EQ(js.status, 200);
     EXPECT_NE(js.headers["Content-Type"].find("text/javascript"), std::string::npos);
     for (std::string path : {"/../CMakeLists.txt", "/%2e%2e/CMakeLists.txt", "/..%2fCMakeLists.txt", "/etc/passwd.js"})
         EXPECT_EQ(c.get(path).status, 404) << path;
-    auto again = c.send("GET", "/app.js", "", {{"If-None-Match", js.headers["ETag"]}});
+    auto again = c.send("GET", "/js/app.js", "", {{"If-None-Match", js.headers["ETag"]}});
     EXPECT_EQ(again.status, 304);
 }
 

@@ -137,15 +137,18 @@ Response scanActionRoute(Call &call) {
     json::Object out;
     out.set("action", *actionText).set("code", request.code);
     if (unit) return jsonResponse(out.raw("unit", toJson(*unit).str()).set("result", "ok").set("message", ""));
+    // "reason" lets the page say what to do in the reader's language; "message" names the rule.
+    const char *reason = nullptr;
     switch (unit.error().code) {
-    case Errc::InvalidInput:
-    case Errc::NotFound:
-    case Errc::Conflict:
-    case Errc::Refused:
-    case Errc::Forbidden:
-        return jsonResponse(out.raw("unit", "null").set("result", "error").set("message", unit.error().message));
+    case Errc::InvalidInput: reason = "invalid"; break;
+    case Errc::NotFound: reason = "not_found"; break;
+    case Errc::Conflict: reason = "conflict"; break;
+    case Errc::Refused: reason = "refused"; break;
+    case Errc::Forbidden: reason = "forbidden"; break;
     default: return errorResponse(unit.error());
     }
+    return jsonResponse(
+        out.raw("unit", "null").set("result", "error").set("reason", reason).set("message", unit.error().message));
 }
 
 }  // namespace
