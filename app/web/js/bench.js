@@ -3,7 +3,7 @@
 // registration; plugged USB devices are listed live; a wipe shows its progress.
 import { api, ApiError, errorBox } from './api.js';
 import { h, clear, field, fileField } from './dom.js';
-import { t, has } from './i18n.js';
+import { t, has as known } from './i18n.js';
 
 const STEPS = ['register', 'diagnose', 'wipe', 'grade', 'label', 'ready'];
 const KINDS = ['laptop', 'desktop', 'tablet', 'phone', 'monitor', 'other'];
@@ -226,7 +226,7 @@ export function benchPage(root) {
     const storage = unit.storage.length
       ? h('ul', { class: 'media' }, unit.storage.map((m) => h('li', { class: mediumState(unit, m) }, `${m.type} ${m.model || ''} ${m.serial || ''} — ${t(`bench.storage.${mediumState(unit, m)}`)}`)))
       : h('p', {}, t('bench.storage.none'));
-    const history = unit.history.slice(-5).reverse().map((e) => h('li', {}, `${(e.at || '').replace('T', ' ').slice(0, 16)} · ${has(`ev.${e.action}`) ? t(`ev.${e.action}`) : e.action}${e.payload && e.payload.to ? ` → ${t(`status.${e.payload.to}`)}` : ''} · ${e.actor}`));
+    const history = unit.history.slice(-5).reverse().map((e) => h('li', {}, `${(e.at || '').replace('T', ' ').slice(0, 16)} · ${known(`ev.${e.action}`) ? t(`ev.${e.action}`) : e.action}${e.payload && e.payload.to ? ` → ${t(`status.${e.payload.to}`)}` : ''} · ${e.actor}`));
     const done = step === null
       ? h('p', { class: 'big-note' }, unit.status === 'ready' ? t('bench.done.ready') : t('bench.done.other', { status: t(`status.${unit.status}`) }))
       : null;
