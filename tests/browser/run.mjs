@@ -126,6 +126,7 @@ async function check(page, name) {
 }
 
 async function signIn(page, base, name) {
+  await page.context().clearCookies();  // whatever the previous scenario left
   await page.goto(`${base}/`);
   await page.getByLabel(/Votre nom|Your name/).fill(name);
   await page.getByLabel(/Mot de passe|Password/).fill(PASSWORD);

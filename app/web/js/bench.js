@@ -335,7 +335,7 @@ export function benchPage(root) {
     h('form', { class: 'scan-form', onSubmit: (e) => { e.preventDefault(); show(code.value); code.select(); } },
       field(t('bench.code'), code, t('bench.code.hint')),
       h('button', { type: 'submit', class: 'big' }, t('bench.search'))),
-    h('div', { class: 'photo' }, fileField(`📷 ${t('bench.photo')}`, photo), photoNote),
+    h('div', { class: 'photo' }, fileField(t('bench.photo'), photo), photoNote),
     result,
     h('section', { class: 'card usb', 'aria-labelledby': 'usb-title' }, h('h2', { id: 'usb-title' }, t('usb.title')), usbNote, usbList));
   code.focus();

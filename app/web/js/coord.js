@@ -68,7 +68,7 @@ export function coordPage(root) {
         clear(out, h('p', { class: 'ok' }, t('coord.import.done')));
         loadSchools();
       } catch (err) { clear(out, errorBox(err, h)); }
-    } }, fileField(`📂 ${t(labelKey)}`, file), h('button', { type: 'submit', class: 'secondary' }, t('coord.import.go')), out);
+    } }, fileField(t(labelKey), file), h('button', { type: 'submit', class: 'secondary' }, t('coord.import.go')), out);
   }
 
   async function loadSchools() {
@@ -91,7 +91,7 @@ export function coordPage(root) {
     };
     clear(out,
       p.assignments.length ? table([t('coord.unit'), t('coord.need'), t('coord.school'), t('coord.rank'), t('coord.reason'), ''],
-        p.assignments.map((a) => [a.unit, a.need, a.school, String(a.rank), `${a.pinned ? '📌 ' : ''}${a.reason}`,
+        p.assignments.map((a) => [a.unit, a.need, a.school, String(a.rank), `${a.pinned ? `[${t('coord.pinned.mark')}] ` : ''}${a.reason}`,
           h('button', { type: 'button', class: 'secondary small', 'aria-label': `${t('coord.exclude')} ${a.unit}`, onClick: () => pin({ unit: a.unit, exclude: true }) }, t('coord.exclude'))]),
         t('coord.alloc.assignments')) : h('p', { class: 'notice' }, t('coord.alloc.none')),
       p.unmet.length ? table([t('coord.need'), t('coord.school'), t('coord.rank'), t('coord.reason')],

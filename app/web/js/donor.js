@@ -34,6 +34,9 @@ function render() {
   clear(app, h('h1', {}, t('donor.title')),
     h('p', {}, t('donor.intro')),
     h('p', {}, t('donor.from', { donor: data.donor, received: formatDate(data.donation.received) })),
+    h('p', { class: 'summary' }, t('donor.summary', { n: data.units.length }),
+      ['reused', 'in_progress', 'parts', 'recycled'].map((o) => ({ o, n: data.units.filter((u) => u.outcome === o).length }))
+        .filter((x) => x.n).map((x) => ` ${t(`donor.outcome.${x.o}`)} : ${x.n}.`)),
     h('h2', {}, t('donor.units')),
     h('ul', { class: 'donor-units' }, units));
 }

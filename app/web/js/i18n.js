@@ -208,6 +208,7 @@ const fr = {
   'coord.pin.go': 'Réserver',
   'coord.exclude': 'Exclure',
   'coord.pinned': 'Enregistré. Recalculez l’attribution.',
+  'coord.pinned.mark': 'réservé',
   'coord.delivery': 'Livraison',
   'coord.delivery.go': 'Enregistrer la remise',
   'coord.delivered': '{tag} livré.',
@@ -226,6 +227,7 @@ const fr = {
   'donor.notErased': 'Effacement pas encore fait.',
   'donor.cert': 'Télécharger le certificat d’effacement',
   'donor.units': 'Vos appareils',
+  'donor.summary': '{n} appareil(s).',
 };
 
 const en = {
@@ -434,6 +436,7 @@ const en = {
   'coord.pin.go': 'Reserve',
   'coord.exclude': 'Exclude',
   'coord.pinned': 'Saved. Compute the allocation again.',
+  'coord.pinned.mark': 'reserved',
   'coord.delivery': 'Delivery',
   'coord.delivery.go': 'Record the handover',
   'coord.delivered': '{tag} delivered.',
@@ -452,6 +455,7 @@ const en = {
   'donor.notErased': 'Not erased yet.',
   'donor.cert': 'Download the erasure certificate',
   'donor.units': 'Your devices',
+  'donor.summary': '{n} device(s).',
 };
 
 const dictionaries = { fr, en };

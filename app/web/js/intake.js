@@ -67,7 +67,7 @@ export function intakePage(root) {
     } catch (err) { clear(report, errorBox(err, h)); }
   } },
   field(t('intake.donation'), donation),
-  fileField(`📂 ${t('intake.file')}`, file),
+  fileField(t('intake.file'), file),
   h('div', { class: 'field check' }, h('label', {}, skip, ' ', t('intake.skipInvalid'))),
   h('button', { type: 'submit', class: 'big' }, t('intake.check')));
 
