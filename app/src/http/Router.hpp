@@ -18,6 +18,7 @@
 #include "http/ServerConfig.hpp"
 #include "http/Sessions.hpp"
 #include "services/Accounts.hpp"
+#include "services/WipeManager.hpp"
 
 namespace reemploi::app::http {
 
@@ -32,7 +33,7 @@ enum class Access {
 std::string_view toString(Access);
 
 // What the server holds for the routes: configuration, sessions, login throttling, live events,
-// and the database's connections (a request leases one for its duration).
+// the database's connections (a request leases one for its duration) and the running wipes.
 struct ServerState {
     explicit ServerState(ServerConfig c) : config(std::move(c)), sessions(config.sessionIdle) {}
     ServerConfig config;
@@ -40,6 +41,7 @@ struct ServerState {
     accounts::LoginThrottle throttle;
     EventHub events;
     std::unique_ptr<inventory::DatabasePool> databases;
+    std::unique_ptr<wipes::WipeManager> wipes;  // running wipes (each on a connection of its own)
 };
 
 // One API call as a handler sees it.

@@ -7,6 +7,9 @@ void addAuthRoutes(Router &);
 void addInventoryRoutes(Router &);
 void addAllocationRoutes(Router &);
 void addDonorRoutes(Router &);
+void addWipeRoutes(Router &);
+void addImportRoutes(Router &);
+void addLabelRoutes(Router &);
 
 Router buildRouter() {
     Router r;
@@ -14,6 +17,9 @@ Router buildRouter() {
     addInventoryRoutes(r);
     addAllocationRoutes(r);
     addDonorRoutes(r);
+    addWipeRoutes(r);
+    addImportRoutes(r);
+    addLabelRoutes(r);
     return r;
 }
 

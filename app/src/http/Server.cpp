@@ -19,6 +19,7 @@
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
+#include <reemploi/diagnostics/storage/Certificate.hpp>
 #include <reemploi/inventory/Migrations.hpp>
 
 #include "http/StaticFiles.hpp"
@@ -50,6 +51,25 @@ int rank(Access a) {
 int rank(inventory::Role r) { return static_cast<int>(r); }
 
 }  // namespace
+
+// What every wipe of this server shares: the workshop, the key, what is never wiped.
+wipes::WipeDefaults wipeDefaults(const ServerConfig &config) {
+    wipes::WipeDefaults d;
+    auto given = [](const std::string &value, std::string &field) {
+        if (!value.empty()) field = value;
+    };
+    given(config.workshop, d.workshop.workshop);
+    given(config.workshopContact, d.workshop.contact);
+    given(config.workshopLocation, d.workshop.location);
+    given(config.operatorPosition, d.workshop.position);
+    given(config.destination, d.workshop.destination);
+    d.keyPath = config.keyPath.empty() ? diagnostics::storage::defaultKeyPath(config.database) : config.keyPath;
+    d.databasePath = config.database;
+    d.usb.usbIdsPath = config.usbIdsPath;  // empty: the installed tables
+    d.usb.deviceTablePath = config.devicesTablePath;
+    d.allowFileTargets = config.wipeFileTargets;
+    return d;
+}
 
 Result<std::int64_t> resolveDonorLinkForRequest(inventory::Database &db, const std::string &token);
 
@@ -284,6 +304,15 @@ Status Server::start() {
                                                 std::to_string(inventory::latestSchemaVersion()) + ": run reemploi init");
     }
     _impl->state.databases = std::move(*databases);
+    _impl->state.wipes = std::make_unique<wipes::WipeManager>(
+        wipeDefaults(config),
+        [location = config.database] {
+            // A wipe waits for the database as long as the command line would: it must not lose its record.
+            return inventory::Database::open(location);
+        },
+        [&events = _impl->state.events](const std::string &name, const std::string &data, const std::string &key) {
+            events.publish(name, data, key);
+        });
     try {
         Poco::Net::SocketAddress address(config.bind, static_cast<Poco::UInt16>(config.port));
         std::unique_ptr<Poco::Net::ServerSocket> socket;
@@ -319,6 +348,8 @@ int Server::port() const { return _impl->boundPort; }
 
 void Server::stop() {
     if (!_impl->server) return;
+    // Running wipes first: cancelled, each recorded `interrupted`, their results still published.
+    if (_impl->state.wipes) _impl->state.wipes->shutdown();
     _impl->state.events.close();
     _impl->server->stopAll(true);
     _impl->pool->joinAll();
