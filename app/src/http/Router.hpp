@@ -5,10 +5,12 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <reemploi/diagnostics/UsbBus.hpp>
 #include <reemploi/inventory/Database.hpp>
 #include <reemploi/inventory/DatabasePool.hpp>
 #include <reemploi/inventory/Domain.hpp>
@@ -42,6 +44,8 @@ struct ServerState {
     EventHub events;
     std::unique_ptr<inventory::DatabasePool> databases;
     std::unique_ptr<wipes::WipeManager> wipes;  // running wipes (each on a connection of its own)
+    std::unique_ptr<diagnostics::UsbBus> usb;   // the bench's USB bus, watched for hotplug (none without USB access)
+    std::mutex usbMutex;                        // list() from one request at a time
 };
 
 // One API call as a handler sees it.

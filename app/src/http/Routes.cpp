@@ -10,6 +10,8 @@ void addDonorRoutes(Router &);
 void addWipeRoutes(Router &);
 void addImportRoutes(Router &);
 void addLabelRoutes(Router &);
+void addUsbRoutes(Router &);
+void addScanRoutes(Router &);
 
 Router buildRouter() {
     Router r;
@@ -20,6 +22,8 @@ Router buildRouter() {
     addWipeRoutes(r);
     addImportRoutes(r);
     addLabelRoutes(r);
+    addUsbRoutes(r);
+    addScanRoutes(r);
     return r;
 }
 
