@@ -37,10 +37,8 @@ bool looksLikeGs1(const std::string &text) {
            text.find("21", 16) != std::string::npos;
 }
 
-}  // namespace
-
-Result<std::vector<SerialCandidate>> readSerialsFromImage(const std::string &path) {
-    auto found = labels::decodeFile(path);
+Result<std::vector<SerialCandidate>> serialsIn(const labels::GreyImage &image) {
+    auto found = labels::decode(image);
     if (!found) return found.error();
 
     struct Ranked {
@@ -78,6 +76,20 @@ Result<std::vector<SerialCandidate>> readSerialsFromImage(const std::string &pat
         if (!seen) out.push_back(std::move(r.candidate));
     }
     return out;
+}
+
+}  // namespace
+
+Result<std::vector<SerialCandidate>> readSerialsFromImage(const std::string &path) {
+    auto image = labels::loadGreyImage(path);
+    if (!image) return image.error();
+    return serialsIn(*image);
+}
+
+Result<std::vector<SerialCandidate>> readSerialsFromImageBytes(const std::string &bytes, const std::string &name) {
+    auto image = labels::loadGreyImageBytes(bytes, name);
+    if (!image) return image.error();
+    return serialsIn(*image);
 }
 
 }  // namespace reemploi::intake

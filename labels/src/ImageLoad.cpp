@@ -145,7 +145,10 @@ Result<GreyImage> loadJpeg(const std::string &bytes, const std::string &path) {
 Result<GreyImage> loadGreyImage(const std::string &path) {
     auto bytes = readWholeFile(path);
     if (!bytes) return bytes.error();
-    const std::string &b = *bytes;
+    return loadGreyImageBytes(*bytes, path);
+}
+
+Result<GreyImage> loadGreyImageBytes(const std::string &b, const std::string &path) {
     static const unsigned char pngMagic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     if (b.size() >= 8 && std::memcmp(b.data(), pngMagic, 8) == 0) return loadPng(b, path);
     if (b.size() >= 3 && static_cast<unsigned char>(b[0]) == 0xff && static_cast<unsigned char>(b[1]) == 0xd8 &&

@@ -134,12 +134,9 @@ int cmdLabelPrint(Context &ctx, const Args &args) {
     if (!spec) return ctx.fail(spec.error());
     auto printer = labels::parsePrinter(*spec);
     if (!printer) return ctx.fail(printer.error());
-    const bool sheetPrinter = printer->kind == labels::PrinterAddress::Kind::Cups;
     auto settings = settingsFrom(args, "62x29");
     if (!settings) return ctx.fail(settings.error());
-    if (settings->media.sheet && !sheetPrinter)
-        return ctx.fail(makeError(Errc::InvalidInput, "--size " + settings->media.name +
-                                                          " is a sheet for ordinary printers: use --printer cups:QUEUE"));
+    if (auto fits = checkMediaForPrinter(settings->media, *printer); !fits) return ctx.fail(fits.error().withContext("--size"));
     auto timeout = args.integer("timeout");
     if (!timeout) return ctx.fail(timeout.error());
     auto data = labelsOf(ctx, args, pos->words);

@@ -34,7 +34,10 @@ protected:
         _ctx.out << "reemploi: serving " << config.database << " on " << config.publicUrl() << " (port " << _server.port()
                  << ")" << std::endl;
         waitForTerminationRequest();
-        _ctx.out << "reemploi: stopping" << std::endl;
+        auto wipes = _server.state().wipes ? _server.state().wipes->running() : 0;
+        _ctx.out << "reemploi: stopping";
+        if (wipes) _ctx.out << " (" << wipes << " running wipe session(s) cancelled: recording them interrupted)";
+        _ctx.out << std::endl;
         _server.stop();
         return EXIT_OK;
     }

@@ -19,6 +19,7 @@
 
 #include "cli/Cli.hpp"
 #include "cli/StopSignals.hpp"
+#include "services/WipeManager.hpp"
 
 namespace reemploi::app {
 
@@ -82,22 +83,6 @@ std::string readBinary(const std::string &path) {
     return ss.str();
 }
 
-// --medium ID (a recorded medium of the unit) or --medium new.
-Result<MediumChoice> parseMediumChoice(const std::string &text) {
-    MediumChoice c;
-    if (text == "new") {
-        c.newMedium = true;
-        return c;
-    }
-    std::int64_t id = 0;
-    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (text.empty() || ec != std::errc() || p != text.data() + text.size() || id <= 0)
-        return makeError(Errc::InvalidInput, "--medium: '" + text + "' is neither a medium id (see reemploi unit show) "
-                                                                    "nor new");
-    c.mediumId = id;
-    return c;
-}
-
 void printResult(Context &ctx, const WipeJobResult &r) {
     if (ctx.json) {
         ctx.out << toJson(r).set("event", "result").str() << std::endl;
@@ -144,42 +129,42 @@ int runWipe(Context &ctx, const Args &args) {
     auto method = args.required("method");
     if (!method) return ctx.fail(method.error());
 
-    WipeSessionConfig config;
-    config.method = *method;
+    wipes::WipeRequest request;
+    request.method = *method;
     if (auto v = args.option("verify")) {
         auto parsed = parseVerification(*v);
         if (!parsed || *parsed == Verification::None)
             return ctx.fail(makeError(Errc::InvalidInput, "--verify: '" + *v + "' is not full or sample"));
-        config.verification = *parsed;
+        request.verification = *parsed;
     }
-    config.workshop = ctx.settings.workshop;
+    request.workshop = ctx.settings.workshop;
     auto given = [&](const char *option, std::string &field) {
         if (auto v = args.option(option); v && !v->empty()) field = *v;
     };
-    given("workshop", config.workshop.workshop);
-    given("position", config.workshop.position);
-    given("location", config.workshop.location);
-    given("contact", config.workshop.contact);
-    given("destination", config.workshop.destination);
-    config.keyPath = ctx.settings.keyPath;
-    config.databasePath = ctx.dbPath;
-    config.usb = ctx.settings.usbBus();
+    given("workshop", request.workshop->workshop);
+    given("position", request.workshop->position);
+    given("location", request.workshop->location);
+    given("contact", request.workshop->contact);
+    given("destination", request.workshop->destination);
     for (std::size_t i = 0; i < targets.size(); ++i) {
-        WipeTargetSpec spec;
+        wipes::WipeTargetRequest spec;
         spec.target = targets[i];
         spec.unitTag = units.size() == 1 ? units[0] : units[i];
         if (!media.empty()) {
-            auto choice = parseMediumChoice(media[i]);
+            auto choice = wipes::parseMediumChoice(media[i], "--medium");
             if (!choice) return ctx.fail(choice.error());
             spec.medium = *choice;
         }
         if (auto c = args.option("certificate")) spec.certificatePath = certificatePathFor(*c, targets[i], targets.size());
-        config.targets.push_back(std::move(spec));
+        request.targets.push_back(std::move(spec));
     }
+    wipes::WipeDefaults defaults{ctx.settings.workshop, ctx.settings.keyPath, ctx.dbPath, ctx.settings.usbBus(), true};
+    auto config = wipes::makeWipeSessionConfig(defaults, std::move(request));
+    if (!config) return ctx.fail(config.error());
 
     auto dbr = ctx.db();
     if (!dbr) return ctx.fail(dbr.error());
-    auto session = WipeSession::prepare(**dbr, std::move(config), ctx.actor);
+    auto session = WipeSession::prepare(**dbr, std::move(*config), ctx.actor);
     if (!session) return ctx.fail(session.error());
     for (const auto &t : (*session)->targets())
         for (const auto &m : t.match.candidates)

@@ -25,10 +25,13 @@ public:
     Result<bool> flag(const std::string &name, bool fallback = false) const;
     // A list of strings (["ssd:256G", …]); empty when absent.
     Result<std::vector<std::string>> texts(const std::string &name) const;
+    // A list of objects ([{"target":…}, …]); empty when absent. Their errors name "name[i].field".
+    Result<std::vector<JsonBody>> objects(const std::string &name) const;
     bool has(const std::string &name) const { return _o->has(name) && !_o->isNull(name); }
 
 private:
     Poco::JSON::Object::Ptr _o;
+    std::string _prefix;  // "targets[0]." for an object of a list
 };
 
 }  // namespace reemploi::app::http

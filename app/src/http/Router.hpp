@@ -5,10 +5,12 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <reemploi/diagnostics/UsbBus.hpp>
 #include <reemploi/inventory/Database.hpp>
 #include <reemploi/inventory/DatabasePool.hpp>
 #include <reemploi/inventory/Domain.hpp>
@@ -18,6 +20,7 @@
 #include "http/ServerConfig.hpp"
 #include "http/Sessions.hpp"
 #include "services/Accounts.hpp"
+#include "services/WipeManager.hpp"
 
 namespace reemploi::app::http {
 
@@ -32,7 +35,7 @@ enum class Access {
 std::string_view toString(Access);
 
 // What the server holds for the routes: configuration, sessions, login throttling, live events,
-// and the database's connections (a request leases one for its duration).
+// the database's connections (a request leases one for its duration) and the running wipes.
 struct ServerState {
     explicit ServerState(ServerConfig c) : config(std::move(c)), sessions(config.sessionIdle) {}
     ServerConfig config;
@@ -40,6 +43,9 @@ struct ServerState {
     accounts::LoginThrottle throttle;
     EventHub events;
     std::unique_ptr<inventory::DatabasePool> databases;
+    std::unique_ptr<wipes::WipeManager> wipes;  // running wipes (each on a connection of its own)
+    std::unique_ptr<diagnostics::UsbBus> usb;   // the bench's USB bus, watched for hotplug (none without USB access)
+    std::mutex usbMutex;                        // list() from one request at a time
 };
 
 // One API call as a handler sees it.

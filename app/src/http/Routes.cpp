@@ -9,6 +9,11 @@ void addAllocationRoutes(Router &);
 void addDonorRoutes(Router &);
 void addBenchRoutes(Router &);
 void addCoordinationRoutes(Router &);
+void addWipeRoutes(Router &);
+void addImportRoutes(Router &);
+void addLabelRoutes(Router &);
+void addUsbRoutes(Router &);
+void addScanRoutes(Router &);
 
 Router buildRouter() {
     Router r;
@@ -18,6 +23,11 @@ Router buildRouter() {
     addDonorRoutes(r);
     addBenchRoutes(r);
     addCoordinationRoutes(r);
+    addWipeRoutes(r);
+    addImportRoutes(r);
+    addLabelRoutes(r);
+    addUsbRoutes(r);
+    addScanRoutes(r);
     return r;
 }
 

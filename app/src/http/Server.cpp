@@ -19,6 +19,7 @@
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
+#include <reemploi/diagnostics/storage/Certificate.hpp>
 #include <reemploi/inventory/Migrations.hpp>
 
 #include "http/StaticFiles.hpp"
@@ -50,6 +51,42 @@ int rank(Access a) {
 int rank(inventory::Role r) { return static_cast<int>(r); }
 
 }  // namespace
+
+// What every wipe of this server shares: the workshop, the key, what is never wiped.
+wipes::WipeDefaults wipeDefaults(const ServerConfig &config) {
+    wipes::WipeDefaults d;
+    auto given = [](const std::string &value, std::string &field) {
+        if (!value.empty()) field = value;
+    };
+    given(config.workshop, d.workshop.workshop);
+    given(config.workshopContact, d.workshop.contact);
+    given(config.workshopLocation, d.workshop.location);
+    given(config.operatorPosition, d.workshop.position);
+    given(config.destination, d.workshop.destination);
+    d.keyPath = config.keyPath.empty() ? diagnostics::storage::defaultKeyPath(config.database) : config.keyPath;
+    d.databasePath = config.database;
+    d.usb.usbIdsPath = config.usbIdsPath;  // empty: the installed tables
+    d.usb.deviceTablePath = config.devicesTablePath;
+    d.allowFileTargets = config.wipeFileTargets;
+    return d;
+}
+
+// USB arrivals and departures as "usb" events, when the machine lets us see the bus: a server
+// without USB access (a coordinator's office, a container) serves everything else all the same.
+void startUsbWatch(ServerState &state) {
+    auto bus = diagnostics::UsbBus::open(wipeDefaults(state.config).usb);
+    if (!bus) {
+        std::cerr << "reemploi serve: no USB bench here (" << bus.error().message << ")\n";
+        return;
+    }
+    auto watching = (*bus)->watch([&events = state.events](const diagnostics::UsbEvent &e) {
+        auto o = e.device.toJson();
+        o.set("event", e.kind == diagnostics::UsbEvent::Kind::Arrived ? "arrived" : "left");
+        events.publish("usb", o.str());
+    });
+    if (!watching) std::cerr << "reemploi serve: USB devices are listed but not watched (" << watching.error().message << ")\n";
+    state.usb = std::move(*bus);
+}
 
 Result<std::int64_t> resolveDonorLinkForRequest(inventory::Database &db, const std::string &token);
 
@@ -155,8 +192,16 @@ private:
         auto match = isApi ? _impl.router.match(r.method, r.path) : RouteMatch{};
         std::size_t limit = (match.route && match.route->upload) ? config.maxRequestBytes
                                                                                           : config.maxJsonBytes;
-        if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(limit))
-            return send(resp, errorResponse(413, "too_large", "the request body is larger than " + std::to_string(limit >> 10) + " KiB"), false);
+        if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(limit)) {
+            resp.setKeepAlive(false);
+            send(resp, errorResponse(413, "too_large", "the request body is larger than " + std::to_string(limit >> 10) + " KiB"), false);
+            // A client still sending would get a reset instead of the answer: read (a bounded
+            // part of) what it sends before closing.
+            std::istream &in = req.stream();
+            char sink[16384];
+            for (std::size_t drained = 0; drained < (16u << 20) && in.read(sink, sizeof sink);) drained += sizeof sink;
+            return;
+        }
         if (changesState(r.method) || req.hasContentLength() || req.getChunkedTransferEncoding()) {
             std::istream &in = req.stream();
             char buffer[16384];
@@ -284,6 +329,16 @@ Status Server::start() {
                                                 std::to_string(inventory::latestSchemaVersion()) + ": run reemploi init");
     }
     _impl->state.databases = std::move(*databases);
+    _impl->state.wipes = std::make_unique<wipes::WipeManager>(
+        wipeDefaults(config),
+        [location = config.database] {
+            // A wipe waits for the database as long as the command line would: it must not lose its record.
+            return inventory::Database::open(location);
+        },
+        [&events = _impl->state.events](const std::string &name, const std::string &data, const std::string &key) {
+            events.publish(name, data, key);
+        });
+    startUsbWatch(_impl->state);
     try {
         Poco::Net::SocketAddress address(config.bind, static_cast<Poco::UInt16>(config.port));
         std::unique_ptr<Poco::Net::ServerSocket> socket;
@@ -319,6 +374,9 @@ int Server::port() const { return _impl->boundPort; }
 
 void Server::stop() {
     if (!_impl->server) return;
+    // Running wipes first: cancelled, each recorded `interrupted`, their results still published.
+    if (_impl->state.wipes) _impl->state.wipes->shutdown();
+    if (_impl->state.usb) _impl->state.usb->stopWatching();
     _impl->state.events.close();
     _impl->server->stopAll(true);
     _impl->pool->joinAll();

@@ -47,6 +47,14 @@ Result<ServerConfig> loadServerConfig(const std::string &file, ServerConfig conf
         {"workshop.operator_position", text(config.operatorPosition)},
         {"workshop.destination", text(config.destination)},
         {"workshop.key", text(config.keyPath)},
+        {"wipe.file_targets", [&](const std::string &v) {
+             if (v == "yes" || v == "true" || v == "1") config.wipeFileTargets = true;
+             else if (v == "no" || v == "false" || v == "0") config.wipeFileTargets = false;
+             else return false;
+             return true;
+         }},
+        {"usb.ids", text(config.usbIdsPath)},
+        {"usb.devices_table", text(config.devicesTablePath)},
     };
     std::string line;
     for (int number = 1; std::getline(in, line); ++number) {

@@ -28,6 +28,8 @@ struct ServerConfig {
     // Workshop details printed on certificates (see the wipe command's options).
     std::string workshop, workshopContact, workshopLocation, operatorPosition, destination;
     std::string keyPath;  // the certificate signing key; next to the database when empty
+    bool wipeFileTargets = false;  // regular files as wipe targets (tests, disk images); drives only otherwise
+    std::string usbIdsPath, devicesTablePath;  // the USB tables; the installed ones when empty
 
     bool https() const { return !tlsCertificate.empty() && !tlsKey.empty(); }
     std::string publicUrl() const;

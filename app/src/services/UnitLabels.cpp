@@ -123,4 +123,11 @@ json::Object toJson(const LabelPrintOutcome &outcome) {
         .raw("events", events.str());
 }
 
+Status checkMediaForPrinter(const labels::Media &media, const labels::PrinterAddress &printer) {
+    if (media.sheet && printer.kind != labels::PrinterAddress::Kind::Cups)
+        return makeFieldError(Errc::InvalidInput, "size",
+                              media.name + " is a sheet for ordinary printers: use a cups:QUEUE printer");
+    return {};
+}
+
 }  // namespace reemploi::app

@@ -29,6 +29,9 @@ Result<std::vector<inventory::Unit>> unitsToLabel(inventory::Database &db, const
 Result<std::vector<labels::LabelData>> labelsToPrint(inventory::Database &db, const std::optional<std::string> &tag,
                                                      std::optional<std::int64_t> donation);
 
+// Sheets of labels (a4-3x8) go to an ordinary printer (cups:QUEUE) only: InvalidInput otherwise.
+Status checkMediaForPrinter(const labels::Media &media, const labels::PrinterAddress &printer);
+
 struct LabelPrintOutcome {
     labels::PrintReceipt receipt;
     std::vector<std::string> tags;     // the units whose labels were printed, in order

@@ -46,7 +46,7 @@ public:
         if (withCsrf && !csrf.empty()) req.set("X-CSRF-Token", csrf);
         for (const auto &[k, v] : extra) req.set(k, v);
         if (!body.empty() || method == "POST") {
-            req.setContentType("application/json");
+            req.setContentType(contentType);
             req.setContentLength(static_cast<std::streamsize>(body.size()));
             session.sendRequest(req) << body;
         } else {
@@ -70,6 +70,13 @@ public:
         return r;
     }
     ApiReply get(const std::string &path) { return send("GET", path); }
+    // A file as the request's body (the upload routes).
+    ApiReply upload(const std::string &path, const std::string &bytes, const std::string &type = "text/csv") {
+        contentType = type;
+        auto r = send("POST", path, bytes);
+        contentType = "application/json";
+        return r;
+    }
     ApiReply post(const std::string &path, const std::string &body) { return send("POST", path, body); }
 
     ApiReply login(const std::string &name, const std::string &password) {
@@ -83,6 +90,7 @@ public:
     }
 
     std::string csrf;
+    std::string contentType = "application/json";
 
 private:
     int _port;

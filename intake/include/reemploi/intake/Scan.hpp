@@ -28,5 +28,7 @@ struct SerialCandidate {
 // group top to bottom. Product codes (EAN/UPC) and web addresses are left out. An image with
 // nothing readable gives an empty list; an unreadable file is an error naming it.
 Result<std::vector<SerialCandidate>> readSerialsFromImage(const std::string &path);
+// The same from the image's bytes (an upload); `name` is what errors call it.
+Result<std::vector<SerialCandidate>> readSerialsFromImageBytes(const std::string &bytes, const std::string &name);
 
 }  // namespace reemploi::intake

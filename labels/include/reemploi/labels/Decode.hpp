@@ -56,6 +56,8 @@ Result<std::vector<DecodedBarcode>> decode(const std::uint8_t *pixels, int width
 // Transparent pixels count as white paper. Errors name the file: NotFound (no such file), Io
 // (unreadable), InvalidInput (empty, corrupt, neither PNG nor JPEG).
 Result<GreyImage> loadGreyImage(const std::string &path);
+// The same from the file's bytes (an upload); `name` is what errors call it.
+Result<GreyImage> loadGreyImageBytes(const std::string &bytes, const std::string &name);
 
 // loadGreyImage then decode: the usual call for `scan IMAGE`.
 Result<std::vector<DecodedBarcode>> decodeFile(const std::string &path, const DecodeOptions &options = {});
