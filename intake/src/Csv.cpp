@@ -1,14 +1,12 @@
 // CSV decoding and parsing: encodings, delimiter detection, RFC 4180 quoting, physical lines.
+#include <reemploi/common/File.hpp>
 #include <reemploi/common/Text.hpp>
 #include <reemploi/intake/Csv.hpp>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 namespace reemploi::intake {
 
@@ -179,6 +177,12 @@ Result<bool> CsvReader::next(CsvRecord &record) {
         std::size_t count = 0;
         bool endOfRecord = false;
         while (!endOfRecord) {
+            if (count == kMaxCsvFields) {
+                const std::size_t at = record.line;
+                _pos = n;
+                return makeError(Errc::InvalidInput, "line " + std::to_string(at) + ": more than " +
+                                                         withThousands(kMaxCsvFields) + " values in one row");
+            }
             if (count == record.fields.size()) record.fields.emplace_back();
             std::string &field = record.fields[count++];
             field.clear();
@@ -298,22 +302,38 @@ char detectDelimiter(std::string_view utf8Text) {
     return best;
 }
 
-Result<CsvTable> parseCsv(std::string_view bytes, const CsvOptions &options) {
-    CsvTable table;
-    table.encoding = detectEncoding(bytes);
-    auto text = toUtf8(bytes, table.encoding);
-    if (!text) return text.error();
-    table.delimiter = options.delimiter ? *options.delimiter : detectDelimiter(*text);
+CsvSource::CsvSource(std::string decoded, std::optional<std::string_view> inPlace, TextEncoding encoding,
+                     const CsvOptions &options)
+    : _decoded(std::move(decoded)), _encoding(encoding), _reader(std::string_view(), ',') {
+    std::string_view text = inPlace ? *inPlace : std::string_view(_decoded);
+    _reader = CsvReader(text, options.delimiter ? *options.delimiter : detectDelimiter(text), options.skipBlankRecords);
+}
 
-    CsvReader reader(*text, table.delimiter, options.skipBlankRecords);
-    auto first = reader.next(table.header);
+Result<std::unique_ptr<CsvSource>> CsvSource::open(std::string_view bytes, const CsvOptions &options) {
+    TextEncoding encoding = detectEncoding(bytes);
+    if (encoding == TextEncoding::Utf8 || encoding == TextEncoding::Utf8Bom) {
+        if (startsWith(bytes, "\xEF\xBB\xBF")) bytes.remove_prefix(3);
+        return std::unique_ptr<CsvSource>(new CsvSource({}, bytes, encoding, options));
+    }
+    auto text = toUtf8(bytes, encoding);
+    if (!text) return text.error();
+    return std::unique_ptr<CsvSource>(new CsvSource(std::move(*text), std::nullopt, encoding, options));
+}
+
+Result<CsvTable> parseCsv(std::string_view bytes, const CsvOptions &options) {
+    auto source = CsvSource::open(bytes, options);
+    if (!source) return source.error();
+    CsvTable table;
+    table.encoding = (*source)->encoding();
+    table.delimiter = (*source)->delimiter();
+    auto first = (*source)->next(table.header);
     if (!first) return first.error();
     if (!*first) return makeError(Errc::InvalidInput, "the file is empty (no header row)");
     // Typical donors' lists are a few dozen rows; big ones are ~60 bytes per row.
-    table.records.reserve(text->size() / 64 + 1);
+    table.records.reserve(bytes.size() / 64 + 1);
     CsvRecord record;
     for (;;) {
-        auto more = reader.next(record);
+        auto more = (*source)->next(record);
         if (!more) return more.error();
         if (!*more) break;
         table.records.push_back(std::move(record));
@@ -322,27 +342,12 @@ Result<CsvTable> parseCsv(std::string_view bytes, const CsvOptions &options) {
     return table;
 }
 
-Result<std::string> readFileBytes(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return makeError(Errc::InvalidInput, path + ": cannot open (" + std::strerror(errno) + ")");
-    std::string bytes;
-    in.seekg(0, std::ios::end);
-    auto size = in.tellg();
-    if (size > 0) {
-        bytes.resize(static_cast<std::size_t>(size));
-        in.seekg(0, std::ios::beg);
-        in.read(bytes.data(), size);
-    } else {  // not seekable (a pipe): read as a stream
-        in.clear();
-        in.seekg(0, std::ios::beg);
-        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-    if (in.bad()) return makeError(Errc::Io, path + ": read error");
-    return bytes;
+Result<std::string> readFileBytes(const std::string &path, std::uint64_t maxBytes) {
+    return file::readRegularFile(path, maxBytes);
 }
 
 Result<CsvTable> readCsvFile(const std::string &path, const CsvOptions &options) {
-    auto bytes = readFileBytes(path);
+    auto bytes = readFileBytes(path, options.maxBytes);
     if (!bytes) return bytes.error();
     return parseCsv(*bytes, options).context(path);
 }
