@@ -26,7 +26,8 @@ std::string_view toString(TextEncoding encoding);  // "utf-8", "utf-8-bom", "utf
 TextEncoding detectEncoding(std::string_view bytes);
 
 // Converts raw bytes to UTF-8 without a BOM (detecting the encoding unless given).
-// Fails only on malformed UTF-16 (odd length, unpaired surrogate), naming the byte offset.
+// Fails on malformed UTF-16 (odd length, unpaired surrogate) and on text said to be UTF-8 (by
+// its byte order mark or the caller) that is not, naming the byte offset.
 Result<std::string> toUtf8(std::string_view bytes, std::optional<TextEncoding> encoding = {});
 
 struct CsvOptions {
