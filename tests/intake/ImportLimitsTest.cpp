@@ -258,8 +258,9 @@ TEST_F(ImportLimits, ErrorMessagesStayShortWhateverTheCellHolds) {
     options.donationId = donation;
     auto r = importDonorList(*db, csv, options, actor);
     ASSERT_TRUE(r.ok()) << r.error().message;
-    ASSERT_EQ(r->errors.size(), 1u);
-    EXPECT_LE(r->errors[0].message.size(), kMaxErrorMessageBytes);
+    // The RAM cell, and the notes the unknown column would fill (past the notes' length limit).
+    ASSERT_GE(r->errors.size(), 1u);
+    for (const auto &e : r->errors) EXPECT_LE(e.message.size(), kMaxErrorMessageBytes) << e.text().substr(0, 200);
     EXPECT_EQ(r->errors[0].text().rfind("line 2, column D \"RAM\": RAM \"zzz", 0), 0u) << r->errors[0].text();
     EXPECT_NE(r->errors[0].message.find("is not a number"), std::string::npos);
 
