@@ -9,6 +9,7 @@
 #include <reemploi/intake/Scan.hpp>
 #include <reemploi/intake/Values.hpp>
 #include <reemploi/inventory/Donors.hpp>
+#include <reemploi/inventory/Identity.hpp>
 #include <reemploi/inventory/Units.hpp>
 #include <reemploi/inventory/Validation.hpp>
 
@@ -30,22 +31,10 @@ std::string trimmed(std::string_view s) {
 
 bool isBlank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
-// Same rule as the inventory's unique index on (make, serial): case and extra spaces do not count.
+// The inventory's own key of its unique (make, serial) index (inventory/Identity.hpp): a list
+// that repeats a machine is caught by the same rule that would refuse it at registration.
 std::string duplicateKey(std::string_view make, std::string_view serial) {
-    std::string key;
-    bool space = false;
-    for (char c : trimmed(make)) {
-        if (c == ' ' || c == '\t') {
-            space = true;
-            continue;
-        }
-        if (space && !key.empty()) key += ' ';
-        space = false;
-        key += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-    }
-    key += '\x1f';
-    key += serial;
-    return key;
+    return inventory::makeKey(make) + '\x1f' + inventory::cleanSerial(serial);
 }
 
 // Donors' lists repeat the same few makes, kinds and sizes on every row: each distinct text is
