@@ -1,14 +1,13 @@
 // CSV decoding and parsing: encodings, delimiter detection, RFC 4180 quoting, physical lines.
+#include <reemploi/common/File.hpp>
 #include <reemploi/common/Text.hpp>
 #include <reemploi/intake/Csv.hpp>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 namespace reemploi::intake {
 
@@ -25,10 +24,13 @@ constexpr std::array<char32_t, 32> kCp1252High = {
 
 using text::appendUtf8;
 
-// Strict UTF-8 validation (no overlong forms, no surrogates, nothing above U+10FFFF).
-bool isValidUtf8(std::string_view s) {
-    const auto *p = reinterpret_cast<const unsigned char *>(s.data());
+// Strict UTF-8 validation (no overlong forms, no surrogates, nothing above U+10FFFF): the
+// offset of the first byte that is not UTF-8, or npos.
+std::size_t invalidUtf8At(std::string_view s) {
+    const auto *begin = reinterpret_cast<const unsigned char *>(s.data());
+    const auto *p = begin;
     const auto *end = p + s.size();
+    auto at = [&] { return static_cast<std::size_t>(p - begin); };
     while (p < end) {
         // Skip ASCII quickly, eight bytes at a time.
         while (end - p >= 8) {
@@ -55,20 +57,22 @@ bool isValidUtf8(std::string_view s) {
             extra = 3;
             cp = c & 0x07;
         } else {
-            return false;
+            return at();
         }
-        if (end - p <= extra) return false;
+        if (end - p <= extra) return at();
         for (int i = 1; i <= extra; ++i) {
-            if ((p[i] & 0xC0) != 0x80) return false;
+            if ((p[i] & 0xC0) != 0x80) return at();
             cp = (cp << 6) | (p[i] & 0x3F);
         }
         if ((extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) || cp > 0x10FFFF ||
             (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
+            return at();
         p += extra + 1;
     }
-    return true;
+    return std::string_view::npos;
 }
+
+bool isValidUtf8(std::string_view s) { return invalidUtf8At(s) == std::string_view::npos; }
 
 bool startsWith(std::string_view s, std::string_view prefix) {
     return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
@@ -103,6 +107,17 @@ Result<std::string> utf16ToUtf8(std::string_view bytes, bool littleEndian) {
     return out;
 }
 
+// A file that says it is UTF-8 (its byte order mark, or the caller) but is not: the byte and line.
+Error notUtf8(std::string_view text, std::size_t at, bool bom) {
+    const std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + at, '\n'));
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[at]));
+    return makeError(Errc::InvalidInput, "byte " + std::to_string(at + (bom ? 3 : 0)) + " (line " + std::to_string(line) +
+                                             ", " + hex + ") is not UTF-8" +
+                                             (bom ? ", although the file starts with a UTF-8 byte order mark" : "") +
+                                             ": save it again as UTF-8");
+}
+
 bool isBlank(std::string_view s) {
     for (char c : s)
         if (c != ' ' && c != '\t') return false;
@@ -133,9 +148,12 @@ Result<std::string> toUtf8(std::string_view bytes, std::optional<TextEncoding> e
     TextEncoding enc = encoding ? *encoding : detectEncoding(bytes);
     switch (enc) {
     case TextEncoding::Utf8:
-    case TextEncoding::Utf8Bom:
-        if (startsWith(bytes, "\xEF\xBB\xBF")) bytes.remove_prefix(3);
+    case TextEncoding::Utf8Bom: {
+        const bool bom = startsWith(bytes, "\xEF\xBB\xBF");
+        if (bom) bytes.remove_prefix(3);
+        if (auto bad = invalidUtf8At(bytes); bad != std::string_view::npos) return notUtf8(bytes, bad, bom);
         return std::string(bytes);
+    }
     case TextEncoding::Utf16Le:
     case TextEncoding::Utf16Be: {
         bool le = enc == TextEncoding::Utf16Le;
@@ -179,6 +197,12 @@ Result<bool> CsvReader::next(CsvRecord &record) {
         std::size_t count = 0;
         bool endOfRecord = false;
         while (!endOfRecord) {
+            if (count == kMaxCsvFields) {
+                const std::size_t at = record.line;
+                _pos = n;
+                return makeError(Errc::InvalidInput, "line " + std::to_string(at) + ": more than " +
+                                                         withThousands(kMaxCsvFields) + " values in one row");
+            }
             if (count == record.fields.size()) record.fields.emplace_back();
             std::string &field = record.fields[count++];
             field.clear();
@@ -298,22 +322,42 @@ char detectDelimiter(std::string_view utf8Text) {
     return best;
 }
 
-Result<CsvTable> parseCsv(std::string_view bytes, const CsvOptions &options) {
-    CsvTable table;
-    table.encoding = detectEncoding(bytes);
-    auto text = toUtf8(bytes, table.encoding);
-    if (!text) return text.error();
-    table.delimiter = options.delimiter ? *options.delimiter : detectDelimiter(*text);
+CsvSource::CsvSource(std::string decoded, std::optional<std::string_view> inPlace, TextEncoding encoding,
+                     const CsvOptions &options)
+    : _decoded(std::move(decoded)), _encoding(encoding), _reader(std::string_view(), ',') {
+    std::string_view text = inPlace ? *inPlace : std::string_view(_decoded);
+    _reader = CsvReader(text, options.delimiter ? *options.delimiter : detectDelimiter(text), options.skipBlankRecords);
+}
 
-    CsvReader reader(*text, table.delimiter, options.skipBlankRecords);
-    auto first = reader.next(table.header);
+Result<std::unique_ptr<CsvSource>> CsvSource::open(std::string_view bytes, const CsvOptions &options) {
+    TextEncoding encoding = detectEncoding(bytes);
+    if (encoding == TextEncoding::Utf8 || encoding == TextEncoding::Utf8Bom) {
+        const bool bom = startsWith(bytes, "\xEF\xBB\xBF");
+        if (bom) bytes.remove_prefix(3);
+        // Plain UTF-8 was detected as valid; a byte order mark only claims it.
+        if (bom)
+            if (auto bad = invalidUtf8At(bytes); bad != std::string_view::npos) return notUtf8(bytes, bad, true);
+        return std::unique_ptr<CsvSource>(new CsvSource({}, bytes, encoding, options));
+    }
+    auto text = toUtf8(bytes, encoding);
+    if (!text) return text.error();
+    return std::unique_ptr<CsvSource>(new CsvSource(std::move(*text), std::nullopt, encoding, options));
+}
+
+Result<CsvTable> parseCsv(std::string_view bytes, const CsvOptions &options) {
+    auto source = CsvSource::open(bytes, options);
+    if (!source) return source.error();
+    CsvTable table;
+    table.encoding = (*source)->encoding();
+    table.delimiter = (*source)->delimiter();
+    auto first = (*source)->next(table.header);
     if (!first) return first.error();
     if (!*first) return makeError(Errc::InvalidInput, "the file is empty (no header row)");
     // Typical donors' lists are a few dozen rows; big ones are ~60 bytes per row.
-    table.records.reserve(text->size() / 64 + 1);
+    table.records.reserve(bytes.size() / 64 + 1);
     CsvRecord record;
     for (;;) {
-        auto more = reader.next(record);
+        auto more = (*source)->next(record);
         if (!more) return more.error();
         if (!*more) break;
         table.records.push_back(std::move(record));
@@ -322,27 +366,12 @@ Result<CsvTable> parseCsv(std::string_view bytes, const CsvOptions &options) {
     return table;
 }
 
-Result<std::string> readFileBytes(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return makeError(Errc::InvalidInput, path + ": cannot open (" + std::strerror(errno) + ")");
-    std::string bytes;
-    in.seekg(0, std::ios::end);
-    auto size = in.tellg();
-    if (size > 0) {
-        bytes.resize(static_cast<std::size_t>(size));
-        in.seekg(0, std::ios::beg);
-        in.read(bytes.data(), size);
-    } else {  // not seekable (a pipe): read as a stream
-        in.clear();
-        in.seekg(0, std::ios::beg);
-        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-    if (in.bad()) return makeError(Errc::Io, path + ": read error");
-    return bytes;
+Result<std::string> readFileBytes(const std::string &path, std::uint64_t maxBytes) {
+    return file::readRegularFile(path, maxBytes);
 }
 
 Result<CsvTable> readCsvFile(const std::string &path, const CsvOptions &options) {
-    auto bytes = readFileBytes(path);
+    auto bytes = readFileBytes(path, options.maxBytes);
     if (!bytes) return bytes.error();
     return parseCsv(*bytes, options).context(path);
 }

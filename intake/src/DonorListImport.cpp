@@ -9,6 +9,7 @@
 #include <reemploi/intake/Scan.hpp>
 #include <reemploi/intake/Values.hpp>
 #include <reemploi/inventory/Donors.hpp>
+#include <reemploi/inventory/Identity.hpp>
 #include <reemploi/inventory/Units.hpp>
 #include <reemploi/inventory/Validation.hpp>
 
@@ -30,38 +31,34 @@ std::string trimmed(std::string_view s) {
 
 bool isBlank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
-// Same rule as the inventory's unique index on (make, serial): case and extra spaces do not count.
+// The inventory's own key of its unique (make, serial) index (inventory/Identity.hpp): a list
+// that repeats a machine is caught by the same rule that would refuse it at registration.
 std::string duplicateKey(std::string_view make, std::string_view serial) {
-    std::string key;
-    bool space = false;
-    for (char c : trimmed(make)) {
-        if (c == ' ' || c == '\t') {
-            space = true;
-            continue;
-        }
-        if (space && !key.empty()) key += ' ';
-        space = false;
-        key += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-    }
-    key += '\x1f';
-    key += serial;
-    return key;
+    return inventory::makeKey(make) + '\x1f' + inventory::cleanSerial(serial);
 }
 
 // Donors' lists repeat the same few makes, kinds and sizes on every row: each distinct text is
-// parsed once.
+// parsed once. Only short texts are kept, and only so many: a file of distinct (or invalid)
+// values is parsed row by row rather than remembered. The reference is valid until the next get.
 template <class T>
 class Memo {
 public:
     template <class F>
     const T &get(const std::string &text, F &&compute) {
         auto it = _values.find(text);
-        if (it == _values.end()) it = _values.emplace(text, compute(text)).first;
-        return it->second;
+        if (it != _values.end()) return it->second;
+        if (_values.size() >= kMaxEntries || text.size() > kMaxKeyBytes) {
+            _last = compute(text);
+            return *_last;
+        }
+        return _values.emplace(text, compute(text)).first->second;
     }
 
 private:
+    static constexpr std::size_t kMaxEntries = 4096;
+    static constexpr std::size_t kMaxKeyBytes = 64;
     std::unordered_map<std::string, T> _values;
+    std::optional<T> _last;
 };
 
 // A parsed value or the message saying why it is not one.
@@ -170,14 +167,15 @@ public:
     }
 
     void error(ListRow &row, std::optional<std::size_t> column, std::string message) const {
+        // Short whatever the cell holds: the error never carries a whole cell or row.
         RowError e;
         e.line = row.line;
         if (column) {
-            e.column = _map.header[*column];
+            e.column = elide(_map.header[*column], kMaxHeaderBytesInErrors);
             e.columnLetter = columnLetter(*column);
             if (auto f = _map.fieldOfColumn[*column]) e.field = _map.fields[*f];
         }
-        e.message = std::move(message);
+        e.message = elide(std::move(message));
         row.errors.push_back(std::move(e));
     }
 
@@ -267,41 +265,64 @@ std::string RowError::text() const {
     return out + ": " + message;
 }
 
-Result<DonorList> parseDonorList(std::string_view bytes) {
-    auto table = parseCsv(bytes);
-    if (!table) return table.error();
-    auto map = mapColumns(table->header, donorListFields());
+Result<DonorList> parseDonorList(std::string_view bytes, std::size_t maxErrors) {
+    auto opened = CsvSource::open(bytes);
+    if (!opened) return opened.error();
+    CsvSource &source = **opened;
+    CsvRecord header;
+    auto first = source.next(header);
+    if (!first) return first.error();
+    if (!*first) return makeError(Errc::InvalidInput, "the file is empty (no header row)");
+    auto map = mapColumns(header, donorListFields());
     // Spreadsheets often open with a title ("Matériel donné par Acme, mars 2026") or a blank
     // line above the header: the header is the first of the first rows that names a serial.
     constexpr std::size_t kTitleRows = 10;
-    for (std::size_t i = 0; !map && i < std::min(kTitleRows, table->records.size()); ++i) {
-        auto later = mapColumns(table->records[i], donorListFields());
+    for (std::size_t i = 0; !map && i < kTitleRows; ++i) {
+        CsvRecord candidate;
+        auto more = source.next(candidate);
+        if (!more) return more.error();
+        if (!*more) break;
+        auto later = mapColumns(candidate, donorListFields());
         if (!later) continue;
         map = std::move(later);
-        table->header = std::move(table->records[i]);
-        table->records.erase(table->records.begin(), table->records.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+        header = std::move(candidate);
     }
     if (!map) return map.error();
 
     DonorList list;
-    list.encoding = table->encoding;
-    list.delimiter = table->delimiter;
-    list.headerLine = table->header.line;
+    list.encoding = source.encoding();
+    list.delimiter = source.delimiter();
+    list.headerLine = header.line;
     list.columns = std::move(*map);
     RowMapper mapper(list.columns);
-    list.rows.resize(table->records.size());
+    ErrorWindow<RowError> errors(maxErrors);
+    // Make + serial of every row, the valid and the invalid, to name the first line of a repeat.
     std::unordered_map<std::string, std::size_t> firstLine;
-    firstLine.reserve(table->records.size());
-    for (std::size_t i = 0; i < table->records.size(); ++i) {
-        ListRow &row = list.rows[i];
-        mapper.map(table->records[i], row);
-        if (row.unit.serial.empty()) continue;
-        auto [it, inserted] = firstLine.emplace(duplicateKey(row.unit.make, row.unit.serial), row.line);
-        if (!inserted)
-            mapper.error(row, mapper.serialColumn(),
-                         "serial \"" + row.unit.serial + "\" is repeated in the file at line " +
-                             std::to_string(it->second));
+    CsvRecord record;
+    for (;;) {
+        auto more = source.next(record);
+        if (!more) return more.error();
+        if (!*more) break;
+        ++list.rowCount;
+        ListRow row;
+        mapper.map(record, row);
+        if (!row.unit.serial.empty() && row.unit.serial.size() <= kMaxSerialLength) {
+            auto [it, inserted] = firstLine.emplace(duplicateKey(row.unit.make, row.unit.serial), row.line);
+            if (!inserted)
+                mapper.error(row, mapper.serialColumn(),
+                             "serial \"" + row.unit.serial + "\" is repeated in the file at line " +
+                                 std::to_string(it->second));
+        }
+        if (row.ok()) {
+            list.rows.push_back(std::move(row));
+            continue;
+        }
+        ++list.invalidRows;
+        for (auto &e : row.errors) errors.add(std::move(e));
     }
+    list.errorsTotal = errors.total();
+    list.firstUnreportedLine = errors.firstDroppedLine();
+    list.errors = errors.takeKept();
     return list;
 }
 
@@ -337,7 +358,8 @@ std::string ImportReport::json() const {
         .set("skipped", static_cast<std::uint64_t>(skipped))
         .set("invalid", static_cast<std::uint64_t>(invalid))
         .raw("tags", tagArray.str())
-        .raw("errors", errorArray.str());
+        .raw("errors", errorArray.str())
+        .set("errors_total", static_cast<std::uint64_t>(errorsTotal));
     return o.str();
 }
 
@@ -348,7 +370,7 @@ Result<ImportReport> runImport(inventory::Database &db, std::string_view bytes, 
     auto donation = inventory::getDonation(db, options.donationId);
     if (!donation) return donation.error();
 
-    auto list = parseDonorList(bytes);
+    auto list = parseDonorList(bytes, options.maxErrors);
     if (!list) return source.empty() ? list.error() : list.error().withContext(source);
 
     ImportReport report;
@@ -364,35 +386,58 @@ Result<ImportReport> runImport(inventory::Database &db, std::string_view bytes, 
         else if (std::find(map.unknownColumns.begin(), map.unknownColumns.end(), c) != map.unknownColumns.end())
             report.columns.emplace_back(map.header[c], std::string());
     }
-    report.rows = list->rows.size();
+    report.rows = list->rowCount;
 
-    // Against the units already registered, in any donation: one lookup per row. When the file
-    // is otherwise valid, addUnits makes the same check before writing anything, so the lookups
-    // are only made when a report needs them: a dry run, a file refused anyway (so that every
-    // error is listed), or addUnits refusing a registered serial.
+    // Against the units already registered, in any donation: one lookup per valid row. When the
+    // file is otherwise valid, addUnits makes the same check before writing anything, so the
+    // lookups are only made when a report needs them: a dry run, a file refused anyway (so that
+    // every error is listed), or addUnits refusing a registered serial. Rows with errors of
+    // their own are not looked up. The errors found are merged into the file's, in line order,
+    // within the same window of maxErrors: past it they are only counted.
     auto serialColumn = map.column("serial");
+    std::vector<char> registered(list->rows.size(), 0);
+    std::vector<RowError> late;  // the registered serials' errors that may be listed
+    std::size_t lateTotal = 0;
     auto checkRegistered = [&]() -> Status {
-        for (auto &row : list->rows) {
-            if (row.unit.serial.empty()) continue;
+        const auto &early = list->errors;
+        std::size_t earlier = 0;  // errors of the file on lines before the current row
+        for (std::size_t i = 0; i < list->rows.size(); ++i) {
+            const ListRow &row = list->rows[i];
             auto existing = inventory::findTagBySerial(db, row.unit.make, row.unit.serial);
             if (!existing) return existing.error();
             if (!*existing) continue;
+            registered[i] = 1;
+            ++lateTotal;
+            while (earlier < early.size() && early[earlier].line < row.line) ++earlier;
+            const bool listed = (list->firstUnreportedLine == 0 || row.line < list->firstUnreportedLine) &&
+                                earlier + late.size() < options.maxErrors;
+            if (!listed) continue;
             std::string where;
             if (auto unit = inventory::getUnit(db, **existing); unit && unit->donationId != options.donationId)
                 where = " (donation " + std::to_string(unit->donationId) + ")";
             RowError e;
             e.line = row.line;
-            e.column = map.header[*serialColumn];
+            e.column = elide(map.header[*serialColumn], kMaxHeaderBytesInErrors);
             e.columnLetter = columnLetter(*serialColumn);
             e.field = "serial";
-            e.message = "serial \"" + row.unit.serial + "\"" + (row.unit.make.empty() ? "" : " (" + row.unit.make + ")") +
-                        " is already registered as unit " + **existing + where;
-            row.errors.push_back(std::move(e));
+            e.message = elide("serial \"" + row.unit.serial + "\"" +
+                              (row.unit.make.empty() ? "" : " (" + row.unit.make + ")") +
+                              " is already registered as unit " + **existing + where);
+            late.push_back(std::move(e));
         }
         return {};
     };
-    bool anyInvalid = std::any_of(list->rows.begin(), list->rows.end(), [](const ListRow &r) { return !r.ok(); });
-    bool checked = options.dryRun || (anyInvalid && !options.skipInvalid);
+    auto mergeErrors = [&] {
+        report.errors = list->errors;
+        for (auto &e : late) {
+            auto at = std::upper_bound(report.errors.begin(), report.errors.end(), e.line,
+                                       [](std::size_t line, const RowError &x) { return line < x.line; });
+            report.errors.insert(at, e);
+        }
+        if (report.errors.size() > options.maxErrors) report.errors.resize(options.maxErrors);
+        report.errorsTotal = list->errorsTotal + lateTotal;
+    };
+    bool checked = options.dryRun || (list->invalidRows > 0 && !options.skipInvalid);
     if (checked) REEMPLOI_TRY(checkRegistered());
 
     for (;;) {
@@ -400,18 +445,18 @@ Result<ImportReport> runImport(inventory::Database &db, std::string_view bytes, 
         units.reserve(list->rows.size());
         std::vector<ListRow *> from;  // the row each unit is moved out of
         from.reserve(list->rows.size());
-        report.invalid = 0;
-        report.errors.clear();
-        for (auto &row : list->rows) {
-            if (!row.ok()) {
+        report.invalid = list->invalidRows;
+        for (std::size_t i = 0; i < list->rows.size(); ++i) {
+            if (registered[i]) {
                 ++report.invalid;
-                report.errors.insert(report.errors.end(), row.errors.begin(), row.errors.end());
                 continue;
             }
+            ListRow &row = list->rows[i];
             from.push_back(&row);
             units.push_back(std::move(row.unit));
             units.back().donationId = options.donationId;
         }
+        mergeErrors();
         report.valid = units.size();
         report.skipped = options.skipInvalid ? report.invalid : 0;
         if (!report.succeeded() || options.dryRun || units.empty()) return report;
@@ -442,7 +487,7 @@ Result<ImportReport> importDonorList(inventory::Database &db, std::string_view b
 
 Result<ImportReport> importDonorListFile(inventory::Database &db, const std::string &path,
                                          const ImportOptions &options, const inventory::Actor &actor) {
-    auto bytes = readFileBytes(path);
+    auto bytes = readFileBytes(path, options.maxBytes);
     if (!bytes) return bytes.error();
     return runImport(db, *bytes, path, options, actor);
 }

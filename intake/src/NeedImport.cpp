@@ -101,54 +101,59 @@ Result<std::int64_t> parseDevices(std::string_view text) {
 
 }  // namespace
 
-Result<SchoolDataReport> importNeeds(Database &db, std::string_view bytes, bool dryRun, const Actor &actor) {
+Result<SchoolDataReport> importNeeds(Database &db, std::string_view bytes, const SchoolDataOptions &options,
+                                     const Actor &actor) {
+    const bool dryRun = options.dryRun;
     SchoolDataReport report;
-    auto csv = readMappedCsv(bytes, needFields(), dryRun, report);
+    auto csv = readMappedCsv(bytes, needFields(), options, report);
     if (!csv) return csv.error();
-    const auto &table = csv->table;
     const auto &map = csv->map;
     auto cell = [&](const CsvRecord &r, const char *field) { return map.cell(r, field); };
     auto where = [&](const char *field) { return map.describeField(field); };
     std::vector<NewNeed> needs;
     std::set<std::pair<std::string, std::string>> seen;
-    for (const auto &r : table.records) {
+    CsvRecord r;
+    for (;;) {
+        auto more = csv->source->next(r);
+        if (!more) return more.error();
+        if (!*more) break;
         ++report.rows;
-        std::size_t before = report.errors.size();
+        std::size_t before = report.errorsTotal;
         NewNeed n;
         auto uai = checkUai(cell(r, "school"));
-        if (!uai) report.errors.push_back({r.line, where("school"), uai.error().message});
+        if (!uai) report.addError(r.line, where("school"), uai.error().message);
         else n.uai = *uai;
         n.family = cell(r, "family");
         auto b = n.family.find_first_not_of(" \t");
         n.family = b == std::string::npos ? std::string() : n.family.substr(b, n.family.find_last_not_of(" \t") - b + 1);
-        if (n.family.empty()) report.errors.push_back({r.line, where("family"), "the family reference is empty"});
-        else if (auto ok = checkFamilyRef(n.family); !ok) report.errors.push_back({r.line, where("family"), ok.error().message});
+        if (n.family.empty()) report.addError(r.line, where("family"), "the family reference is empty");
+        else if (auto ok = checkFamilyRef(n.family); !ok) report.addError(r.line, where("family"), ok.error().message);
         auto grades = parseGrades(cell(r, "grades"));
-        if (!grades) report.errors.push_back({r.line, where("grades"), grades.error().message});
+        if (!grades) report.addError(r.line, where("grades"), grades.error().message);
         else n.grades = *grades;
         auto devices = parseDevices(cell(r, "devices_at_home"));
-        if (!devices) report.errors.push_back({r.line, where("devices_at_home"), devices.error().message});
+        if (!devices) report.addError(r.line, where("devices_at_home"), devices.error().message);
         else n.devicesAtHome = *devices;
         auto internetText = cell(r, "internet");
         if (internetText.find_first_not_of(" \t") != std::string::npos) {
             auto internet = parseInternet(internetText);
-            if (!internet) report.errors.push_back({r.line, where("internet"), internet.error().message});
+            if (!internet) report.addError(r.line, where("internet"), internet.error().message);
             else n.internet = *internet;
         }
         auto preference = parseKindPreference(cell(r, "preference"));
-        if (!preference) report.errors.push_back({r.line, where("preference"), preference.error().message});
+        if (!preference) report.addError(r.line, where("preference"), preference.error().message);
         else n.preference = *preference;
         n.priorityFlags = parsePriorityFlags(cell(r, "priority"));
         n.accessibility = cell(r, "accessibility");
         for (const auto &problem : checkNeedText(n))
-            if (problem.field != "family") report.errors.push_back({r.line, where(problem.field.c_str()), problem.error.message});
-        if (report.errors.size() == before) {
+            if (problem.field != "family") report.addError(r.line, where(problem.field.c_str()), problem.error.message);
+        if (report.errorsTotal == before) {
             if (!seen.emplace(n.uai, n.family).second) {
-                report.errors.push_back({r.line, where("family"), "family " + n.family + " of school " + n.uai +
-                                                                      " is already given on an earlier line"});
+                report.addError(r.line, where("family"), "family " + n.family + " of school " + n.uai +
+                                                                      " is already given on an earlier line");
             } else if (auto ok = checkNewNeed(db, n); !ok) {
                 bool schoolProblem = ok.error().code == Errc::NotFound;
-                report.errors.push_back({r.line, where(schoolProblem ? "school" : "family"), ok.error().message});
+                report.addError(r.line, where(schoolProblem ? "school" : "family"), ok.error().message);
             } else {
                 needs.push_back(std::move(n));
             }
@@ -161,10 +166,11 @@ Result<SchoolDataReport> importNeeds(Database &db, std::string_view bytes, bool 
     return report;
 }
 
-Result<SchoolDataReport> importNeedsFile(Database &db, const std::string &path, bool dryRun, const Actor &actor) {
-    auto bytes = readFileBytes(path);
+Result<SchoolDataReport> importNeedsFile(Database &db, const std::string &path, const SchoolDataOptions &options,
+                                         const Actor &actor) {
+    auto bytes = readFileBytes(path, options.maxBytes);
     if (!bytes) return bytes.error();
-    auto report = importNeeds(db, *bytes, dryRun, actor);
+    auto report = importNeeds(db, *bytes, options, actor);
     if (!report) return report.error().withContext(path);
     return report;
 }

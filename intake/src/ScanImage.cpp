@@ -87,7 +87,7 @@ Result<std::vector<SerialCandidate>> readSerialsFromImage(const std::string &pat
 }
 
 Result<std::vector<SerialCandidate>> readSerialsFromImageBytes(const std::string &bytes, const std::string &name) {
-    auto image = labels::loadGreyImageBytes(bytes, name);
+    auto image = labels::decodeImageBytes(bytes, name);
     if (!image) return image.error();
     return serialsIn(*image);
 }

@@ -17,6 +17,12 @@ std::string SchoolDataError::text() const {
     return out + ": " + message;
 }
 
+void SchoolDataReport::addError(std::size_t line, std::string column, std::string message) {
+    ++errorsTotal;
+    if (errors.size() < maxErrors)
+        errors.push_back({line, elide(std::move(column), kMaxHeaderBytesInErrors + 16), elide(std::move(message))});
+}
+
 std::string SchoolDataReport::json() const {
     json::Array errs, ignored;
     for (const auto &e : errors)
@@ -31,6 +37,7 @@ std::string SchoolDataReport::json() const {
         .set("updated", static_cast<std::int64_t>(updated))
         .raw("ignored_columns", ignored.str())
         .raw("errors", errs.str())
+        .set("errors_total", static_cast<std::int64_t>(errorsTotal))
         .str();
 }
 
@@ -59,33 +66,42 @@ Result<bool> parseYesNo(std::string_view text) {
     return makeError(Errc::InvalidInput, std::move(message));
 }
 
-Result<MappedCsv> readMappedCsv(std::string_view bytes, const std::vector<FieldSpec> &fields, bool dryRun,
-                                SchoolDataReport &report) {
-    auto table = parseCsv(bytes);
-    if (!table) return table.error();
-    auto map = mapColumns(table->header, fields);
+Result<MappedCsv> readMappedCsv(std::string_view bytes, const std::vector<FieldSpec> &fields,
+                                const SchoolDataOptions &options, SchoolDataReport &report) {
+    auto source = CsvSource::open(bytes);
+    if (!source) return source.error();
+    CsvRecord header;
+    auto first = (*source)->next(header);
+    if (!first) return first.error();
+    if (!*first) return makeError(Errc::InvalidInput, "the file is empty (no header row)");
+    auto map = mapColumns(header, fields);
     if (!map) return map.error();
-    report.encoding = table->encoding;
-    report.delimiter = table->delimiter;
-    report.dryRun = dryRun;
+    report.encoding = (*source)->encoding();
+    report.delimiter = (*source)->delimiter();
+    report.dryRun = options.dryRun;
+    report.maxErrors = options.maxErrors;
     for (auto c : map->unknownColumns) report.ignoredColumns.push_back(map->header[c]);
-    return MappedCsv{std::move(*table), std::move(*map)};
+    return MappedCsv{std::move(*source), std::move(*map)};
 }
 
-Result<SchoolDataReport> importSchools(inventory::Database &db, std::string_view bytes, bool dryRun,
-                                       const inventory::Actor &actor) {
+Result<SchoolDataReport> importSchools(inventory::Database &db, std::string_view bytes,
+                                       const SchoolDataOptions &options, const inventory::Actor &actor) {
+    const bool dryRun = options.dryRun;
     SchoolDataReport report;
-    auto csv = readMappedCsv(bytes, schoolFields(), dryRun, report);
+    auto csv = readMappedCsv(bytes, schoolFields(), options, report);
     if (!csv) return csv.error();
-    const auto &table = csv->table;
     const auto &map = csv->map;
     auto cell = [&](const CsvRecord &r, const char *field) { return map.cell(r, field); };
     auto where = [&](const char *field) { return map.describeField(field); };
     std::vector<inventory::NewSchool> schools;
     std::set<std::string> seen;
-    for (const auto &r : table.records) {
+    CsvRecord r;
+    for (;;) {
+        auto more = csv->source->next(r);
+        if (!more) return more.error();
+        if (!*more) break;
         ++report.rows;
-        std::size_t before = report.errors.size();
+        std::size_t before = report.errorsTotal;
         inventory::NewSchool s;
         s.uai = cell(r, "uai");
         s.name = cell(r, "name");
@@ -93,17 +109,17 @@ Result<SchoolDataReport> importSchools(inventory::Database &db, std::string_view
         s.district = cell(r, "district");
         s.contact = cell(r, "contact");
         auto uai = inventory::checkUai(s.uai);
-        if (!uai) report.errors.push_back({r.line, where("uai"), uai.error().message});
+        if (!uai) report.addError(r.line, where("uai"), uai.error().message);
         else if (!seen.insert(*uai).second)
-            report.errors.push_back({r.line, where("uai"), "school " + *uai + " is already given on an earlier line"});
+            report.addError(r.line, where("uai"), "school " + *uai + " is already given on an earlier line");
         if (s.name.find_first_not_of(" \t") == std::string::npos)
-            report.errors.push_back({r.line, where("name"), "the school's name is empty"});
+            report.addError(r.line, where("name"), "the school's name is empty");
         for (const auto &problem : inventory::checkSchoolText(s))
-            report.errors.push_back({r.line, where(problem.field.c_str()), problem.error.message});
+            report.addError(r.line, where(problem.field.c_str()), problem.error.message);
         auto qpv = parseYesNo(cell(r, "priority_area"));
-        if (!qpv) report.errors.push_back({r.line, where("priority_area"), qpv.error().message});
+        if (!qpv) report.addError(r.line, where("priority_area"), qpv.error().message);
         else s.priorityArea = *qpv;
-        if (report.errors.size() == before) schools.push_back(std::move(s));
+        if (report.errorsTotal == before) schools.push_back(std::move(s));
     }
     if (!report.succeeded() || dryRun) return report;
     auto saved = inventory::saveSchools(db, schools, actor);
@@ -113,11 +129,11 @@ Result<SchoolDataReport> importSchools(inventory::Database &db, std::string_view
     return report;
 }
 
-Result<SchoolDataReport> importSchoolsFile(inventory::Database &db, const std::string &path, bool dryRun,
-                                           const inventory::Actor &actor) {
-    auto bytes = readFileBytes(path);
+Result<SchoolDataReport> importSchoolsFile(inventory::Database &db, const std::string &path,
+                                           const SchoolDataOptions &options, const inventory::Actor &actor) {
+    auto bytes = readFileBytes(path, options.maxBytes);
     if (!bytes) return bytes.error();
-    auto report = importSchools(db, *bytes, dryRun, actor);
+    auto report = importSchools(db, *bytes, options, actor);
     if (!report) return report.error().withContext(path);
     return report;
 }

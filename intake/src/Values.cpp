@@ -92,7 +92,11 @@ std::int64_t readMultiplier(const std::string &s, std::size_t &p) {
     std::size_t q = p;
     std::int64_t count = 0;
     if (q >= s.size() || !isDigit(s[q])) return 1;
-    while (q < s.size() && isDigit(s[q])) count = count * 10 + (s[q++] - '0');
+    // Past 64 the count is refused anyway: stop growing it (a long run of digits would overflow).
+    while (q < s.size() && isDigit(s[q])) {
+        if (count <= 64) count = count * 10 + (s[q] - '0');
+        ++q;
+    }
     skipSpaces(s, q);
     if (q < s.size() && (s[q] == 'x' || s[q] == '*')) {
         ++q;

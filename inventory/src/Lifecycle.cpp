@@ -47,6 +47,17 @@ bool isTransitionAllowed(UnitStatus from, UnitStatus to) {
 
 std::vector<UnitStatus> nextStatuses(UnitStatus from) { return kArrows.at(from); }
 
+bool isAllocationArrow(UnitStatus from, UnitStatus to) {
+    return to == S::Allocated || to == S::Delivered || from == S::Allocated || from == S::Delivered;
+}
+
+std::vector<UnitStatus> nextStatusesByHand(UnitStatus from) {
+    std::vector<UnitStatus> out;
+    for (auto to : kArrows.at(from))
+        if (!isAllocationArrow(from, to)) out.push_back(to);
+    return out;
+}
+
 namespace {
 
 // The rules of the arrows and of the database, whoever asks.
@@ -93,6 +104,7 @@ Status checkRules(Database &db, const Unit &unit, UnitStatus to) {
 // The arrows only the allocation service takes (it moves the need with the unit): into
 // `allocated` and `delivered`, and out of them. Empty when `to` may be reached by hand.
 std::string allocationOnly(const Unit &unit, UnitStatus to) {
+    if (!isAllocationArrow(unit.status, to)) return {};
     const std::string &tag = unit.tag;
     std::string state = " (it is " + name(unit.status) + ")";
     if (to == S::Allocated)

@@ -18,7 +18,7 @@ Result<UnitDetail> unitDetail(Database &db, std::string_view tag) {
     auto events = listEvents(db, "unit", d.unit.tag);
     if (!events) return events.error();
     d.history = std::move(*events);
-    d.nextStatuses = nextStatuses(d.unit.status);
+    d.nextStatuses = nextStatusesByHand(d.unit.status);
     auto media = mediaSanitization(db, d.unit);
     if (!media) return media.error();
     d.media = std::move(*media);

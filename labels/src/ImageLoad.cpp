@@ -1,48 +1,73 @@
 // Loading PNG (through cairo) and JPEG (through libjpeg) files as 8-bit grey for the decoder.
+// Hostile files are refused before they cost anything: size from the file system, dimensions
+// from the image's header (PNG's IHDR, JPEG's SOF), and a truncated image is corrupt, not grey.
 #include <reemploi/labels/Decode.hpp>
 
 #include <cairo.h>
-#include <cerrno>
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 #include <jpeglib.h>
+#include <jerror.h>
+
+#include <reemploi/common/File.hpp>
 
 namespace reemploi::labels {
 namespace {
 
-// Photos from phones are ~12 Mpx; anything far larger is more likely a hostile file.
-constexpr long long kMaxPixels = 120LL * 1000 * 1000;
-
-Result<std::string> readWholeFile(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        const int e = errno;
-        return makeError(e == ENOENT ? Errc::NotFound : Errc::Io, "cannot open image " + path + ": " + std::strerror(e));
+// "48,213"
+std::string withThousands(std::uint64_t n) {
+    std::string digits = std::to_string(n), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
     }
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) return makeError(Errc::Io, "cannot read image " + path);
-    return bytes;
+    return out;
+}
+
+// Refuses an image whose header declares more pixels than the limit, before decoding it.
+Result<void> checkDimensions(std::uint64_t width, std::uint64_t height, const ImageLimits &limits,
+                             const std::string &name) {
+    if (width * height <= limits.maxPixels) return {};
+    char mp[32];
+    std::snprintf(mp, sizeof mp, "%.0f", static_cast<double>(width * height) / 1e6);
+    return makeError(Errc::InvalidInput, "image " + name + " is " + withThousands(width) + " x " +
+                                             withThousands(height) + " pixels (" + mp + " megapixels), over the " +
+                                             withThousands(limits.maxPixels / 1'000'000) + " megapixel limit");
+}
+
+std::uint32_t bigEndian32(const unsigned char *p) {
+    return static_cast<std::uint32_t>(p[0]) << 24 | static_cast<std::uint32_t>(p[1]) << 16 |
+           static_cast<std::uint32_t>(p[2]) << 8 | p[3];
 }
 
 struct PngSource {
-    const std::string *bytes;
+    std::string_view bytes;
     std::size_t offset = 0;
 };
 
 cairo_status_t readPngChunk(void *closure, unsigned char *data, unsigned int length) {
     auto *src = static_cast<PngSource *>(closure);
-    if (src->bytes->size() - src->offset < length) return CAIRO_STATUS_READ_ERROR;
-    std::memcpy(data, src->bytes->data() + src->offset, length);
+    if (src->bytes.size() - src->offset < length) return CAIRO_STATUS_READ_ERROR;
+    std::memcpy(data, src->bytes.data() + src->offset, length);
     src->offset += length;
     return CAIRO_STATUS_SUCCESS;
 }
 
-Result<GreyImage> loadPng(const std::string &bytes, const std::string &path) {
-    PngSource src{&bytes};
+Result<GreyImage> loadPng(std::string_view bytes, const std::string &path, const ImageLimits &limits) {
+    // The IHDR chunk comes first (PNG spec §5.6): width and height are bytes 16-23. Cairo would
+    // allocate width × height × 4 bytes from them before reading a single pixel.
+    const auto *b = reinterpret_cast<const unsigned char *>(bytes.data());
+    if (bytes.size() < 33 || bigEndian32(b + 8) != 13 || std::memcmp(b + 12, "IHDR", 4) != 0)
+        return makeError(Errc::InvalidInput, "corrupt PNG image " + path + ": no IHDR header at its start");
+    const std::uint32_t width = bigEndian32(b + 16), height = bigEndian32(b + 20);
+    if (width == 0 || height == 0 || width > 0x7fffffffu || height > 0x7fffffffu)
+        return makeError(Errc::InvalidInput, "corrupt PNG image " + path + ": its header declares " +
+                                                 std::to_string(width) + " x " + std::to_string(height) + " pixels");
+    auto fits = checkDimensions(width, height, limits, path);
+    if (!fits) return fits.error();
+    PngSource src{bytes};
     cairo_surface_t *surface = cairo_image_surface_create_from_png_stream(readPngChunk, &src);
     cairo_status_t status = cairo_surface_status(surface);
     if (status != CAIRO_STATUS_SUCCESS) {
@@ -81,35 +106,65 @@ Result<GreyImage> loadPng(const std::string &bytes, const std::string &path) {
     return image;
 }
 
+// libjpeg's default error_exit prints and calls exit(): ours jumps back to decompressJpeg, which
+// reports the message as a corrupt image.
 struct JpegErrorManager {
     jpeg_error_mgr pub;
+    jpeg_progress_mgr progress;
     std::jmp_buf jump;
+    int maxScans = 0;
+    std::uint64_t width = 0, height = 0;  // as the header declares them
     char message[JMSG_LENGTH_MAX] = {};
 };
 
-void jpegErrorExit(j_common_ptr cinfo) {
+[[noreturn]] void jpegErrorExit(j_common_ptr cinfo) {
     auto *err = reinterpret_cast<JpegErrorManager *>(cinfo->err);
     (*cinfo->err->format_message)(cinfo, err->message);
     std::longjmp(err->jump, 1);
 }
 
-void jpegSilence(j_common_ptr, int) {}
+// Warnings are silent, except running out of data: jpeg_mem_src would then make up an end of
+// image and the rest of the photo would come out grey, so a file that ends before its end marker
+// is an error. (libjpeg's decoder reads ahead, so "all rows were there" cannot be told apart.)
+void jpegEmitMessage(j_common_ptr cinfo, int level) {
+    if (level < 0 && cinfo->err->msg_code == JWRN_JPEG_EOF) {
+        auto *err = reinterpret_cast<JpegErrorManager *>(cinfo->err);
+        std::snprintf(err->message, sizeof err->message, "the file is truncated (it ends before the image does)");
+        std::longjmp(err->jump, 1);
+    }
+}
+
+// A progressive JPEG has about ten scans; one of tiny scans by the thousand costs minutes of CPU.
+void jpegProgress(j_common_ptr cinfo) {
+    auto *err = reinterpret_cast<JpegErrorManager *>(cinfo->err);
+    if (!cinfo->is_decompressor) return;
+    const int scans = reinterpret_cast<j_decompress_ptr>(cinfo)->input_scan_number;
+    if (scans > err->maxScans) {
+        std::snprintf(err->message, sizeof err->message, "more than %d scans", err->maxScans);
+        std::longjmp(err->jump, 1);
+    }
+}
 
 // Kept free of C++ objects with destructors between setjmp and longjmp.
-bool decompressJpeg(jpeg_decompress_struct *cinfo, JpegErrorManager *err, const std::string &bytes,
-                    GreyImage *image, bool *tooLarge) {
+bool decompressJpeg(jpeg_decompress_struct *cinfo, JpegErrorManager *err, std::string_view bytes,
+                    const ImageLimits *limits, GreyImage *image, bool *tooLarge) {
     cinfo->err = jpeg_std_error(&err->pub);
     err->pub.error_exit = jpegErrorExit;
-    err->pub.emit_message = jpegSilence;
+    err->pub.emit_message = jpegEmitMessage;
+    err->maxScans = limits->maxJpegScans;
+    err->progress.progress_monitor = jpegProgress;
     if (setjmp(err->jump)) {
         jpeg_destroy_decompress(cinfo);
         return false;
     }
     jpeg_create_decompress(cinfo);
+    cinfo->progress = &err->progress;
     jpeg_mem_src(cinfo, reinterpret_cast<const unsigned char *>(bytes.data()),
                  static_cast<unsigned long>(bytes.size()));
     jpeg_read_header(cinfo, TRUE);
-    if (static_cast<long long>(cinfo->image_width) * cinfo->image_height > kMaxPixels) {
+    err->width = cinfo->image_width;
+    err->height = cinfo->image_height;
+    if (err->width * err->height > limits->maxPixels) {
         *tooLarge = true;
         jpeg_destroy_decompress(cinfo);
         return false;
@@ -128,13 +183,16 @@ bool decompressJpeg(jpeg_decompress_struct *cinfo, JpegErrorManager *err, const 
     return true;
 }
 
-Result<GreyImage> loadJpeg(const std::string &bytes, const std::string &path) {
+Result<GreyImage> loadJpeg(std::string_view bytes, const std::string &path, const ImageLimits &limits) {
     jpeg_decompress_struct cinfo;
     JpegErrorManager err;
     GreyImage image;
     bool tooLarge = false;
-    if (!decompressJpeg(&cinfo, &err, bytes, &image, &tooLarge)) {
-        if (tooLarge) return makeError(Errc::InvalidInput, "JPEG image " + path + " is too large to scan");
+    if (!decompressJpeg(&cinfo, &err, bytes, &limits, &image, &tooLarge)) {
+        if (tooLarge) {
+            auto fits = checkDimensions(err.width, err.height, limits, path);
+            if (!fits) return fits.error();
+        }
         return makeError(Errc::InvalidInput, "corrupt JPEG image " + path + ": " + err.message);
     }
     return image;
@@ -142,24 +200,24 @@ Result<GreyImage> loadJpeg(const std::string &bytes, const std::string &path) {
 
 }  // namespace
 
-Result<GreyImage> loadGreyImage(const std::string &path) {
-    auto bytes = readWholeFile(path);
-    if (!bytes) return bytes.error();
-    return loadGreyImageBytes(*bytes, path);
-}
-
-Result<GreyImage> loadGreyImageBytes(const std::string &b, const std::string &path) {
+Result<GreyImage> decodeImageBytes(std::string_view b, const std::string &name, const ImageLimits &limits) {
     static const unsigned char pngMagic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    if (b.size() >= 8 && std::memcmp(b.data(), pngMagic, 8) == 0) return loadPng(b, path);
+    if (b.size() >= 8 && std::memcmp(b.data(), pngMagic, 8) == 0) return loadPng(b, name, limits);
     if (b.size() >= 3 && static_cast<unsigned char>(b[0]) == 0xff && static_cast<unsigned char>(b[1]) == 0xd8 &&
         static_cast<unsigned char>(b[2]) == 0xff)
-        return loadJpeg(b, path);
-    if (b.empty()) return makeError(Errc::InvalidInput, "image " + path + " is empty");
-    return makeError(Errc::InvalidInput, "image " + path + " is neither PNG nor JPEG");
+        return loadJpeg(b, name, limits);
+    if (b.empty()) return makeError(Errc::InvalidInput, "image " + name + " is empty");
+    return makeError(Errc::InvalidInput, "image " + name + " is neither PNG nor JPEG");
+}
+
+Result<GreyImage> loadGreyImage(const std::string &path, const ImageLimits &limits) {
+    auto bytes = file::readRegularFile(path, limits.maxBytes);
+    if (!bytes) return bytes.error();
+    return decodeImageBytes(*bytes, path, limits);
 }
 
 Result<std::vector<DecodedBarcode>> decodeFile(const std::string &path, const DecodeOptions &options) {
-    auto image = loadGreyImage(path);
+    auto image = loadGreyImage(path, options.limits);
     if (!image) return image.error();
     return decode(*image, options);
 }

@@ -9,6 +9,7 @@
 #include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/Lifecycle.hpp>
 #include <reemploi/inventory/Sanitization.hpp>
+#include <reemploi/inventory/Storage.hpp>
 #include <reemploi/labels/Render.hpp>
 
 #include "inventory/InventoryFixture.hpp"
@@ -86,8 +87,13 @@ TEST_F(LabelServices, UnitsBecomeLabels) {
     ASSERT_TRUE(all);
     ASSERT_EQ(all->size(), 2u);
     EXPECT_EQ((*all)[1].kind, "Tablette");
-    EXPECT_EQ((*all)[1].wipeStatus, labels::WipeStatus::NoStorage);
+    // A tablet with no medium recorded still holds data until its storage is dealt with.
+    EXPECT_EQ((*all)[1].wipeStatus, labels::WipeStatus::Pending);
     EXPECT_EQ((*all)[1].grade, "");
+    ASSERT_TRUE(declareStorage(*db, (*all)[1].tag, StorageAbsence::Removed, "flash module taken out", actor));
+    auto declared = app::labelsToPrint(*db, (*all)[1].tag, std::nullopt);
+    ASSERT_TRUE(declared);
+    EXPECT_EQ(declared->front().wipeStatus, labels::WipeStatus::NoStorage);
 
     // Wiped: the label carries the date of the wipe.
     auto unit = getUnit(*db, "RE-000001");

@@ -3,6 +3,8 @@
 // `ready` until every medium is sanitized or their storage is declared.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <map>
 #include <set>
 
@@ -509,4 +511,21 @@ TEST_F(Lifecycle, CompletingAStartedRecordOnlyOnce) {
     auto again = completeSanitization(*db, done, actor);
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error().code, Errc::Refused);
+}
+
+// What a unit's page offers by hand is what setStatus accepts: never the allocation's arrows.
+TEST(LifecycleArrows, TheArrowsOfferedByHandAreExactlyThoseSetStatusTakes) {
+    using S = UnitStatus;
+    for (auto from : {S::Received, S::Diagnosed, S::Wiped, S::Ready, S::Allocated, S::Delivered, S::Returned, S::ToRepair,
+                      S::ForParts, S::Recycled}) {
+        auto byHand = nextStatusesByHand(from);
+        for (auto to : nextStatuses(from)) {
+            bool offered = std::find(byHand.begin(), byHand.end(), to) != byHand.end();
+            EXPECT_EQ(offered, !isAllocationArrow(from, to)) << toString(from) << " -> " << toString(to);
+        }
+    }
+    EXPECT_TRUE(nextStatusesByHand(S::Allocated).empty());
+    EXPECT_TRUE(nextStatusesByHand(S::Delivered).empty());
+    auto ready = nextStatusesByHand(S::Ready);
+    EXPECT_EQ(std::find(ready.begin(), ready.end(), S::Allocated), ready.end());
 }

@@ -144,6 +144,15 @@ Result<std::optional<double>> Args::decimal(const std::string &name) const {
     return std::optional<double>(d);
 }
 
+Result<std::uint64_t> Args::megabytes(const std::string &name, std::uint64_t fallback) const {
+    auto mb = integer(name);
+    if (!mb) return mb.error();
+    if (!*mb) return fallback;
+    if (**mb <= 0 || **mb > 1'000'000)
+        return makeError(Errc::InvalidInput, "--" + name + ": megabytes, from 1 to 1000000");
+    return static_cast<std::uint64_t>(**mb) * 1'000'000;
+}
+
 namespace {
 // A write waits for another writer (an import, a wipe) up to BusyPolicy's limit, saying so once.
 inventory::BusyPolicy cliBusyPolicy(std::ostream &err) {

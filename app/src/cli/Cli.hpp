@@ -32,6 +32,8 @@ public:
     // An optional integer option; InvalidInput if present and not an integer.
     Result<std::optional<std::int64_t>> integer(const std::string &name) const;
     Result<std::optional<double>> decimal(const std::string &name) const;
+    // A size in decimal megabytes (`--max-size 20`) as bytes, or `fallback` when absent.
+    Result<std::uint64_t> megabytes(const std::string &name, std::uint64_t fallback) const;
 
     std::vector<std::string> _positionals;
     std::multimap<std::string, std::string> _options;

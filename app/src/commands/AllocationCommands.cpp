@@ -30,13 +30,15 @@ int printImport(Context &ctx, const intake::SchoolDataReport &r, const char *wha
         ctx.out << r.json() << '\n';
     } else {
         for (const auto &e : r.errors) ctx.err << "reemploi: " << e.text() << '\n';
+        if (r.errorsTotal > r.errors.size())
+            ctx.err << "reemploi: " << intake::moreErrorsText(r.errorsTotal - r.errors.size()) << '\n';
         if (!r.ignoredColumns.empty()) {
             ctx.out << "ignored columns:";
             for (const auto &c : r.ignoredColumns) ctx.out << " \"" << c << '"';
             ctx.out << '\n';
         }
         if (!r.succeeded())
-            ctx.err << "reemploi: " << r.errors.size() << " error(s) in " << r.rows << " rows: nothing imported\n";
+            ctx.err << "reemploi: " << r.errorsTotal << " error(s) in " << r.rows << " rows: nothing imported\n";
         else if (r.dryRun)
             ctx.out << r.rows << ' ' << what << " checked, all valid (dry run: nothing written)\n";
         else
@@ -47,11 +49,15 @@ int printImport(Context &ctx, const intake::SchoolDataReport &r, const char *wha
 }
 
 int cmdSchoolImport(Context &ctx, const Args &args) {
-    auto path = onePositional(args, "school import FILE [--dry-run]");
+    auto path = onePositional(args, "school import FILE [--dry-run] [--max-size MB]");
     if (!path) return ctx.fail(path.error());
+    intake::SchoolDataOptions options{args.flag("dry-run")};
+    auto maxSize = args.megabytes("max-size", options.maxBytes);
+    if (!maxSize) return ctx.fail(maxSize.error());
+    options.maxBytes = *maxSize;
     auto db = ctx.db();
     if (!db) return ctx.fail(db.error());
-    auto report = intake::importSchoolsFile(**db, *path, args.flag("dry-run"), ctx.actor);
+    auto report = intake::importSchoolsFile(**db, *path, options, ctx.actor);
     if (!report) return ctx.fail(report.error());
     return printImport(ctx, *report, "schools");
 }
@@ -73,11 +79,15 @@ int cmdSchoolList(Context &ctx, const Args &) {
 }
 
 int cmdNeedImport(Context &ctx, const Args &args) {
-    auto path = onePositional(args, "need import FILE [--dry-run]");
+    auto path = onePositional(args, "need import FILE [--dry-run] [--max-size MB]");
     if (!path) return ctx.fail(path.error());
+    intake::SchoolDataOptions options{args.flag("dry-run")};
+    auto maxSize = args.megabytes("max-size", options.maxBytes);
+    if (!maxSize) return ctx.fail(maxSize.error());
+    options.maxBytes = *maxSize;
     auto db = ctx.db();
     if (!db) return ctx.fail(db.error());
-    auto report = intake::importNeedsFile(**db, *path, args.flag("dry-run"), ctx.actor);
+    auto report = intake::importNeedsFile(**db, *path, options, ctx.actor);
     if (!report) return ctx.fail(report.error());
     return printImport(ctx, *report, "needs");
 }
@@ -276,9 +286,9 @@ int cmdUnitReturn(Context &ctx, const Args &args) {
 }  // namespace
 
 void registerAllocationCommands(CommandRegistry &r) {
-    r.add({"school import", "FILE [--dry-run]", "import schools from a CSV (all or nothing)", {"dry-run"}, cmdSchoolImport});
+    r.add({"school import", "FILE [--dry-run] [--max-size MB]", "import schools from a CSV (all or nothing)", {"dry-run"}, cmdSchoolImport});
     r.add({"school list", "", "list the schools", {}, cmdSchoolList});
-    r.add({"need import", "FILE [--dry-run]", "import families' needs from a CSV (all or nothing)", {"dry-run"}, cmdNeedImport});
+    r.add({"need import", "FILE [--dry-run] [--max-size MB]", "import families' needs from a CSV (all or nothing)", {"dry-run"}, cmdNeedImport});
     r.add({"need list", "[--status open|served|withdrawn]", "list the families' needs", {}, cmdNeedList});
     r.add({"need withdraw", "REF", "withdraw an open need (REF: UAI/FAMILY)", {}, cmdNeedWithdraw});
     r.add({"allocate", "[--dry-run] [--json] [--config FILE]",

@@ -16,8 +16,6 @@ namespace reemploi::app {
 
 namespace {
 
-constexpr std::size_t kMaxErrorsPrinted = 200;
-
 // "RE-000001..RE-000038, RE-000040": consecutive tags as ranges.
 std::string tagRanges(const std::vector<std::string> &tags) {
     std::string out;
@@ -48,13 +46,16 @@ int cmdIntakeImport(Context &ctx, const Args &args) {
     if (args.positionals().size() != 1)
         return ctx.fail(makeError(Errc::InvalidInput,
                                   "expected one file: reemploi intake import --donation ID FILE [--dry-run] "
-                                  "[--skip-invalid] [--json]"));
+                                  "[--skip-invalid] [--max-size MB] [--json]"));
     const std::string &file = args.positionals()[0];
 
     intake::ImportOptions options;
     options.donationId = **donation;
     options.dryRun = args.flag("dry-run");
     options.skipInvalid = args.flag("skip-invalid");
+    auto maxSize = args.megabytes("max-size", intake::kDefaultMaxImportBytes);
+    if (!maxSize) return ctx.fail(maxSize.error());
+    options.maxBytes = *maxSize;
 
     auto db = ctx.db();
     if (!db) return ctx.fail(db.error());
@@ -78,9 +79,8 @@ int cmdIntakeImport(Context &ctx, const Args &args) {
         o << (i ? ", " : " ") << '"' << r.columns[i].first << "\" -> "
           << (r.columns[i].second.empty() ? "kept in notes" : r.columns[i].second);
     o << '\n';
-    for (std::size_t i = 0; i < r.errors.size() && i < kMaxErrorsPrinted; ++i) o << r.errors[i].text() << '\n';
-    if (r.errors.size() > kMaxErrorsPrinted)
-        o << "... and " << r.errors.size() - kMaxErrorsPrinted << " more errors (--json lists them all)\n";
+    for (const auto &e : r.errors) o << e.text() << '\n';
+    if (r.errorsTotal > r.errors.size()) o << intake::moreErrorsText(r.errorsTotal - r.errors.size()) << '\n';
 
     if (r.dryRun) {
         o << "dry run: would create " << (r.succeeded() ? r.valid : 0) << ", skip " << r.skipped << ", invalid "
@@ -142,7 +142,7 @@ int cmdIntakeScanSerial(Context &ctx, const Args &args) {
 }  // namespace
 
 void registerIntakeCommands(CommandRegistry &r) {
-    r.add({"intake import", "--donation ID FILE [--dry-run] [--skip-invalid] [--json]",
+    r.add({"intake import", "--donation ID FILE [--dry-run] [--skip-invalid] [--max-size MB] [--json]",
            "import a donor's asset list (CSV: Excel, Snipe-IT, GLPI); all or nothing unless --skip-invalid",
            {"dry-run", "skip-invalid"}, cmdIntakeImport});
     r.add({"intake scan-serial", "IMAGE [--json]",

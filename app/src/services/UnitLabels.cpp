@@ -34,7 +34,11 @@ Result<labels::LabelData> unitLabelData(inventory::Database &db, const inventory
     if (unit.grade) d.grade = std::string(inventory::toString(*unit.grade));
     auto media = inventory::mediaSanitization(db, unit);
     if (!media) return media.error();
-    if (!media->hasMedia) {
+    if (media->storageUnknown) {
+        // A laptop or tablet with no medium recorded and none declared absent holds data we have
+        // not dealt with: the label must not say it has no storage.
+        d.wipeStatus = labels::WipeStatus::Pending;
+    } else if (!media->hasMedia) {
         d.wipeStatus = labels::WipeStatus::NoStorage;
     } else if (media->allSanitized) {
         d.wipeStatus = labels::WipeStatus::Wiped;

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <limits>
 
+#include <reemploi/common/Text.hpp>
+
 #include "usb/LibusbSupport.hpp"
 
 namespace reemploi::diagnostics {
@@ -136,21 +138,28 @@ Result<std::string> LibusbTransport::stringDescriptor(std::uint8_t index, std::c
                                  static_cast<std::uint16_t>(LIBUSB_DT_STRING << 8 | index), lang, buf, sizeof buf,
                                  timeoutMs(timeout));
     if (rc < 0) return libusbError(rc, "string descriptor " + std::to_string(index));
+    return parseStringDescriptor({buf, static_cast<std::size_t>(rc)}).context("string descriptor " + std::to_string(index));
+}
+
+Result<std::string> parseStringDescriptor(std::span<const std::uint8_t> buf) {
+    const std::size_t rc = buf.size();
     if (rc < 2 || buf[1] != LIBUSB_DT_STRING || buf[0] > rc || buf[0] % 2 != 0)
-        return makeError(Errc::Device, "string descriptor " + std::to_string(index) + ": malformed (length " +
-                                           std::to_string(rc) + ", bLength " + std::to_string(buf[0]) + ")");
+        return makeError(Errc::Device, "malformed (length " + std::to_string(rc) + ", bLength " +
+                                           std::to_string(rc ? buf[0] : 0) + ")");
+    // UTF-16LE: characters past U+FFFF come as surrogate pairs; a lone surrogate (a broken device)
+    // becomes U+FFFD, so that what reaches the screen, JSON and the database is valid UTF-8.
+    const std::size_t units = buf[0] >= 2 ? (buf[0] - 2u) / 2 : 0;
+    auto unitAt = [&](std::size_t i) { return static_cast<char32_t>(buf[2 + 2 * i] | buf[3 + 2 * i] << 8); };
     std::string out;
-    for (int i = 2; i + 1 < buf[0]; i += 2) {
-        unsigned unit = static_cast<unsigned>(buf[i] | buf[i + 1] << 8);
-        if (unit < 0x80) {
-            out += static_cast<char>(unit);
-        } else if (unit < 0x800) {
-            out += static_cast<char>(0xc0 | unit >> 6);
-            out += static_cast<char>(0x80 | (unit & 0x3f));
+    for (std::size_t i = 0; i < units; ++i) {
+        char32_t unit = unitAt(i);
+        if (unit >= 0xD800 && unit <= 0xDBFF && i + 1 < units && unitAt(i + 1) >= 0xDC00 && unitAt(i + 1) <= 0xDFFF) {
+            text::appendUtf8(out, 0x10000 + ((unit - 0xD800) << 10) + (unitAt(i + 1) - 0xDC00));
+            ++i;
+        } else if (unit >= 0xD800 && unit <= 0xDFFF) {
+            text::appendUtf8(out, 0xFFFD);
         } else {
-            out += static_cast<char>(0xe0 | unit >> 12);
-            out += static_cast<char>(0x80 | ((unit >> 6) & 0x3f));
-            out += static_cast<char>(0x80 | (unit & 0x3f));
+            text::appendUtf8(out, unit);
         }
     }
     return out;

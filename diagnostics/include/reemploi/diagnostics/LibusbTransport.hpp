@@ -2,7 +2,9 @@
 // claims that detach and re-attach the kernel driver. Obtained from UsbBus::open().
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 
 #include <reemploi/diagnostics/UsbTransport.hpp>
@@ -14,6 +16,11 @@ namespace reemploi::diagnostics {
 namespace detail {
 struct LibusbContext;
 }
+
+// Decodes a string descriptor as the device sent it (bLength, bDescriptorType 3, UTF-16LE text)
+// into UTF-8; `received` holds the bytes the transfer gave. Device error, naming the lengths,
+// when it is malformed.
+Result<std::string> parseStringDescriptor(std::span<const std::uint8_t> received);
 
 class LibusbTransport final : public UsbTransport {
 public:

@@ -2,15 +2,19 @@
 // with embedded delimiters and line breaks, UTF-8 (with or without BOM), UTF-16 with BOM, or
 // Windows-1252, CRLF or LF line ends. Every record keeps the physical line it starts on so that
 // importers can name it in their errors. Used by every import (donors' lists, schools, needs).
+// Files are read only if they are regular files within a size limit (ImportLimits.hpp).
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <reemploi/common/Result.hpp>
+#include <reemploi/intake/ImportLimits.hpp>
 
 namespace reemploi::intake {
 
@@ -22,7 +26,8 @@ std::string_view toString(TextEncoding encoding);  // "utf-8", "utf-8-bom", "utf
 TextEncoding detectEncoding(std::string_view bytes);
 
 // Converts raw bytes to UTF-8 without a BOM (detecting the encoding unless given).
-// Fails only on malformed UTF-16 (odd length, unpaired surrogate), naming the byte offset.
+// Fails on malformed UTF-16 (odd length, unpaired surrogate) and on text said to be UTF-8 (by
+// its byte order mark or the caller) that is not, naming the byte offset.
 Result<std::string> toUtf8(std::string_view bytes, std::optional<TextEncoding> encoding = {});
 
 struct CsvOptions {
@@ -30,7 +35,13 @@ struct CsvOptions {
     std::optional<char> delimiter;
     // Records whose fields are all blank (an empty line, or ";;;;" left by Excel) are skipped.
     bool skipBlankRecords = true;
+    // readCsvFile refuses a larger file before reading it.
+    std::uint64_t maxBytes = kDefaultMaxImportBytes;
 };
+
+// A record may have this many fields at most (Excel's column count): more is an error, not
+// gigabytes of empty strings for a line of delimiters.
+inline constexpr std::size_t kMaxCsvFields = 16384;
 
 struct CsvRecord {
     std::size_t line = 0;     // physical line (1-based) where the record starts
@@ -55,8 +66,8 @@ public:
     CsvReader(std::string_view utf8Text, char delimiter, bool skipBlankRecords = true);
 
     // Reads the next record into `record` (its storage is reused). Returns false at the end of
-    // the text; an InvalidInput error (naming the line) on malformed input, after which the
-    // reader stays at the end.
+    // the text; an InvalidInput error (naming the line) on malformed input or a record of more
+    // than kMaxCsvFields fields, after which the reader stays at the end.
     Result<bool> next(CsvRecord &record);
 
     char delimiter() const { return _delimiter; }
@@ -77,12 +88,37 @@ struct CsvTable {
     std::vector<CsvRecord> records;
 };
 
+// The records of raw bytes one at a time, decoded and with the delimiter detected: for imports
+// whose memory must follow the rows they keep, not the file. UTF-8 is read in place (the bytes
+// must outlive the source); other encodings are converted once.
+class CsvSource {
+public:
+    static Result<std::unique_ptr<CsvSource>> open(std::string_view bytes, const CsvOptions &options = {});
+    CsvSource(const CsvSource &) = delete;
+    CsvSource &operator=(const CsvSource &) = delete;
+
+    TextEncoding encoding() const { return _encoding; }
+    char delimiter() const { return _reader.delimiter(); }
+    // As CsvReader::next.
+    Result<bool> next(CsvRecord &record) { return _reader.next(record); }
+
+private:
+    CsvSource(std::string decoded, std::optional<std::string_view> inPlace, TextEncoding encoding,
+              const CsvOptions &options);
+
+    std::string _decoded;  // the text when it had to be converted
+    TextEncoding _encoding;
+    CsvReader _reader;
+};
+
 // Decodes, detects the delimiter and reads every record. An empty file is an error.
 Result<CsvTable> parseCsv(std::string_view bytes, const CsvOptions &options = {});
-// Same, from a file (errors name the path).
+// Same, from a file (errors name the path; over options.maxBytes it is refused unread).
 Result<CsvTable> readCsvFile(const std::string &path, const CsvOptions &options = {});
 
-// Reads a whole file into memory (InvalidInput naming the path if it cannot be read).
-Result<std::string> readFileBytes(const std::string &path);
+// Reads a whole regular file into memory. Errors name the path: NotFound, InvalidInput for a
+// directory ("liste.csv is a directory, not a file"), a FIFO or device ("/dev/zero is not a
+// regular file") or a file over `maxBytes` (refused before reading), Io for a read error.
+Result<std::string> readFileBytes(const std::string &path, std::uint64_t maxBytes = kDefaultMaxImportBytes);
 
 }  // namespace reemploi::intake

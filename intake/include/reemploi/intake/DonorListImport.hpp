@@ -12,6 +12,7 @@
 #include <reemploi/common/Result.hpp>
 #include <reemploi/intake/Columns.hpp>
 #include <reemploi/intake/Csv.hpp>
+#include <reemploi/intake/ImportLimits.hpp>
 #include <reemploi/inventory/Database.hpp>
 #include <reemploi/inventory/Domain.hpp>
 
@@ -43,12 +44,19 @@ struct ListRow {
     bool ok() const { return errors.empty(); }
 };
 
+// A list read and checked. Only the valid rows are kept: an invalid row leaves its errors (the
+// first maxErrors of the file) and a count, so that memory follows the valid rows.
 struct DonorList {
     TextEncoding encoding = TextEncoding::Utf8;
     char delimiter = ',';
     std::size_t headerLine = 1;  // a title above the header is passed over
     ColumnMap columns;
-    std::vector<ListRow> rows;
+    std::size_t rowCount = 0;     // data rows read (blank ones aside)
+    std::vector<ListRow> rows;    // the valid rows, in file order
+    std::size_t invalidRows = 0;  // rows with at least one error
+    std::vector<RowError> errors; // the first maxErrors errors, in file order
+    std::size_t errorsTotal = 0;  // all of them
+    std::size_t firstUnreportedLine = 0;  // the line of the first error not in `errors` (0: none)
 };
 
 // Reads and maps a list and checks every row (the header is the first row naming a serial among
@@ -57,12 +65,14 @@ struct DonorList {
 // repeated in the file (make + serial, the later rows are the invalid ones). Columns no field
 // claims are kept in the unit's notes as "Header: value" lines. Errors are only for the file
 // as a whole (unreadable, malformed CSV, no serial column, two columns for one field).
-Result<DonorList> parseDonorList(std::string_view bytes);
+Result<DonorList> parseDonorList(std::string_view bytes, std::size_t maxErrors = kDefaultMaxReportedErrors);
 
 struct ImportOptions {
     std::int64_t donationId = 0;
     bool dryRun = false;       // check and report, write nothing
     bool skipInvalid = false;  // write the valid rows even if some are invalid
+    std::uint64_t maxBytes = kDefaultMaxImportBytes;      // a larger file is refused unread
+    std::size_t maxErrors = kDefaultMaxReportedErrors;   // the report lists these, counts the rest
 };
 
 struct ImportReport {
@@ -79,12 +89,13 @@ struct ImportReport {
     std::size_t skipped = 0;      // invalid rows left out because of skipInvalid
     std::size_t invalid = 0;      // rows with at least one error
     std::vector<std::string> tags;  // the new units' tags, in file order
-    std::vector<RowError> errors;   // every error of every invalid row, in file order
+    std::vector<RowError> errors;   // the first maxErrors errors of the invalid rows, in file order
+    std::size_t errorsTotal = 0;    // every error; errorsTotal - errors.size() were not listed
 
     // True when the import did what was asked (or, dry, would): no invalid row, or skipInvalid.
     bool succeeded() const { return invalid == 0 || skipInvalid; }
     // {"created","delimiter","donation","dry_run","encoding","header_line","errors":[{"column","field","line",
-    //  "message"}],"invalid","rows","skipped","tags":[…],"valid","columns":[{"header","field"|null}]}
+    //  "message"}],"errors_total","invalid","rows","skipped","tags":[…],"valid","columns":[{"header","field"|null}]}
     std::string json() const;
 };
 
@@ -93,7 +104,8 @@ struct ImportReport {
 // donation: the error names the unit). Then, unless dryRun, and unless a row is invalid without
 // skipInvalid (all or nothing: nothing is written), the valid rows are registered in one
 // transaction with one `unit_created` event each. File-level problems are errors; row problems
-// are in the report (see succeeded()).
+// are in the report (see succeeded()). A row that has errors of its own is not also looked up in
+// the database. importDonorListFile refuses what is not a regular file of at most maxBytes.
 Result<ImportReport> importDonorList(inventory::Database &db, std::string_view bytes, const ImportOptions &options,
                                      const inventory::Actor &actor);
 Result<ImportReport> importDonorListFile(inventory::Database &db, const std::string &path,

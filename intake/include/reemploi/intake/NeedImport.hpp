@@ -21,9 +21,17 @@ std::vector<std::string> parsePriorityFlags(std::string_view text);
 
 // Every row is checked, against the other rows and the database (school registered, family
 // reference not already used in that school), before one transaction registers them all.
-Result<SchoolDataReport> importNeeds(inventory::Database &db, std::string_view bytes, bool dryRun,
-                                     const inventory::Actor &actor);
-Result<SchoolDataReport> importNeedsFile(inventory::Database &db, const std::string &path, bool dryRun,
-                                         const inventory::Actor &actor);
+Result<SchoolDataReport> importNeeds(inventory::Database &db, std::string_view bytes,
+                                     const SchoolDataOptions &options, const inventory::Actor &actor);
+Result<SchoolDataReport> importNeedsFile(inventory::Database &db, const std::string &path,
+                                         const SchoolDataOptions &options, const inventory::Actor &actor);
+inline Result<SchoolDataReport> importNeeds(inventory::Database &db, std::string_view bytes, bool dryRun,
+                                            const inventory::Actor &actor) {
+    return importNeeds(db, bytes, SchoolDataOptions{dryRun}, actor);
+}
+inline Result<SchoolDataReport> importNeedsFile(inventory::Database &db, const std::string &path, bool dryRun,
+                                                const inventory::Actor &actor) {
+    return importNeedsFile(db, path, SchoolDataOptions{dryRun}, actor);
+}
 
 }  // namespace reemploi::intake

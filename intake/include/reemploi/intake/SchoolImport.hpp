@@ -12,6 +12,7 @@
 #include <reemploi/common/Result.hpp>
 #include <reemploi/intake/Columns.hpp>
 #include <reemploi/intake/Csv.hpp>
+#include <reemploi/intake/ImportLimits.hpp>
 #include <reemploi/inventory/Database.hpp>
 #include <reemploi/inventory/Domain.hpp>
 
@@ -34,12 +35,22 @@ struct SchoolDataReport {
     std::size_t created = 0;  // written (0 when refused or dry)
     std::size_t updated = 0;  // schools already known, whose fields were replaced
     std::vector<std::string> ignoredColumns;  // headers no field claims
-    std::vector<SchoolDataError> errors;      // every error of every row, in file order
+    std::vector<SchoolDataError> errors;      // the first maxErrors errors, in file order
+    std::size_t errorsTotal = 0;              // all of them
+    std::size_t maxErrors = kDefaultMaxReportedErrors;
 
-    bool succeeded() const { return errors.empty(); }
-    // {"created","delimiter","dry_run","encoding","errors":[{"column","line","message"}],
+    bool succeeded() const { return errors.empty() && errorsTotal == 0; }
+    // Counts the error, keeps it if fewer than maxErrors are (its message and column shortened).
+    void addError(std::size_t line, std::string column, std::string message);
+    // {"created","delimiter","dry_run","encoding","errors":[{"column","line","message"}],"errors_total",
     //  "ignored_columns","rows","updated"}
     std::string json() const;
+};
+
+struct SchoolDataOptions {
+    bool dryRun = false;
+    std::uint64_t maxBytes = kDefaultMaxImportBytes;     // a larger file is refused unread
+    std::size_t maxErrors = kDefaultMaxReportedErrors;  // the report lists these, counts the rest
 };
 
 // Columns: uai (required), nom/name (required), commune/town, quartier/district,
@@ -47,11 +58,20 @@ struct SchoolDataReport {
 const std::vector<FieldSpec> &schoolFields();
 
 // Schools already registered (same UAI) are updated; new ones created. File-level problems
-// (unreadable, no uai column) are errors; row problems are in the report.
-Result<SchoolDataReport> importSchools(inventory::Database &db, std::string_view bytes, bool dryRun,
-                                       const inventory::Actor &actor);
-Result<SchoolDataReport> importSchoolsFile(inventory::Database &db, const std::string &path, bool dryRun,
-                                           const inventory::Actor &actor);
+// (unreadable, not a regular file, over maxBytes, no uai column) are errors; row problems are in
+// the report.
+Result<SchoolDataReport> importSchools(inventory::Database &db, std::string_view bytes,
+                                       const SchoolDataOptions &options, const inventory::Actor &actor);
+Result<SchoolDataReport> importSchoolsFile(inventory::Database &db, const std::string &path,
+                                           const SchoolDataOptions &options, const inventory::Actor &actor);
+inline Result<SchoolDataReport> importSchools(inventory::Database &db, std::string_view bytes, bool dryRun,
+                                              const inventory::Actor &actor) {
+    return importSchools(db, bytes, SchoolDataOptions{dryRun}, actor);
+}
+inline Result<SchoolDataReport> importSchoolsFile(inventory::Database &db, const std::string &path, bool dryRun,
+                                                  const inventory::Actor &actor) {
+    return importSchoolsFile(db, path, SchoolDataOptions{dryRun}, actor);
+}
 
 // "oui", "non", "yes", "no", "1", "0", "vrai", "faux", "x" (and blank: false).
 Result<bool> parseYesNo(std::string_view text);

@@ -26,6 +26,10 @@ namespace reemploi::inventory {
 // The arrows alone (no database rule).
 bool isTransitionAllowed(UnitStatus from, UnitStatus to);
 std::vector<UnitStatus> nextStatuses(UnitStatus from);
+// The arrows only the allocation service takes (into `allocated` or `delivered`, or out of them).
+bool isAllocationArrow(UnitStatus from, UnitStatus to);
+// The arrows a person may take by hand (setStatus): what a unit's page offers.
+std::vector<UnitStatus> nextStatusesByHand(UnitStatus from);
 
 // Checks every rule for moving `unit` to `to` by hand (as setStatus would), without writing.
 // Refused errors name the rule.

@@ -22,7 +22,7 @@ struct UnitDetail {
     Unit unit;                                     // with its storage media
     std::vector<SanitizationRecord> sanitization;  // every record of its media, oldest first
     std::vector<Event> history;                    // its audit events, oldest first
-    std::vector<UnitStatus> nextStatuses;          // the arrows out of its status
+    std::vector<UnitStatus> nextStatuses;          // where it may go by hand (setStatus)
     MediaSanitization media;                       // where its media stand (the lifecycle's reading)
 };
 // NotFound naming the tag when there is no such unit.

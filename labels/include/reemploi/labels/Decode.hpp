@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <reemploi/common/Result.hpp>
@@ -36,6 +37,14 @@ struct GreyImage {
     std::uint8_t at(int x, int y) const { return pixels[static_cast<std::size_t>(y) * width + x]; }
 };
 
+// What an image file may cost, checked before any pixel is decoded: its size on disk, and its
+// width × height as its header declares them (a 96 KB PNG can declare 23,000 × 23,000 pixels).
+struct ImageLimits {
+    std::uint64_t maxBytes = 100'000'000;   // 100 MB
+    std::uint64_t maxPixels = 50'000'000;   // 50 megapixels; phones take 12 to 50
+    int maxJpegScans = 500;                 // a progressive JPEG has about 10; thousands is an attack
+};
+
 struct DecodeOptions {
     bool tryHarder = true;     // scan more lines, more thresholds: slower, finds more
     bool tryRotate = true;     // also look for symbols turned by 90 degrees
@@ -43,6 +52,7 @@ struct DecodeOptions {
     bool pure = false;         // the image holds one synthetic symbol and nothing else (fastest)
     // Formats to look for, by the names above ("Code128", "QRCode", …); empty means all.
     std::vector<std::string> formats;
+    ImageLimits limits;  // for decodeFile
 };
 
 // Every barcode ZXing finds in `image`. An unknown name in options.formats is InvalidInput.
@@ -54,10 +64,11 @@ Result<std::vector<DecodedBarcode>> decode(const std::uint8_t *pixels, int width
 
 // Loads a PNG or JPEG file (recognised by its first bytes, not its name) as grey.
 // Transparent pixels count as white paper. Errors name the file: NotFound (no such file), Io
-// (unreadable), InvalidInput (empty, corrupt, neither PNG nor JPEG).
-Result<GreyImage> loadGreyImage(const std::string &path);
-// The same from the file's bytes (an upload); `name` is what errors call it.
-Result<GreyImage> loadGreyImageBytes(const std::string &bytes, const std::string &name);
+// (unreadable), InvalidInput (empty, corrupt or truncated, neither PNG nor JPEG, not a regular
+// file, over the limits: refused from the file's size and the image's header, before decoding).
+Result<GreyImage> loadGreyImage(const std::string &path, const ImageLimits &limits = {});
+// The same from the bytes of a file; `name` names it in errors.
+Result<GreyImage> decodeImageBytes(std::string_view bytes, const std::string &name, const ImageLimits &limits = {});
 
 // loadGreyImage then decode: the usual call for `scan IMAGE`.
 Result<std::vector<DecodedBarcode>> decodeFile(const std::string &path, const DecodeOptions &options = {});
