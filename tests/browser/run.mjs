@@ -293,6 +293,7 @@ const scenarios = {
       const value = await page.locator('progress.wipe-bar').evaluate((p) => p.value);
       if (value !== 100) throw new Error(`the progress bar ends at ${value}`);
       await page.getByRole('button', { name: 'Marquer comme effacé' }).waitFor();
+      await check(page, 'effacement-reussi');
       await signOut(page);
     },
     'print a unit label from the bench to the ZPL printer': async (page, env) => {
@@ -307,6 +308,7 @@ const scenarios = {
       await waitFor(() => zpl.jobs.length > before, 'the printer got no job');
       if (!zpl.jobs.at(-1).includes(tag)) throw new Error(`the label does not carry ${tag}`);
       await page.getByRole('button', { name: 'Mettre en stock : prêt' }).waitFor();
+      await check(page, 'etiquette-envoyee');
       await signOut(page);
     },
   },

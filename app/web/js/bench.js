@@ -198,8 +198,10 @@ export function benchPage(root) {
       h('button', { type: 'button', class: 'big', onClick: async () => {
         try {
           await api('POST', '/api/labels/print', { tags: [unit.tag] });
-          note.textContent = t('do.label.printed');
+          // The unit again (its next step: ready), the confirmation above it: the controls holding
+          // `note` are gone once it is redrawn.
           await reload();
+          result.prepend(h('p', { class: 'ok', role: 'status' }, t('do.label.printed')));
         } catch (err) { clear(note, errorBox(err, h)); }
       } }, t('do.label')),
       h('a', { class: 'button secondary', href: `/api/units/${encodeURIComponent(unit.tag)}/label?size=62x29&format=pdf`, target: '_blank', rel: 'noopener' }, t('do.label.pdf')),
