@@ -174,7 +174,7 @@ export function benchPage(root) {
     done.cancel.remove();
     if (r.result === 'passed') {
       done.bar.value = 100;
-      done.figures.textContent = `100 % · ${t('wipe.passed', { id: r.certificate_id || '' })}`;
+      done.figures.textContent = '100 %';  // the outcome below says the rest
       done.outcome.append(h('p', { class: 'ok', role: 'status' }, t('wipe.passed', { id: r.certificate_id || '' })));
     } else if (r.result === 'interrupted') {
       done.outcome.append(h('p', { class: 'error', role: 'alert' }, t('wipe.interrupted')));
