@@ -52,13 +52,21 @@ function freePort() {
   });
 }
 
-// A label printer: a raw TCP listener (port 9100 style) that keeps what it receives.
+// A label printer: a raw TCP listener (port 9100 style) that answers the host status request
+// (~HS) as a ready Zebra does (three STX…ETX lines: no paper out, not paused, head closed, ribbon
+// in; the server refuses to send to a printer that does not answer), and keeps the job it receives.
+const HOST_STATUS = '\x02030,0,0,1245,000,0,0,0,000,0,0,0\x03\r\n\x02001,0,0,0,1,2,6,0,00000000,1,000\x03\r\n\x021234,0\x03\r\n';
 const zpl = { jobs: [], server: null, port: 0 };
 async function startPrinter() {
   zpl.server = net.createServer((socket) => {
-    const chunks = [];
-    socket.on('data', (d) => chunks.push(d));
-    socket.on('end', () => zpl.jobs.push(Buffer.concat(chunks).toString('latin1')));
+    let received = '';
+    let answered = false;
+    socket.on('data', (d) => {
+      received += d.toString('latin1');
+      if (!answered && received.includes('~HS')) { answered = true; socket.write(HOST_STATUS, 'latin1'); }
+    });
+    socket.on('end', () => { zpl.jobs.push(received.replace('~HS', '')); socket.end(); });
+    socket.on('error', () => {});
   });
   await new Promise((resolve) => zpl.server.listen(0, '127.0.0.1', resolve));
   zpl.port = zpl.server.address().port;
@@ -88,7 +96,8 @@ function seed(port) {
 }
 
 async function startServer(port) {
-  const config = writeFile('reemploi.conf', `printer = tcp://127.0.0.1:${zpl.port}\n`);
+  // Regular files as wipe targets (a disk image): refused unless the configuration allows them.
+  const config = writeFile('reemploi.conf', `printer = tcp://127.0.0.1:${zpl.port}\nwipe.file_targets = yes\n`);
   const args = ['--db', db, 'serve', '--port', String(port), '--bind', '127.0.0.1', '--config', config];
   if (webRoot) args.push('--web-root', path.resolve(webRoot));
   // Test machines and containers often run as root; the refusal itself is tested in ApiTest.
@@ -284,6 +293,7 @@ const scenarios = {
       const value = await page.locator('progress.wipe-bar').evaluate((p) => p.value);
       if (value !== 100) throw new Error(`the progress bar ends at ${value}`);
       await page.getByRole('button', { name: 'Marquer comme effacé' }).waitFor();
+      await check(page, 'effacement-reussi');
       await signOut(page);
     },
     'print a unit label from the bench to the ZPL printer': async (page, env) => {
@@ -298,6 +308,7 @@ const scenarios = {
       await waitFor(() => zpl.jobs.length > before, 'the printer got no job');
       if (!zpl.jobs.at(-1).includes(tag)) throw new Error(`the label does not carry ${tag}`);
       await page.getByRole('button', { name: 'Mettre en stock : prêt' }).waitFor();
+      await check(page, 'etiquette-envoyee');
       await signOut(page);
     },
   },

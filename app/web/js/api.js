@@ -8,17 +8,22 @@ export function setCsrf(token) {
 }
 
 export class ApiError extends Error {
-  constructor(status, code, detail, field) {
+  constructor(status, code, detail, field, data) {
     super(detail || code || String(status));
     this.status = status;
     this.code = code;
     this.detail = detail;
     this.field = field;
+    this.data = data;  // the whole answer: an import's 422 carries its report beside the error
   }
   // What the person should do, in their language.
   advice() {
     if (this.status === 0) return t('err.network');
-    const known = [400, 401, 403, 404, 409, 413, 422, 429, 503];
+    // 502: the printer (off, out of paper, unreachable), not the server; 503 usb_unavailable: this
+    // machine cannot see the USB bus (waiting will not help).
+    if (this.status === 502 && this.field === 'printer') return t('err.printer');
+    if (this.status === 503 && this.code === 'usb_unavailable') return t('err.usb');
+    const known = [400, 401, 403, 404, 409, 413, 415, 422, 429, 503];
     return known.includes(this.status) ? t(`err.${this.status}`) : t('err.other');
   }
 }
@@ -45,7 +50,7 @@ export async function api(method, path, body) {
   const data = type.includes('json') ? await response.json().catch(() => null) : null;
   if (!response.ok) {
     const err = (data && data.error) || {};
-    throw new ApiError(response.status, err.code, err.message, err.field);
+    throw new ApiError(response.status, err.code, err.message, err.field, data);
   }
   return data;
 }

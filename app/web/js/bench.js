@@ -45,7 +45,8 @@ export function benchPage(root) {
   const usbNote = h('p', { class: 'hint', 'aria-live': 'polite' });
   let usbDevices = [];
   let shown = null;  // the unit on screen
-  let wipe = null;   // {id, target, els}
+  let wipe = null;   // the running wipe: {id, target, tag, bar, figures, outcome, cancel, card}
+  let lastWipe = null;  // the finished wipe's card {tag, card}: kept above the unit's next step
 
   const photo = h('input', { type: 'file', accept: 'image/*', capture: 'environment', class: 'photo-input' });
   const photoNote = h('p', { 'aria-live': 'polite' });
@@ -113,19 +114,21 @@ export function benchPage(root) {
       return box;
     }
     const target = h('input', { type: 'text', autocomplete: 'off', list: 'usb-targets', class: 'wide' });
-    const targets = h('datalist', { id: 'usb-targets' }, usbDevices.filter((d) => d.block || d.device).map((d) => h('option', { value: d.block || d.device }, deviceName(d))));
-    const method = h('select', {}, h('option', { value: 'zero' }, 'zero'));
+    // A USB disk is wiped through its port (usb:1-1.4, as `reemploi wipe` takes it).
+    const targets = h('datalist', { id: 'usb-targets' }, usbDevices.filter((d) => d.handler === 'mass-storage' && d.port_path).map((d) => h('option', { value: `usb:${d.port_path}` }, deviceName(d))));
+    const method = h('select', {}, h('option', { value: 'clear-zero' }, t('wipe.method.clear-zero')));
     api('GET', '/api/wipe-methods').then((methods) => {
       const list = Array.isArray(methods) ? methods : (methods && methods.methods) || [];
-      if (list.length) clear(method, list.map((m) => h('option', { value: m.id }, m.label || m.id)));
+      if (list.length) clear(method, list.map((m) => h('option', { value: m.id }, known(`wipe.method.${m.id}`) ? t(`wipe.method.${m.id}`) : m.label || m.id)));
     }).catch(() => {});
     box.append(h('form', { class: 'wipe-form', onSubmit: async (e) => {
       e.preventDefault();
       const path = target.value.trim();
       if (!path) { target.focus(); return; }
       try {
-        const session = await api('POST', '/api/wipes', { targets: [{ target: path, unit: unit.tag, medium: pending[0].id }], method: method.value, verify: true });
-        startProgress(session.id, path);
+        // No `verify`: each method's own verification (full or sample) applies.
+        const session = await api('POST', '/api/wipes', { targets: [{ target: path, unit: unit.tag, medium: pending[0].id }], method: method.value });
+        startProgress(session.id, path, unit.tag);
       } catch (err) {
         box.prepend(errorBox(err, h));
       }
@@ -136,13 +139,15 @@ export function benchPage(root) {
     return box;
   }
 
-  function startProgress(id, target) {
+  function startProgress(id, target, tag) {
     const bar = h('progress', { max: 100, value: 0, class: 'wipe-bar', 'aria-label': t('wipe.progress', { target }) });
     const figures = h('p', { class: 'wipe-figures' }, '0 %');
     const outcome = h('div', { 'aria-live': 'assertive' });
     const cancel = h('button', { type: 'button', class: 'danger', onClick: () => api('POST', `/api/wipes/${encodeURIComponent(id)}/cancel`, {}).catch((err) => outcome.append(errorBox(err, h))) }, t('wipe.cancel'));
-    wipe = { id: String(id), target, bar, figures, outcome, cancel };
-    clear(result, h('section', { class: 'card wipe' }, h('h2', {}, t('wipe.progress', { target })), bar, figures, cancel, outcome));
+    const card = h('section', { class: 'card wipe' }, h('h2', {}, t('wipe.progress', { target })), bar, figures, cancel, outcome);
+    wipe = { id: String(id), target, tag, bar, figures, outcome, cancel, card };
+    lastWipe = null;
+    clear(result, card);
     cancel.focus();
   }
 
@@ -157,8 +162,8 @@ export function benchPage(root) {
     if (!wipe || String(p.session) !== wipe.id) return;
     const percent = Math.min(100, Math.max(0, Number(p.percent) || 0));
     wipe.bar.value = percent;
-    const phase = p.phase ? t(`wipe.phase.${p.phase}`) : '';
-    const parts = [`${percent.toFixed(0)} %`, phase, p.mb_s !== undefined ? t('wipe.speed', { speed: p.mb_s }) : '', p.eta_s !== undefined ? t('wipe.eta', { time: formatTime(p.eta_s) }) : ''];
+    const phase = p.phase && known(`wipe.phase.${p.phase}`) ? t(`wipe.phase.${p.phase}`) : p.phase || '';
+    const parts = [`${percent.toFixed(0)} %`, phase, p.mb_s != null ? t('wipe.speed', { speed: p.mb_s }) : '', p.eta_s != null ? t('wipe.eta', { time: formatTime(p.eta_s) }) : ''];
     wipe.figures.textContent = parts.filter(Boolean).join(' · ');
   }
 
@@ -169,14 +174,16 @@ export function benchPage(root) {
     done.cancel.remove();
     if (r.result === 'passed') {
       done.bar.value = 100;
-      done.figures.textContent = `100 % · ${t('wipe.passed', { id: r.certificate_id || '' })}`;
+      done.figures.textContent = '100 %';  // the outcome below says the rest
       done.outcome.append(h('p', { class: 'ok', role: 'status' }, t('wipe.passed', { id: r.certificate_id || '' })));
     } else if (r.result === 'interrupted') {
       done.outcome.append(h('p', { class: 'error', role: 'alert' }, t('wipe.interrupted')));
     } else {
       done.outcome.append(h('p', { class: 'error', role: 'alert' }, t('wipe.failed', { why: r.failure || r.error || r.result })));
     }
-    setTimeout(() => reload().catch(() => {}), 1500);
+    // The unit again, with its next step (mark as wiped, or the next disk), under the outcome.
+    lastWipe = { tag: done.tag, card: done.card };
+    reload().catch((err) => done.outcome.append(errorBox(err, h)));
   }
 
   function gradeControls(unit) {
@@ -191,8 +198,10 @@ export function benchPage(root) {
       h('button', { type: 'button', class: 'big', onClick: async () => {
         try {
           await api('POST', '/api/labels/print', { tags: [unit.tag] });
-          note.textContent = t('do.label.printed');
+          // The unit again (its next step: ready), the confirmation above it: the controls holding
+          // `note` are gone once it is redrawn.
           await reload();
+          result.prepend(h('p', { class: 'ok', role: 'status' }, t('do.label.printed')));
         } catch (err) { clear(note, errorBox(err, h)); }
       } }, t('do.label')),
       h('a', { class: 'button secondary', href: `/api/units/${encodeURIComponent(unit.tag)}/label?size=62x29&format=pdf`, target: '_blank', rel: 'noopener' }, t('do.label.pdf')),
@@ -240,6 +249,8 @@ export function benchPage(root) {
       h('h3', {}, t('bench.storage')), storage,
       h('h3', {}, t('bench.history')), h('ul', { class: 'history' }, history));
     clear(result, section);
+    if (lastWipe && lastWipe.tag === unit.tag) result.prepend(lastWipe.card);
+    else lastWipe = null;
     const first = section.querySelector('.step-actions button.big, .step-actions input');
     if (first && document.activeElement !== code) first.focus();
   }
@@ -300,6 +311,7 @@ export function benchPage(root) {
       renderUsb();
     } catch (err) {
       clear(usbList, h('li', {}, err instanceof ApiError && err.status === 404 ? t('err.unavailable') : err.advice ? err.advice() : String(err)));
+      if (err instanceof ApiError && err.detail) usbList.append(h('li', { class: 'detail' }, t('err.detail', { message: err.detail })));
     }
   }
 
@@ -328,6 +340,16 @@ export function benchPage(root) {
   });
   events.addEventListener('wipe-progress', (e) => onWipeProgress(JSON.parse(e.data)));
   events.addEventListener('wipe-result', (e) => onWipeResult(JSON.parse(e.data)));
+  // The session ended: a result missed (the stream reconnecting, or sent before the start's answer
+  // came back) is read from the session itself.
+  events.addEventListener('wipe-finished', (e) => {
+    const { session } = JSON.parse(e.data);
+    if (!wipe || String(session) !== wipe.id) return;
+    api('GET', `/api/wipes/${encodeURIComponent(session)}`).then((s) => {
+      const ended = (s.targets || []).find((x) => x.result);
+      if (ended) onWipeResult(ended.result);
+    }).catch((err) => { if (wipe) wipe.outcome.append(errorBox(err, h)); });
+  });
   closers.push(() => events.close());
 
   clear(root,

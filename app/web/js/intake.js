@@ -1,6 +1,6 @@
 // Intake (coordinators): a donor's spreadsheet is checked (dry run: lines, errors by line and
 // column, how each header was read), then imported, then the new units' labels printed.
-import { api, errorBox } from './api.js';
+import { api, ApiError, errorBox } from './api.js';
 import { h, clear, field, fileField } from './dom.js';
 import { t } from './i18n.js';
 
@@ -22,6 +22,12 @@ export function intakePage(root) {
     const query = `donation=${encodeURIComponent(donation.value)}&dry_run=${dryRun ? 1 : 0}&skip_invalid=${skip.checked ? 1 : 0}`;
     const body = new Blob([await chosen.arrayBuffer()], { type: 'text/csv' });
     return api('POST', `/api/imports/donor-list?${query}`, body);
+  }
+
+  // A file with invalid rows comes back as 422 with the report beside the error: the report (every
+  // line and column at fault) is what the coordinator needs to fix the file.
+  function reportOf(err) {
+    return err instanceof ApiError && err.status === 422 && err.data && Array.isArray(err.data.errors) ? err.data : null;
   }
 
   function showReport(r) {
@@ -54,7 +60,8 @@ export function intakePage(root) {
         printNote,
         h('ul', { class: 'sheets' }, tags.map((tag) => h('li', {}, h('a', { href: `/api/units/${encodeURIComponent(tag)}/label?size=a4-3x8&format=pdf`, target: '_blank', rel: 'noopener' }, t('intake.sheet', { tag })))))));
     } catch (err) {
-      clear(report, errorBox(err, h));
+      const r = reportOf(err);
+      if (r) { showReport(r); report.prepend(errorBox(err, h)); } else clear(report, errorBox(err, h));
     }
   }
 
@@ -64,7 +71,10 @@ export function intakePage(root) {
     try {
       const r = await upload(true);
       if (r) showReport(r); else clear(report);
-    } catch (err) { clear(report, errorBox(err, h)); }
+    } catch (err) {
+      const r = reportOf(err);
+      if (r) showReport(r); else clear(report, errorBox(err, h));
+    }
   } },
   field(t('intake.donation'), donation),
   fileField(t('intake.file'), file),
