@@ -55,3 +55,8 @@ Response errorResponse(int status, std::string_view code, const std::string &mes
 Response badRequest(const std::string &message, const std::string &field = {});
 
 }  // namespace reemploi::app::http
+
+// In a route: `var` is the result of `expr`, or the route answers its error.
+#define REEMPLOI_HTTP_TRY(var, expr)                                 \
+    auto var = (expr);                                               \
+    if (!var) return ::reemploi::app::http::errorResponse(var.error())

@@ -17,10 +17,6 @@ using namespace reemploi::inventory;
 
 namespace {
 
-#define REEMPLOI_HTTP_TRY(var, expr)                          \
-    auto var = (expr);                                        \
-    if (!var) return errorResponse(var.error())
-
 Response stockRoute(Call &call) {
     REEMPLOI_HTTP_TRY(summary, stockSummary(call.db));
     return jsonResponse(toJson(*summary));

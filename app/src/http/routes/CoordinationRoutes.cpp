@@ -15,10 +15,6 @@ namespace alloc = reemploi::inventory::allocation;
 
 namespace {
 
-#define REEMPLOI_HTTP_TRY(var, expr)                          \
-    auto var = (expr);                                        \
-    if (!var) return errorResponse(var.error())
-
 Response schoolsRoute(Call &call) {
     REEMPLOI_HTTP_TRY(schools, listSchools(call.db));
     json::Array out;

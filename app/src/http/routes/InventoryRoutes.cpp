@@ -16,10 +16,6 @@ using namespace reemploi::inventory;
 
 namespace {
 
-#define REEMPLOI_HTTP_TRY(var, expr)                          \
-    auto var = (expr);                                        \
-    if (!var) return errorResponse(var.error())
-
 Response listUnitsRoute(Call &call) {
     UnitFilter filter;
     if (auto s = call.request.queryValue("status")) {

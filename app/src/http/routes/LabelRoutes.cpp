@@ -12,10 +12,6 @@ namespace reemploi::app::http {
 
 namespace {
 
-#define REEMPLOI_HTTP_TRY(var, expr)                          \
-    auto var = (expr);                                        \
-    if (!var) return errorResponse(var.error())
-
 std::string contentTypeOf(labels::RenderFormat f) {
     switch (f) {
     case labels::RenderFormat::Png: return "image/png";

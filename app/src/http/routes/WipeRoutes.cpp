@@ -18,10 +18,6 @@ using namespace reemploi::diagnostics::storage;
 
 namespace {
 
-#define REEMPLOI_HTTP_TRY(var, expr)                          \
-    auto var = (expr);                                        \
-    if (!var) return errorResponse(var.error())
-
 Response wipeMethodsRoute(Call &) { return jsonResponse(wipeMethodsJson()); }
 
 // {targets:[{target, unit, medium?: ID|"new"}], method, verify?: "full"|"sample"}
