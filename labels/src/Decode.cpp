@@ -2,10 +2,35 @@
 #include <reemploi/labels/Decode.hpp>
 
 #include <ZXing/BarcodeFormat.h>
+#include <ZXing/Point.h>
+#include <ZXing/Quadrilateral.h>
 #include <ZXing/ReadBarcode.h>
 
 #include <algorithm>
 #include <cmath>
+
+// Debian 12's ZXing-cpp 1.4 is built with assertions on, and Result::operator== asserts that a
+// linear symbol it compares was read on a single line. ReadBarcodes calls it to drop duplicates,
+// so a photo holding the same Code 128 or EAN twice (the serial on the sticker and on the box,
+// two copies of a label) aborted the whole process (found by fuzz/barcode.cpp; upstream issues
+// zxing-cpp#516 and #740, fixed after 1.4). This definition takes the place of the library's:
+// libZXing calls it through its PLT, so the dynamic linker binds those calls to the executable's
+// copy (ELF interposition). It is 1.4's comparison without the assertion, i.e. what the library
+// does when built without assertions. It must live in a file the link pulls in (this one), and
+// tests/labels/FuzzFindingsTest.cpp fails if the interposition ever stops working.
+namespace ZXing {
+bool Result::operator==(const Result &o) const {
+    // Two symbols may be the same if at least one of them has an error.
+    if (!(format() == o.format() && (bytes() == o.bytes() || error() || o.error()))) return false;
+    if (BarcodeFormats(BarcodeFormat::MatrixCodes).testFlag(format())) return IsInside(Center(o.position()), position());
+    // If one line is less than half the length of the other away from the latter, they belong to
+    // the same symbol.
+    auto dTop = maxAbsComponent(o.position().topLeft() - position().topLeft());
+    auto dBot = maxAbsComponent(o.position().bottomLeft() - position().topLeft());
+    auto length = maxAbsComponent(position().topLeft() - position().bottomRight());
+    return std::min(dTop, dBot) < length / 2;
+}
+}  // namespace ZXing
 
 namespace reemploi::labels {
 namespace {

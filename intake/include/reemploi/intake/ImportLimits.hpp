@@ -3,7 +3,6 @@
 // is refused or summarised, so that memory follows the valid rows, not the file or its errors.
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
