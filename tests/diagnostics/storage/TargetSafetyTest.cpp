@@ -14,18 +14,11 @@
 #include <reemploi/diagnostics/storage/TargetSafety.hpp>
 
 #include "diagnostics/storage/StorageTestSupport.hpp"
+#include "support/Tools.hpp"
 
 using namespace reemploi;
 using namespace reemploi::diagnostics::storage;
 
-// A test that needs a tool fails under CI when it is missing, and is skipped elsewhere.
-#define REQUIRE_TOOL(tool)                                                                   \
-    do {                                                                                     \
-        if (!test::haveTool(tool)) {                                                         \
-            if (std::getenv("CI")) FAIL() << tool << " is missing (scripts/bootstrap installs it)"; \
-            GTEST_SKIP() << tool << " is not installed";                                     \
-        }                                                                                    \
-    } while (0)
 
 namespace {
 
@@ -61,8 +54,8 @@ TEST(TargetSafety, TheDatabaseItsCompanionsAndTheKeyAreRefusedUnderAnyName) {
 }
 
 TEST(TargetSafety, APartitionedLoopDeviceHoldingTheDatabaseIsRefusedWholeOrByPartition) {
-    REQUIRE_TOOL("mkfs.ext4");
-    REQUIRE_TOOL("partx");
+    REQUIRE_TOOL("mkfs.ext4", "e2fsprogs");
+    REQUIRE_TOOL("partx", "util-linux");
     test::TempDir dir;
     auto image = dir.file("disk.img");
     test::writePartitionedImage(image, 32 << 20);
@@ -90,7 +83,7 @@ TEST(TargetSafety, APartitionedLoopDeviceHoldingTheDatabaseIsRefusedWholeOrByPar
 }
 
 TEST(TargetSafety, AMountedFileSystemIsRefusedAndTheSameDeviceUnmountedIsNot) {
-    REQUIRE_TOOL("mkfs.ext4");
+    REQUIRE_TOOL("mkfs.ext4", "e2fsprogs");
     test::TempDir dir;
     auto image = dir.file("disk.img");
     { std::ofstream(image).flush(); }
@@ -114,7 +107,7 @@ TEST(TargetSafety, AMountedFileSystemIsRefusedAndTheSameDeviceUnmountedIsNot) {
 }
 
 TEST(TargetSafety, TheDiskTheSystemRunsFromIsRefused) {
-    REQUIRE_TOOL("mkfs.ext4");
+    REQUIRE_TOOL("mkfs.ext4", "e2fsprogs");
     test::TempDir dir;
     auto image = dir.file("root.img");
     { std::ofstream(image).flush(); }
