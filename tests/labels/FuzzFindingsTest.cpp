@@ -1,6 +1,7 @@
 // What fuzzing the decoder (fuzz/barcode.cpp) found, kept in the normal test suite: Debian's
 // ZXing-cpp 1.4 aborted the process on a photo holding the same linear symbol twice (an
-// assertion in its duplicate check); Decode.cpp replaces that check (see there).
+// assertion in its duplicate check; Decode.cpp replaces that check), and its Aztec detector threw
+// std::out_of_range on a 44x4 image (Decode.cpp stops ZXing's exceptions).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -16,6 +17,20 @@ using namespace reemploi::labels;
 using labels::test::TempDir;
 
 namespace {
+
+// An input of fuzz_barcode (width - 1, height - 1, option bits, grey pixels) as an image.
+GreyImage fuzzImage(const std::string &name) {
+    std::ifstream in(std::string(REEMPLOI_TEST_FIXTURES) + "/labels/" + name, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_GT(bytes.size(), 3u);
+    GreyImage image;
+    if (bytes.size() < 3) return image;
+    image.width = static_cast<unsigned char>(bytes[0]) + 1;
+    image.height = static_cast<unsigned char>(bytes[1]) + 1;
+    image.pixels.assign(static_cast<std::size_t>(image.width) * image.height, 255);
+    std::copy_n(bytes.begin() + 3, std::min(bytes.size() - 3, image.pixels.size()), image.pixels.begin());
+    return image;
+}
 
 // `count` copies of a Code 128 side by side on a white page.
 GreyImage copiesOf(const std::string &text, int count) {
@@ -44,17 +59,9 @@ TEST(FuzzFindings, TheSameCode128TwiceIsTwoSymbolsNotAnAbort) {
     EXPECT_NE((*found)[0].position[0].x, (*found)[1].position[0].x);
 }
 
-// The input fuzz_barcode found (its format: width - 1, height - 1, option bits, grey pixels): an
-// EAN-13 (a UPC-A) that ZXing reads twice at two places.
+// The input fuzz_barcode found: an EAN-13 (a UPC-A) that ZXing reads twice at two places.
 TEST(FuzzFindings, TheFuzzersDuplicateEanDecodes) {
-    std::ifstream in(std::string(REEMPLOI_TEST_FIXTURES) + "/labels/zxing-duplicate-ean.grey", std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), {});
-    ASSERT_GT(bytes.size(), 3u);
-    GreyImage image;
-    image.width = static_cast<unsigned char>(bytes[0]) + 1;
-    image.height = static_cast<unsigned char>(bytes[1]) + 1;
-    image.pixels.assign(static_cast<std::size_t>(image.width) * image.height, 255);
-    std::copy_n(bytes.begin() + 3, std::min(bytes.size() - 3, image.pixels.size()), image.pixels.begin());
+    GreyImage image = fuzzImage("zxing-duplicate-ean.grey");
     auto found = decode(image);  // try harder, rotate, downscale: the fuzzer's flags 0x07
     ASSERT_TRUE(found.ok()) << found.error().message;
     ASSERT_FALSE(found->empty());
@@ -64,12 +71,41 @@ TEST(FuzzFindings, TheFuzzersDuplicateEanDecodes) {
     }
 }
 
+// A 44x4 image on which ZXing's Aztec detector throws: no symbol, and no exception out of decode.
+TEST(FuzzFindings, AReaderThatThrowsLeavesTheOthersReading) {
+    GreyImage image = fuzzImage("zxing-aztec-out-of-range.grey");
+    ASSERT_EQ(image.width, 44);
+    ASSERT_EQ(image.height, 4);
+    DecodeOptions options;
+    options.tryHarder = options.tryRotate = options.tryDownscale = false;  // the fuzzer's flags 0x00
+    auto found = decode(image, options);
+    ASSERT_TRUE(found.ok()) << found.error().message;
+    EXPECT_TRUE(found->empty());
+    options.formats = {"Aztec"};
+    EXPECT_TRUE(decode(image, options).ok());
+    // A Code 128 beside such a strip is still read.
+    GreyImage page = copiesOf("RE-000007", 1);
+    for (int y = 0; y < image.height; ++y)
+        for (int x = 0; x < image.width; ++x) page.pixels[static_cast<std::size_t>(y) * page.width + x] = image.at(x, y);
+    auto withCode = decode(page, options = DecodeOptions{});
+    ASSERT_TRUE(withCode.ok()) << withCode.error().message;
+    ASSERT_EQ(withCode->size(), 1u);
+    EXPECT_EQ(withCode->front().text, "RE-000007");
+}
+
 // The same through the binary: the replacement must take effect in `reemploi` itself.
-TEST(FuzzFindings, LabelScanOfTwoIdenticalLabelsExitsZero) {
+TEST(FuzzFindings, LabelScanOfTheseImagesExitsZero) {
     TempDir dir;
     test::savePng(copiesOf("RE-000042", 2), dir.file("two.png"));
     auto r = test::run("timeout -s KILL 60 " + test::shellQuote(REEMPLOI_BINARY) + " label scan " +
                        test::shellQuote(dir.file("two.png")) + " 2>/dev/null");
     EXPECT_EQ(r.exitCode, 0);
     EXPECT_EQ(r.out, "Code128\tRE-000042\nCode128\tRE-000042\n");
+
+    // Was "internal error" (exit 1): ZXing's exception reached the command line.
+    test::savePng(fuzzImage("zxing-aztec-out-of-range.grey"), dir.file("strip.png"));
+    auto strip = test::run("timeout -s KILL 60 " + test::shellQuote(REEMPLOI_BINARY) + " label scan " +
+                           test::shellQuote(dir.file("strip.png")) + " 2>&1");
+    EXPECT_EQ(strip.exitCode, 0) << strip.out;
+    EXPECT_EQ(strip.out, "no barcode found in " + dir.file("strip.png") + "\n");
 }
