@@ -334,3 +334,17 @@ TEST_F(Cli, TheImportAndUnitAddRefuseTheSameDuplicates) {
     }
     EXPECT_EQ(countRows("unit"), 2);
 }
+
+// Configuration files named on the command line are read with the same limits as imports: a
+// directory or a device is refused at once with exit 2, naming it.
+TEST_F(Cli, ConfigurationFilesThatAreNotFilesAreRefused) {
+    auto alloc = run({"allocate", "--dry-run", "--config", db.dir});
+    EXPECT_EQ(alloc.exitCode, 2) << alloc.err;
+    EXPECT_EQ(alloc.err, "reemploi: allocation config: " + db.dir + " is a directory, not a file\n");
+    auto zero = runReemploi(db.path, {"allocate", "--dry-run", "--config", "/dev/zero"}, {}, 20);
+    EXPECT_EQ(zero.exitCode, 2) << zero.err;
+    EXPECT_EQ(zero.err, "reemploi: allocation config: /dev/zero is not a regular file\n");
+    auto serve = runReemploi(db.path, {"serve", "--port", "0", "--config", "/dev/zero", "--allow-root"}, {}, 20);
+    EXPECT_EQ(serve.exitCode, 2) << serve.err;
+    EXPECT_NE(serve.err.find("configuration file: /dev/zero is not a regular file"), std::string::npos) << serve.err;
+}

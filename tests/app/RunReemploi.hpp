@@ -37,10 +37,14 @@ public:
     std::string path;
 };
 
+// With `timeoutSeconds`, the run is killed past it (exit code 128 + 9 then), so that a regression
+// that hangs or fills the memory fails its test instead of stalling the suite.
 inline RunResult runReemploi(const std::string &dbPath, const std::vector<std::string> &args,
-                             const std::string &stdinText = {}) {
+                             const std::string &stdinText = {}, int timeoutSeconds = 0) {
     std::string errFile = dbPath + ".stderr";
-    std::string cmd = "REEMPLOI_ACTOR=tester " + shellQuote(REEMPLOI_BINARY) + " --db " + shellQuote(dbPath);
+    std::string cmd = "REEMPLOI_ACTOR=tester ";
+    if (timeoutSeconds > 0) cmd += "timeout -s KILL " + std::to_string(timeoutSeconds) + " ";
+    cmd += shellQuote(REEMPLOI_BINARY) + " --db " + shellQuote(dbPath);
     for (const auto &a : args) cmd += " " + shellQuote(a);
     cmd += " 2>" + shellQuote(errFile);
     if (!stdinText.empty()) {

@@ -19,23 +19,8 @@ using namespace reemploi;
 
 namespace {
 
-// runReemploi, killed after `seconds` (exit code 128 + 9 then).
 test::RunResult runBounded(const test::TempDb &db, const std::vector<std::string> &args, int seconds = 20) {
-    std::string errFile = db.path + ".stderr";
-    std::string cmd = "REEMPLOI_ACTOR=tester timeout -s KILL " + std::to_string(seconds) + " " +
-                      test::shellQuote(REEMPLOI_BINARY) + " --db " + test::shellQuote(db.path);
-    for (const auto &a : args) cmd += " " + test::shellQuote(a);
-    cmd += " 2>" + test::shellQuote(errFile) + " </dev/null";
-    test::RunResult r;
-    FILE *p = popen(cmd.c_str(), "r");
-    char buf[4096];
-    while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
-    int status = pclose(p);
-    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    std::ifstream err(errFile);
-    r.err.assign(std::istreambuf_iterator<char>(err), {});
-    std::filesystem::remove(errFile);
-    return r;
+    return test::runReemploi(db.path, args, {}, seconds);
 }
 
 std::size_t countLines(const std::string &text, const std::string &prefix) {

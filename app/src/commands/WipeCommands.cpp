@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <reemploi/common/Json.hpp>
+#include <reemploi/common/File.hpp>
 #include <reemploi/diagnostics/storage/Certificate.hpp>
 #include <reemploi/diagnostics/storage/StorageDiagnostics.hpp>
 #include <reemploi/diagnostics/storage/WipeSession.hpp>
@@ -75,13 +76,6 @@ private:
     bool _tty;
     bool _drawn = false;
 };
-
-std::string readBinary(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 void printResult(Context &ctx, const WipeJobResult &r) {
     if (ctx.json) {
@@ -228,15 +222,20 @@ int runCertVerify(Context &ctx, const Args &args) {
     if (auto pub = args.option("pubkey")) key = WorkshopKey::load(*pub);
     else key = WorkshopKey::load(ctx.settings.keyPath);
     if (!key) return ctx.fail(key.error().withContext("verification key"));
-    std::string text = readBinary(file), sig = readBinary(sigPath);
+    // A certificate is a few kilobytes and its signature under a hundred bytes: the limits refuse
+    // a wrong file (a disk image, /dev/zero) before it is read.
+    auto text = file::readRegularFile(file, kMaxCertificateBytes);
+    if (!text) return ctx.fail(text.error());
+    auto sig = file::readRegularFile(sigPath, kMaxSignatureBytes);
+    if (!sig) return ctx.fail(sig.error());
 
     // The issued text, when this workshop's database has it, lets the check name changed fields.
     std::optional<std::string> issued;
-    if (auto id = certificateIdOf(text); id && std::filesystem::exists(ctx.dbPath)) {
+    if (auto id = certificateIdOf(*text); id && std::filesystem::exists(ctx.dbPath)) {
         if (auto db = ctx.db())
             if (auto rec = inventory::getSanitizationByCertificate(**db, *id)) issued = rec->certificateJson;
     }
-    auto check = verifyCertificate(text, sig, *key, issued);
+    auto check = verifyCertificate(*text, *sig, *key, issued);
     if (ctx.json) {
         json::Object o;
         o.set("valid", check.valid).set("certificate_id", check.certificateId);

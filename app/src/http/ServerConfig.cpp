@@ -6,8 +6,10 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <sstream>
 
 #include <reemploi/common/Text.hpp>
+#include <reemploi/common/File.hpp>
 
 namespace reemploi::app::http {
 
@@ -18,8 +20,9 @@ std::string ServerConfig::publicUrl() const {
 }
 
 Result<ServerConfig> loadServerConfig(const std::string &file, ServerConfig config) {
-    std::ifstream in(file);
-    if (!in) return makeError(Errc::NotFound, "configuration file " + file + ": cannot be read");
+    auto content = file::readRegularFile(file, 1'000'000);
+    if (!content) return content.error().withContext("configuration file");
+    std::istringstream in(*content);
     auto integer = [](const std::string &v, long long min, long long max) -> std::optional<long long> {
         long long n = 0;
         auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);

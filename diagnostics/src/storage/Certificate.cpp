@@ -20,6 +20,7 @@
 #include <Poco/JSON/Array.h>
 
 #include <reemploi/common/Json.hpp>
+#include <reemploi/common/File.hpp>
 
 namespace reemploi::diagnostics::storage {
 
@@ -44,13 +45,6 @@ WorkshopKey &WorkshopKey::operator=(WorkshopKey &&o) noexcept {
 }
 
 namespace {
-
-std::string readAll(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 std::string hex(const unsigned char *p, std::size_t n) {
     static const char *digits = "0123456789abcdef";
@@ -80,7 +74,10 @@ Result<WorkshopKey> WorkshopKey::fromPublicPem(std::string_view pem) {
 
 Result<WorkshopKey> WorkshopKey::load(const std::string &path) {
     if (!fs::exists(path)) return makeError(Errc::NotFound, path + ": no such key file");
-    std::string pem = readAll(path);
+    // A PEM key is a few hundred bytes.
+    auto read = file::readRegularFile(path, 64'000);
+    if (!read) return read.error().withContext("key file");
+    const std::string &pem = *read;
     if (pem.find("PUBLIC KEY-----") != std::string::npos && pem.find("PRIVATE") == std::string::npos)
         return fromPublicPem(pem).context(path);
     // Whoever can read the private key can sign certificates in the workshop's name.

@@ -1,5 +1,6 @@
 // The handler table: parsing devices.tsv (every error names its line and column) and matching.
 #include <reemploi/common/Text.hpp>
+#include <reemploi/common/File.hpp>
 #include <reemploi/diagnostics/DeviceTable.hpp>
 
 #include <algorithm>
@@ -121,11 +122,12 @@ Result<DeviceTable> DeviceTable::parse(std::string_view text, std::string_view o
         std::string ids = trim(cells[0]);
         if (ids != "*") {
             auto colon = ids.find(':');
-            auto vid = colon == std::string::npos ? std::nullopt : hex(std::string_view(ids).substr(0, colon), 4);
-            std::string pidText = colon == std::string::npos ? "" : ids.substr(colon + 1);
+            auto bad = [&] { return fail("match", "expected VVVV:PPPP, VVVV:* or *, got '" + ids + "'"); };
+            if (colon == std::string::npos) return bad();
+            auto vid = hex(std::string_view(ids).substr(0, colon), 4);
+            std::string pidText = ids.substr(colon + 1);
             auto pid = hex(pidText, 4);
-            if (!vid || (!pid && pidText != "*"))
-                return fail("match", "expected VVVV:PPPP, VVVV:* or *, got '" + ids + "'");
+            if (!vid || (!pid && pidText != "*")) return bad();
             row.vendorId = static_cast<std::uint16_t>(*vid);
             if (pid) row.productId = static_cast<std::uint16_t>(*pid);
         }
@@ -169,11 +171,10 @@ Result<DeviceTable> DeviceTable::parse(std::string_view text, std::string_view o
 }
 
 Result<DeviceTable> DeviceTable::load(const std::string &path) {
-    std::ifstream in(path);
-    if (!in) return makeError(Errc::Io, "cannot read the device table " + path);  // an installation problem
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return parse(buffer.str(), path);
+    // The table is a few hundred lines; anything past 4 MB is not one.
+    auto text = file::readRegularFile(path, 4'000'000);
+    if (!text) return text.error().withContext("the device table");  // an installation problem
+    return parse(*text, path);
 }
 
 std::string DeviceTable::defaultPath() {

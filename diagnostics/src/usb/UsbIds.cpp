@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <reemploi/common/File.hpp>
+
 namespace reemploi::diagnostics {
 
 namespace {
@@ -40,15 +42,13 @@ std::pair<std::size_t, std::size_t> nameOf(std::string_view text, std::size_t fr
 }  // namespace
 
 Result<UsbIds> UsbIds::load(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        int err = errno;
-        if (err == ENOENT) return makeError(Errc::NotFound, "usb.ids not found at " + path);
-        return makeError(Errc::Io, "cannot read " + path + ": " + std::strerror(err));
+    // Debian's usb.ids is about 700 KB; 64 MB refuses a wrong file before it fills memory.
+    auto text = file::readRegularFile(path, 64'000'000);
+    if (!text) {
+        if (text.error().code == Errc::NotFound) return makeError(Errc::NotFound, "usb.ids not found at " + path);
+        return text.error();
     }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return parse(std::move(buffer).str());
+    return parse(std::move(*text));
 }
 
 UsbIds UsbIds::loadOrEmpty(const std::string &path) {

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include <reemploi/common/Json.hpp>
+#include <reemploi/common/File.hpp>
 #include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/Lifecycle.hpp>
 #include <reemploi/inventory/Units.hpp>
@@ -111,11 +112,10 @@ Result<Config> parseConfig(std::string_view text) {
 }
 
 Result<Config> loadConfigFile(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return makeError(Errc::InvalidInput, "cannot read allocation config " + path);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto config = parseConfig(text.str());
+    // A configuration is a few lines; 1 MB leaves room for comments and refuses a wrong file.
+    auto text = file::readRegularFile(path, 1'000'000);
+    if (!text) return text.error().withContext("allocation config");
+    auto config = parseConfig(*text);
     if (!config) return config.error().withContext(path);
     return config;
 }

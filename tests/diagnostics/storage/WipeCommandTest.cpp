@@ -421,3 +421,31 @@ TEST_F(WipeCommand, APassedWipeWhoseCertificateCannotBeWrittenStaysPassedAndExit
     EXPECT_EQ(recs[0].notes.rfind("certificate files not written: ", 0), 0u) << recs[0].notes;
     EXPECT_FALSE(recs[0].certificateId.empty());
 }
+
+// A certificate handed back for checking may be anything: what is not a regular file, or is far
+// larger than any certificate, is refused with exit 2 before it is read.
+TEST_F(WipeCommand, CertVerifyRefusesWhatIsNotACertificateFile) {
+    ASSERT_EQ(test::runReemploi({"--db", db, "cert", "pubkey"}, key).exitCode, 0);  // creates the key
+    auto zero = test::runReemploi({"--db", db, "cert", "verify", "/dev/zero", "--signature", "/dev/zero"}, key);
+    EXPECT_EQ(zero.exitCode, 2);
+    EXPECT_EQ(zero.err, "reemploi: /dev/zero is not a regular file\n");
+
+    std::filesystem::create_directory(_dir.file("cert.json"));
+    std::string sig = _dir.file("cert.json.sig");
+    { std::ofstream(sig) << "c2lnbmF0dXJl\n"; }
+    auto dir = test::runReemploi({"--db", db, "cert", "verify", _dir.file("cert.json")}, key);
+    EXPECT_EQ(dir.exitCode, 2);
+    EXPECT_EQ(dir.err, "reemploi: " + _dir.file("cert.json") + " is a directory, not a file\n");
+
+    std::string big = _dir.file("big.json");
+    { std::ofstream(big) << std::string(2'000'000, ' '); }
+    auto large = test::runReemploi({"--db", db, "cert", "verify", big, "--signature", sig}, key);
+    EXPECT_EQ(large.exitCode, 2);
+    EXPECT_EQ(large.err, "reemploi: " + big + " is 2 MB, over the 1 MB limit\n");
+
+    std::string cert = _dir.file("small.json");
+    { std::ofstream(cert) << "{}"; }
+    auto bigSig = test::runReemploi({"--db", db, "cert", "verify", cert, "--signature", big}, key);
+    EXPECT_EQ(bigSig.exitCode, 2);
+    EXPECT_EQ(bigSig.err, "reemploi: " + big + " is 2 MB, over the 4.1 KB limit\n");
+}

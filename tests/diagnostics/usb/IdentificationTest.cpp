@@ -76,6 +76,17 @@ TEST(UsbIds, MissingFileIsNotFoundAndDegradesToNoNames) {
     EXPECT_FALSE(UsbIds::parse("\t\t\n\n152d").vendor(0x152d));
 }
 
+TEST(UsbIds, WhatIsNotAFileIsRefusedBeforeReading) {
+    auto zero = UsbIds::load("/dev/zero");
+    ASSERT_FALSE(zero);
+    EXPECT_EQ(zero.error().code, Errc::InvalidInput);
+    EXPECT_EQ(zero.error().message, "/dev/zero is not a regular file");
+    EXPECT_TRUE(UsbIds::loadOrEmpty("/dev/zero").empty());
+    auto dir = UsbIds::load("/tmp");
+    ASSERT_FALSE(dir);
+    EXPECT_EQ(dir.error().message, "/tmp is a directory, not a file");
+}
+
 TEST(UsbIds, ReadsTheInstalledDatabase) {
     REQUIRE_FILE(UsbIds::DefaultPath, "usb.ids");
     auto ids = UsbIds::load();
@@ -165,7 +176,20 @@ TEST(DeviceTable, ErrorsNameTheLineAndTheColumn) {
     EXPECT_EQ(errorOf("*\t*\tmass-storage\t-\n"), "t.tsv:1: match: a row must name a vendor or a class");
     auto missing = DeviceTable::load("/nonexistent/devices.tsv");
     ASSERT_FALSE(missing);
-    EXPECT_EQ(missing.error().code, Errc::Io);
+    EXPECT_EQ(missing.error().code, Errc::NotFound);
+    EXPECT_EQ(missing.error().message, "the device table: /nonexistent/devices.tsv: cannot open (No such file or directory)");
+}
+
+// A path set by REEMPLOI_DEVICES_TABLE or REEMPLOI_USB_IDS that is not a file is refused before
+// anything is read: a directory, or /dev/zero that would otherwise be read until memory runs out.
+TEST(DeviceTable, WhatIsNotAFileIsRefusedBeforeReading) {
+    auto zero = DeviceTable::load("/dev/zero");
+    ASSERT_FALSE(zero);
+    EXPECT_EQ(zero.error().code, Errc::InvalidInput);
+    EXPECT_EQ(zero.error().message, "the device table: /dev/zero is not a regular file");
+    auto dir = DeviceTable::load("/tmp");
+    ASSERT_FALSE(dir);
+    EXPECT_EQ(dir.error().message, "the device table: /tmp is a directory, not a file");
 }
 
 TEST(DeviceTable, EveryRowSaysWhatItIsAndWhereItComesFrom) {

@@ -110,6 +110,11 @@ struct CertificateFiles {
 Result<CertificateFiles> writeCertificateFiles(const IssuedCertificate &certificate, const std::string &path);
 Status renderCertificatePdf(const IssuedCertificate &certificate, const std::string &pdfPath);
 
+// Bounds for files handed back to us for checking: a certificate is a few kilobytes, its
+// signature under a hundred bytes; anything larger is refused before it is read.
+inline constexpr std::uint64_t kMaxCertificateBytes = 1'000'000;
+inline constexpr std::uint64_t kMaxSignatureBytes = 4'096;
+
 struct CertificateCheck {
     bool valid = false;
     std::string certificateId;
