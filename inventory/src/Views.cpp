@@ -7,7 +7,7 @@
 
 namespace reemploi::inventory {
 
-Result<UnitDetail> unitDetail(Database &db, std::string_view tag) {
+Result<UnitDetail> unitDetail(Database &db, std::string_view tag, UnitDetailParts parts) {
     UnitDetail d;
     auto unit = getUnit(db, tag);
     if (!unit) return unit.error();
@@ -15,13 +15,17 @@ Result<UnitDetail> unitDetail(Database &db, std::string_view tag) {
     auto records = listSanitization(db, d.unit.tag);
     if (!records) return records.error();
     d.sanitization = std::move(*records);
-    auto events = listEvents(db, "unit", d.unit.tag);
-    if (!events) return events.error();
-    d.history = std::move(*events);
     d.nextStatuses = nextStatusesByHand(d.unit.status);
-    auto media = mediaSanitization(db, d.unit);
-    if (!media) return media.error();
-    d.media = std::move(*media);
+    if (parts.history) {
+        auto events = listEvents(db, "unit", d.unit.tag);
+        if (!events) return events.error();
+        d.history = std::move(*events);
+    }
+    if (parts.media) {
+        auto media = mediaSanitization(db, d.unit);
+        if (!media) return media.error();
+        d.media = std::move(*media);
+    }
     return d;
 }
 

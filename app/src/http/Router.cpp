@@ -7,32 +7,16 @@ namespace reemploi::app::http {
 
 namespace {
 
-std::vector<std::string> segments(const std::string &path) {
-    std::vector<std::string> out;
-    std::string current;
-    for (char c : path) {
-        if (c == '/') {
-            if (!current.empty()) out.push_back(std::move(current));
-            current.clear();
-        } else {
-            current += c;
-        }
+// The non-empty segments of a path, in place: "/api/units/RE-1" → api, units, RE-1.
+template <class F>
+void forEachSegment(std::string_view path, F &&f) {
+    std::size_t at = 0;
+    while (at < path.size()) {
+        std::size_t end = path.find('/', at);
+        if (end == std::string_view::npos) end = path.size();
+        if (end > at) f(path.substr(at, end - at));
+        at = end + 1;
     }
-    if (!current.empty()) out.push_back(std::move(current));
-    return out;
-}
-
-bool matches(const std::string &pattern, const std::vector<std::string> &path, std::map<std::string, std::string> &params) {
-    auto parts = segments(pattern);
-    if (parts.size() != path.size()) return false;
-    std::map<std::string, std::string> found;
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-        const auto &p = parts[i];
-        if (p.size() > 2 && p.front() == '{' && p.back() == '}') found[p.substr(1, p.size() - 2)] = path[i];
-        else if (p != path[i]) return false;
-    }
-    params = std::move(found);
-    return true;
 }
 
 }  // namespace
@@ -48,29 +32,49 @@ std::string_view toString(Access a) {
     return "?";
 }
 
-void Router::add(Route route) { _routes.push_back(std::move(route)); }
+void Router::add(Route route) {
+    std::vector<Segment> pattern;
+    int literals = 0;
+    forEachSegment(route.pattern, [&](std::string_view p) {
+        const bool parameter = p.size() > 2 && p.front() == '{' && p.back() == '}';
+        pattern.push_back({std::string(parameter ? p.substr(1, p.size() - 2) : p), parameter});
+        literals += parameter ? 0 : 1;
+    });
+    _routes.push_back(std::move(route));
+    _patterns.push_back(std::move(pattern));
+    _literals.push_back(literals);
+}
 
-RouteMatch Router::match(const std::string &method, const std::string &path) const {
+RouteMatch Router::match(std::string_view method, std::string_view path) const {
     RouteMatch m;
-    auto parts = segments(path);
-    // Literal segments win over parameters: /api/units/stock before /api/units/{tag}.
-    const Route *best = nullptr;
-    int bestLiterals = -1;
-    for (const auto &r : _routes) {
-        std::map<std::string, std::string> params;
-        if (!matches(r.pattern, parts, params)) continue;
+    // A path longer than any route has no match; 16 segments is more than any pattern here.
+    constexpr std::size_t kMaxSegments = 16;
+    std::string_view parts[kMaxSegments];
+    std::size_t count = 0;
+    bool tooLong = false;
+    forEachSegment(path, [&](std::string_view s) {
+        if (count < kMaxSegments) parts[count++] = s;
+        else tooLong = true;
+    });
+    if (tooLong) return m;
+    std::size_t best = _routes.size();
+    for (std::size_t i = 0; i < _routes.size(); ++i) {
+        const auto &pattern = _patterns[i];
+        if (pattern.size() != count) continue;
+        bool same = true;
+        for (std::size_t k = 0; k < count && same; ++k) same = pattern[k].parameter || pattern[k].text == parts[k];
+        if (!same) continue;
+        const Route &r = _routes[i];
         if (r.method != method && !(method == "HEAD" && r.method == "GET")) {
             m.pathExists = true;
             continue;
         }
-        int literals = static_cast<int>(segments(r.pattern).size() - params.size());
-        if (literals > bestLiterals) {
-            best = &r;
-            bestLiterals = literals;
-            m.params = std::move(params);
-        }
+        if (best == _routes.size() || _literals[i] > _literals[best]) best = i;
     }
-    m.route = best;
+    if (best == _routes.size()) return m;
+    m.route = &_routes[best];
+    for (std::size_t k = 0; k < count; ++k)
+        if (_patterns[best][k].parameter) m.params[_patterns[best][k].text] = std::string(parts[k]);
     return m;
 }
 

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <reemploi/diagnostics/UsbBus.hpp>
@@ -79,11 +80,20 @@ struct RouteMatch {
 class Router {
 public:
     void add(Route route);
-    RouteMatch match(const std::string &method, const std::string &path) const;
+    // Literal segments win over parameters: /api/units/stock before /api/units/{tag}. Every
+    // request goes through here, so patterns are split once, at add(), and the path is read in
+    // place.
+    RouteMatch match(std::string_view method, std::string_view path) const;
     const std::vector<Route> &routes() const { return _routes; }
 
 private:
+    struct Segment {
+        std::string text;  // the literal, or the parameter's name
+        bool parameter = false;
+    };
     std::vector<Route> _routes;
+    std::vector<std::vector<Segment>> _patterns;  // _patterns[i] is _routes[i]'s pattern, split
+    std::vector<int> _literals;                   // how many literal segments each pattern has
 };
 
 // Every route of the API (Routes*.cpp).

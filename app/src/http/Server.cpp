@@ -99,8 +99,8 @@ struct Server::Impl {
     std::unique_ptr<Poco::Net::HTTPServer> server;
     int boundPort = 0;
 
-    Response api(Request &request, const std::string &sessionToken) {
-        auto match = router.match(request.method, request.path);
+    // `match` is the route table's answer for the request (read once, before the body).
+    Response api(Request &request, RouteMatch match, const std::string &sessionToken) {
         if (!match.route) {
             if (match.pathExists) return errorResponse(405, "method_not_allowed", request.method + " is not allowed on " + request.path);
             return errorResponse(404, "not_found", "no API route " + request.path);
@@ -217,7 +217,7 @@ private:
         std::string token = cookies.get(kSessionCookie, "");
 
         if (r.path == "/api/events" && r.method == "GET") return events(resp, token);
-        if (isApi) return send(resp, _impl.api(r, token), r.method == "HEAD");
+        if (isApi) return send(resp, _impl.api(r, std::move(match), token), r.method == "HEAD");
         if (r.method != "GET" && r.method != "HEAD") return send(resp, errorResponse(405, "method_not_allowed", "pages are read with GET"), false);
         auto file = findStaticFile(r.path, config.webRoot);
         if (!file) {

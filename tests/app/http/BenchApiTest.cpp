@@ -106,6 +106,24 @@ TEST_F(BenchApi, AUnitsPageHoldsItsHistoryAndNextStatuses) {
     EXPECT_EQ(c.get("/api/units/RE-999999/detail").status, 404);
 }
 
+// A ready unit may be allocated only by the allocation: the arrows a scan offers are those a
+// person may take by hand (the same list as the unit's page).
+TEST_F(BenchApi, AScannedReadyUnitOffersOnlyTheArrowsAPersonMayTake) {
+    auto c = as("tom");
+    std::string tag = addUnit(c, R"("kind":"monitor","make":"Dell","serial":"NEXT-1")");
+    ASSERT_EQ(c.send("POST", "/api/units/" + tag + "/status", R"({"status":"diagnosed","reason":"prints"})").status, 200);
+    ASSERT_EQ(c.send("PATCH", "/api/units/" + tag, R"({"grade":"A"})").status, 200);
+    auto ready = c.send("POST", "/api/units/" + tag + "/status", R"({"status":"ready","reason":"checked"})");
+    ASSERT_EQ(ready.status, 200) << ready.body;
+    auto unit = c.get("/api/units/" + tag);
+    ASSERT_EQ(unit.status, 200) << unit.body;
+    std::vector<std::string> next;
+    for (const auto &v : *unit.json()->getArray("next_statuses")) next.push_back(v.extract<std::string>());
+    EXPECT_EQ(next, (std::vector<std::string>{"to_repair", "for_parts", "recycled"}));
+    auto detail = c.get("/api/units/" + tag + "/detail");
+    EXPECT_EQ(detail.json()->getArray("next_statuses")->size(), next.size());
+}
+
 TEST_F(BenchApi, APatchChangesOnlyTheFieldsGivenAndABadGradeChangesNothing) {
     auto c = as("tom");
     std::string tag = addUnit(c, R"("kind":"laptop","make":"Dell","model":"Latitude","serial":"PATCH-1")");

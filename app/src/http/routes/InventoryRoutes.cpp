@@ -6,6 +6,7 @@
 #include <reemploi/inventory/MediumSpec.hpp>
 #include <reemploi/inventory/Sanitization.hpp>
 #include <reemploi/inventory/Units.hpp>
+#include <reemploi/inventory/Views.hpp>
 
 #include "http/JsonBody.hpp"
 #include "http/Router.hpp"
@@ -85,15 +86,15 @@ Response addUnitRoute(Call &call) {
     return jsonResponse(toJson(*unit), 201);
 }
 
+// The unit as a scan shows it: its fields, media and sanitization records, and the statuses a
+// person may move it to (the full page, with history, is /api/units/{tag}/detail).
 Response getUnitRoute(Call &call) {
-    const auto &tag = call.request.param("tag");
-    REEMPLOI_HTTP_TRY(unit, getUnit(call.db, tag));
-    REEMPLOI_HTTP_TRY(records, listSanitization(call.db, unit->tag));
+    REEMPLOI_HTTP_TRY(detail, unitDetail(call.db, call.request.param("tag"), {.history = false, .media = false}));
     json::Array sanitization;
-    for (const auto &r : *records) sanitization.add(toJson(r));
+    for (const auto &r : detail->sanitization) sanitization.add(toJson(r));
     json::Array next;
-    for (auto s : nextStatuses(unit->status)) next.add(toString(s));
-    return jsonResponse(toJson(*unit).raw("sanitization", sanitization.str()).raw("next_statuses", next.str()));
+    for (auto s : detail->nextStatuses) next.add(toString(s));
+    return jsonResponse(toJson(detail->unit).raw("sanitization", sanitization.str()).raw("next_statuses", next.str()));
 }
 
 Response setStatusRoute(Call &call) {

@@ -25,8 +25,14 @@ struct UnitDetail {
     std::vector<UnitStatus> nextStatuses;          // where it may go by hand (setStatus)
     MediaSanitization media;                       // where its media stand (the lifecycle's reading)
 };
+// What to read besides the unit: its history (every event of the unit) and where its media stand
+// cost more than the rest, and a scan at the bench or a list's row needs neither.
+struct UnitDetailParts {
+    bool history = true;
+    bool media = true;
+};
 // NotFound naming the tag when there is no such unit.
-Result<UnitDetail> unitDetail(Database &db, std::string_view tag);
+Result<UnitDetail> unitDetail(Database &db, std::string_view tag, UnitDetailParts parts = {});
 
 // What the stock holds: read with one grouped query, whatever the number of units.
 struct StockSummary {
