@@ -118,7 +118,8 @@ TEST_F(BenchApi, AScannedReadyUnitOffersOnlyTheArrowsAPersonMayTake) {
     auto unit = c.get("/api/units/" + tag);
     ASSERT_EQ(unit.status, 200) << unit.body;
     std::vector<std::string> next;
-    for (const auto &v : *unit.json()->getArray("next_statuses")) next.push_back(v.extract<std::string>());
+    auto offered = unit.json()->getArray("next_statuses");
+    for (const auto &v : *offered) next.push_back(v.extract<std::string>());
     EXPECT_EQ(next, (std::vector<std::string>{"to_repair", "for_parts", "recycled"}));
     auto detail = c.get("/api/units/" + tag + "/detail");
     EXPECT_EQ(detail.json()->getArray("next_statuses")->size(), next.size());
