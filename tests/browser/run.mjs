@@ -89,6 +89,9 @@ function seed(port) {
     cli(['unit', 'set-status', tag, 'diagnosed', '--reason', 'checked']);
     cli(['unit', 'set-status', tag, 'ready', '--reason', 'checked']);
   }
+  // A laptop whose disk (a file here) was wiped at the bench: its certificate is on the donor's page.
+  const wiped = JSON.parse(cli(['unit', 'add', '--donation', '1', '--kind', 'laptop', '--serial', 'WIPED-1', '--make', 'Dell', '--model', 'Latitude 7490', '--json'])).tag;
+  cli(['wipe', writeFile('disque.img', Buffer.alloc(1 << 20, 7)), '--unit', wiped, '--medium', 'new', '--method', 'clear-zero', '--verify', 'full']);
   cli(['school', 'import', writeFile('ecoles.csv', 'UAI;Nom;Commune;QPV\n0750655E;Jean Jaurès;Paris;non\n0130040Y;Le Port;Marseille;non\n')]);
   cli(['need', 'import', writeFile('besoins.csv', 'famille,uai,niveaux,équipements,préférence\nF-1,0750655E,CM2,0,portable\nF-2,0750655E,CP CE1,1,portable\nF-3,0130040Y,CP,0,\n')]);
   const link = cli(['donor-link', 'create', '--donation', '1', '--base-url', `http://127.0.0.1:${port}`]).split('\n')[0].trim();
@@ -252,6 +255,11 @@ const scenarios = {
       await page.getByText('Don de Entreprise Exemple').waitFor();
       await page.getByText('Réemployé : confié à une famille').first().waitFor();
       await check(page, 'donateur');
+      // The erasure certificate, as a PDF a donor can file.
+      const pdf = page.getByRole('link', { name: 'Télécharger le certificat d’effacement (PDF)' });
+      const answer = await page.request.get(new URL(await pdf.getAttribute('href'), page.url()).href);
+      if (answer.status() !== 200 || answer.headers()['content-type'] !== 'application/pdf') throw new Error(`certificate PDF: ${answer.status()} ${answer.headers()['content-type']}`);
+      if (!(await answer.body()).subarray(0, 5).equals(Buffer.from('%PDF-'))) throw new Error('the certificate is not a PDF');
       await page.goto(`${env.base}/donateur.html#inconnu`);
       await page.reload();  // only the hash changed: the same document otherwise
       await page.getByText('Ce lien est inconnu, expiré ou révoqué').waitFor();

@@ -5,6 +5,8 @@
 // silently. scripts/bootstrap installs every one of them.
 #pragma once
 
+#include <cstdio>
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -72,3 +74,19 @@ inline std::optional<std::string> missingFile(const std::string &path, const std
 #define REQUIRE_TOOL(program, package) REEMPLOI_SKIP_OR_FAIL_(::reemploi::testsupport::missingTool(program, package))
 // REQUIRE_FILE("/usr/share/misc/usb.ids", "usb.ids"): the test needs this file.
 #define REQUIRE_FILE(path, package) REEMPLOI_SKIP_OR_FAIL_(::reemploi::testsupport::missingFile(path, package))
+
+namespace reemploi::testsupport {
+
+// Runs a shell command; its standard output without the trailing newline.
+inline std::string run(const std::string &command) {
+    std::string out;
+    FILE *p = ::popen(command.c_str(), "r");
+    if (!p) return out;
+    char buf[512];
+    while (std::fgets(buf, sizeof buf, p)) out += buf;
+    ::pclose(p);
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    return out;
+}
+
+}  // namespace reemploi::testsupport

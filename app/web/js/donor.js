@@ -5,6 +5,14 @@ import { api, errorBox, ApiError } from './api.js';
 import { h, clear, formatDate } from './dom.js';
 import { t, lang, setLang } from './i18n.js';
 
+// The certificate to read (PDF) and the signed text a data protection officer can check (JSON).
+function certificateLinks(token, id) {
+  const base = `/api/donor/${encodeURIComponent(token)}/certificates/${encodeURIComponent(id)}`;
+  return h('span', { class: 'certificate' },
+    h('a', { href: `${base}/pdf`, download: `${id}.pdf` }, t('donor.cert')), ' · ',
+    h('a', { href: base, download: `${id}.json` }, t('donor.certJson')));
+}
+
 const top = document.getElementById('top');
 const app = document.getElementById('app');
 const token = location.hash.replace(/^#/, '').trim();
@@ -30,7 +38,7 @@ function render() {
       h('strong', {}, t('donor.disk', { type: m.type.toUpperCase(), model: m.model || '' })), ' — ',
       m.destroyed ? t('donor.destroyed') : m.erasures.length ? m.erasures.map((e) => h('span', {},
         t('donor.erased', { date: formatDate(e.ended_at), method: e.method, level: e.level }), ' ',
-        e.certificate_id ? h('a', { href: `/api/donor/${encodeURIComponent(token)}/certificates/${encodeURIComponent(e.certificate_id)}`, download: `${e.certificate_id}.json` }, t('donor.cert')) : null)) : t('donor.notErased'))))));
+        e.certificate_id ? certificateLinks(token, e.certificate_id) : null)) : t('donor.notErased'))))));
   clear(app, h('h1', {}, t('donor.title')),
     h('p', {}, t('donor.intro')),
     h('p', {}, t('donor.from', { donor: data.donor, received: formatDate(data.donation.received) })),

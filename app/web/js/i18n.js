@@ -234,7 +234,8 @@ const fr = {
   'donor.erased': 'Effacé le {date} ({method}, niveau {level}).',
   'donor.destroyed': 'Détruit physiquement.',
   'donor.notErased': 'Effacement pas encore fait.',
-  'donor.cert': 'Télécharger le certificat d’effacement',
+  'donor.cert': 'Télécharger le certificat d’effacement (PDF)',
+  'donor.certJson': 'version signée (JSON)',
   'donor.units': 'Vos appareils',
   'donor.summary': '{n} appareil(s).',
 };
@@ -471,7 +472,8 @@ const en = {
   'donor.erased': 'Erased on {date} ({method}, level {level}).',
   'donor.destroyed': 'Physically destroyed.',
   'donor.notErased': 'Not erased yet.',
-  'donor.cert': 'Download the erasure certificate',
+  'donor.cert': 'Download the erasure certificate (PDF)',
+  'donor.certJson': 'signed version (JSON)',
   'donor.units': 'Your devices',
   'donor.summary': '{n} device(s).',
 };

@@ -422,3 +422,141 @@ CertificateCheck verifyCertificate(std::string_view text, std::string_view signa
 }
 
 }  // namespace reemploi::diagnostics::storage
+
+namespace reemploi::diagnostics::storage {
+
+namespace {
+
+// Reads fields at dotted paths of a certificate, remembering the first one missing or mistyped.
+class FieldReader {
+public:
+    explicit FieldReader(Poco::JSON::Object::Ptr root) : _root(std::move(root)) {}
+
+    std::string text(const std::string &path) {
+        auto v = at(path);
+        if (!v) return {};
+        if (!v->isString()) return fail(path, "is not text"), std::string();
+        return v->convert<std::string>();
+    }
+    std::uint64_t count(const std::string &path) {
+        auto v = at(path);
+        if (!v) return 0;
+        if (!v->isInteger() || v->convert<Poco::Int64>() < 0) return fail(path, "is not a whole number"), 0;
+        return v->convert<Poco::UInt64>();
+    }
+    double number(const std::string &path) {
+        auto v = at(path);
+        if (!v) return 0;
+        if (!v->isNumeric()) return fail(path, "is not a number"), 0.0;
+        return v->convert<double>();
+    }
+    std::optional<std::uint64_t> optionalCount(const std::string &path) {
+        auto v = at(path);
+        if (!v || v->isEmpty()) return std::nullopt;
+        return count(path);
+    }
+    Poco::JSON::Array::Ptr array(const std::string &path) {
+        auto v = at(path);
+        if (!v) return nullptr;
+        if (v->type() != typeid(Poco::JSON::Array::Ptr)) return fail(path, "is not a list"), nullptr;
+        return v->extract<Poco::JSON::Array::Ptr>();
+    }
+    Person person(const std::string &path) {
+        return {text(path + ".name"), text(path + ".position"), text(path + ".location"), text(path + ".contact")};
+    }
+    void fail(const std::string &path, const std::string &what) {
+        if (!_error) _error = makeFieldError(Errc::InvalidInput, path, "not a certificate: \"" + path + "\" " + what);
+    }
+    const std::optional<Error> &error() const { return _error; }
+
+private:
+    std::optional<Poco::Dynamic::Var> at(const std::string &path) {
+        Poco::JSON::Object::Ptr o = _root;
+        std::size_t from = 0;
+        for (;;) {
+            std::size_t dot = path.find('.', from);
+            std::string key = path.substr(from, dot == std::string::npos ? std::string::npos : dot - from);
+            if (!o || !o->has(key)) return fail(path, "is missing"), std::nullopt;
+            if (dot == std::string::npos) return o->get(key);
+            auto next = o->get(key);
+            if (next.type() != typeid(Poco::JSON::Object::Ptr)) return fail(path, "is missing"), std::nullopt;
+            o = next.extract<Poco::JSON::Object::Ptr>();
+            from = dot + 1;
+        }
+    }
+
+    Poco::JSON::Object::Ptr _root;
+    std::optional<Error> _error;
+};
+
+}  // namespace
+
+Result<CertificateFields> certificateFieldsOf(std::string_view json) {
+    auto parsed = parseJson(json);
+    if (!parsed) return parsed.error();
+    if (parsed->type() != typeid(Poco::JSON::Object::Ptr))
+        return makeError(Errc::InvalidInput, "not a certificate: the JSON is not an object");
+    FieldReader r(parsed->extract<Poco::JSON::Object::Ptr>());
+    if (r.text("format") != "reemploi-sanitization-certificate/1" && !r.error())
+        return makeError(Errc::InvalidInput, "not a certificate: unknown \"format\"");
+    CertificateFields f;
+    f.id = r.text("certificate_id");
+    f.issuedAt = r.text("issued_at");
+    f.workshop = r.text("issuer.workshop");
+    f.workshopContact = r.text("issuer.contact");
+    f.manufacturer = r.text("media.manufacturer");
+    f.model = r.text("media.model");
+    f.serial = r.text("media.serial");
+    f.firmware = r.text("media.firmware");
+    f.mediaType = r.text("media.type");
+    f.capacityBytes = r.count("media.capacity_bytes");
+    f.sectorSize = static_cast<std::uint32_t>(r.count("media.logical_sector_size"));
+    f.hiddenArea = r.text("media.hidden_area");
+    f.identityEvidence = r.text("media.identity_evidence");
+    f.unitTag = r.text("media.property_number.unit_tag");
+    f.donorTag = r.text("media.property_number.donor_tag");
+    f.donor = r.text("media.source.donor");
+    f.donation = r.text("media.source.donation");
+    const std::string level = r.text("sanitization.category");
+    for (NistLevel l : {NistLevel::Clear, NistLevel::Purge, NistLevel::Destroy})
+        if (toString(l) == level) f.level = l;
+    f.method = r.text("sanitization.method");
+    f.methodDescription = r.text("sanitization.description");
+    if (auto passes = r.array("sanitization.passes"))
+        for (const auto &p : *passes) f.passes.push_back(p.isString() ? p.convert<std::string>() : std::string());
+    f.tool = r.text("sanitization.tool.name");
+    f.toolVersion = r.text("sanitization.tool.version");
+    f.result = r.text("sanitization.result");
+    f.startedAt = r.text("sanitization.started_at");
+    f.endedAt = r.text("sanitization.ended_at");
+    f.durationSeconds = r.number("sanitization.duration_seconds");
+    f.bytesWritten = r.count("sanitization.bytes_written");
+    f.throughputMBps = r.number("sanitization.throughput_mb_s");
+    f.lastLba = r.optionalCount("sanitization.last_lba");
+    if (auto errors = r.array("sanitization.errors"))
+        for (std::size_t i = 0; i < errors->size(); ++i) {
+            auto e = errors->getObject(static_cast<unsigned>(i));
+            if (!e) {
+                r.fail("sanitization.errors", "holds something other than errors");
+                break;
+            }
+            FieldReader er(e);
+            f.errors.push_back({er.count("lba"), er.text("message")});
+            if (er.error()) r.fail("sanitization.errors", "holds an error without lba and message");
+        }
+    f.sanitizedBy = r.person("sanitization.performed_by");
+    f.verificationMethod = r.text("verification.method");
+    f.verificationResult = r.text("verification.result");
+    f.bytesVerified = r.count("verification.bytes_verified");
+    f.sampleSubsections = r.count("verification.subsections");
+    f.verifiedBy = r.person("verification.performed_by");
+    f.destination = r.text("destination");
+    if (r.error()) return *r.error();
+    // What is drawn must be what was signed: a text that the fields do not give back exactly
+    // (another key order, an added field, a changed date) is not a certificate as issued.
+    if (canonicalCertificate(f) != json)
+        return makeError(Errc::InvalidInput, "not a certificate as issued: its text is not the canonical form of its fields");
+    return f;
+}
+
+}  // namespace reemploi::diagnostics::storage

@@ -5,6 +5,9 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 
+#include <fstream>
+#include <string>
+
 #include <ZXing/BarcodeFormat.h>
 #include <ZXing/BitMatrix.h>
 #include <ZXing/MultiFormatWriter.h>
@@ -62,7 +65,26 @@ private:
 
 }  // namespace
 
+namespace {
+
+cairo_status_t appendTo(void *closure, const unsigned char *data, unsigned int length) {
+    static_cast<std::string *>(closure)->append(reinterpret_cast<const char *>(data), length);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+}  // namespace
+
 Status renderCertificatePdf(const IssuedCertificate &c, const std::string &pdfPath) {
+    auto pdf = certificatePdf(c);
+    if (!pdf) return pdf.error().withContext(pdfPath);
+    std::ofstream out(pdfPath, std::ios::binary | std::ios::trunc);
+    out << *pdf;
+    out.close();
+    if (!out) return makeError(Errc::Io, pdfPath + ": cannot write the PDF");
+    return {};
+}
+
+Result<std::string> certificatePdf(const IssuedCertificate &c) {
     const auto &f = c.fields;
     ZXing::BitMatrix qr;
     try {
@@ -73,10 +95,11 @@ Status renderCertificatePdf(const IssuedCertificate &c, const std::string &pdfPa
         return makeError(Errc::Internal, std::string("cannot encode the QR code: ") + e.what());
     }
 
-    cairo_surface_t *surface = cairo_pdf_surface_create(pdfPath.c_str(), 595.28, 841.89);  // A4 in points
+    std::string bytes;
+    cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(appendTo, &bytes, 595.28, 841.89);  // A4 in points
     if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(surface);
-        return makeError(Errc::Io, pdfPath + ": cannot create the PDF");
+        return makeError(Errc::Internal, "cannot create the PDF");
     }
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, ("Sanitization certificate " + f.id).c_str());
     cairo_t *cr = cairo_create(surface);
@@ -147,8 +170,9 @@ Status renderCertificatePdf(const IssuedCertificate &c, const std::string &pdfPa
     cairo_surface_finish(surface);
     auto status = cairo_surface_status(surface);
     cairo_surface_destroy(surface);
-    if (status != CAIRO_STATUS_SUCCESS) return makeError(Errc::Io, pdfPath + ": cannot write the PDF");
-    return {};
+    if (status != CAIRO_STATUS_SUCCESS)
+        return makeError(Errc::Internal, std::string("cannot draw the PDF: ") + cairo_status_to_string(status));
+    return bytes;
 }
 
 }  // namespace reemploi::diagnostics::storage

@@ -6,9 +6,12 @@
 #include <random>
 #include <unistd.h>
 
+#include <reemploi/inventory/Donors.hpp>
 #include <reemploi/inventory/Sanitization.hpp>
 
 #include "app/http/ApiServer.hpp"
+#include "services/DonorLinks.hpp"
+#include "support/Tools.hpp"
 
 using namespace reemploi;
 using namespace reemploi::test;
@@ -97,6 +100,30 @@ TEST_F(WipeApi, AWipeShowsItsProgressLiveThenPassesWithACertificate) {
     auto record = inventory::getSanitizationByCertificate(*api.db(), certificate);
     ASSERT_TRUE(record);
     EXPECT_EQ(cert.body, record->certificateJson);
+
+    // Its PDF, drawn again from the stored text: the bench's download and the donor's.
+    auto pdf = c.get("/api/certificates/" + certificate + "/pdf");
+    ASSERT_EQ(pdf.status, 200) << pdf.body;
+    EXPECT_EQ(pdf.headers["Content-Type"], "application/pdf");
+    ASSERT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
+    REQUIRE_TOOL("pdftotext", "poppler-utils");
+    {
+        std::ofstream(api.dir.dir + "/cert.pdf", std::ios::binary) << pdf.body;
+    }
+    auto text = testsupport::run("pdftotext '" + api.dir.dir + "/cert.pdf' - 2>&1");
+    EXPECT_NE(text.find(certificate), std::string::npos) << text;
+    EXPECT_NE(text.find("unit " + tag), std::string::npos) << text;
+    EXPECT_EQ(c.get("/api/certificates/RC-20260101-00000000/pdf").status, 404);
+    inventory::Actor coordinator{"coord", inventory::Role::Coordinator};
+    auto link = app::donorlinks::createLink(*api.db(), api.donation, std::chrono::hours(1), coordinator).value();
+    auto donorPdf = ApiClient(api.server->port()).get("/api/donor/" + link.token + "/certificates/" + certificate + "/pdf");
+    ASSERT_EQ(donorPdf.status, 200) << donorPdf.body;
+    EXPECT_EQ(donorPdf.headers["Content-Disposition"], "attachment; filename=\"" + certificate + ".pdf\"");
+    // Another donation's link learns nothing of this certificate.
+    auto other = inventory::addDonation(*api.db(), {1, "2026-11-21", "Lyon", ""}, coordinator).value();
+    auto otherLink = app::donorlinks::createLink(*api.db(), other.id, std::chrono::hours(1), coordinator).value();
+    EXPECT_EQ(ApiClient(api.server->port()).get("/api/donor/" + otherLink.token + "/certificates/" + certificate + "/pdf").status, 404);
+    EXPECT_EQ(ApiClient(api.server->port()).get("/api/donor/" + otherLink.token + "/certificates/" + certificate).status, 404);
 
     // The session, once finished, says so with the target's result.
     ASSERT_TRUE(waitForEvent(*sub, [&](const app::http::LiveEvent &e) { return e.name == "wipe-finished"; }));

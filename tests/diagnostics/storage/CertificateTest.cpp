@@ -182,3 +182,43 @@ TEST(Certificate, ForgedOrForeignSignaturesAreRefused) {
     EXPECT_FALSE(garbage.valid);
     EXPECT_NE(garbage.problem.find("not valid JSON"), std::string::npos) << garbage.problem;
 }
+
+// The PDF is drawn again from the text the database keeps: the fields read back give exactly the
+// signed bytes, and a text that is not a certificate as issued is refused, naming what is wrong.
+TEST(Certificate, FieldsReadBackGiveTheSignedTextAgain) {
+    const std::string text = canonicalCertificate(sampleFields());
+    auto fields = certificateFieldsOf(text);
+    ASSERT_TRUE(fields) << fields.error().message;
+    EXPECT_EQ(canonicalCertificate(*fields), text);
+    EXPECT_EQ(fields->serial, "S3YHNX0K123456");
+    EXPECT_EQ(fields->errors.at(0).message, "a \"quoted\" message\nwith a newline");
+    EXPECT_EQ(fields->lastLba, sampleFields().lastLba);
+    auto noLba = sampleFields();
+    noLba.lastLba.reset();
+    noLba.level = NistLevel::Purge;
+    auto back = certificateFieldsOf(canonicalCertificate(noLba));
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_FALSE(back->lastLba);
+    EXPECT_EQ(back->level, NistLevel::Purge);
+
+    IssuedCertificate issued;
+    issued.fields = *fields;
+    issued.json = text;
+    issued.keyFingerprint = std::string(64, 'a');
+    auto pdf = certificatePdf(issued);
+    ASSERT_TRUE(pdf) << pdf.error().message;
+    EXPECT_EQ(pdf->rfind("%PDF-", 0), 0u);
+
+    auto spaced = text;
+    spaced.insert(1, " ");
+    EXPECT_EQ(certificateFieldsOf(spaced).error().message,
+              "not a certificate as issued: its text is not the canonical form of its fields");
+    auto missing = text;
+    missing.replace(missing.find("\"serial\""), 8, "\"seriaX\"");
+    auto error = certificateFieldsOf(missing);
+    ASSERT_FALSE(error);
+    EXPECT_EQ(error.error().message, "not a certificate: \"media.serial\" is missing");
+    EXPECT_EQ(error.error().field, "media.serial");
+    EXPECT_FALSE(certificateFieldsOf("[1,2]"));
+    EXPECT_FALSE(certificateFieldsOf("{\"format\":\"other/1\"}"));
+}

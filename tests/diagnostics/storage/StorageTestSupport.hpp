@@ -19,16 +19,7 @@
 
 namespace reemploi::test {
 
-inline std::string run(const std::string &command) {
-    std::string out;
-    FILE *p = ::popen(command.c_str(), "r");
-    if (!p) return out;
-    char buf[512];
-    while (std::fgets(buf, sizeof buf, p)) out += buf;
-    ::pclose(p);
-    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-    return out;
-}
+using testsupport::run;
 
 class TempDir {
 public:

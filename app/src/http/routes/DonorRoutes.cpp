@@ -7,6 +7,7 @@
 
 #include "http/JsonBody.hpp"
 #include "http/Router.hpp"
+#include "http/routes/CertificateResponse.hpp"
 #include "services/DonorLinks.hpp"
 
 namespace reemploi::app::http {
@@ -81,24 +82,9 @@ Response donationPage(Call &call) {
                             .raw("units", list.str()));
 }
 
-// A certificate of this donation's units, as it was issued (signed canonical JSON).
-Response donationCertificate(Call &call) {
-    auto record = getSanitizationByCertificate(call.db, call.request.param("id"));
-    if (!record) return errorResponse(404, "not_found", "no such certificate for this donation");
-    // The certificate must belong to a unit of the link's donation.
-    UnitFilter filter;
-    filter.donationId = *call.donationId;
-    auto units = listUnits(call.db, filter);
-    if (!units) return errorResponse(units.error());
-    for (const auto &u : *units)
-        for (const auto &m : u.storage)
-            if (m.id == record->mediumId) {
-                Response r = jsonResponse(record->certificateJson);
-                r.header("Content-Disposition", "attachment; filename=\"" + record->certificateId + ".json\"");
-                return r;
-            }
-    return errorResponse(404, "not_found", "no such certificate for this donation");
-}
+// A certificate of this donation's units, as it was issued (signed canonical JSON), or its PDF.
+Response donationCertificate(Call &call) { return certificateResponse(call, *call.donationId, false); }
+Response donationCertificatePdf(Call &call) { return certificateResponse(call, *call.donationId, true); }
 
 }  // namespace
 
@@ -106,6 +92,8 @@ void addDonorRoutes(Router &r) {
     r.add({"GET", "/api/donor/{token}", Access::DonorLink, donationPage, "a donor's page: the donation's units"});
     r.add({"GET", "/api/donor/{token}/certificates/{id}", Access::DonorLink, donationCertificate,
            "a certificate of the donation, as issued"});
+    r.add({"GET", "/api/donor/{token}/certificates/{id}/pdf", Access::DonorLink, donationCertificatePdf,
+           "a certificate of the donation, as a PDF"});
 }
 
 }  // namespace reemploi::app::http

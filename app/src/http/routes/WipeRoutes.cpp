@@ -10,6 +10,8 @@
 
 #include "http/JsonBody.hpp"
 #include "http/Router.hpp"
+#include "http/routes/CertificateResponse.hpp"
+#include "services/CertificateDocuments.hpp"
 #include "services/WipeManager.hpp"
 
 namespace reemploi::app::http {
@@ -86,24 +88,42 @@ Response cancelWipeRoute(Call &call) {
     return jsonResponse(*session);
 }
 
-// A certificate as issued: the signed canonical JSON, its signature in a header.
-Response certificateRoute(Call &call) {
-    REEMPLOI_HTTP_TRY(record, inventory::getSanitizationByCertificate(call.db, call.request.param("id")));
-    if (record->certificateJson.empty()) return errorResponse(404, "not_found", "no such certificate");
-    Response r = jsonResponse(record->certificateJson);
-    // Ed25519 is deterministic: the workshop's key signs the stored bytes as it did when issuing.
-    if (auto key = WorkshopKey::load(call.state.wipes->defaults().keyPath); key && key->canSign())
-        if (auto signature = key->sign(record->certificateJson)) {
-            std::ostringstream b64;
-            Poco::Base64Encoder encoder(b64);
-            encoder.rdbuf()->setLineLength(0);
-            encoder << *signature;
-            encoder.close();
-            r.header("X-Signature-Ed25519", b64.str()).header("X-Key-Fingerprint", key->fingerprint());
-        }
-    r.header("Content-Disposition", "inline; filename=\"" + record->certificateId + ".json\"");
+std::string base64(const std::string &bytes) {
+    std::ostringstream b64;
+    Poco::Base64Encoder encoder(b64);
+    encoder.rdbuf()->setLineLength(0);
+    encoder << bytes;
+    encoder.close();
+    return b64.str();
+}
+
+}  // namespace
+
+// A certificate as issued, for `GET /api/certificates/{id}[/pdf]` and a donor's link: the signed
+// canonical JSON with its signature in a header, or its PDF.
+Response certificateResponse(Call &call, std::optional<std::int64_t> donationId, bool pdf) {
+    REEMPLOI_HTTP_TRY(doc, certificates::issuedCertificate(call.db, call.request.param("id"),
+                                                             call.state.wipes->defaults().keyPath, donationId));
+    const std::string disposition = donationId ? "attachment" : "inline";
+    if (pdf) {
+        REEMPLOI_HTTP_TRY(bytes, certificates::certificatePdf(*doc));
+        Response r;
+        r.contentType = "application/pdf";
+        r.body = std::move(*bytes);
+        r.header("Content-Disposition", disposition + "; filename=\"" + doc->id + ".pdf\"");
+        return r;
+    }
+    Response r = jsonResponse(doc->json);
+    if (doc->signature)
+        r.header("X-Signature-Ed25519", base64(*doc->signature)).header("X-Key-Fingerprint", doc->keyFingerprint);
+    r.header("Content-Disposition", disposition + "; filename=\"" + doc->id + ".json\"");
     return r;
 }
+
+namespace {
+
+Response certificateRoute(Call &call) { return certificateResponse(call, std::nullopt, false); }
+Response certificatePdfRoute(Call &call) { return certificateResponse(call, std::nullopt, true); }
 
 }  // namespace
 
@@ -116,6 +136,7 @@ void addWipeRoutes(Router &r) {
     r.add({"POST", "/api/wipes/{id}/cancel", Access::Trainee, cancelWipeRoute,
            "cancel a wipe session, or one target {target?}"});
     r.add({"GET", "/api/certificates/{id}", Access::Trainee, certificateRoute, "a sanitization certificate as issued (signed JSON)"});
+    r.add({"GET", "/api/certificates/{id}/pdf", Access::Trainee, certificatePdfRoute, "a sanitization certificate as a one-page PDF"});
 }
 
 }  // namespace reemploi::app::http

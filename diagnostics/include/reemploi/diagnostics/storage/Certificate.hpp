@@ -109,6 +109,13 @@ struct CertificateFiles {
 };
 Result<CertificateFiles> writeCertificateFiles(const IssuedCertificate &certificate, const std::string &path);
 Status renderCertificatePdf(const IssuedCertificate &certificate, const std::string &pdfPath);
+// The one-page PDF, in memory (a web page's download).
+Result<std::string> certificatePdf(const IssuedCertificate &certificate);
+
+// The fields of a certificate's canonical JSON, read back (to draw its PDF again from the text
+// the database keeps). InvalidInput naming the field when the text is not a certificate, or when
+// it is not canonical: the fields must give back exactly the text that was signed.
+Result<CertificateFields> certificateFieldsOf(std::string_view json);
 
 // Bounds for files handed back to us for checking: a certificate is a few kilobytes, its
 // signature under a hundred bytes; anything larger is refused before it is read.
