@@ -39,16 +39,17 @@ class SerialsSeen {
 public:
     // The line of an earlier row that is the same machine, or 0; records this one.
     std::size_t add(std::string_view make, std::string_view serial, std::size_t line) {
-        auto &rows = _bySerial[inventory::cleanSerial(serial)];
+        std::string cleaned = inventory::cleanSerial(serial);
         std::string key = inventory::makeKey(make);
-        for (const auto &[k, l] : rows)
-            if (inventory::sameMachine(k, key)) return l;
-        rows.emplace_back(std::move(key), line);
+        auto [from, to] = _bySerial.equal_range(cleaned);
+        for (auto it = from; it != to; ++it)
+            if (inventory::sameMachine(it->second.first, key)) return it->second.second;
+        _bySerial.emplace(std::move(cleaned), std::make_pair(std::move(key), line));
         return 0;
     }
 
 private:
-    std::unordered_map<std::string, std::vector<std::pair<std::string, std::size_t>>> _bySerial;
+    std::unordered_multimap<std::string, std::pair<std::string, std::size_t>> _bySerial;  // one node per row
 };
 
 // Donors' lists repeat the same few makes, kinds and sizes on every row: each distinct text is

@@ -125,12 +125,12 @@ std::optional<std::string> existingTag(Database &db, const std::string &key, con
 }
 
 // Make keys by serial, for batches: sameMachine on each entry.
-using SerialIndex = std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>>;  // serial → (make key, tag)
+// A multimap: one node per unit, as cheap as the (make, serial) keys it replaced.
+using SerialIndex = std::unordered_multimap<std::string, std::pair<std::string, std::string>>;  // serial → (make key, tag)
 const std::string *findSame(const SerialIndex &index, const std::string &key, const std::string &serial) {
-    auto it = index.find(serial);
-    if (it == index.end()) return nullptr;
-    for (const auto &[k, tag] : it->second)
-        if (sameMachine(k, key)) return &tag;
+    auto [from, to] = index.equal_range(serial);
+    for (auto it = from; it != to; ++it)
+        if (sameMachine(it->second.first, key)) return &it->second.second;
     return nullptr;
 }
 
@@ -360,7 +360,8 @@ Result<std::vector<Unit>> addUnits(Database &db, const std::vector<NewUnit> &uni
             if (highest <= static_cast<std::int64_t>(units.size()) * 4) {
                 registered.emplace();
                 auto all = db.prepare("SELECT make_key, serial, tag FROM units");
-                while (all->step()) (*registered)[all->getText(1)].emplace_back(all->getText(0), all->getText(2));
+                while (all->step())
+                    registered->emplace(all->getText(1), std::make_pair(all->getText(0), all->getText(2)));
             }
         }
         for (std::size_t i = 0; i < units.size(); ++i) {
@@ -382,7 +383,7 @@ Result<std::vector<Unit>> addUnits(Database &db, const std::vector<NewUnit> &uni
             }
             if (const std::string *earlier = findSame(seen, key, serial))
                 return where(makeError(Errc::Conflict, "serial " + serial + " is repeated (unit " + *earlier + ")"));
-            seen[serial].emplace_back(std::move(key), std::to_string(i + 1));
+            seen.emplace(serial, std::make_pair(std::move(key), std::to_string(i + 1)));
         }
         std::int64_t first = reserveTags(db, static_cast<std::int64_t>(units.size()));
         const std::string now = nowUtc();
