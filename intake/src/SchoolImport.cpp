@@ -90,7 +90,7 @@ Result<bool> parsePriorityArea(std::string_view text) {
     if (yes) return yes;
     std::string message = "'";
     message.append(text);
-    message += "' is not yes or no, REP or REP+";
+    message += "' is not yes or no (oui/non, yes/no, 1/0, REP, REP+)";
     return makeError(Errc::InvalidInput, std::move(message));
 }
 
