@@ -117,6 +117,26 @@ std::string joinKey(const std::vector<std::string> &words) {
     return key;
 }
 
+// Words that qualify a header's noun without changing the field: "Asset Serial", "Item Category",
+// "Device Serial", "Marque de l'équipement", "N° de série du poste". Articles and prepositions
+// go with them so that what remains is the field's own word.
+bool isQualifier(const std::string &w) {
+    static const std::vector<std::string_view> words = {
+        "asset", "assets", "item", "items", "device", "devices", "equipment", "equipement", "equipements",
+        "materiel", "materiels", "hardware", "poste", "appareil", "article", "du", "de", "des", "d", "l",
+        "la", "le", "les", "the", "of"};
+    return std::find(words.begin(), words.end(), w) != words.end();
+}
+
+// The key of `text` without its qualifiers; empty when nothing else is left.
+std::string qualifiedKey(std::string_view text) {
+    auto words = keyWords(text);
+    std::string key;
+    for (const auto &w : words)
+        if (!isQualifier(w)) key += w;
+    return key;
+}
+
 std::string listNames(const std::vector<std::string> &names) {
     std::string out;
     for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", \"" : "\"") + names[i] + "\"";
@@ -235,12 +255,32 @@ std::pair<std::string, std::string> splitHeaderUnit(std::string_view header) {
 
 Result<ColumnMap> mapColumns(const CsvRecord &header, const std::vector<FieldSpec> &specs) {
     SynonymTable table;
+    // The same names without their qualifiers, for headers that qualify the field's word
+    // ("Asset Make", "Tag No" aside, "Marque de l'équipement"): tried when the plain names fail.
+    std::vector<std::pair<std::string, std::size_t>> qualified;  // key → field index
     ColumnMap map;
     map.header = header.fields;
-    for (const auto &spec : specs) {
+    for (std::size_t f = 0; f < specs.size(); ++f) {
+        const auto &spec = specs[f];
         table.add(spec.field, spec.names);
         map.fields.push_back(spec.field);
+        auto addQualified = [&](const std::string &name) {
+            std::string key = qualifiedKey(name);
+            if (key.empty()) return;
+            for (const auto &[k, g] : qualified)
+                if (k == key) return;  // first field wins, as in the table
+            qualified.emplace_back(std::move(key), f);
+        };
+        addQualified(spec.field);
+        for (const auto &name : spec.names) addQualified(name);
     }
+    auto findQualified = [&](std::string_view text) -> std::optional<std::string> {
+        std::string key = qualifiedKey(text);
+        if (key.empty()) return std::nullopt;
+        for (const auto &[k, f] : qualified)
+            if (k == key) return specs[f].field;
+        return std::nullopt;
+    };
     map.columnOfField.assign(specs.size(), std::nullopt);
     map.fieldOfColumn.assign(header.fields.size(), std::nullopt);
     map.unitOfColumn.assign(header.fields.size(), std::string());
@@ -252,6 +292,8 @@ Result<ColumnMap> mapColumns(const CsvRecord &header, const std::vector<FieldSpe
         if (!field) {
             auto [name, unit] = splitHeaderUnit(header.fields[col]);
             if (!unit.empty() && (field = table.find(name))) map.unitOfColumn[col] = unit;
+            if (!field && (field = findQualified(unit.empty() ? std::string_view(header.fields[col]) : name)))
+                map.unitOfColumn[col] = unit;
         }
         if (!field) {
             map.unknownColumns.push_back(col);

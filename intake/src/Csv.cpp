@@ -22,6 +22,48 @@ constexpr std::array<char32_t, 32> kCp1252High = {
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
 };
 
+// Mac Roman, 0x80..0xFF: what Excel for Mac (2011 and before) writes for "CSV (Macintosh)".
+constexpr std::array<char32_t, 128> kMacRomanHigh = {
+    0x00C4, 0x00C5, 0x00C7, 0x00C9, 0x00D1, 0x00D6, 0x00DC, 0x00E1,
+    0x00E0, 0x00E2, 0x00E4, 0x00E3, 0x00E5, 0x00E7, 0x00E9, 0x00E8,
+    0x00EA, 0x00EB, 0x00ED, 0x00EC, 0x00EE, 0x00EF, 0x00F1, 0x00F3,
+    0x00F2, 0x00F4, 0x00F6, 0x00F5, 0x00FA, 0x00F9, 0x00FB, 0x00FC,
+    0x2020, 0x00B0, 0x00A2, 0x00A3, 0x00A7, 0x2022, 0x00B6, 0x00DF,
+    0x00AE, 0x00A9, 0x2122, 0x00B4, 0x00A8, 0x2260, 0x00C6, 0x00D8,
+    0x221E, 0x00B1, 0x2264, 0x2265, 0x00A5, 0x00B5, 0x2202, 0x2211,
+    0x220F, 0x03C0, 0x222B, 0x00AA, 0x00BA, 0x03A9, 0x00E6, 0x00F8,
+    0x00BF, 0x00A1, 0x00AC, 0x221A, 0x0192, 0x2248, 0x2206, 0x00AB,
+    0x00BB, 0x2026, 0x00A0, 0x00C0, 0x00C3, 0x00D5, 0x0152, 0x0153,
+    0x2013, 0x2014, 0x201C, 0x201D, 0x2018, 0x2019, 0x00F7, 0x25CA,
+    0x00FF, 0x0178, 0x2044, 0x20AC, 0x2039, 0x203A, 0xFB01, 0xFB02,
+    0x2021, 0x00B7, 0x201A, 0x201E, 0x2030, 0x00C2, 0x00CA, 0x00C1,
+    0x00CB, 0x00C8, 0x00CD, 0x00CE, 0x00CF, 0x00CC, 0x00D3, 0x00D4,
+    0xF8FF, 0x00D2, 0x00DA, 0x00DB, 0x00D9, 0x0131, 0x02C6, 0x02DC,
+    0x00AF, 0x02D8, 0x02D9, 0x02DA, 0x00B8, 0x02DD, 0x02DB, 0x02C7,
+};
+
+// Whether bytes that are not UTF-8 read better as Mac Roman than as Windows-1252. Windows-1252
+// leaves 0x81, 0x8D, 0x8F, 0x90, 0x9D undefined, where Mac Roman has Á ç è ê ù: one of them and
+// the file is Mac Roman. Otherwise the accented letters decide: French text in Mac Roman puts
+// them in 0x80..0x9F (é 0x8E, è 0x8F, à 0x88), in Windows-1252 in 0xC0..0xFF (é 0xE9); old Mac
+// files also end their lines with CR alone. 0x80..0x9F bytes that are Windows-1252's common
+// punctuation (€ … ’ “ ” – —) do not count for Mac Roman.
+bool looksMacRoman(std::string_view bytes) {
+    std::size_t mac = 0, windows = 0, cr = 0, lf = 0;
+    for (char ch : bytes) {
+        auto c = static_cast<unsigned char>(ch);
+        if (c == '\r') ++cr;
+        else if (c == '\n') ++lf;
+        else if (c == 0x81 || c == 0x8D || c == 0x8F || c == 0x90 || c == 0x9D) return true;
+        else if (c >= 0x80 && c <= 0x9F && c != 0x80 && c != 0x85 && c != 0x91 && c != 0x92 && c != 0x93 &&
+                 c != 0x94 && c != 0x96 && c != 0x97)
+            ++mac;
+        else if (c >= 0xC0) ++windows;
+    }
+    const bool crOnly = cr > 0 && lf == 0;
+    return mac > windows && (crOnly || mac >= 2 * windows + 2);
+}
+
 using text::appendUtf8;
 
 // Strict UTF-8 validation (no overlong forms, no surrogates, nothing above U+10FFFF): the
@@ -133,6 +175,7 @@ std::string_view toString(TextEncoding encoding) {
     case TextEncoding::Utf16Le: return "utf-16le";
     case TextEncoding::Utf16Be: return "utf-16be";
     case TextEncoding::Windows1252: return "windows-1252";
+    case TextEncoding::MacRoman: return "mac-roman";
     }
     return "utf-8";
 }
@@ -141,7 +184,8 @@ TextEncoding detectEncoding(std::string_view bytes) {
     if (startsWith(bytes, "\xEF\xBB\xBF")) return TextEncoding::Utf8Bom;
     if (startsWith(bytes, "\xFF\xFE")) return TextEncoding::Utf16Le;
     if (startsWith(bytes, "\xFE\xFF")) return TextEncoding::Utf16Be;
-    return isValidUtf8(bytes) ? TextEncoding::Utf8 : TextEncoding::Windows1252;
+    if (isValidUtf8(bytes)) return TextEncoding::Utf8;
+    return looksMacRoman(bytes) ? TextEncoding::MacRoman : TextEncoding::Windows1252;
 }
 
 Result<std::string> toUtf8(std::string_view bytes, std::optional<TextEncoding> encoding) {
@@ -172,6 +216,16 @@ Result<std::string> toUtf8(std::string_view bytes, std::optional<TextEncoding> e
                 appendUtf8(out, kCp1252High[c - 0x80]);
             else
                 appendUtf8(out, c);
+        }
+        return out;
+    }
+    case TextEncoding::MacRoman: {
+        std::string out;
+        out.reserve(bytes.size() + bytes.size() / 8);
+        for (char ch : bytes) {
+            auto c = static_cast<unsigned char>(ch);
+            if (c < 0x80) out += ch;
+            else appendUtf8(out, kMacRomanHigh[c - 0x80]);
         }
         return out;
     }

@@ -10,6 +10,7 @@
 #include <reemploi/intake/Values.hpp>
 #include <reemploi/inventory/Donors.hpp>
 #include <reemploi/inventory/Identity.hpp>
+#include <reemploi/inventory/UnitUpdates.hpp>
 #include <reemploi/inventory/Units.hpp>
 #include <reemploi/inventory/Validation.hpp>
 
@@ -31,11 +32,25 @@ std::string trimmed(std::string_view s) {
 
 bool isBlank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
-// The inventory's own key of its unique (make, serial) index (inventory/Identity.hpp): a list
-// that repeats a machine is caught by the same rule that would refuse it at registration.
-std::string duplicateKey(std::string_view make, std::string_view serial) {
-    return inventory::makeKey(make) + '\x1f' + inventory::cleanSerial(serial);
-}
+// The rows of the file so far by cleaned serial, with their make key and line: a list that
+// repeats a machine is caught by the rule that would refuse it at registration
+// (inventory::sameMachine: the same make, or no make on one side).
+class SerialsSeen {
+public:
+    // The line of an earlier row that is the same machine, or 0; records this one.
+    std::size_t add(std::string_view make, std::string_view serial, std::size_t line) {
+        std::string cleaned = inventory::cleanSerial(serial);
+        std::string key = inventory::makeKey(make);
+        auto [from, to] = _bySerial.equal_range(cleaned);
+        for (auto it = from; it != to; ++it)
+            if (inventory::sameMachine(it->second.first, key)) return it->second.second;
+        _bySerial.emplace(std::move(cleaned), std::make_pair(std::move(key), line));
+        return 0;
+    }
+
+private:
+    std::unordered_multimap<std::string, std::pair<std::string, std::size_t>> _bySerial;  // one node per row
+};
 
 // Donors' lists repeat the same few makes, kinds and sizes on every row: each distinct text is
 // parsed once. Only short texts are kept, and only so many: a file of distinct (or invalid)
@@ -77,7 +92,7 @@ Parsed<T> parsedFrom(Result<T> r) {
 // Reads one row's fields into `row`, recording what is wrong.
 class RowMapper {
 public:
-    explicit RowMapper(const ColumnMap &map) : _map(map) {}
+    RowMapper(const ColumnMap &map, const KindMap &kinds) : _map(map), _kindMap(kinds) {}
 
     void map(const CsvRecord &record, ListRow &row) {
         row.line = record.line;
@@ -118,10 +133,24 @@ public:
             }
         }
         u.kind = UnitKind::Other;
+        std::string peripheral;  // the donor's word for a thing we do not refurbish, kept in the notes
         if (auto c = _col.kind; c && !isBlank(record.field(*c))) {
-            const auto &kind = _kinds.get(record.field(*c), [](const std::string &t) { return parsedFrom(parseKind(t)); });
-            if (kind.value) u.kind = *kind.value;
-            else error(row, c, kind.error);
+            const auto &kind = _kinds.get(record.field(*c), [&](const std::string &t) {
+                return parsedFrom(readKind(t, _kindMap));
+            });
+            if (!kind.value) {
+                error(row, c, kind.error);
+            } else {
+                u.kind = kind.value->kind;
+                row.listedKind = u.kind;
+                if (kind.value->peripheral) {
+                    peripheral = trimmed(record.field(*c));
+                    warning(row, c, "\"" + elide(peripheral, 80) +
+                                        "\" is not a computer we refurbish: imported as other, the word kept in its notes");
+                }
+            }
+        } else if (c) {
+            warning(row, c, "no kind given: imported as other");
         }
         if (auto c = _col.donorTag) u.donorTag = trimmed(record.field(*c));
         if (auto c = _col.ram; c && !isBlank(record.field(*c))) {
@@ -148,6 +177,10 @@ public:
             else error(row, c, screen.error);
         }
         if (auto c = _col.notes) u.notes = trimmed(record.field(*c));
+        if (!peripheral.empty()) {
+            std::string kept = trimmed(_map.header[*_col.kind]) + ": " + peripheral;
+            u.notes = u.notes.empty() ? kept : kept + '\n' + u.notes;
+        }
         // Columns we have no field for are kept, not dropped.
         for (std::size_t c : _map.unknownColumns) {
             std::string value = trimmed(record.field(c));
@@ -179,6 +212,18 @@ public:
         row.errors.push_back(std::move(e));
     }
 
+    void warning(ListRow &row, std::optional<std::size_t> column, std::string message) const {
+        RowError e;
+        e.line = row.line;
+        if (column) {
+            e.column = elide(_map.header[*column], kMaxHeaderBytesInErrors);
+            e.columnLetter = columnLetter(*column);
+            if (auto f = _map.fieldOfColumn[*column]) e.field = _map.fields[*f];
+        }
+        e.message = elide(std::move(message));
+        row.warnings.push_back(std::move(e));
+    }
+
     std::optional<std::size_t> serialColumn() const { return _col.serial; }
 
 private:
@@ -193,10 +238,11 @@ private:
     };
 
     const ColumnMap &_map;
+    const KindMap &_kindMap;
     const Columns _col{_map};
     Memo<std::string> _makes;
     Memo<std::optional<std::pair<std::string, std::string>>> _splits;
-    Memo<Parsed<UnitKind>> _kinds;
+    Memo<Parsed<KindReading>> _kinds;
     Memo<Parsed<std::int64_t>> _rams;
     Memo<Parsed<std::vector<inventory::NewMedium>>> _storages;
     Memo<Parsed<double>> _screens;
@@ -229,7 +275,7 @@ const std::vector<FieldSpec> &donorListFields() {
           "equipment type", "device type", "asset type", "computer type", "nature"},
          false},
         {"donor_tag",
-         {"donor tag", "Asset Tag", "n° d'inventaire", "numéro d'inventaire", "no d'inventaire", "n° inventaire",
+         {"donor tag", "Asset Tag", "tag", "tag no", "tag number", "tag id", "n° d'inventaire", "numéro d'inventaire", "no d'inventaire", "n° inventaire",
           "Inventory number", "inventory tag", "étiquette", "asset number", "n° d'immobilisation",
           "numéro d'immobilisation", "code barre interne"},
          false},
@@ -240,7 +286,7 @@ const std::vector<FieldSpec> &donorListFields() {
          false},
         {"cpu", {"cpu", "processeur", "processor"}, false},
         {"os",
-         {"os", "système d'exploitation", "operating system", "Operating system - Name",
+         {"os", "os version", "version de l'os", "système d'exploitation", "operating system", "Operating system - Name",
           "Système d'exploitation - Nom"},
          false},
         {"screen",
@@ -265,7 +311,7 @@ std::string RowError::text() const {
     return out + ": " + message;
 }
 
-Result<DonorList> parseDonorList(std::string_view bytes, std::size_t maxErrors) {
+Result<DonorList> parseDonorList(std::string_view bytes, std::size_t maxErrors, const KindMap &kinds) {
     auto opened = CsvSource::open(bytes);
     if (!opened) return opened.error();
     CsvSource &source = **opened;
@@ -294,10 +340,11 @@ Result<DonorList> parseDonorList(std::string_view bytes, std::size_t maxErrors) 
     list.delimiter = source.delimiter();
     list.headerLine = header.line;
     list.columns = std::move(*map);
-    RowMapper mapper(list.columns);
+    RowMapper mapper(list.columns, kinds);
     ErrorWindow<RowError> errors(maxErrors);
+    ErrorWindow<RowError> warnings(maxErrors);
     // Make + serial of every row, the valid and the invalid, to name the first line of a repeat.
-    std::unordered_map<std::string, std::size_t> firstLine;
+    SerialsSeen seen;
     CsvRecord record;
     for (;;) {
         auto more = source.next(record);
@@ -307,13 +354,17 @@ Result<DonorList> parseDonorList(std::string_view bytes, std::size_t maxErrors) 
         ListRow row;
         mapper.map(record, row);
         if (!row.unit.serial.empty() && row.unit.serial.size() <= kMaxSerialLength) {
-            auto [it, inserted] = firstLine.emplace(duplicateKey(row.unit.make, row.unit.serial), row.line);
-            if (!inserted)
+            if (std::size_t earlier = seen.add(row.unit.make, row.unit.serial, row.line))
                 mapper.error(row, mapper.serialColumn(),
                              "serial \"" + row.unit.serial + "\" is repeated in the file at line " +
-                                 std::to_string(it->second));
+                                 std::to_string(earlier));
         }
         if (row.ok()) {
+            if (!row.warnings.empty()) {
+                ++list.warnedRows;
+                for (auto &w : row.warnings) warnings.add(std::move(w));
+                row.warnings.clear();
+            }
             list.rows.push_back(std::move(row));
             continue;
         }
@@ -323,21 +374,33 @@ Result<DonorList> parseDonorList(std::string_view bytes, std::size_t maxErrors) 
     list.errorsTotal = errors.total();
     list.firstUnreportedLine = errors.firstDroppedLine();
     list.errors = errors.takeKept();
+    list.warningsTotal = warnings.total();
+    list.warnings = warnings.takeKept();
     return list;
 }
 
-std::string ImportReport::json() const {
-    json::Array tagArray, errorArray, columnArray;
-    for (const auto &t : tags) tagArray.add(t);
-    for (const auto &e : errors) {
+namespace {
+
+json::Array rowErrorsJson(const std::vector<RowError> &rows) {
+    json::Array out;
+    for (const auto &e : rows) {
         json::Object o;
         o.set("line", static_cast<std::int64_t>(e.line)).set("message", e.message);
         if (e.column.empty() && e.columnLetter.empty()) o.null("column");
         else o.set("column", e.column);
         if (e.field.empty()) o.null("field");
         else o.set("field", e.field);
-        errorArray.add(o);
+        out.add(o);
     }
+    return out;
+}
+
+}  // namespace
+
+std::string ImportReport::json() const {
+    json::Array tagArray, updatedArray, columnArray;
+    for (const auto &t : tags) tagArray.add(t);
+    for (const auto &t : updatedTags) updatedArray.add(t);
     for (const auto &[header, field] : columns) {
         json::Object c;
         c.set("header", header);
@@ -348,6 +411,7 @@ std::string ImportReport::json() const {
     json::Object o;
     o.set("donation", donationId)
         .set("dry_run", dryRun)
+        .set("update", update)
         .set("encoding", toString(encoding))
         .set("delimiter", delimiterName(delimiter))
         .set("header_line", static_cast<std::uint64_t>(headerLine))
@@ -355,28 +419,61 @@ std::string ImportReport::json() const {
         .set("rows", static_cast<std::uint64_t>(rows))
         .set("valid", static_cast<std::uint64_t>(valid))
         .set("created", static_cast<std::uint64_t>(created))
+        .set("updated", static_cast<std::uint64_t>(updated))
+        .set("unchanged", static_cast<std::uint64_t>(unchanged))
+        .set("would_create", static_cast<std::uint64_t>(wouldCreate))
+        .set("would_update", static_cast<std::uint64_t>(wouldUpdate))
         .set("skipped", static_cast<std::uint64_t>(skipped))
         .set("invalid", static_cast<std::uint64_t>(invalid))
+        .set("warned", static_cast<std::uint64_t>(warned))
         .raw("tags", tagArray.str())
-        .raw("errors", errorArray.str())
-        .set("errors_total", static_cast<std::uint64_t>(errorsTotal));
+        .raw("updated_tags", updatedArray.str())
+        .raw("errors", rowErrorsJson(errors).str())
+        .set("errors_total", static_cast<std::uint64_t>(errorsTotal))
+        .raw("warnings", rowErrorsJson(warnings).str())
+        .set("warnings_total", static_cast<std::uint64_t>(warningsTotal));
     return o.str();
 }
 
 namespace {
+
+// A registered unit the list names again: with --update, a correction of a unit of this donation.
+struct Registered {
+    std::string tag;
+    std::int64_t donationId = 0;
+};
+
+inventory::ListedFields listedFields(const ListRow &row, const ColumnMap &map) {
+    const auto &u = row.unit;
+    inventory::ListedFields f;
+    auto text = [&](const char *field, const std::string &value) -> std::optional<std::string> {
+        if (!map.has(field) || value.empty()) return std::nullopt;
+        return value;
+    };
+    f.make = u.make.empty() ? std::nullopt : std::optional<std::string>(u.make);
+    f.model = text("model", u.model);
+    f.donorTag = text("donor_tag", u.donorTag);
+    f.cpu = text("cpu", u.specs.cpu);
+    f.os = text("os", u.specs.os);
+    f.kind = row.listedKind;
+    f.ramMib = u.specs.ramMib;
+    f.screenInches = u.specs.screenInches;
+    return f;
+}
 
 Result<ImportReport> runImport(inventory::Database &db, std::string_view bytes, const std::string &source,
                                const ImportOptions &options, const inventory::Actor &actor) {
     auto donation = inventory::getDonation(db, options.donationId);
     if (!donation) return donation.error();
 
-    auto list = parseDonorList(bytes, options.maxErrors);
+    auto list = parseDonorList(bytes, options.maxErrors, options.kindMap);
     if (!list) return source.empty() ? list.error() : list.error().withContext(source);
 
     ImportReport report;
     report.donationId = options.donationId;
     report.dryRun = options.dryRun;
     report.skipInvalid = options.skipInvalid;
+    report.update = options.update;
     report.encoding = list->encoding;
     report.delimiter = list->delimiter;
     report.headerLine = list->headerLine;
@@ -391,21 +488,31 @@ Result<ImportReport> runImport(inventory::Database &db, std::string_view bytes, 
     // Against the units already registered, in any donation: one lookup per valid row. When the
     // file is otherwise valid, addUnits makes the same check before writing anything, so the
     // lookups are only made when a report needs them: a dry run, a file refused anyway (so that
-    // every error is listed), or addUnits refusing a registered serial. Rows with errors of
-    // their own are not looked up. The errors found are merged into the file's, in line order,
-    // within the same window of maxErrors: past it they are only counted.
+    // every error is listed), an update, or addUnits refusing a registered serial. Rows with
+    // errors of their own are not looked up. The errors found are merged into the file's, in line
+    // order, within the same window of maxErrors: past it they are only counted. With update, a
+    // row that is a unit of this donation is a correction, not an error.
     auto serialColumn = map.column("serial");
     std::vector<char> registered(list->rows.size(), 0);
+    std::vector<std::optional<Registered>> corrects(list->rows.size());
     std::vector<RowError> late;  // the registered serials' errors that may be listed
     std::size_t lateTotal = 0;
     auto checkRegistered = [&]() -> Status {
         const auto &early = list->errors;
         std::size_t earlier = 0;  // errors of the file on lines before the current row
+        late.clear();
+        lateTotal = 0;
         for (std::size_t i = 0; i < list->rows.size(); ++i) {
             const ListRow &row = list->rows[i];
             auto existing = inventory::findTagBySerial(db, row.unit.make, row.unit.serial);
             if (!existing) return existing.error();
             if (!*existing) continue;
+            auto unit = inventory::getUnit(db, **existing);
+            if (!unit) return unit.error();
+            if (options.update && unit->donationId == options.donationId) {
+                corrects[i] = Registered{unit->tag, unit->donationId};
+                continue;
+            }
             registered[i] = 1;
             ++lateTotal;
             while (earlier < early.size() && early[earlier].line < row.line) ++earlier;
@@ -413,8 +520,7 @@ Result<ImportReport> runImport(inventory::Database &db, std::string_view bytes, 
                                 earlier + late.size() < options.maxErrors;
             if (!listed) continue;
             std::string where;
-            if (auto unit = inventory::getUnit(db, **existing); unit && unit->donationId != options.donationId)
-                where = " (donation " + std::to_string(unit->donationId) + ")";
+            if (unit->donationId != options.donationId) where = " (donation " + std::to_string(unit->donationId) + ")";
             RowError e;
             e.line = row.line;
             e.column = elide(map.header[*serialColumn], kMaxHeaderBytesInErrors);
@@ -422,7 +528,8 @@ Result<ImportReport> runImport(inventory::Database &db, std::string_view bytes, 
             e.field = "serial";
             e.message = elide("serial \"" + row.unit.serial + "\"" +
                               (row.unit.make.empty() ? "" : " (" + row.unit.make + ")") +
-                              " is already registered as unit " + **existing + where);
+                              " is already registered as unit " + **existing + where +
+                              (options.update ? ", not a unit of this donation" : ""));
             late.push_back(std::move(e));
         }
         return {};
@@ -437,7 +544,10 @@ Result<ImportReport> runImport(inventory::Database &db, std::string_view bytes, 
         if (report.errors.size() > options.maxErrors) report.errors.resize(options.maxErrors);
         report.errorsTotal = list->errorsTotal + lateTotal;
     };
-    bool checked = options.dryRun || (list->invalidRows > 0 && !options.skipInvalid);
+    report.warnings = list->warnings;
+    report.warningsTotal = list->warningsTotal;
+    report.warned = list->warnedRows;
+    bool checked = options.dryRun || options.update || (list->invalidRows > 0 && !options.skipInvalid);
     if (checked) REEMPLOI_TRY(checkRegistered());
 
     for (;;) {
@@ -445,6 +555,7 @@ Result<ImportReport> runImport(inventory::Database &db, std::string_view bytes, 
         units.reserve(list->rows.size());
         std::vector<ListRow *> from;  // the row each unit is moved out of
         from.reserve(list->rows.size());
+        std::vector<inventory::UnitCorrection> corrections;
         report.invalid = list->invalidRows;
         for (std::size_t i = 0; i < list->rows.size(); ++i) {
             if (registered[i]) {
@@ -452,27 +563,75 @@ Result<ImportReport> runImport(inventory::Database &db, std::string_view bytes, 
                 continue;
             }
             ListRow &row = list->rows[i];
+            if (corrects[i]) {
+                corrections.push_back({corrects[i]->tag, listedFields(row, map)});
+                continue;
+            }
             from.push_back(&row);
             units.push_back(std::move(row.unit));
             units.back().donationId = options.donationId;
         }
         mergeErrors();
-        report.valid = units.size();
+        report.valid = units.size() + corrections.size();
         report.skipped = options.skipInvalid ? report.invalid : 0;
-        if (!report.succeeded() || options.dryRun || units.empty()) return report;
+        report.wouldCreate = units.size();
+        // What the corrections change: read now for the report (a dry run writes nothing).
+        std::vector<inventory::UnitCorrection> changing;
+        for (auto &c : corrections) {
+            auto unit = inventory::getUnit(db, c.tag);
+            if (!unit) return unit.error();
+            if (inventory::listedChanges(*unit, c.fields).empty()) {
+                ++report.unchanged;
+                continue;
+            }
+            report.updatedTags.push_back(c.tag);
+            changing.push_back(std::move(c));
+        }
+        report.wouldUpdate = changing.size();
+        if (!report.succeeded() || options.dryRun || (units.empty() && changing.empty())) {
+            if (!options.dryRun) report.updatedTags.clear();
+            return report;
+        }
 
-        auto created = inventory::addUnits(db, units, actor);
-        if (created) {
-            report.created = created->size();
-            report.tags.reserve(created->size());
-            for (const auto &u : *created) report.tags.push_back(u.tag);
+        struct Written {
+            std::vector<inventory::Unit> created;
+            std::size_t corrected = 0;
+        };
+        auto write = [&]() -> Result<Written> {
+            Written w;
+            if (!units.empty()) {
+                auto created = inventory::addUnits(db, units, actor);
+                if (!created) return created.error();
+                w.created = std::move(*created);
+            }
+            if (!changing.empty()) {
+                auto corrected = inventory::correctUnits(db, changing, actor);
+                if (!corrected) return corrected.error();
+                w.corrected = corrected->size();
+            }
+            return w;
+        };
+        // New units and corrections together are one transaction (around which the bulk tuning
+        // applies, its commit being the one that counts); either alone has its own.
+        auto written = [&]() -> Result<Written> {
+            if (units.empty() || changing.empty()) return write();
+            inventory::BulkScope bulk(db, units.size());
+            return inventory::inTransaction(db, "import", write);
+        }();
+        if (written) {
+            report.created = written->created.size();
+            report.tags.reserve(written->created.size());
+            for (const auto &u : written->created) report.tags.push_back(u.tag);
+            report.updated = written->corrected;
             return report;
         }
         // A serial registered already (maybe a moment ago, by someone else): name every such row
         // and decide again; nothing was written.
-        if (created.error().code != Errc::Conflict || checked) return created.error().withContext("import");
+        if (written.error().code != Errc::Conflict || checked) return written.error().withContext("import");
         // addUnits left the units as they were: back to their rows for the lookups and the next round.
         for (std::size_t i = 0; i < units.size(); ++i) from[i]->unit = std::move(units[i]);
+        report.unchanged = 0;
+        report.updatedTags.clear();
         REEMPLOI_TRY(checkRegistered());
         checked = true;
     }

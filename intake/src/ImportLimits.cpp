@@ -1,6 +1,8 @@
 // Summaries of reports that stop listing errors, and messages kept short whatever a cell holds.
 #include <reemploi/intake/ImportLimits.hpp>
 
+#include <reemploi/common/Json.hpp>
+
 namespace reemploi::intake {
 
 std::string withThousands(std::size_t n) {
@@ -33,6 +35,26 @@ std::string elide(std::string text, std::size_t maxBytes) {
     out.reserve(head + ellipsis.size() + text.size() - tail);
     out.append(text, 0, head).append(ellipsis).append(text, tail, std::string::npos);
     return out;
+}
+
+std::string refusedImportJson(const Error &error) {
+    json::Object e;
+    std::string message = elide(error.message);
+    // "liste.csv: line 3 (header): …": the first "line N" of the message.
+    std::size_t at = message.find("line ");
+    std::size_t line = 0;
+    if (at != std::string::npos)
+        for (std::size_t i = at + 5; i < message.size() && message[i] >= '0' && message[i] <= '9'; ++i)
+            line = line * 10 + static_cast<std::size_t>(message[i] - '0');
+    if (line > 0) e.set("line", static_cast<std::uint64_t>(line));
+    else e.null("line");
+    e.null("column");
+    if (error.field.empty()) e.null("field");
+    else e.set("field", error.field);
+    e.set("message", message);
+    json::Array errors;
+    errors.add(e);
+    return json::Object().set("error", message).raw("errors", errors.str()).str();
 }
 
 }  // namespace reemploi::intake

@@ -16,15 +16,29 @@ using namespace reemploi::inventory::allocation;
 
 const std::vector<FieldSpec> &needFields() {
     static const std::vector<FieldSpec> fields = {
-        {"school", {"uai", "school", "école", "ecole", "rne", "code uai"}, true},
-        {"family", {"famille", "family", "référence", "reference", "référence famille", "family_ref"}, true},
-        {"grades", {"niveaux", "grades", "niveau", "grade", "classes", "classe"}, true},
+        // The words a school secretary writes as well as ours: "UAI de l'école", "N° famille",
+        // "Niveau" / "Classe" (the first of them gives the grades), "Nombre d'équipements"…
+        {"school", {"uai", "school", "école", "ecole", "rne", "code uai", "uai de l'école", "n° uai", "code école",
+                    "établissement"}, true},
+        {"family", {"famille", "family", "référence", "reference", "référence famille", "family_ref", "n° famille",
+                    "numéro de famille", "numéro famille", "code famille", "réf famille", "identifiant famille",
+                    "référence de la famille"}, true},
+        {"grades", {"niveaux", "grades", "niveau", "grade", "classes", "classe", "niveau de classe",
+                    "niveaux des enfants", "classe des enfants", "classes des enfants", "niveau scolaire"},
+         true, true},
         {"devices_at_home", {"equipements", "équipements", "devices_at_home", "devices at home",
-                             "équipements à la maison", "appareils", "devices"}, true},
-        {"internet", {"internet", "connexion", "accès internet", "internet access"}, false},
-        {"priority", {"priorite", "priorité", "priority", "priorités", "priority flags"}, false},
-        {"preference", {"preference", "préférence", "preferred kind", "souhait"}, false},
-        {"accessibility", {"accessibilite", "accessibilité", "accessibility", "besoins particuliers"}, false},
+                             "équipements à la maison", "appareils", "devices", "nombre d'équipements",
+                             "nb d'équipements", "nb équipements", "nombre d'équipements à la maison",
+                             "équipement informatique", "équipement informatique à la maison",
+                             "nombre d'ordinateurs", "ordinateurs à la maison", "matériel à la maison"}, true},
+        {"internet", {"internet", "connexion", "accès internet", "internet access", "connexion internet",
+                      "accès à internet", "internet à la maison", "connexion à la maison"}, false},
+        {"priority", {"priorite", "priorité", "priority", "priorités", "priority flags", "situation", "critères",
+                      "critère de priorité"}, false},
+        {"preference", {"preference", "préférence", "preferred kind", "souhait", "type souhaité",
+                        "matériel souhaité", "équipement souhaité"}, false},
+        {"accessibility", {"accessibilite", "accessibilité", "accessibility", "besoins particuliers", "handicap",
+                           "adaptations", "besoins spécifiques"}, false},
     };
     return fields;
 }
@@ -59,32 +73,52 @@ std::vector<std::string> parsePriorityFlags(std::string_view text) {
 
 namespace {
 
+// Grades as secretaries write them: "CP CM2", "CP, CM2", "CE1-CM2", "CP et CM1", "CE 1",
+// "cm1 B" (a class's section letter after its grade is not a grade).
 Result<std::vector<SchoolGrade>> parseGrades(std::string_view text) {
-    std::vector<SchoolGrade> out;
+    std::vector<std::string> words;
     std::string word;
-    auto flush = [&]() -> Status {
-        if (word.empty()) return {};
-        auto g = parseSchoolGrade(word);
-        word.clear();
-        if (!g) return g.error();
-        out.push_back(*g);
-        return {};
-    };
     for (char c : text) {
         if (std::isalnum(static_cast<unsigned char>(c))) {
             word += c;
-        } else {
-            REEMPLOI_TRY(flush());
+        } else if (!word.empty()) {
+            words.push_back(std::move(word));
+            word.clear();
         }
     }
-    REEMPLOI_TRY(flush());
+    if (!word.empty()) words.push_back(std::move(word));
+    std::vector<SchoolGrade> out;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        std::string w = words[i];
+        std::string folded = normalizeKey(w);
+        if (folded == "et" || folded == "and") continue;
+        // "CE 1", "CM 2": the number written apart.
+        if ((folded == "ce" || folded == "cm") && i + 1 < words.size() && (words[i + 1] == "1" || words[i + 1] == "2"))
+            w += words[++i];
+        else if (folded.size() == 1 && !out.empty() && std::isalpha(static_cast<unsigned char>(folded[0])))
+            continue;  // "CM1 B": the class's section
+        auto g = parseSchoolGrade(w);
+        if (!g) return g.error();
+        out.push_back(*g);
+    }
     if (out.empty()) return makeError(Errc::InvalidInput, "no grade given (CP, CE1, CE2, CM1, CM2, one per child)");
     return out;
 }
 
 Result<std::int64_t> parseDevices(std::string_view text) {
     auto key = normalizeKey(text);
-    if (key == "aucun" || key == "aucune" || key == "none" || key == "non") return 0;
+    if (key == "aucun" || key == "aucune" || key == "none" || key == "non" || key == "rien" || key == "zero" ||
+        key == "pasdordinateur" || key == "pasdequipement" || key == "no")
+        return 0;
+    if (key == "un" || key == "une" || key == "oui" || key == "yes") return 1;
+    if (key == "deux") return 2;
+    if (key == "trois") return 3;
+    // "1 (téléphone)", "2 smartphones": the number first, then what the devices are.
+    if (auto d = text.find_first_not_of(" \t"); d != std::string_view::npos && std::isdigit(static_cast<unsigned char>(text[d]))) {
+        auto e = d;
+        while (e < text.size() && std::isdigit(static_cast<unsigned char>(text[e]))) ++e;
+        if (e < text.size() && (text[e] == ' ' || text[e] == '(')) text = text.substr(d, e - d);
+    }
     // The number itself is read from the trimmed text: normalizeKey would drop a minus sign.
     auto b = text.find_first_not_of(" \t");
     key = b == std::string_view::npos ? std::string() : std::string(text.substr(b, text.find_last_not_of(" \t") - b + 1));
@@ -97,6 +131,31 @@ Result<std::int64_t> parseDevices(std::string_view text) {
         return makeError(Errc::InvalidInput, std::move(message));
     }
     return n;
+}
+
+// "Oui", "4G", "partage de connexion", "box internet", "fibre optique" → the allocation's words.
+std::string secretaryInternet(std::string text) {
+    auto key = normalizeKey(text);
+    if (key == "oui" || key == "yes" || key == "boxinternet" || key == "fibreoptique" || key == "wifi" ||
+        key == "ouibox" || key == "ouifibre" || key == "ouiadsl")
+        return "box";
+    if (key == "partagedeconnexion" || key == "telephoneuniquement" || key == "seulementletelephone" ||
+        key == "forfaitmobile" || key == "4g5g" || key == "5g" || key == "ouitelephone" || key == "parletelephone")
+        return "telephone";
+    if (key == "pasdinternet" || key == "pasdeconnexion" || key == "sansinternet") return "aucune";
+    return text;
+}
+
+// "PC portable", "ordinateur portable", "pas de préférence", "peu importe" → the allocation's words.
+std::string secretaryPreference(std::string text) {
+    auto key = normalizeKey(text);
+    if (key == "pasdepreference" || key == "peuimporte" || key == "nimporte" || key == "indifferent" ||
+        key == "sanspreference" || key == "aucune" || key == "non")
+        return "indifferent";
+    if (key == "ordinateurportables" || key == "pcportables" || key == "unportable" || key == "unordinateurportable")
+        return "portable";
+    if (key == "tablettetactile" || key == "unetablette") return "tablette";
+    return text;
 }
 
 }  // namespace
@@ -134,13 +193,13 @@ Result<SchoolDataReport> importNeeds(Database &db, std::string_view bytes, const
         auto devices = parseDevices(cell(r, "devices_at_home"));
         if (!devices) report.addError(r.line, where("devices_at_home"), devices.error().message);
         else n.devicesAtHome = *devices;
-        auto internetText = cell(r, "internet");
+        auto internetText = secretaryInternet(cell(r, "internet"));
         if (internetText.find_first_not_of(" \t") != std::string::npos) {
             auto internet = parseInternet(internetText);
             if (!internet) report.addError(r.line, where("internet"), internet.error().message);
             else n.internet = *internet;
         }
-        auto preference = parseKindPreference(cell(r, "preference"));
+        auto preference = parseKindPreference(secretaryPreference(cell(r, "preference")));
         if (!preference) report.addError(r.line, where("preference"), preference.error().message);
         else n.preference = *preference;
         n.priorityFlags = parsePriorityFlags(cell(r, "priority"));
@@ -159,7 +218,9 @@ Result<SchoolDataReport> importNeeds(Database &db, std::string_view bytes, const
             }
         }
     }
-    if (!report.succeeded() || dryRun) return report;
+    if (!report.succeeded()) return report;
+    report.wouldCreate = needs.size();  // a need is always new: a family already known is an error
+    if (dryRun) return report;
     auto added = addNeeds(db, needs, actor);
     if (!added) return added.error();
     report.created = added->size();

@@ -35,6 +35,9 @@ std::string SchoolDataReport::json() const {
         .set("rows", static_cast<std::int64_t>(rows))
         .set("created", static_cast<std::int64_t>(created))
         .set("updated", static_cast<std::int64_t>(updated))
+        .set("would_create", static_cast<std::int64_t>(wouldCreate))
+        .set("would_update", static_cast<std::int64_t>(wouldUpdate))
+        .set("filtered", static_cast<std::int64_t>(filtered))
         .raw("ignored_columns", ignored.str())
         .raw("errors", errs.str())
         .set("errors_total", static_cast<std::int64_t>(errorsTotal))
@@ -43,12 +46,22 @@ std::string SchoolDataReport::json() const {
 
 const std::vector<FieldSpec> &schoolFields() {
     static const std::vector<FieldSpec> fields = {
-        {"uai", {"uai", "rne", "code uai", "numéro uai", "identifiant"}, true},
-        {"name", {"nom", "name", "école", "ecole", "school", "nom de l'école", "établissement"}, true},
-        {"town", {"commune", "town", "ville", "city"}, false},
-        {"district", {"quartier", "district", "secteur", "circonscription"}, false},
-        {"priority_area", {"qpv", "priority_area", "priority area", "quartier prioritaire", "rep"}, false},
+        {"uai",
+         {"uai", "rne", "code uai", "numéro uai", "n° uai", "identifiant", "identifiant de l'établissement",
+          "Identifiant_de_l_etablissement", "code établissement", "numéro d'établissement"},
+         true},
+        {"name",
+         {"nom", "name", "école", "ecole", "school", "nom de l'école", "établissement", "Nom_etablissement",
+          "nom de l'établissement", "appellation officielle"},
+         true},
+        {"town", {"commune", "town", "ville", "city", "Nom_commune", "nom de la commune", "libellé commune"}, false},
+        {"district", {"quartier", "district", "secteur", "circonscription", "nom_circonscription"}, false},
+        {"priority_area",
+         {"qpv", "priority_area", "priority area", "quartier prioritaire", "rep", "éducation prioritaire",
+          "Appartenance_Education_Prioritaire", "appartenance à l'éducation prioritaire", "REP/REP+"},
+         false},
         {"contact", {"contact", "référent", "referent", "e-mail", "email", "téléphone"}, false},
+        {"type", {"type", "Type_etablissement", "type d'établissement", "nature"}, false},
     };
     return fields;
 }
@@ -63,6 +76,21 @@ Result<bool> parseYesNo(std::string_view text) {
     std::string message = "'";
     message.append(text);
     message += "' is not yes or no (oui/non, yes/no, 1/0)";
+    return makeError(Errc::InvalidInput, std::move(message));
+}
+
+Result<bool> parsePriorityArea(std::string_view text) {
+    auto key = normalizeKey(text);
+    if (key == "rep" || key == "repplus" || key == "rep+" || key == "reseaueducationprioritaire" ||
+        key == "educationprioritaire" || key == "reseaudeducationprioritaire")
+        return true;
+    // normalizeKey drops '+': "REP+" is "rep", like "REP".
+    if (key == "horsrep" || key == "horseducationprioritaire" || key == "horsep") return false;
+    auto yes = parseYesNo(text);
+    if (yes) return yes;
+    std::string message = "'";
+    message.append(text);
+    message += "' is not yes or no (oui/non, yes/no, 1/0, REP, REP+)";
     return makeError(Errc::InvalidInput, std::move(message));
 }
 
@@ -93,6 +121,10 @@ Result<SchoolDataReport> importSchools(inventory::Database &db, std::string_view
     const auto &map = csv->map;
     auto cell = [&](const CsvRecord &r, const char *field) { return map.cell(r, field); };
     auto where = [&](const char *field) { return map.describeField(field); };
+    const std::string onlyType = normalizeKey(options.onlyType);
+    if (!options.onlyType.empty() && !map.has("type"))
+        return makeError(Errc::InvalidInput, "--only-type " + options.onlyType +
+                                                 ": the file has no type column (Type_etablissement, type, nature)");
     std::vector<inventory::NewSchool> schools;
     std::set<std::string> seen;
     CsvRecord r;
@@ -101,6 +133,10 @@ Result<SchoolDataReport> importSchools(inventory::Database &db, std::string_view
         if (!more) return more.error();
         if (!*more) break;
         ++report.rows;
+        if (!onlyType.empty() && normalizeKey(cell(r, "type")) != onlyType) {
+            ++report.filtered;
+            continue;
+        }
         std::size_t before = report.errorsTotal;
         inventory::NewSchool s;
         s.uai = cell(r, "uai");
@@ -116,12 +152,23 @@ Result<SchoolDataReport> importSchools(inventory::Database &db, std::string_view
             report.addError(r.line, where("name"), "the school's name is empty");
         for (const auto &problem : inventory::checkSchoolText(s))
             report.addError(r.line, where(problem.field.c_str()), problem.error.message);
-        auto qpv = parseYesNo(cell(r, "priority_area"));
+        auto qpv = parsePriorityArea(cell(r, "priority_area"));
         if (!qpv) report.addError(r.line, where("priority_area"), qpv.error().message);
         else s.priorityArea = *qpv;
         if (report.errorsTotal == before) schools.push_back(std::move(s));
     }
-    if (!report.succeeded() || dryRun) return report;
+    if (!report.succeeded()) return report;
+    // What would be created and what updated (saveSchools counts the same way when it writes).
+    auto known = inventory::listSchools(db);
+    if (!known) return known.error();
+    std::set<std::string> registered;
+    for (const auto &k : *known) registered.insert(k.uai);
+    for (const auto &s : schools) {
+        auto uai = inventory::checkUai(s.uai);
+        if (uai && registered.count(*uai)) ++report.wouldUpdate;
+        else ++report.wouldCreate;
+    }
+    if (dryRun) return report;
     auto saved = inventory::saveSchools(db, schools, actor);
     if (!saved) return saved.error();
     report.created = static_cast<std::size_t>(saved->created);

@@ -229,18 +229,53 @@ const SynonymTable &kindSynonyms() {
     static const SynonymTable table({
         {"laptop",
          {"portable", "ordinateur portable", "pc portable", "ordinateur portatif", "portatif", "notebook",
-          "netbook", "ultrabook", "sub notebook", "convertible", "detachable", "chromebook", "laptop computer"}},
+          "netbook", "ultrabook", "ultraportable", "ultra portable", "sub notebook", "convertible", "detachable",
+          "chromebook", "laptop computer", "macbook"}},
         {"desktop",
-         {"fixe", "pc fixe", "ordinateur fixe", "poste fixe", "unité centrale", "uc", "pc", "ordinateur de bureau",
-          "pc de bureau", "poste de travail", "tour", "tower", "mini tour", "mini tower", "low profile desktop",
-          "space-saving", "all in one", "tout en un", "workstation", "station de travail", "mini pc",
-          "desktop computer"}},
-        {"tablet", {"tablette", "tablette tactile", "tablet pc"}},
+         {"fixe", "pc fixe", "ordinateur fixe", "poste fixe", "unité centrale", "uc", "pc", "ordinateur",
+          "ordinateur de bureau", "pc de bureau", "poste de travail", "tour", "tower", "mini tour", "mini tower",
+          "low profile desktop", "space-saving", "all in one", "aio", "tout en un", "workstation",
+          "station de travail", "mini pc", "desktop computer", "cpu", "client léger", "thin client", "computer"}},
+        {"tablet", {"tablette", "tablette tactile", "tablet pc", "ipad"}},
         {"phone",
          {"téléphone", "smartphone", "mobile", "téléphone mobile", "téléphone portable", "mobile phone",
-          "cell phone", "cellphone", "gsm"}},
-        {"monitor", {"écran", "moniteur", "display", "screen", "écran plat"}},
+          "cell phone", "cellphone", "gsm", "iphone"}},
+        {"monitor", {"écran", "moniteur", "display", "screen", "écran plat", "écran lcd", "lcd monitor"}},
         {"other", {"autre", "divers"}},
+    });
+    return table;
+}
+
+const SynonymTable &peripheralWords() {
+    // Things donors give with their computers that the workshop does not refurbish. The canonical
+    // name is only for grouping; the donor's own word is what the unit keeps.
+    static const SynonymTable table({
+        {"printer",
+         {"imprimante", "printer", "imprimante multifonction", "multifonction", "mfp", "copieur", "photocopieur",
+          "copier", "scanner", "scanneur", "traceur", "plotter", "label printer"}},
+        {"headset", {"casque", "micro casque", "headset", "headphones", "écouteurs", "earphones"}},
+        {"keyboard", {"clavier", "keyboard", "clavier souris", "keyboard mouse", "combo clavier souris"}},
+        {"mouse", {"souris", "mouse"}},
+        {"ups", {"onduleur", "ups", "alimentation secourue", "multiprise", "power strip"}},
+        {"dock",
+         {"station d'accueil", "docking station", "dock", "réplicateur de ports", "port replicator",
+          "hub usb", "usb hub"}},
+        {"camera", {"caméra", "camera", "webcam", "appareil photo", "cctv camera", "caméra de surveillance"}},
+        {"cable", {"câble", "cable", "cordon", "rallonge", "adaptateur", "adapter"}},
+        {"charger",
+         {"chargeur", "charger", "bloc d'alimentation", "alimentation", "power adapter", "power supply",
+          "adaptateur secteur"}},
+        {"projector", {"vidéoprojecteur", "videoprojecteur", "projecteur", "projector", "tableau blanc interactif",
+                       "tbi", "vpi"}},
+        {"audio",
+         {"haut-parleur", "haut parleur", "enceinte", "speaker", "speakers", "sound system", "sound systems",
+          "micro", "microphone"}},
+        {"tv", {"tv", "télévision", "téléviseur", "television"}},
+        {"network",
+         {"switch", "routeur", "router", "borne wifi", "access point", "point d'accès", "firewall", "pare-feu",
+          "modem", "box"}},
+        {"telephony", {"téléphone ip", "ip phone", "voip phone", "desk phone", "téléphone fixe", "standard téléphonique"}},
+        {"server", {"serveur", "server", "nas", "baie de stockage"}},
     });
     return table;
 }
@@ -250,6 +285,48 @@ Result<UnitKind> parseKind(std::string_view text) {
     return makeError(Errc::InvalidInput, "unknown kind " + quoted(text) +
                                              " (expected laptop/portable, desktop/fixe/unité centrale, "
                                              "tablet/tablette, phone/téléphone or monitor/écran)");
+}
+
+Result<KindReading> readKind(std::string_view text, const KindMap &map) {
+    std::string key = normalizeKey(text);
+    for (const auto &[word, kind] : map.entries)
+        if (word == key) return KindReading{kind, false};
+    if (auto canonical = kindSynonyms().find(text)) return KindReading{*inventory::parseUnitKind(*canonical), false};
+    if (peripheralWords().find(text)) return KindReading{UnitKind::Other, true};
+    return makeError(Errc::InvalidInput,
+                     "unknown kind " + quoted(text) +
+                         " (expected laptop/portable, desktop/fixe/unité centrale, tablet/tablette, "
+                         "phone/téléphone or monitor/écran; --kind-map \"" + std::string(text.substr(0, 40)) +
+                         "=desktop\" maps a word of your own)");
+}
+
+Result<KindMap> parseKindMap(std::string_view text) {
+    KindMap map;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t end = text.find(',', start);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view item = text.substr(start, end - start);
+        start = end + 1;
+        if (item.find_first_not_of(" \t") == std::string_view::npos) {
+            if (end == text.size()) break;
+            continue;
+        }
+        auto eq = item.find('=');
+        if (eq == std::string_view::npos)
+            return makeError(Errc::InvalidInput, "--kind-map: " + quoted(item) + " has no '=' (write WORD=KIND, e.g. EINBAU=desktop)");
+        std::string word = normalizeKey(item.substr(0, eq));
+        std::string_view target = item.substr(eq + 1);
+        if (word.empty())
+            return makeError(Errc::InvalidInput, "--kind-map: " + quoted(item) + " maps no word");
+        auto kind = kindSynonyms().find(target);
+        if (!kind)
+            return makeError(Errc::InvalidInput, "--kind-map: " + quoted(target) +
+                                                     " is not a kind (laptop, desktop, tablet, phone, monitor or other)");
+        map.entries.emplace_back(std::move(word), *inventory::parseUnitKind(*kind));
+        if (end == text.size()) break;
+    }
+    return map;
 }
 
 Result<std::int64_t> parseRamMib(std::string_view text, std::string_view unitHint) {

@@ -18,6 +18,18 @@
 
 namespace reemploi::inventory {
 
+// The numbers a unit carries: plausible or refused, naming the field.
+Status checkSpecs(const UnitSpecs &specs) {
+    if (specs.ramMib && (*specs.ramMib <= 0 || *specs.ramMib > (1 << 24)))
+        return makeError(Errc::InvalidInput, "ram: " + std::to_string(*specs.ramMib) + " MiB is not plausible");
+    if (specs.batteryHealthPercent && (*specs.batteryHealthPercent < 0 || *specs.batteryHealthPercent > 100))
+        return makeError(Errc::InvalidInput,
+                         "battery health: " + std::to_string(*specs.batteryHealthPercent) + "% is not between 0 and 100");
+    if (specs.screenInches && (*specs.screenInches <= 0 || *specs.screenInches > 100))
+        return makeError(Errc::InvalidInput, "screen: not a plausible size in inches");
+    return {};
+}
+
 namespace {
 
 constexpr const char *kUnitColumns =
@@ -71,18 +83,6 @@ void loadMedia(Database &db, Unit &unit) {
     st.reset();
 }
 
-// The numbers a unit carries: plausible or refused, naming the field.
-Status checkSpecs(const UnitSpecs &specs) {
-    if (specs.ramMib && (*specs.ramMib <= 0 || *specs.ramMib > (1 << 24)))
-        return makeError(Errc::InvalidInput, "ram: " + std::to_string(*specs.ramMib) + " MiB is not plausible");
-    if (specs.batteryHealthPercent && (*specs.batteryHealthPercent < 0 || *specs.batteryHealthPercent > 100))
-        return makeError(Errc::InvalidInput,
-                         "battery health: " + std::to_string(*specs.batteryHealthPercent) + "% is not between 0 and 100");
-    if (specs.screenInches && (*specs.screenInches <= 0 || *specs.screenInches > 100))
-        return makeError(Errc::InvalidInput, "screen: not a plausible size in inches");
-    return {};
-}
-
 // Every rule a unit to register must meet by itself (text fields, numbers, media).
 Status validate(const NewUnit &u) {
     auto problems = checkUnitText(u);
@@ -110,13 +110,28 @@ std::string keyOfCanonical(const std::string &make) {
     return key;
 }
 
-std::optional<std::string> existingTag(Database &db, const std::string &key, const std::string &serial) {
-    auto &st = db.cached("SELECT tag FROM units WHERE make_key = ? AND serial = ?");
-    st.bind(1, key).bind(2, serial);
+// The same serial under the same make, or with no make on either side: a unit registered
+// without its make (a list with no make column) is the machine registered later with its make,
+// and the reverse (Identity.hpp, sameMachine).
+std::optional<std::string> existingTag(Database &db, const std::string &key, const std::string &serial,
+                                       const std::string &except = {}) {
+    auto &st = db.cached("SELECT tag FROM units WHERE serial = ? AND (make_key = ? OR make_key = '' OR ? = '')"
+                         " AND tag <> ? ORDER BY id LIMIT 1");
+    st.bind(1, serial).bind(2, key).bind(3, key).bind(4, except);
     std::optional<std::string> tag;
     if (st.step()) tag = st.getText(0);
     st.reset();
     return tag;
+}
+
+// Make keys by serial, for batches: sameMachine on each entry.
+// A multimap: one node per unit, as cheap as the (make, serial) keys it replaced.
+using SerialIndex = std::unordered_multimap<std::string, std::pair<std::string, std::string>>;  // serial → (make key, tag)
+const std::string *findSame(const SerialIndex &index, const std::string &key, const std::string &serial) {
+    auto [from, to] = index.equal_range(serial);
+    for (auto it = from; it != to; ++it)
+        if (sameMachine(it->second.first, key)) return &it->second.second;
+    return nullptr;
 }
 
 Error duplicateError(const std::string &make, const std::string &serial, const std::string &tag) {
@@ -331,12 +346,12 @@ Result<std::vector<Unit>> addUnits(Database &db, const std::vector<NewUnit> &uni
     BulkScope bulk(db, units.size());  // around the transaction: some tuning applies to its commit
     return inTransaction(db, "registering units", [&]() -> Result<std::vector<Unit>> {
         // Every check before the first write: a refusal leaves nothing behind.
-        std::unordered_map<std::string, std::size_t> seen;
+        SerialIndex seen;  // this batch: serial → (make key, unit number)
         seen.reserve(units.size());
         std::unordered_map<std::int64_t, bool> donations;
         // A batch as large as the units already registered reads their (make, serial) once
         // rather than looking each of its units up.
-        std::optional<std::unordered_map<std::string, std::string>> registered;
+        std::optional<SerialIndex> registered;
         if (units.size() >= 1000) {
             auto &top = db.cached("SELECT coalesce(max(id), 0) FROM units");
             top.step();
@@ -345,7 +360,8 @@ Result<std::vector<Unit>> addUnits(Database &db, const std::vector<NewUnit> &uni
             if (highest <= static_cast<std::int64_t>(units.size()) * 4) {
                 registered.emplace();
                 auto all = db.prepare("SELECT make_key, serial, tag FROM units");
-                while (all->step()) registered->emplace(all->getText(0) + '\x1f' + all->getText(1), all->getText(2));
+                while (all->step())
+                    registered->emplace(all->getText(1), std::make_pair(all->getText(0), all->getText(2)));
             }
         }
         for (std::size_t i = 0; i < units.size(); ++i) {
@@ -359,17 +375,15 @@ Result<std::vector<Unit>> addUnits(Database &db, const std::vector<NewUnit> &uni
                 return where(makeError(Errc::NotFound, "no donation " + std::to_string(u.donationId)));
             const auto &[serial, make] = ids[i];
             std::string key = keyOfCanonical(make);
-            std::string both = key + '\x1f' + serial;
             if (registered) {
-                if (auto found = registered->find(both); found != registered->end())
-                    return where(duplicateError(make, serial, found->second));
+                if (const std::string *found = findSame(*registered, key, serial))
+                    return where(duplicateError(make, serial, *found));
             } else if (auto tag = existingTag(db, key, serial)) {
                 return where(duplicateError(make, serial, *tag));
             }
-            auto [it, inserted] = seen.emplace(std::move(both), i);
-            if (!inserted)
-                return where(makeError(Errc::Conflict, "serial " + serial + " is repeated (unit " +
-                                                           std::to_string(it->second + 1) + ")"));
+            if (const std::string *earlier = findSame(seen, key, serial))
+                return where(makeError(Errc::Conflict, "serial " + serial + " is repeated (unit " + *earlier + ")"));
+            seen.emplace(serial, std::make_pair(std::move(key), std::to_string(i + 1)));
         }
         std::int64_t first = reserveTags(db, static_cast<std::int64_t>(units.size()));
         const std::string now = nowUtc();
@@ -474,8 +488,8 @@ Result<Unit> updateUnit(Database &db, std::string_view tag, const UnitPatch &inp
 
         REEMPLOI_TRY(checkSpecs(u.specs));
         if (patch.make || patch.serial) {
-            auto other = existingTag(db, makeKey(u.make), u.serial);
-            if (other && *other != u.tag) return duplicateError(u.make, u.serial, *other);
+            if (auto other = existingTag(db, makeKey(u.make), u.serial, u.tag))
+                return duplicateError(u.make, u.serial, *other);
         }
         auto &st = db.cached(
             "UPDATE units SET make = ?, make_key = ?, model = ?, serial = ?, donor_tag = ?, location = ?, notes = ?,"

@@ -112,9 +112,14 @@ ZXing::Results readBarcodes(const ZXing::ImageView &view, const ZXing::DecodeHin
 void collect(const ZXing::Results &results, int scale, int dx, int dy, std::vector<DecodedBarcode> &found) {
     for (const ZXing::Result &r : results) {
         if (!r.isValid()) continue;
+        // A symbol that holds nothing (an empty QR, a DataMatrix with only an ECI) is no barcode
+        // to report: a caller would take "" for a serial or a tag. ZXing 1.4's text() already
+        // honours ECI (ISO-8859-x, UTF-8, Cyrillic…): checked in tests/labels/DecodeTest.cpp.
+        std::string text = r.text();
+        if (text.empty()) continue;
         DecodedBarcode b;
         b.format = ZXing::ToString(r.format());
-        b.text = r.text();
+        b.text = std::move(text);
         const ZXing::Position &p = r.position();
         // Corners found on a reduced layer map back to the middle of the block they came from.
         for (int i = 0; i < 4; ++i)

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <reemploi/intake/Columns.hpp>
+#include <reemploi/intake/DonorListImport.hpp>
 
 using namespace reemploi;
 using namespace reemploi::intake;
@@ -98,4 +99,25 @@ TEST(Columns, TwoColumnsForOneFieldIsAnError) {
     ASSERT_FALSE(map.ok());
     EXPECT_EQ(map.error().message, "line 1 (header): column A \"Serial Number\" and column C \"S/N\" both give "
                                    "the serial; keep or rename one of them");
+}
+
+TEST(Columns, QualifiedHeadersNameTheirField) {
+    CsvRecord header;
+    header.line = 1;
+    header.fields = {"Asset Serial", "Asset Make", "Item Category", "Marque de l'équipement"};
+    // "Asset Make" and "Marque de l'équipement" both give the make once qualified: an error naming both.
+    auto both = mapColumns(header, donorListFields());
+    ASSERT_FALSE(both.ok());
+    EXPECT_NE(both.error().message.find("column B \"Asset Make\" and column D \"Marque de l'équipement\" both give the make"),
+              std::string::npos)
+        << both.error().message;
+    header.fields = {"Device Serial", "Modèle du poste", "Item Category", "Marque de l'équipement", "Asset Name"};
+    auto map = mapColumns(header, donorListFields());
+    ASSERT_TRUE(map.ok()) << map.error().message;
+    EXPECT_EQ(map->column("serial"), 0u);
+    EXPECT_EQ(map->column("model"), 1u);
+    EXPECT_EQ(map->column("kind"), 2u);
+    EXPECT_EQ(map->column("make"), 3u);
+    ASSERT_EQ(map->unknownColumns.size(), 1u);  // "Asset Name": no field, kept in the notes
+    EXPECT_EQ(map->unknownColumns[0], 4u);
 }

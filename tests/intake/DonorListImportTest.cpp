@@ -265,7 +265,7 @@ TEST_F(DonorListImport, EveryErrorKindNamesLineColumnAndWhy) {
     auto texts = errorTexts(r);
     std::vector<std::string> expected = {
         "line 3, column A \"serial\": serial is empty",
-        "line 4, column D \"kind\": unknown kind \"imprimante\"",
+        "line 4, column D \"kind\": unknown kind \"grille-pain\"",
         "line 5, column E \"RAM\": RAM \"huit\" is not a number (write 8, 8 Go, 8GB or 8192 MB)",
         "line 6, column A \"serial\": serial \"OK-0001\" is repeated in the file at line 2",
         "line 7, column A \"serial\": serial \"1.23457E+11\" is a number Excel rounded",

@@ -251,3 +251,41 @@ TEST_F(IntakeCli, KilledMidImportLeavesAllOrNoneAndAnIntactChain) {
     auto next = run({"intake", "import", "--donation", donationId, fixture("mixed.csv"), "--skip-invalid"});
     EXPECT_EQ(next.exitCode, 0) << next.err;
 }
+
+// --json prints a JSON document for every outcome, a file refused at its header too.
+TEST_F(IntakeCli, JsonRefusalAtTheHeaderIsAJsonDocument) {
+    auto r = run({"--json", "intake", "import", "--donation", donationId, fixture("no_serial_column.csv")});
+    EXPECT_EQ(r.exitCode, 2);
+    auto o = parseJson(r.out);
+    EXPECT_NE(o->getValue<std::string>("error").find("line 1 (header): no column gives the serial"), std::string::npos)
+        << r.out;
+    auto errors = o->getArray("errors");
+    ASSERT_EQ(errors->size(), 1u);
+    EXPECT_EQ(errors->getObject(0)->getValue<int>("line"), 1);
+    EXPECT_NE(r.err.find("no column gives the serial"), std::string::npos);
+
+    auto bad = run({"--json", "intake", "import", "--donation", donationId, "--kind-map", "EINBAU", fixture("mixed.csv")});
+    EXPECT_EQ(bad.exitCode, 2);
+    EXPECT_NE(parseJson(bad.out)->getValue<std::string>("error").find("--kind-map: \"EINBAU\" has no '='"),
+              std::string::npos)
+        << bad.out;
+
+    auto school = run({"--json", "school", "import", fixture("no_serial_column.csv")});
+    EXPECT_EQ(school.exitCode, 2);
+    EXPECT_TRUE(parseJson(school.out)->has("error")) << school.out;
+    EXPECT_EQ(unitCount(), 0u);
+}
+
+TEST_F(IntakeCli, UpdateReportsCreatedUpdatedAndUnchanged) {
+    ASSERT_EQ(run({"intake", "import", "--donation", donationId, fixture("lists/corrected_first.csv")}).exitCode, 0);
+    auto dry = run({"intake", "import", "--donation", donationId, fixture("lists/corrected_second.csv"), "--update",
+                    "--dry-run"});
+    EXPECT_EQ(dry.exitCode, 0) << dry.err;
+    EXPECT_NE(dry.out.find("dry run: would create 1, update 2 (1 unchanged), skip 0, invalid 0"), std::string::npos)
+        << dry.out;
+    auto r = run({"intake", "import", "--donation", donationId, fixture("lists/corrected_second.csv"), "--update"});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("created 1, updated 2, unchanged 1, skipped 0, invalid 0"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("updated: RE-000001, RE-000002"), std::string::npos) << r.out;
+    EXPECT_EQ(unitCount(), 4u);
+}

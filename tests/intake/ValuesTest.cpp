@@ -204,3 +204,32 @@ TEST(Values, SerialsExcelTurnedIntoNumbers) {
     EXPECT_FALSE(looksLikeExcelScientific("5CG1234XYZ"));
     EXPECT_FALSE(looksLikeExcelScientific("123456789012"));
 }
+
+TEST(Values, PeripheralsAreOtherAndTheKindMapComesFirst) {
+    auto headset = readKind("Headset");
+    ASSERT_TRUE(headset.ok());
+    EXPECT_EQ(headset->kind, UnitKind::Other);
+    EXPECT_TRUE(headset->peripheral);
+    for (const char *word : {"imprimante", "Onduleur", "Docking station", "Souris", "Clavier", "Webcam", "câbles"}) {
+        auto k = readKind(word);
+        ASSERT_TRUE(k.ok()) << word;
+        EXPECT_TRUE(k->peripheral) << word;
+    }
+    for (const char *word : {"CPU", "Client léger", "Poste de travail", "Tout-en-un", "Station de travail"})
+        EXPECT_EQ(readKind(word)->kind, UnitKind::Desktop) << word;
+    for (const char *word : {"Ultraportable", "PC portable", "Chromebook"}) EXPECT_EQ(readKind(word)->kind, UnitKind::Laptop) << word;
+    EXPECT_EQ(readKind("Tablette tactile")->kind, UnitKind::Tablet);
+    EXPECT_EQ(readKind("Téléphone mobile")->kind, UnitKind::Phone);
+    auto unknown = readKind("EINBAU");
+    ASSERT_FALSE(unknown.ok());
+    EXPECT_NE(unknown.error().message.find("--kind-map"), std::string::npos);
+    auto map = parseKindMap("EINBAU=desktop,Station=desktop, Ecran LCD=écran");
+    ASSERT_TRUE(map.ok()) << map.error().message;
+    EXPECT_EQ(readKind("einbau", *map)->kind, UnitKind::Desktop);
+    EXPECT_EQ(readKind("Station", *map)->kind, UnitKind::Desktop);
+    EXPECT_FALSE(readKind("Station", *map)->peripheral);
+    EXPECT_FALSE(parseKindMap("EINBAU").ok());
+    auto badKind = parseKindMap("EINBAU=toaster");
+    ASSERT_FALSE(badKind.ok());
+    EXPECT_NE(badKind.error().message.find("\"toaster\" is not a kind"), std::string::npos);
+}

@@ -35,9 +35,12 @@ TEST(Migrations, FromEmptyReachesLatestAndRerunIsANoOp) {
         ASSERT_TRUE(again);
         EXPECT_EQ(again->from, latestSchemaVersion());
         EXPECT_EQ(again->to, latestSchemaVersion());
-        auto st = (*db)->prepare("SELECT COUNT(*) FROM schema_migrations");
+        // Numbers are reserved per branch until they merge (intake's 9 before 6-8): the highest
+        // is the latest, each applied once.
+        auto st = (*db)->prepare("SELECT MAX(version), COUNT(*), COUNT(DISTINCT version) FROM schema_migrations");
         ASSERT_TRUE(st->step());
         EXPECT_EQ(st->getInt(0), latestSchemaVersion());
+        EXPECT_EQ(st->getInt(1), st->getInt(2));
     }
     std::filesystem::remove(path);
 }

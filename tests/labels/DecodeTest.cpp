@@ -3,12 +3,15 @@
 
 #include <ZXing/BitMatrix.h>
 #include <ZXing/MultiFormatWriter.h>
+#include <ZXing/ReadBarcode.h>
 
 #include <fstream>
 
 #include "labels/TestImages.hpp"
 #include <reemploi/labels/Decode.hpp>
 #include <reemploi/labels/Encode.hpp>
+
+#include "../../labels/src/QrEncoder.hpp"
 
 using namespace reemploi;
 using namespace reemploi::labels;
@@ -257,4 +260,65 @@ TEST(Decode, FindsAnOffCentreDataMatrixInALargePhoto) {
             EXPECT_NEAR(f.position[0].x, 150 + 6, 8);
             EXPECT_NEAR(f.position[0].y, 150 + 6, 8);
         }
+}
+
+namespace {
+
+std::string eciFixture(const std::string &name) {
+    return std::string(REEMPLOI_TEST_FIXTURES) + "/labels/eci/" + name;
+}
+
+}  // namespace
+
+// Symbols that declare their character set (ECI) come out as the text they hold, whatever the
+// set: ISO-8859-1 bytes, Cyrillic ISO-8859-5, UTF-8 (images made by zint: make_images.sh).
+TEST(Decode, HonoursTheCharacterSetASymbolDeclares) {
+    struct Case {
+        const char *file;
+        const char *format;
+        const char *text;
+    };
+    for (const Case &c : {Case{"datamatrix_eci3_latin1.png", "DataMatrix", "S/N: CAFÉ-12"},
+                          Case{"qr_eci3_latin1.png", "QRCode", "S/N: CAFÉ-12"},
+                          Case{"datamatrix_eci7_cyrillic.png", "DataMatrix", "Сер-123"},
+                          Case{"datamatrix_eci26_utf8.png", "DataMatrix", "N° série ÉÀ-42"}}) {
+        auto found = decodeFile(eciFixture(c.file));
+        ASSERT_TRUE(found.ok()) << c.file << ": " << found.error().message;
+        ASSERT_EQ(found->size(), 1u) << c.file;
+        EXPECT_EQ(found->front().format, c.format) << c.file;
+        EXPECT_EQ(found->front().text, c.text) << c.file;
+    }
+}
+
+// A symbol holding no text is not a barcode to report (a caller would take "" for a serial),
+// while a symbol beside it still is.
+TEST(Decode, LeavesOutASymbolWithEmptyText) {
+    // encode() refuses empty text; its QR encoder makes the symbol (a numeric segment of length 0).
+    auto empty = detail::encodeQr("", QrEcLevel::M);
+    ASSERT_TRUE(empty.has_value());
+    GreyImage sym = rasterize(*empty, Symbology::QRCode, 6, 0);
+    // ZXing reads it as a valid QR code with empty text: the case the decoder leaves out.
+    ZXing::ImageView view(sym.pixels.data(), sym.width, sym.height, ZXing::ImageFormat::Lum);
+    auto raw = ZXing::ReadBarcodes(view, ZXing::DecodeHints().setFormats(ZXing::BarcodeFormat::QRCode));
+    ASSERT_EQ(raw.size(), 1u);
+    EXPECT_TRUE(raw.front().isValid());
+    EXPECT_TRUE(raw.front().text().empty());
+    EXPECT_TRUE(decodeOk(sym).empty());
+
+    GreyImage other = symbolImage(Symbology::Code128, "RE-000007", 3);
+    GreyImage page{sym.width + other.width + 40, std::max(sym.height, other.height) + 40,
+                   std::vector<std::uint8_t>(static_cast<std::size_t>(sym.width + other.width + 40) *
+                                                 (std::max(sym.height, other.height) + 40),
+                                             255)};
+    auto put = [&](const GreyImage &s, int ox, int oy) {
+        for (int y = 0; y < s.height; ++y)
+            for (int x = 0; x < s.width; ++x)
+                page.pixels[static_cast<std::size_t>(oy + y) * page.width + ox + x] =
+                    s.pixels[static_cast<std::size_t>(y) * s.width + x];
+    };
+    put(sym, 10, 10);
+    put(other, sym.width + 30, 10);
+    auto found = decodeOk(page);
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found.front().text, "RE-000007");
 }

@@ -40,25 +40,34 @@ int printImport(Context &ctx, const intake::SchoolDataReport &r, const char *wha
         if (!r.succeeded())
             ctx.err << "reemploi: " << r.errorsTotal << " error(s) in " << r.rows << " rows: nothing imported\n";
         else if (r.dryRun)
-            ctx.out << r.rows << ' ' << what << " checked, all valid (dry run: nothing written)\n";
+            ctx.out << r.rows << " rows checked, all valid; would create " << r.wouldCreate << ", update "
+                    << r.wouldUpdate << (r.filtered ? ", " + std::to_string(r.filtered) + " left out by --only-type" : "")
+                    << " (dry run: nothing written)\n";
         else
             ctx.out << r.created << ' ' << what << " created" << (r.updated ? ", " + std::to_string(r.updated) + " updated" : "")
-                    << '\n';
+                    << (r.filtered ? ", " + std::to_string(r.filtered) + " rows left out by --only-type" : "") << '\n';
     }
     return r.succeeded() ? 0 : 2;
 }
 
+// A refusal of the whole file: with --json, a JSON document on stdout as for any other outcome.
+int failImport(Context &ctx, const Error &error) {
+    if (ctx.json) ctx.out << intake::refusedImportJson(error) << '\n';
+    return ctx.fail(error);
+}
+
 int cmdSchoolImport(Context &ctx, const Args &args) {
-    auto path = onePositional(args, "school import FILE [--dry-run] [--max-size MB]");
-    if (!path) return ctx.fail(path.error());
+    auto path = onePositional(args, "school import FILE [--dry-run] [--only-type TYPE] [--max-size MB]");
+    if (!path) return failImport(ctx, path.error());
     intake::SchoolDataOptions options{args.flag("dry-run")};
+    options.onlyType = args.option("only-type").value_or("");
     auto maxSize = args.megabytes("max-size", options.maxBytes);
-    if (!maxSize) return ctx.fail(maxSize.error());
+    if (!maxSize) return failImport(ctx, maxSize.error());
     options.maxBytes = *maxSize;
     auto db = ctx.db();
-    if (!db) return ctx.fail(db.error());
+    if (!db) return failImport(ctx, db.error());
     auto report = intake::importSchoolsFile(**db, *path, options, ctx.actor);
-    if (!report) return ctx.fail(report.error());
+    if (!report) return failImport(ctx, report.error());
     return printImport(ctx, *report, "schools");
 }
 
@@ -80,15 +89,15 @@ int cmdSchoolList(Context &ctx, const Args &) {
 
 int cmdNeedImport(Context &ctx, const Args &args) {
     auto path = onePositional(args, "need import FILE [--dry-run] [--max-size MB]");
-    if (!path) return ctx.fail(path.error());
+    if (!path) return failImport(ctx, path.error());
     intake::SchoolDataOptions options{args.flag("dry-run")};
     auto maxSize = args.megabytes("max-size", options.maxBytes);
-    if (!maxSize) return ctx.fail(maxSize.error());
+    if (!maxSize) return failImport(ctx, maxSize.error());
     options.maxBytes = *maxSize;
     auto db = ctx.db();
-    if (!db) return ctx.fail(db.error());
+    if (!db) return failImport(ctx, db.error());
     auto report = intake::importNeedsFile(**db, *path, options, ctx.actor);
-    if (!report) return ctx.fail(report.error());
+    if (!report) return failImport(ctx, report.error());
     return printImport(ctx, *report, "needs");
 }
 
@@ -286,7 +295,8 @@ int cmdUnitReturn(Context &ctx, const Args &args) {
 }  // namespace
 
 void registerAllocationCommands(CommandRegistry &r) {
-    r.add({"school import", "FILE [--dry-run] [--max-size MB]", "import schools from a CSV (all or nothing)", {"dry-run"}, cmdSchoolImport});
+    r.add({"school import", "FILE [--dry-run] [--only-type TYPE] [--max-size MB]",
+           "import schools from a CSV or the national directory's export (all or nothing)", {"dry-run"}, cmdSchoolImport});
     r.add({"school list", "", "list the schools", {}, cmdSchoolList});
     r.add({"need import", "FILE [--dry-run] [--max-size MB]", "import families' needs from a CSV (all or nothing)", {"dry-run"}, cmdNeedImport});
     r.add({"need list", "[--status open|served|withdrawn]", "list the families' needs", {}, cmdNeedList});

@@ -38,29 +38,43 @@ std::string tagRanges(const std::vector<std::string> &tags) {
 
 std::string delimiterText(char d) { return d == '\t' ? "tab" : std::string("'") + d + "'"; }
 
+// A refusal of the whole file: with --json, a JSON document on stdout as for any other outcome.
+int failImport(Context &ctx, const Error &error) {
+    if (ctx.json) ctx.out << intake::refusedImportJson(error) << '\n';
+    return ctx.fail(error);
+}
+
+std::string plural(std::size_t n, const char *word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
+
 int cmdIntakeImport(Context &ctx, const Args &args) {
     auto donation = args.integer("donation");
-    if (!donation) return ctx.fail(donation.error());
-    if (!*donation) return ctx.fail(makeError(Errc::InvalidInput, "missing --donation"));
-    if (**donation <= 0) return ctx.fail(makeError(Errc::InvalidInput, "--donation: ids are positive"));
+    if (!donation) return failImport(ctx, donation.error());
+    if (!*donation) return failImport(ctx, makeError(Errc::InvalidInput, "missing --donation"));
+    if (**donation <= 0) return failImport(ctx, makeError(Errc::InvalidInput, "--donation: ids are positive"));
     if (args.positionals().size() != 1)
-        return ctx.fail(makeError(Errc::InvalidInput,
-                                  "expected one file: reemploi intake import --donation ID FILE [--dry-run] "
-                                  "[--skip-invalid] [--max-size MB] [--json]"));
+        return failImport(ctx, makeError(Errc::InvalidInput,
+                                         "expected one file: reemploi intake import --donation ID FILE [--dry-run] "
+                                         "[--skip-invalid] [--update] [--kind-map WORD=KIND,…] [--max-size MB] [--json]"));
     const std::string &file = args.positionals()[0];
 
     intake::ImportOptions options;
     options.donationId = **donation;
     options.dryRun = args.flag("dry-run");
     options.skipInvalid = args.flag("skip-invalid");
+    options.update = args.flag("update");
+    if (auto map = args.option("kind-map")) {
+        auto kinds = intake::parseKindMap(*map);
+        if (!kinds) return failImport(ctx, kinds.error());
+        options.kindMap = std::move(*kinds);
+    }
     auto maxSize = args.megabytes("max-size", intake::kDefaultMaxImportBytes);
-    if (!maxSize) return ctx.fail(maxSize.error());
+    if (!maxSize) return failImport(ctx, maxSize.error());
     options.maxBytes = *maxSize;
 
     auto db = ctx.db();
-    if (!db) return ctx.fail(db.error());
+    if (!db) return failImport(ctx, db.error());
     auto imported = intake::importDonorListFile(**db, file, options, ctx.actor);
-    if (!imported) return ctx.fail(imported.error());
+    if (!imported) return failImport(ctx, imported.error());
     const auto &r = *imported;
 
     // --skip-invalid with no valid row at all has nothing to do: that is bad input too.
@@ -81,18 +95,26 @@ int cmdIntakeImport(Context &ctx, const Args &args) {
     o << '\n';
     for (const auto &e : r.errors) o << e.text() << '\n';
     if (r.errorsTotal > r.errors.size()) o << intake::moreErrorsText(r.errorsTotal - r.errors.size()) << '\n';
+    for (const auto &w : r.warnings) o << "warning: " << w.text() << '\n';
+    if (r.warningsTotal > r.warnings.size())
+        o << "warning: " << intake::moreErrorsText(r.warningsTotal - r.warnings.size()) << '\n';
+    if (r.warned > 0) o << plural(r.warned, "row") << " imported with a warning\n";
 
     if (r.dryRun) {
-        o << "dry run: would create " << (r.succeeded() ? r.valid : 0) << ", skip " << r.skipped << ", invalid "
-          << r.invalid << "; nothing written\n";
+        o << "dry run: would create " << (r.succeeded() ? r.wouldCreate : 0);
+        if (r.update) o << ", update " << (r.succeeded() ? r.wouldUpdate : 0) << " (" << r.unchanged << " unchanged)";
+        o << ", skip " << r.skipped << ", invalid " << r.invalid << "; nothing written\n";
         if (!r.succeeded())
             return ctx.fail(makeError(Errc::InvalidInput, std::to_string(r.invalid) + " invalid row" +
                                                               (r.invalid == 1 ? "" : "s") +
                                                               ": the import would write nothing"));
         return 0;
     }
-    o << "created " << r.created << ", skipped " << r.skipped << ", invalid " << r.invalid << '\n';
+    o << "created " << r.created;
+    if (r.update) o << ", updated " << r.updated << ", unchanged " << r.unchanged;
+    o << ", skipped " << r.skipped << ", invalid " << r.invalid << '\n';
     if (!r.tags.empty()) o << "new tags: " << tagRanges(r.tags) << '\n';
+    if (!r.updatedTags.empty()) o << "updated: " << tagRanges(r.updatedTags) << '\n';
     if (r.succeeded() && nothingValid)
         return ctx.fail(makeError(Errc::InvalidInput,
                                   "nothing written: no valid row (" + std::to_string(r.invalid) + " invalid)"));
@@ -142,9 +164,11 @@ int cmdIntakeScanSerial(Context &ctx, const Args &args) {
 }  // namespace
 
 void registerIntakeCommands(CommandRegistry &r) {
-    r.add({"intake import", "--donation ID FILE [--dry-run] [--skip-invalid] [--max-size MB] [--json]",
-           "import a donor's asset list (CSV: Excel, Snipe-IT, GLPI); all or nothing unless --skip-invalid",
-           {"dry-run", "skip-invalid"}, cmdIntakeImport});
+    r.add({"intake import",
+           "--donation ID FILE [--dry-run] [--skip-invalid] [--update] [--kind-map WORD=KIND,…] [--max-size MB] [--json]",
+           "import a donor's asset list (CSV: Excel, Snipe-IT, GLPI); all or nothing unless --skip-invalid; "
+           "--update corrects the units of this donation the list names again",
+           {"dry-run", "skip-invalid", "update"}, cmdIntakeImport});
     r.add({"intake scan-serial", "IMAGE [--json]",
            "read a serial from a photo of the maker's sticker (Code 128, Code 39, DataMatrix, QR)", {},
            cmdIntakeScanSerial});

@@ -103,7 +103,7 @@ TEST_F(AllocationService, SchoolImportIsAllOrNothingWithLineNumbers) {
     EXPECT_EQ(report->errors[0].text(), "line 3, column A \"uai\": UAI '0750655A': wrong check letter, expected 'E'");
     EXPECT_EQ(report->errors[1].text(), "line 4, column A \"uai\": school 0750001U is already given on an earlier line");
     EXPECT_EQ(report->errors[2].line, 5u);
-    EXPECT_EQ(report->errors[3].text(), "line 5, column C \"priority_area\": 'peut-être' is not yes or no (oui/non, yes/no, 1/0)");
+    EXPECT_EQ(report->errors[3].text(), "line 5, column C \"priority_area\": 'peut-être' is not yes or no (oui/non, yes/no, 1/0, REP, REP+)");
     EXPECT_EQ(report->created, 0u);
     EXPECT_FALSE(getSchool(*db, "0750001U").ok());
 }
@@ -136,7 +136,7 @@ TEST_F(AllocationService, NeedImportRefusesTheWholeFileOnOneBadRow) {
     std::string csv = "uai,family,grades,devices_at_home,internet,preference\n"
                       "0750655E,F-1,CM2,0,none,laptop\n"
                       "0130040Y,F-1,CP,0,none,either\n"
-                      "0750655E,F-3,6e,-1,fibre optique,ordinateur fixe\n"
+                      "0750655E,F-3,6e,-1,pigeon voyageur,ordinateur fixe\n"
                       "0750001U,F-4,CP,0,,\n"
                       "0750655E,F-1,CP,2,,\n";
     auto report = intake::importNeeds(*db, csv, false, actor);
@@ -148,7 +148,7 @@ TEST_F(AllocationService, NeedImportRefusesTheWholeFileOnOneBadRow) {
                          "line 3, column B \"family\": family F-1 of school 0130040Y already has a need (open)",
                          "line 4, column C \"grades\": '6e' is not a grade (CP, CE1, CE2, CM1, CM2)",
                          "line 4, column D \"devices_at_home\": '-1' is not a number of devices (0, 1, 2, …)",
-                         "line 4, column E \"internet\": 'fibre optique' is not an internet access (aucune/none, "
+                         "line 4, column E \"internet\": 'pigeon voyageur' is not an internet access (aucune/none, "
                          "telephone/phone, box)",
                          "line 4, column F \"preference\": 'ordinateur fixe' is not a preference (portable/laptop, "
                          "tablette/tablet, indifferent/either)",

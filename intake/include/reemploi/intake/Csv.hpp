@@ -18,11 +18,14 @@
 
 namespace reemploi::intake {
 
-enum class TextEncoding { Utf8, Utf8Bom, Utf16Le, Utf16Be, Windows1252 };
-std::string_view toString(TextEncoding encoding);  // "utf-8", "utf-8-bom", "utf-16le", "utf-16be", "windows-1252"
+enum class TextEncoding { Utf8, Utf8Bom, Utf16Le, Utf16Be, Windows1252, MacRoman };
+// "utf-8", "utf-8-bom", "utf-16le", "utf-16be", "windows-1252", "mac-roman"
+std::string_view toString(TextEncoding encoding);
 
-// Guesses the encoding of raw bytes: a BOM decides; otherwise valid UTF-8 is UTF-8, and anything
-// else is taken as Windows-1252 (what Excel writes for "CSV (séparateur: point-virgule)").
+// Guesses the encoding of raw bytes: a BOM decides; otherwise valid UTF-8 is UTF-8; anything
+// else is Windows-1252 (what Excel writes for "CSV (séparateur: point-virgule)"), or Mac Roman
+// (old Excel for Mac's "CSV (Macintosh)") when its bytes read as Mac Roman's accented letters
+// (bytes Windows-1252 leaves undefined, or accents mostly in 0x80..0x9F, with CR line ends).
 TextEncoding detectEncoding(std::string_view bytes);
 
 // Converts raw bytes to UTF-8 without a BOM (detecting the encoding unless given).

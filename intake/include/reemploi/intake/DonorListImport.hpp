@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,6 +14,7 @@
 #include <reemploi/intake/Columns.hpp>
 #include <reemploi/intake/Csv.hpp>
 #include <reemploi/intake/ImportLimits.hpp>
+#include <reemploi/intake/Values.hpp>
 #include <reemploi/inventory/Database.hpp>
 #include <reemploi/inventory/Domain.hpp>
 
@@ -40,7 +42,9 @@ struct RowError {
 struct ListRow {
     std::size_t line = 0;
     inventory::NewUnit unit;  // donationId is set by the import
+    std::optional<inventory::UnitKind> listedKind;  // the kind the row's cell gives, if any
     std::vector<RowError> errors;
+    std::vector<RowError> warnings;  // imported all the same: a peripheral, an empty kind
     bool ok() const { return errors.empty(); }
 };
 
@@ -57,20 +61,31 @@ struct DonorList {
     std::vector<RowError> errors; // the first maxErrors errors, in file order
     std::size_t errorsTotal = 0;  // all of them
     std::size_t firstUnreportedLine = 0;  // the line of the first error not in `errors` (0: none)
+    std::vector<RowError> warnings;  // the valid rows' first maxErrors warnings, in file order
+    std::size_t warningsTotal = 0;
+    std::size_t warnedRows = 0;      // valid rows with at least one warning
 };
 
 // Reads and maps a list and checks every row (the header is the first row naming a serial among
 // the first ones, so that a title line above it is passed over): empty serial, a serial Excel turned into a number,
 // unknown kind, RAM / storage / screen not understood, more values than headers, a serial
-// repeated in the file (make + serial, the later rows are the invalid ones). Columns no field
-// claims are kept in the unit's notes as "Header: value" lines. Errors are only for the file
-// as a whole (unreadable, malformed CSV, no serial column, two columns for one field).
-Result<DonorList> parseDonorList(std::string_view bytes, std::size_t maxErrors = kDefaultMaxReportedErrors);
+// repeated in the file (make + serial, where a row with no make matches any make: the later rows
+// are the invalid ones). Columns no field claims are kept in the unit's notes as "Header: value"
+// lines. A kind names one of ours (or `kinds`' words); things we do not refurbish (printers,
+// headsets, mice, UPS…) are `other`, the donor's word kept in the notes, with a warning; an empty
+// kind cell is `other` with a warning. Errors are only for the file as a whole (unreadable,
+// malformed CSV, no serial column, two columns for one field).
+Result<DonorList> parseDonorList(std::string_view bytes, std::size_t maxErrors = kDefaultMaxReportedErrors,
+                                 const KindMap &kinds = {});
 
 struct ImportOptions {
     std::int64_t donationId = 0;
     bool dryRun = false;       // check and report, write nothing
     bool skipInvalid = false;  // write the valid rows even if some are invalid
+    // A row whose make + serial is a unit of this donation updates its changed fields (one
+    // `unit_updated` event each) instead of being refused as registered.
+    bool update = false;
+    KindMap kindMap;           // the donor's own words for kinds (--kind-map)
     std::uint64_t maxBytes = kDefaultMaxImportBytes;      // a larger file is refused unread
     std::size_t maxErrors = kDefaultMaxReportedErrors;   // the report lists these, counts the rest
 };
@@ -85,7 +100,16 @@ struct ImportReport {
     std::vector<std::pair<std::string, std::string>> columns;  // header as written → field (empty: kept in notes)
     std::size_t rows = 0;         // data rows read (blank ones aside)
     std::size_t valid = 0;        // rows that pass every check
+    bool update = false;
     std::size_t created = 0;      // units written (0 in a dry run or when refused)
+    std::size_t updated = 0;      // units whose fields were corrected (--update; 0 in a dry run)
+    std::size_t unchanged = 0;    // rows of units already registered that change nothing (--update)
+    std::size_t wouldCreate = 0;  // what the import writes or, dry, would write
+    std::size_t wouldUpdate = 0;
+    std::vector<std::string> updatedTags;  // the corrected units (or, dry, to correct), in file order
+    std::vector<RowError> warnings;  // imported all the same (peripherals, empty kinds), first maxErrors
+    std::size_t warningsTotal = 0;
+    std::size_t warned = 0;          // valid rows with a warning
     std::size_t skipped = 0;      // invalid rows left out because of skipInvalid
     std::size_t invalid = 0;      // rows with at least one error
     std::vector<std::string> tags;  // the new units' tags, in file order
@@ -95,7 +119,9 @@ struct ImportReport {
     // True when the import did what was asked (or, dry, would): no invalid row, or skipInvalid.
     bool succeeded() const { return invalid == 0 || skipInvalid; }
     // {"created","delimiter","donation","dry_run","encoding","header_line","errors":[{"column","field","line",
-    //  "message"}],"errors_total","invalid","rows","skipped","tags":[…],"valid","columns":[{"header","field"|null}]}
+    //  "message"}],"errors_total","invalid","rows","skipped","tags":[…],"valid","columns":[{"header","field"|null}],
+    //  "update","updated","unchanged","updated_tags":[…],"would_create","would_update","warned",
+    //  "warnings":[{"column","field","line","message"}],"warnings_total"}
     std::string json() const;
 };
 
@@ -103,7 +129,8 @@ struct ImportReport {
 // checked first, including against the units already registered (same make + serial, in any
 // donation: the error names the unit). Then, unless dryRun, and unless a row is invalid without
 // skipInvalid (all or nothing: nothing is written), the valid rows are registered in one
-// transaction with one `unit_created` event each. File-level problems are errors; row problems
+// transaction with one `unit_created` event each (and, with update, the corrections with one
+// `unit_updated` event each, in the same transaction). File-level problems are errors; row problems
 // are in the report (see succeeded()). A row that has errors of its own is not also looked up in
 // the database. importDonorListFile refuses what is not a regular file of at most maxBytes.
 Result<ImportReport> importDonorList(inventory::Database &db, std::string_view bytes, const ImportOptions &options,

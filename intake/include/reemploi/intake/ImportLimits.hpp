@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include <reemploi/common/Result.hpp>
+
 namespace reemploi::intake {
 
 inline constexpr std::uint64_t kDefaultMaxImportBytes = 100'000'000;  // 100 MB
@@ -25,6 +27,12 @@ std::string moreErrorsText(std::size_t more);
 // `text` cut to at most `maxBytes` bytes, keeping its start and end with "…" between, never
 // splitting a UTF-8 sequence.
 std::string elide(std::string text, std::size_t maxBytes = kMaxErrorMessageBytes);
+
+// The JSON document of an import refused as a whole (no header naming a serial, two columns for
+// one field, unreadable text, not a regular file, too large), so that `--json` always prints one:
+// {"error": message, "errors": [{"line": N or null, "column": null, "field": null, "message": message}]}
+// ("line N" is read from the message when it names one).
+std::string refusedImportJson(const Error &error);
 
 // The first `limit` errors, added in file order (E has a `line`), and how many there were.
 template <class E>

@@ -34,6 +34,9 @@ struct SchoolDataReport {
     std::size_t rows = 0;     // data rows read
     std::size_t created = 0;  // written (0 when refused or dry)
     std::size_t updated = 0;  // schools already known, whose fields were replaced
+    std::size_t wouldCreate = 0;  // what the import writes or, dry, would write
+    std::size_t wouldUpdate = 0;
+    std::size_t filtered = 0;     // rows left out by onlyType (not errors)
     std::vector<std::string> ignoredColumns;  // headers no field claims
     std::vector<SchoolDataError> errors;      // the first maxErrors errors, in file order
     std::size_t errorsTotal = 0;              // all of them
@@ -43,18 +46,25 @@ struct SchoolDataReport {
     // Counts the error, keeps it if fewer than maxErrors are (its message and column shortened).
     void addError(std::size_t line, std::string column, std::string message);
     // {"created","delimiter","dry_run","encoding","errors":[{"column","line","message"}],"errors_total",
-    //  "ignored_columns","rows","updated"}
+    //  "ignored_columns","rows","updated","would_create","would_update","filtered"}
     std::string json() const;
 };
 
 struct SchoolDataOptions {
     bool dryRun = false;
+    // Schools only: keep the rows whose type column (Type_etablissement) says this, compared
+    // without regard to case or accents ("Ecole" keeps "École"); the others are counted as
+    // filtered. InvalidInput when the file has no type column.
+    std::string onlyType = {};
     std::uint64_t maxBytes = kDefaultMaxImportBytes;     // a larger file is refused unread
     std::size_t maxErrors = kDefaultMaxReportedErrors;  // the report lists these, counts the rest
 };
 
 // Columns: uai (required), nom/name (required), commune/town, quartier/district,
-// qpv/priority_area (oui/non, yes/no, 1/0), contact.
+// qpv/priority_area (oui/non, yes/no, 1/0, REP, REP+), contact, type. The national school
+// directory's export (Annuaire de l'éducation) is read as downloaded: Identifiant_de_l_etablissement,
+// Nom_etablissement, Nom_commune, Appartenance_Education_Prioritaire, Type_etablissement; its
+// other columns are ignored.
 const std::vector<FieldSpec> &schoolFields();
 
 // Schools already registered (same UAI) are updated; new ones created. File-level problems
@@ -75,5 +85,9 @@ inline Result<SchoolDataReport> importSchoolsFile(inventory::Database &db, const
 
 // "oui", "non", "yes", "no", "1", "0", "vrai", "faux", "x" (and blank: false).
 Result<bool> parseYesNo(std::string_view text);
+
+// A priority neighbourhood as schools and the directory write it: parseYesNo, or the education
+// prioritaire network ("REP", "REP+", "REP +": yes; "hors REP", "hors éducation prioritaire": no).
+Result<bool> parsePriorityArea(std::string_view text);
 
 }  // namespace reemploi::intake

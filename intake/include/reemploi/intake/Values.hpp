@@ -25,6 +25,27 @@ const SynonymTable &kindSynonyms();
 // Blank text is not a kind: callers decide what an empty cell means.
 Result<inventory::UnitKind> parseKind(std::string_view text);
 
+// Words for things donors give that we do not refurbish (printers, headsets, keyboards, mice,
+// UPS, docking stations, cameras, cables, chargers, projectors, speakers, TVs, network gear,
+// desk phones, servers): imported as `other`, the donor's word kept, with a warning.
+const SynonymTable &peripheralWords();
+
+// A donor's own words for kinds, for one import: `--kind-map "EINBAU=desktop,Station=desktop"`.
+struct KindMap {
+    std::vector<std::pair<std::string, inventory::UnitKind>> entries;  // normalizeKey(word) → kind
+    bool empty() const { return entries.empty(); }
+};
+// InvalidInput naming the item when an entry has no '=', no word, or a target that is not a kind.
+Result<KindMap> parseKindMap(std::string_view text);
+
+struct KindReading {
+    inventory::UnitKind kind = inventory::UnitKind::Other;
+    bool peripheral = false;  // a thing we do not refurbish (kind is Other)
+};
+// A kind cell of a donor's list: the map's words first, then kindSynonyms, then peripheralWords
+// (Other, peripheral). InvalidInput for a word none of them knows, suggesting --kind-map.
+Result<KindReading> readKind(std::string_view text, const KindMap &map = {});
+
 // Memory size in MiB: "8", "8 Go", "8GB", "8 Gio", "8192 MB", "8192 Mio", "2 x 4 Go", "8 Go DDR4".
 // A bare number takes `unitHint` (from the header, e.g. "Go" in "RAM (Go)") or, without one,
 // is read as GiB below 512 and MiB from 512 up. GB and Go count as GiB, as memory is sold.

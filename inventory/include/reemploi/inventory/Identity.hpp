@@ -37,4 +37,11 @@ std::optional<std::pair<std::string, std::string>> splitMakeFromModel(std::strin
 // The key of the unique (make, serial) index: canonicalMake in ASCII lower case ("dell").
 std::string makeKey(std::string_view make);
 
+// Whether two registrations with the same cleaned serial are one machine, given their make keys:
+// the same make, or no make on one side (a list without a make column, a model that names none):
+// a serial registered with no make matches any make, and the reverse.
+inline bool sameMachine(std::string_view makeKeyA, std::string_view makeKeyB) {
+    return makeKeyA == makeKeyB || makeKeyA.empty() || makeKeyB.empty();
+}
+
 }  // namespace reemploi::inventory

@@ -38,6 +38,9 @@ Status checkLine(std::string_view value, std::string_view field, std::size_t max
 // A multi-line field (as given): tabs and line breaks allowed.
 Status checkNotes(std::string_view value, std::string_view field, std::size_t maxChars = kMaxNotesChars);
 
+// The numbers a unit carries (RAM, battery health, screen size): plausible or refused, naming the field.
+Status checkSpecs(const UnitSpecs &specs);
+
 // Every text problem of a unit to register, in field order (empty if none). The serial is
 // checked as cleaned; an empty serial is a problem.
 std::vector<FieldProblem> checkUnitText(const NewUnit &unit);
