@@ -223,8 +223,7 @@ CREATE TABLE donor_links (
 );
 CREATE INDEX donor_links_donation ON donor_links (donation_id);
 )sql"},
-    // 6-8 are other branches' (PostgreSQL, audit); this one is intake's.
-    {9, "intake: units by serial alone (a serial registered without a make matches any make)", R"sql(
+    {6, "intake: units by serial alone (a serial registered without a make matches any make)", R"sql(
 CREATE INDEX units_serial ON units (serial);
 )sql"},
 };

@@ -303,7 +303,9 @@ TEST_F(RealLists, SchoolDirectoryExportOnlyTheSchools) {
     EXPECT_TRUE(school->priorityArea);  // REP
     EXPECT_FALSE(inventory::getSchool(*db, "0350122T")->priorityArea);
     std::size_t priority = 0;
-    for (const auto &s : *inventory::listSchools(*db)) priority += s.priorityArea;
+    auto schools = inventory::listSchools(*db);
+    ASSERT_TRUE(schools);
+    for (const auto &s : *schools) priority += s.priorityArea;
     EXPECT_EQ(priority, 14u);  // 13 REP, 1 REP+
     EXPECT_FALSE(inventory::getSchool(*db, "0352813T").ok());  // AFOREM: no type, left out
 

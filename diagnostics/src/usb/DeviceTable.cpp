@@ -173,7 +173,12 @@ Result<DeviceTable> DeviceTable::parse(std::string_view text, std::string_view o
 Result<DeviceTable> DeviceTable::load(const std::string &path) {
     // The table is a few hundred lines; anything past 4 MB is not one.
     auto text = file::readRegularFile(path, 4'000'000);
-    if (!text) return text.error().withContext("the device table");  // an installation problem
+    if (!text) {
+        // A table missing from where it was installed is an installation problem (exit 1).
+        if (text.error().code == Errc::NotFound)
+            return makeError(Errc::Io, "cannot read the device table " + text.error().message);
+        return text.error().withContext("the device table");
+    }
     return parse(*text, path);
 }
 

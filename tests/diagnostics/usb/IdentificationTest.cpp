@@ -176,8 +176,8 @@ TEST(DeviceTable, ErrorsNameTheLineAndTheColumn) {
     EXPECT_EQ(errorOf("*\t*\tmass-storage\t-\n"), "t.tsv:1: match: a row must name a vendor or a class");
     auto missing = DeviceTable::load("/nonexistent/devices.tsv");
     ASSERT_FALSE(missing);
-    EXPECT_EQ(missing.error().code, Errc::NotFound);
-    EXPECT_EQ(missing.error().message, "the device table: /nonexistent/devices.tsv: cannot open (No such file or directory)");
+    EXPECT_EQ(missing.error().code, Errc::Io);
+    EXPECT_EQ(missing.error().message, "cannot read the device table /nonexistent/devices.tsv: cannot open (No such file or directory)");
 }
 
 // A path set by REEMPLOI_DEVICES_TABLE or REEMPLOI_USB_IDS that is not a file is refused before
