@@ -104,3 +104,32 @@ TEST(ImportApi, SchoolsThenNeedsAreImportedByACoordinator) {
     ASSERT_TRUE(badNeeds.json()->getArray("errors")) << badNeeds.body;
     EXPECT_GT(badNeeds.json()->getArray("errors")->size(), 0u);
 }
+
+// A donor's corrected list, and a donor's own words for kinds, as on the command line.
+TEST(ImportApi, UpdateAndKindMapAreTheCommandsOptions) {
+    ApiServer api;
+    auto c = api.as("tom");
+    const std::string donor = "/api/imports/donor-list?donation=" + std::to_string(api.donation);
+    ASSERT_EQ(c.upload(donor, kList).status, 201);
+    const std::string corrected =
+        "serial,make,model,kind,RAM\nIMP-0001,HP,EliteBook 850 G5,laptop,8 Go\nIMP-0003,Fujitsu,Esprimo,EINBAU,8\n";
+    auto refused = c.upload(donor + "&update=1", corrected);
+    EXPECT_EQ(refused.status, 422) << refused.body;  // EINBAU is no kind we know
+    auto badMap = c.upload(donor + "&update=1&kind_map=EINBAU", corrected);
+    EXPECT_EQ(badMap.status, 422) << badMap.body;
+    EXPECT_EQ(badMap.json()->getObject("error")->getValue<std::string>("field"), "kind_map");
+    auto r = c.upload(donor + "&update=1&kind_map=EINBAU%3Ddesktop", corrected);
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(r.json()->getValue<int>("created"), 1);
+    EXPECT_EQ(r.json()->getValue<int>("updated"), 1);
+    auto units = inventory::listUnits(*api.db(), {}).value();
+    ASSERT_EQ(units.size(), 3u);
+    for (const auto &u : units) {
+        if (u.serial == "IMP-0001") {
+            EXPECT_EQ(u.model, "EliteBook 850 G5");
+        }
+        if (u.serial == "IMP-0003") {
+            EXPECT_EQ(u.kind, inventory::UnitKind::Desktop);
+        }
+    }
+}

@@ -40,7 +40,7 @@ Response reportResponse(const std::string &report, bool succeeded, const std::st
 
 std::string plural(std::size_t n, const char *word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
-// ?donation=ID&dry_run=1&skip_invalid=1
+// ?donation=ID&dry_run=1&skip_invalid=1&update=1&kind_map=EINBAU=desktop,Station=desktop
 Response importDonorListRoute(Call &call) {
     if (auto refused = notAFile(call.request)) return *refused;
     intake::ImportOptions options;
@@ -58,8 +58,16 @@ Response importDonorListRoute(Call &call) {
     if (!dry) return errorResponse(dry.error());
     auto skip = queryFlag(call.request, "skip_invalid");
     if (!skip) return errorResponse(skip.error());
+    auto update = queryFlag(call.request, "update");
+    if (!update) return errorResponse(update.error());
     options.dryRun = *dry;
     options.skipInvalid = *skip;
+    options.update = *update;
+    if (auto words = call.request.queryValue("kind_map"); words && !words->empty()) {
+        auto map = intake::parseKindMap(*words);
+        if (!map) return errorResponse(makeFieldError(Errc::InvalidInput, "kind_map", map.error().message));
+        options.kindMap = std::move(*map);
+    }
     auto report = intake::importDonorList(call.db, call.request.body, options, call.actor);
     if (!report) return errorResponse(report.error());
     const auto &r = *report;
