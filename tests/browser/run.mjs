@@ -238,6 +238,10 @@ const scenarios = {
       await page.getByRole('table', { name: 'Attributions proposées' }).waitFor();
       const rows = await page.getByRole('table', { name: 'Attributions proposées' }).locator('tbody tr').count();
       if (rows < 3) throw new Error(`${rows} assignments, expected 3 (3 ready units, 3 needs)`);
+      // Each reason in French, as the rest of the page.
+      const reasons = await page.getByRole('table', { name: 'Attributions proposées' }).locator('tbody').textContent();
+      if (!reasons.includes('aucun appareil à la maison') || !reasons.includes('convient : portable')) throw new Error(`reasons "${reasons}"`);
+      if (/at home|fits|not measured/.test(reasons)) throw new Error(`English in the reasons: "${reasons}"`);
       await check(page, 'attribution');
       await page.getByRole('button', { name: 'Confirmer l’attribution' }).click();
       await page.getByText(/Attribution confirmée : [34] appareil\(s\)/).waitFor();

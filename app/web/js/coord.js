@@ -5,6 +5,22 @@ import { h, clear, field, fileField } from './dom.js';
 import { t } from './i18n.js';
 import { barChart } from './chart.js';
 
+// A reason as the allocation gives it (codes and values), in the reader's language; the
+// English text the server also sends is kept for a code this page does not know yet.
+function reasonText(parts, fallback) {
+  if (!Array.isArray(parts) || !parts.length) return fallback;
+  let out = '';
+  for (const p of parts) {
+    const key = `reason.${p.code}`;
+    // Kinds are words too: "laptop" is "portable" in French.
+    const values = (p.values || []).map((v) => (t(`reason.word.${v}`) === `reason.word.${v}` ? v : t(`reason.word.${v}`)));
+    const text = t(key, values);
+    if (text === key) return fallback;
+    out += (out ? (p.code === 'preferred' ? ' ' : ', ') : '') + text;
+  }
+  return out;
+}
+
 function table(headers, rows, caption) {
   return h('table', {}, caption ? h('caption', {}, caption) : null,
     h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col' }, x)))),
@@ -91,11 +107,11 @@ export function coordPage(root) {
     };
     clear(out,
       p.assignments.length ? table([t('coord.unit'), t('coord.need'), t('coord.school'), t('coord.rank'), t('coord.reason'), ''],
-        p.assignments.map((a) => [a.unit, a.need, a.school, String(a.rank), `${a.pinned ? `[${t('coord.pinned.mark')}] ` : ''}${a.reason}`,
+        p.assignments.map((a) => [a.unit, a.need, a.school, String(a.rank), reasonText(a.reason_parts, a.reason),
           h('button', { type: 'button', class: 'secondary small', 'aria-label': `${t('coord.exclude')} ${a.unit}`, onClick: () => pin({ unit: a.unit, exclude: true }) }, t('coord.exclude'))]),
         t('coord.alloc.assignments')) : h('p', { class: 'notice' }, t('coord.alloc.none')),
       p.unmet.length ? table([t('coord.need'), t('coord.school'), t('coord.rank'), t('coord.reason')],
-        p.unmet.map((m) => [m.need, m.school, String(m.rank), m.why]), t('coord.alloc.unmet')) : null,
+        p.unmet.map((m) => [m.need, m.school, String(m.rank), reasonText(m.why_parts, m.why)]), t('coord.alloc.unmet')) : null,
       shares.length ? table([t('coord.school'), t('coord.open'), t('coord.share'), t('coord.served')],
         shares.map((s) => [s.school, String(s.open), String(Math.round(s.share * 100) / 100), String(s.served)]), t('coord.alloc.shares')) : null,
       h('form', { class: 'inline', onSubmit: (e) => { e.preventDefault(); pin({ unit: pinUnit.value.trim(), need: pinNeed.value.trim() }); } },

@@ -259,6 +259,21 @@ Result<Proposal> propose(Database &db, const Config &config, const Actor &actor,
     return proposal;
 }
 
+namespace {
+
+// [{"code": "rank.some", "values": ["1", "2"]}, …]: the reason for a page to word.
+std::string partsJson(const std::vector<ReasonPart> &parts) {
+    json::Array out;
+    for (const auto &p : parts) {
+        json::Array values;
+        for (const auto &v : p.values) values.add(v);
+        out.add(json::Object().set("code", p.code).raw("values", values.str()));
+    }
+    return out.str();
+}
+
+}  // namespace
+
 std::string proposalJson(const Proposal &proposal) {
     const auto &p = proposal.input.problem;
     const auto &s = proposal.solution;
@@ -272,15 +287,18 @@ std::string proposalJson(const Proposal &proposal) {
                             .set("family", p.needs[a.need].family)
                             .set("rank", rankOf(p.needs[a.need]))
                             .set("pinned", a.pinned)
-                            .set("reason", a.reason));
+                            .set("reason", a.reason)
+                            .raw("reason_parts", partsJson(a.parts)));
     for (const auto &m : s.unmet)
         unmet.add(json::Object()
                       .set("need", needRef(m.need))
                       .set("school", p.schools[p.needs[m.need].school].uai)
                       .set("family", p.needs[m.need].family)
                       .set("rank", rankOf(p.needs[m.need]))
-                      .set("why", m.why));
-    for (const auto &u : s.unused) unused.add(json::Object().set("unit", p.units[u.unit].tag).set("why", u.why));
+                      .set("why", m.why)
+                      .raw("why_parts", partsJson(m.parts)));
+    for (const auto &u : s.unused)
+        unused.add(json::Object().set("unit", p.units[u.unit].tag).set("why", u.why).raw("why_parts", partsJson(u.parts)));
     for (const auto &n : s.notes) notes.add(n);
     json::Object out;
     if (proposal.runId) out.set("run", *proposal.runId);

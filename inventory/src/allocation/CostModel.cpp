@@ -211,23 +211,20 @@ std::optional<std::uint8_t> CostModel::unitClass(const AllocUnit &unit) const {
     return key;
 }
 
-std::string CostModel::unusableWhy(const AllocUnit &unit) const {
+ReasonPart CostModel::unusableWhy(const AllocUnit &unit) const {
     const auto &c = _problem.config;
     if (unit.kind != UnitKind::Laptop && unit.kind != UnitKind::Tablet)
-        return std::string(toString(unit.kind)) + ": only laptops and tablets go to families";
+        return {"unusable.kind", {std::string(toString(unit.kind))}};
     bool tablet = unit.kind == UnitKind::Tablet;
-    const char *kind = tablet ? "tablet" : "laptop";
+    const std::string kind = tablet ? "tablet" : "laptop";
     std::int64_t minRam = tablet ? c.minTabletRamMib : c.minLaptopRamMib;
     std::int64_t minStorage = tablet ? c.minTabletStorageGb : c.minLaptopStorageGb;
     if (unit.ramMib && *unit.ramMib < minRam)
-        return "RAM " + std::to_string(*unit.ramMib) + " MiB is below the " + std::to_string(minRam) +
-               " MiB minimum for a " + kind;
+        return {"unusable.ram", {std::to_string(*unit.ramMib), std::to_string(minRam), kind}};
     if (unit.storageGb && *unit.storageGb < minStorage)
-        return "storage " + std::to_string(*unit.storageGb) + " GB is below the " + std::to_string(minStorage) +
-               " GB minimum for a " + kind;
+        return {"unusable.storage", {std::to_string(*unit.storageGb), std::to_string(minStorage), kind}};
     if (unit.batteryPercent && *unit.batteryPercent < c.minBatteryPercent)
-        return "battery health " + std::to_string(*unit.batteryPercent) + "% is below the " +
-               std::to_string(c.minBatteryPercent) + "% minimum";
+        return {"unusable.battery", {std::to_string(*unit.batteryPercent), std::to_string(c.minBatteryPercent)}};
     return {};
 }
 

@@ -50,23 +50,21 @@ std::vector<std::size_t> stableOrderBy(const std::vector<std::size_t> &items, st
     return out;
 }
 
-std::string gradesText(const AllocNeed &need) {
+ReasonPart gradesPart(const AllocNeed &need) {
     std::string out;
     for (int g = 0; g < 5; ++g)
         for (int k = 0; k < need.children[g]; ++k) {
             if (!out.empty()) out += '+';
             out += toString(static_cast<SchoolGrade>(g));
         }
-    return out.empty() ? "no grade given" : out;
+    return out.empty() ? ReasonPart{"grades.none", {}} : ReasonPart{"grades", {out}};
 }
 
-std::string rankText(const AllocNeed &need) {
+ReasonPart rankPart(const AllocNeed &need) {
     int children = 0;
     for (auto c : need.children) children += c;
-    if (need.devicesAtHome <= 0) return "no device at home";
-    std::string devices = std::to_string(need.devicesAtHome) + (need.devicesAtHome == 1 ? " device" : " devices");
-    std::string kids = std::to_string(children) + (children == 1 ? " child" : " children");
-    return devices + " at home for " + kids;
+    if (need.devicesAtHome <= 0) return {"rank.none", {}};
+    return {"rank.some", {std::to_string(need.devicesAtHome), std::to_string(children)}};
 }
 
 std::string flagsText(const Problem &p, std::uint32_t flags) {
@@ -76,39 +74,42 @@ std::string flagsText(const Problem &p, std::uint32_t flags) {
     return out;
 }
 
-std::string unmeasuredText(std::uint8_t unitClass) {
-    std::string out;
-    auto add = [&](const char *s) { out += ", "; out += s; };
+void addUnmeasured(std::vector<ReasonPart> &out, std::uint8_t unitClass) {
     bool tablet = unitClass & kClassTablet;
-    if (!tablet && ((unitClass >> kClassKeyboardShift) & 3) == 2) add("keyboard not checked");
-    if (unitClass & kClassRamUnknown) add("RAM not measured");
-    if (unitClass & kClassStorageUnknown) add("storage not measured");
-    if (unitClass & kClassBatteryUnknown) add("battery not measured");
-    return out;
+    if (!tablet && ((unitClass >> kClassKeyboardShift) & 3) == 2) out.push_back({"unmeasured.keyboard", {}});
+    if (unitClass & kClassRamUnknown) out.push_back({"unmeasured.ram", {}});
+    if (unitClass & kClassStorageUnknown) out.push_back({"unmeasured.storage", {}});
+    if (unitClass & kClassBatteryUnknown) out.push_back({"unmeasured.battery", {}});
 }
 
-std::string reasonFor(const Problem &p, const CostModel &model, const AllocUnit &unit, const AllocNeed &need,
-                      bool pinned) {
-    std::string out = pinned ? "pinned by coordinator, " : "";
-    out += rankText(need);
-    if (auto flags = model.effectiveFlags(need)) out += ", priority " + flagsText(p, flags);
-    out += ", " + gradesText(need);
-    const char *kind = unit.kind == UnitKind::Tablet ? "tablet" : unit.kind == UnitKind::Laptop ? "laptop"
-                                                                                                  : nullptr;
+std::vector<ReasonPart> reasonFor(const Problem &p, const CostModel &model, const AllocUnit &unit, const AllocNeed &need,
+                                  bool pinned) {
+    std::vector<ReasonPart> out;
+    if (pinned) out.push_back({"pinned", {}});
+    out.push_back(rankPart(need));
+    if (auto flags = model.effectiveFlags(need)) out.push_back({"priority", {flagsText(p, flags)}});
+    out.push_back(gradesPart(need));
+    const char *kind = unit.kind == UnitKind::Tablet ? "tablet" : unit.kind == UnitKind::Laptop ? "laptop" : nullptr;
     auto cls = model.unitClass(unit);
     auto fit = cls ? model.suitability(*cls, need) : std::nullopt;
     if (!fit) {
-        std::string why = !cls ? model.unusableWhy(unit)
-                               : std::string(kind ? kind : "unit") + " where CM1–CM2 needs a laptop with a keyboard";
-        return out + ", does not fit (" + why + ")";
+        if (!cls) {
+            auto why = model.unusableWhy(unit);
+            if (!why.code.empty()) {
+                why.code = "misfit." + why.code.substr(why.code.find('.') + 1);
+                out.push_back(std::move(why));
+            }
+        } else {
+            out.push_back({"misfit.keyboard", {kind ? kind : "unit"}});
+        }
+        return out;
     }
-    out += ", ";
-    out += kind;
-    out += " fits";
+    out.push_back({"fits", {kind}});
     bool tablet = *cls & kClassTablet;
-    if (need.preference == KindPreference::Laptop && tablet) out += " (laptop preferred)";
-    if (need.preference == KindPreference::Tablet && !tablet) out += " (tablet preferred)";
-    return out + unmeasuredText(*cls);
+    if (need.preference == KindPreference::Laptop && tablet) out.push_back({"preferred", {"laptop"}});
+    if (need.preference == KindPreference::Tablet && !tablet) out.push_back({"preferred", {"tablet"}});
+    addUnmeasured(out, *cls);
+    return out;
 }
 
 }  // namespace
@@ -241,7 +242,8 @@ Result<Solution> solve(const Problem &p) {
     for (const auto &pin : model.pins()) {
         served[pin.need] = 1;
         unitUsed[pin.unit] = 1;
-        sol.assignments.push_back({pin.unit, pin.need, true, reasonFor(p, model, p.units[pin.unit], p.needs[pin.need], true)});
+        auto parts = reasonFor(p, model, p.units[pin.unit], p.needs[pin.need], true);
+        sol.assignments.push_back({pin.unit, pin.need, true, englishReason(parts), std::move(parts)});
     }
     std::size_t firstFlowAssignment = sol.assignments.size();
     for (int nc = 0; nc < needClasses; ++nc) {
@@ -252,7 +254,8 @@ Result<Solution> solve(const Problem &p) {
             served[ns[k]] = 1;
             unitUsed[us[k]] = 1;
             sol.suitabilityCost += *model.suitability(unitClassOf[us[k]], nc);
-            sol.assignments.push_back({us[k], ns[k], false, reasonFor(p, model, p.units[us[k]], p.needs[ns[k]], false)});
+            auto parts = reasonFor(p, model, p.units[us[k]], p.needs[ns[k]], false);
+            sol.assignments.push_back({us[k], ns[k], false, englishReason(parts), std::move(parts)});
         }
     }
     std::sort(sol.assignments.begin() + static_cast<std::ptrdiff_t>(firstFlowAssignment), sol.assignments.end(),
@@ -282,19 +285,12 @@ Result<Solution> solve(const Problem &p) {
         if (served[j]) continue;
         const auto &n = p.needs[j];
         int nc = needClassOf[j];
-        std::string why;
-        if (nc >= 0 && needClassServable[nc]) {
-            const auto supply = needClassSupply[nc];
-            why = supply == 1 ? std::string("the one ready unit that fits went to a family ranked before or level "
-                                            "with this one")
-                              : "the " + std::to_string(supply) +
-                                    " ready units that fit went to families ranked before or level with this one";
-        } else if (CostModel::requiresLaptop(n)) {
-            why = "no ready unit fits: a child in CM1–CM2 needs a laptop with a keyboard";
-        } else {
-            why = "no ready laptop or tablet fits";
-        }
-        sol.unmet.push_back({j, std::move(why)});
+        ReasonPart why;
+        if (nc >= 0 && needClassServable[nc]) why = {"unmet.taken", {std::to_string(needClassSupply[nc])}};
+        else if (CostModel::requiresLaptop(n)) why = {"unmet.needs_laptop", {}};
+        else why = {"unmet.none_fits", {}};
+        std::vector<ReasonPart> parts{std::move(why)};
+        sol.unmet.push_back({j, englishReason(parts), std::move(parts)});
     }
     std::vector<char> excluded(nu, 0);
     if (!p.excludedUnits.empty()) {
@@ -305,13 +301,14 @@ Result<Solution> solve(const Problem &p) {
     for (auto i : unitOrder) {
         if (unitUsed[i]) continue;
         const auto &u = p.units[i];
-        std::string why;
-        if (!u.ready) why = "not ready";
-        else if (excluded[i]) why = "excluded by a coordinator";
+        ReasonPart why;
+        if (!u.ready) why = {"unused.not_ready", {}};
+        else if (excluded[i]) why = {"unused.excluded", {}};
         else if (unitClassOf[i] == kNoClass) why = model.unusableWhy(u);
-        else why = "no open need left that it fits";
-        if (why.empty()) why = "pinned to a need that could not take it";
-        sol.unused.push_back({i, std::move(why)});
+        else why = {"unused.no_need", {}};
+        if (why.code.empty()) why = {"unused.pin_failed", {}};
+        std::vector<ReasonPart> parts{std::move(why)};
+        sol.unused.push_back({i, englishReason(parts), std::move(parts)});
     }
     return sol;
 }

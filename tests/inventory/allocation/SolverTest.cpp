@@ -101,6 +101,13 @@ TEST(AllocationSolver, FewerDevicesThanChildrenBeforeEnoughDevices) {
     auto s = solved(p);
     EXPECT_EQ(pairs(p, s), (std::map<std::int64_t, std::int64_t>{{2, 1}}));
     EXPECT_EQ(s.assignments[0].reason, "1 device at home for 2 children, CP+CE1, tablet fits");
+    // The same reason as codes and values, for a page to say in its reader's language.
+    std::vector<std::pair<std::string, std::vector<std::string>>> parts;
+    for (const auto &part : s.assignments[0].parts) parts.emplace_back(part.code, part.values);
+    EXPECT_EQ(parts, (std::vector<std::pair<std::string, std::vector<std::string>>>{
+                         {"rank.some", {"1", "2"}}, {"grades", {"CP+CE1"}}, {"fits", {"tablet"}}}));
+    EXPECT_EQ(s.unmet[0].parts.at(0).code, "unmet.taken");
+    EXPECT_EQ(s.unmet[0].why, englishReason(s.unmet[0].parts));
 }
 
 TEST(AllocationSolver, LaptopGoesToTheCm2ChildAndTabletToTheCpChild) {

@@ -105,21 +105,33 @@ struct Problem {
     std::vector<std::int64_t> excludedUnits;  // unit ids the coordinator keeps out of this run
 };
 
+// One reason, as a code and its values, so that a page can say it in its reader's language:
+// {"rank.some", {"1", "2"}} is "1 device at home for 2 children" (see Reasons.cpp for every code).
+struct ReasonPart {
+    std::string code;
+    std::vector<std::string> values;
+};
+// The reason in English, as the command line prints it and the run is stored.
+std::string englishReason(const std::vector<ReasonPart> &parts);
+
 struct Assignment {
     std::size_t unit = 0;  // index into Problem::units
     std::size_t need = 0;  // index into Problem::needs
     bool pinned = false;
-    std::string reason;  // "no device at home, CM2, laptop fits"
+    std::string reason;  // "no device at home, CM2, laptop fits": englishReason(parts)
+    std::vector<ReasonPart> parts;
 };
 
 struct UnmetNeed {
     std::size_t need = 0;
     std::string why;
+    std::vector<ReasonPart> parts;
 };
 
 struct UnusedUnit {
     std::size_t unit = 0;
     std::string why;
+    std::vector<ReasonPart> parts;
 };
 
 struct RankFigures {

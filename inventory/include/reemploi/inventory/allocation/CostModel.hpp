@@ -49,7 +49,7 @@ public:
     // Unit classes: nullopt when the unit can serve no need (kind, a measured value below its
     // minimum); unusableWhy() says which.
     std::optional<std::uint8_t> unitClass(const AllocUnit &unit) const;
-    std::string unusableWhy(const AllocUnit &unit) const;
+    ReasonPart unusableWhy(const AllocUnit &unit) const;  // an empty code when it is usable
 
     // Needs.
     std::uint32_t effectiveFlags(const AllocNeed &need) const;  // + "qpv" from the school
