@@ -200,19 +200,16 @@ public:
     }
 
     void error(ListRow &row, std::optional<std::size_t> column, std::string message) const {
-        // Short whatever the cell holds: the error never carries a whole cell or row.
-        RowError e;
-        e.line = row.line;
-        if (column) {
-            e.column = elide(_map.header[*column], kMaxHeaderBytesInErrors);
-            e.columnLetter = columnLetter(*column);
-            if (auto f = _map.fieldOfColumn[*column]) e.field = _map.fields[*f];
-        }
-        e.message = elide(std::move(message));
-        row.errors.push_back(std::move(e));
+        row.errors.push_back(note(row, column, std::move(message)));
     }
 
     void warning(ListRow &row, std::optional<std::size_t> column, std::string message) const {
+        row.warnings.push_back(note(row, column, std::move(message)));
+    }
+
+    // An error or a warning about a row: short whatever the cell holds (it never carries a whole
+    // cell or row), naming the column as written and its letter.
+    RowError note(const ListRow &row, std::optional<std::size_t> column, std::string message) const {
         RowError e;
         e.line = row.line;
         if (column) {
@@ -221,7 +218,7 @@ public:
             if (auto f = _map.fieldOfColumn[*column]) e.field = _map.fields[*f];
         }
         e.message = elide(std::move(message));
-        row.warnings.push_back(std::move(e));
+        return e;
     }
 
     std::optional<std::size_t> serialColumn() const { return _col.serial; }

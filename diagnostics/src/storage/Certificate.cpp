@@ -356,14 +356,21 @@ Result<Poco::Dynamic::Var> parseJson(std::string_view text) {
     }
 }
 
-}  // namespace
-
-Result<std::string> certificateIdOf(std::string_view text) {
+// A certificate's text as a JSON object, or InvalidInput saying why it is not one.
+Result<Poco::JSON::Object::Ptr> certificateObject(std::string_view text) {
     auto v = parseJson(text);
     if (!v) return v.error();
     if (v->type() != typeid(Poco::JSON::Object::Ptr))
         return makeError(Errc::InvalidInput, "not a certificate: the JSON is not an object");
-    auto o = v->extract<Poco::JSON::Object::Ptr>();
+    return v->extract<Poco::JSON::Object::Ptr>();
+}
+
+}  // namespace
+
+Result<std::string> certificateIdOf(std::string_view text) {
+    auto parsed = certificateObject(text);
+    if (!parsed) return parsed.error();
+    auto o = *parsed;
     if (!o->has("certificate_id") || !o->get("certificate_id").isString())
         return makeError(Errc::InvalidInput, "not a certificate: no \"certificate_id\" field");
     return o->getValue<std::string>("certificate_id");
@@ -492,11 +499,9 @@ private:
 }  // namespace
 
 Result<CertificateFields> certificateFieldsOf(std::string_view json) {
-    auto parsed = parseJson(json);
+    auto parsed = certificateObject(json);
     if (!parsed) return parsed.error();
-    if (parsed->type() != typeid(Poco::JSON::Object::Ptr))
-        return makeError(Errc::InvalidInput, "not a certificate: the JSON is not an object");
-    FieldReader r(parsed->extract<Poco::JSON::Object::Ptr>());
+    FieldReader r(*parsed);
     if (r.text("format") != "reemploi-sanitization-certificate/1" && !r.error())
         return makeError(Errc::InvalidInput, "not a certificate: unknown \"format\"");
     CertificateFields f;
