@@ -38,7 +38,7 @@ bool looksLikeGs1(const std::string &text) {
 }
 
 Result<std::vector<SerialCandidate>> serialsIn(const labels::GreyImage &image) {
-    auto found = labels::decode(image);
+    auto found = labels::decodeIsolated(image);
     if (!found) return found.error();
 
     struct Ranked {
@@ -83,13 +83,17 @@ Result<std::vector<SerialCandidate>> serialsIn(const labels::GreyImage &image) {
 Result<std::vector<SerialCandidate>> readSerialsFromImage(const std::string &path) {
     auto image = labels::loadGreyImage(path);
     if (!image) return image.error();
-    return serialsIn(*image);
+    auto serials = serialsIn(*image);
+    if (!serials) return serials.error().withContext(path);
+    return serials;
 }
 
 Result<std::vector<SerialCandidate>> readSerialsFromImageBytes(const std::string &bytes, const std::string &name) {
     auto image = labels::decodeImageBytes(bytes, name);
     if (!image) return image.error();
-    return serialsIn(*image);
+    auto serials = serialsIn(*image);
+    if (!serials) return serials.error().withContext(name);
+    return serials;
 }
 
 }  // namespace reemploi::intake

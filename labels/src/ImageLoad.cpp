@@ -219,7 +219,9 @@ Result<GreyImage> loadGreyImage(const std::string &path, const ImageLimits &limi
 Result<std::vector<DecodedBarcode>> decodeFile(const std::string &path, const DecodeOptions &options) {
     auto image = loadGreyImage(path, options.limits);
     if (!image) return image.error();
-    return decode(*image, options);
+    auto found = decodeIsolated(*image, options);
+    if (!found) return found.error().withContext(path);
+    return found;
 }
 
 }  // namespace reemploi::labels

@@ -109,3 +109,48 @@ TEST(FuzzFindings, LabelScanOfTheseImagesExitsZero) {
     EXPECT_EQ(strip.exitCode, 0) << strip.out;
     EXPECT_EQ(strip.out, "no barcode found in " + dir.file("strip.png") + "\n");
 }
+
+// fuzz_barcode's 256x199 image on which ZXing 1.4 fails an assert() in its concentric-pattern
+// finder and aborts the process. In-process that is the end of the program (the death test shows
+// it is ZXing's, not ours); the front ends read images through decodeIsolated, where it is an
+// error naming the reader, and the caller goes on.
+TEST(FuzzFindings, AnImageThatAbortsZxingIsAnErrorNotTheEndOfTheServer) {
+    GreyImage image = fuzzImage("zxing-concentric-assert.grey");
+    ASSERT_EQ(image.width, 256);
+    ASSERT_EQ(image.height, 199);
+    DecodeOptions options;
+    options.tryDownscale = false;  // the fuzzer's flags 0x03: try harder, rotate
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    EXPECT_DEATH((void)decode(image, options), "");
+    auto isolated = decodeIsolated(image, options);
+    ASSERT_FALSE(isolated);
+    EXPECT_EQ(isolated.error().code, Errc::InvalidInput);
+    EXPECT_EQ(isolated.error().message,
+              "the barcode reader (ZXing) failed on this image (Aborted): nothing was read; take another photo, or type the code");
+    // The same reader, isolated, answers what decode answers on a sound image.
+    auto page = copiesOf("RE-000042", 2);
+    auto direct = decode(page);
+    auto viaChild = decodeIsolated(page);
+    ASSERT_TRUE(direct && viaChild);
+    ASSERT_EQ(viaChild->size(), direct->size());
+    for (std::size_t i = 0; i < direct->size(); ++i) {
+        EXPECT_EQ((*viaChild)[i].text, (*direct)[i].text);
+        EXPECT_EQ((*viaChild)[i].format, (*direct)[i].format);
+        EXPECT_EQ((*viaChild)[i].position, (*direct)[i].position);
+    }
+    // A reader that takes too long is stopped.
+    auto late = decodeIsolated(page, {}, std::chrono::milliseconds(1));
+    ASSERT_FALSE(late);
+    EXPECT_EQ(late.error().code, Errc::Timeout);
+}
+
+TEST(FuzzFindings, LabelScanOfAnImageThatAbortsZxingExitsTwoNamingIt) {
+    TempDir dir;
+    test::savePng(fuzzImage("zxing-concentric-assert.grey"), dir.file("photo.png"));
+    auto r = test::run("timeout -s KILL 60 " + test::shellQuote(REEMPLOI_BINARY) + " label scan " +
+                       test::shellQuote(dir.file("photo.png")) + " 2>&1");
+    EXPECT_EQ(r.exitCode, 2) << r.out;
+    EXPECT_EQ(r.out, "reemploi: " + dir.file("photo.png") +
+                         ": the barcode reader (ZXing) failed on this image (Aborted): nothing was read; take another "
+                         "photo, or type the code\n");
+}

@@ -36,3 +36,21 @@ TEST(ScanApi, APhotoOfAStickerGivesItsSerial) {
     EXPECT_EQ(garbage.json()->getObject("error")->getValue<std::string>("field"), "image");
     EXPECT_EQ(c.upload("/api/scan", "", "image/png").status, 422);
 }
+
+// The photo on which ZXing 1.4 aborts (found by fuzz/barcode.cpp; its origin is
+// tests/fixtures/labels/zxing-concentric-assert.grey): a clear 422, and the server still answers.
+TEST(ScanApi, APhotoThatAbortsTheReaderIsRefusedAndTheServerLivesOn) {
+    ApiServer api;
+    auto c = api.as("tom");
+    std::ifstream in(std::string(REEMPLOI_TEST_FIXTURES) + "/labels/zxing-concentric-assert.png", std::ios::binary);
+    std::stringstream png;
+    png << in.rdbuf();
+    auto r = c.upload("/api/scan", png.str(), "image/png");
+    EXPECT_EQ(r.status, 422) << r.body;
+    EXPECT_NE(r.json()->getObject("error")->getValue<std::string>("message").find("the barcode reader (ZXing) failed on this image"),
+              std::string::npos)
+        << r.body;
+    auto again = c.upload("/api/scan", image("code128_serial.png"), "image/png");
+    ASSERT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(again.json()->getValue<std::string>("serial"), "5CG7431JKL");
+}

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -58,6 +59,13 @@ struct DecodeOptions {
 // Every barcode ZXing finds in `image`. An unknown name in options.formats is InvalidInput.
 Result<std::vector<DecodedBarcode>> decode(const GreyImage &image, const DecodeOptions &options = {});
 
+// decode() in a child process, stopped past `limit`: what the front ends call on images that
+// reach the workshop from outside (photos, scans). ZXing 1.4 aborts the process on some images
+// (an assert found by fuzzing); here that is an InvalidInput naming it, and the caller lives on.
+// Timeout past the limit.
+Result<std::vector<DecodedBarcode>> decodeIsolated(const GreyImage &image, const DecodeOptions &options = {},
+                                                   std::chrono::milliseconds limit = std::chrono::seconds(60));
+
 // Same, over grey pixels the caller owns (`rowStride` bytes from one row to the next).
 Result<std::vector<DecodedBarcode>> decode(const std::uint8_t *pixels, int width, int height, int rowStride,
                                            const DecodeOptions &options = {});
@@ -70,7 +78,7 @@ Result<GreyImage> loadGreyImage(const std::string &path, const ImageLimits &limi
 // The same from the bytes of a file; `name` names it in errors.
 Result<GreyImage> decodeImageBytes(std::string_view bytes, const std::string &name, const ImageLimits &limits = {});
 
-// loadGreyImage then decode: the usual call for `scan IMAGE`.
+// loadGreyImage then decodeIsolated: the usual call for `scan IMAGE`.
 Result<std::vector<DecodedBarcode>> decodeFile(const std::string &path, const DecodeOptions &options = {});
 
 }  // namespace reemploi::labels
