@@ -1,6 +1,8 @@
 // The decoder on real rendered symbols: straight, turned, skewed, blurred, as PNG and JPEG files.
 #include <gtest/gtest.h>
 
+// As the labels library reads ZXing: text() as UTF-8 std::string.
+#define ZX_USE_UTF8
 #include <ZXing/BitMatrix.h>
 #include <ZXing/MultiFormatWriter.h>
 #include <ZXing/ReadBarcode.h>
