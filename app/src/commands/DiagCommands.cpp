@@ -7,6 +7,7 @@
 
 #include "cli/Cli.hpp"
 #include "cli/StopSignals.hpp"
+#include "commands/DiagAndroidCommands.hpp"
 
 namespace reemploi::app {
 
@@ -63,6 +64,7 @@ void registerDiagCommands(CommandRegistry &registry) {
                   "print one line per USB arrival or departure until interrupted (--present: report those "
                   "already plugged in first)",
                   {"present"}, runDiagWatch});
+    registerAndroidCommands(registry);
 }
 
 }  // namespace reemploi::app
