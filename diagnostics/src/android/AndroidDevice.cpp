@@ -2,6 +2,7 @@
 #include <reemploi/diagnostics/android/AndroidDevice.hpp>
 
 #include <array>
+#include <optional>
 
 using namespace std::chrono_literals;
 
@@ -128,6 +129,60 @@ Result<std::unique_ptr<AndroidDevice>> AndroidDevice::open(const AndroidTarget &
     if (!adb) return adb.error();
     device->_adb = std::move(*adb);
     return device;
+}
+
+std::string AdbIdentity::line() const {
+    if (state == "device") return "adb: " + model;
+    if (state == "unauthorized") return "adb: unauthorized (accept the prompt on the tablet's screen)";
+    return "adb: " + state;
+}
+
+std::map<std::string, AdbIdentity> identifyAdbDevices(UsbBus &bus, const std::vector<UsbDeviceInfo> &devices,
+                                                      const AndroidOpenOptions &options) {
+    std::map<std::string, AdbIdentity> out;
+    std::optional<AdbKey> key;
+    for (const auto &d : devices) {
+        if (d.handler != Handler::AndroidAdb || !d.accessible) continue;
+        AdbIdentity &id = out[d.portPath];
+        if (!key) {
+            auto k = AdbKey::loadOrCreate(options.keyPath);
+            if (!k) {
+                id.state = "unreachable: " + k.error().message;
+                continue;
+            }
+            key = std::move(*k);
+        }
+        auto transport = bus.open(d);
+        if (!transport) {
+            id.state = "unreachable: " + transport.error().message;
+            continue;
+        }
+        auto iface = readAdbInterface(**transport);
+        if (!iface) {
+            id.state = "unreachable: " + iface.error().message;
+            continue;
+        }
+        auto claim = (*transport)->claimInterface(iface->interface);
+        if (!claim) {
+            id.state = "unreachable: " + claim.error().message;
+            continue;
+        }
+        AdbConnectOptions bounded = options.adb;
+        bounded.timeout = std::min(bounded.timeout, std::chrono::milliseconds(2000));
+        bounded.promptWait = std::chrono::milliseconds(1);
+        auto adb = AdbClient::connect(usbTransport(**transport, iface->bulkIn, iface->bulkOut, "usb " + d.portPath), *key,
+                                      bounded);
+        if (adb) {
+            id.state = (*adb)->banner().state;
+            auto model = (*adb)->banner().properties.find("ro.product.model");
+            if (model != (*adb)->banner().properties.end()) id.model = model->second;
+        } else if (adb.error().message == kUnauthorized) {
+            id.state = "unauthorized";
+        } else {
+            id.state = "unreachable: " + adb.error().message;
+        }
+    }
+    return out;
 }
 
 }  // namespace reemploi::diagnostics::android

@@ -6,6 +6,7 @@
 //   auto facts = readFacts((*device)->adb());
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -52,5 +53,17 @@ private:
     std::unique_ptr<AdbClient> _adb;
     std::string _where;
 };
+
+// What `diag list` says of an ADB device once connected: its state and the model its CNXN
+// banner gives ("device", "23043RP34G"), or "unauthorized" (the device now shows the prompt), or
+// "unreachable: why". The prompt is not waited for: listing never hangs on a person.
+struct AdbIdentity {
+    std::string state;
+    std::string model;
+    std::string line() const;  // "adb: 23043RP34G", "adb: unauthorized (accept the prompt on the tablet's screen)"
+};
+// For every accessible android-adb device of `devices` (by port path).
+std::map<std::string, AdbIdentity> identifyAdbDevices(UsbBus &bus, const std::vector<UsbDeviceInfo> &devices,
+                                                      const AndroidOpenOptions &options);
 
 }  // namespace reemploi::diagnostics::android
