@@ -223,6 +223,18 @@ CREATE TABLE donor_links (
 );
 CREATE INDEX donor_links_donation ON donor_links (donation_id);
 )sql"},
+    // 6 to 9 belong to other branches (PostgreSQL, audit, donors' lists): numbers reserved so
+    // that they merge in order.
+    {10, "device locks: an iPad's activation lock as the bench last read it", R"sql(
+-- One reading per unit (the events keep every reading); 'on' or 'unknown' keeps it from ready.
+CREATE TABLE device_locks (
+    unit_id BIGINT PRIMARY KEY REFERENCES units (id),
+    lock_kind TEXT NOT NULL CHECK (lock_kind = 'activation_lock'),
+    state TEXT NOT NULL CHECK (state = 'off' OR state = 'on' OR state = 'unknown'),
+    detail TEXT NOT NULL,
+    checked_at TEXT NOT NULL
+);
+)sql"},
 };
 
 std::string expand(const std::string &sql, Dialect dialect) {

@@ -10,5 +10,7 @@ namespace reemploi::app {
 bool isAndroidWipeTarget(const std::string &target);
 int runAndroidWipe(Context &ctx, const Args &args);
 void registerAndroidCommands(CommandRegistry &registry);
+// `diag ios` (DiagIosCommands.cpp).
+void registerIosCommands(CommandRegistry &registry);
 
 }  // namespace reemploi::app

@@ -79,6 +79,7 @@ void registerDiagCommands(CommandRegistry &registry) {
                   "already plugged in first)",
                   {"present"}, runDiagWatch});
     registerAndroidCommands(registry);
+    registerIosCommands(registry);
 }
 
 }  // namespace reemploi::app
