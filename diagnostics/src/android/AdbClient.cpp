@@ -61,7 +61,12 @@ Status AdbClient::handshake(const AdbKey &key) {
             if (m->arg0 < kVersionMin)
                 return makeError(Errc::Unsupported, _transport->describe() + ": ADB version " + std::to_string(m->arg0) +
                                                         " is older than any we speak");
+            // A device below 0x01000001 checksums every payload, its CNXN included.
+            if (m->arg0 < kVersionSkipChecksum && checksum(m->data) != m->dataCheck)
+                return makeError(Errc::Device, _transport->describe() +
+                                                   ": ADB message CNXN: data checksum (bytes 16-19) does not match the data");
             _version = std::min(kVersion, m->arg0);
+            _transport->setCheckData(_version < kVersionSkipChecksum);
             _transport->setMaxPayload(std::min(kMaxPayload, std::max<std::uint32_t>(m->arg1, 256)));
             _banner = parseBanner(m->text());
             return {};

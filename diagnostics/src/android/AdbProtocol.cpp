@@ -109,8 +109,9 @@ public:
         REEMPLOI_TRY(readAll(header, deadline));
         auto h = decodeHeader(header, _maxPayload);
         if (!h) return h.error();
-        Message m{h->command, h->arg0, h->arg1, std::vector<std::uint8_t>(h->dataLength)};
+        Message m{h->command, h->arg0, h->arg1, std::vector<std::uint8_t>(h->dataLength), h->dataCheck};
         if (h->dataLength) REEMPLOI_TRY(readAll(m.data, deadline));
+        if (_checkData) REEMPLOI_TRY(checkData(*h, m.data));
         return m;
     }
 
@@ -170,7 +171,7 @@ public:
         header.resize(*n);
         auto h = decodeHeader(header, _maxPayload);
         if (!h) return h.error();
-        Message m{h->command, h->arg0, h->arg1, {}};
+        Message m{h->command, h->arg0, h->arg1, {}, h->dataCheck};
         m.data.reserve(h->dataLength);
         while (m.data.size() < h->dataLength) {
             std::vector<std::uint8_t> chunk(h->dataLength - m.data.size());
@@ -179,6 +180,7 @@ public:
             if (*got == 0) return makeError(Errc::Device, _where + ": empty transfer inside an ADB payload");
             m.data.insert(m.data.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(*got));
         }
+        if (_checkData) REEMPLOI_TRY(checkData(*h, m.data));
         return m;
     }
 

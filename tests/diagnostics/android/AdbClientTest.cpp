@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <reemploi/diagnostics/android/AdbClient.hpp>
+#include <reemploi/diagnostics/android/AndroidDevice.hpp>
 #include <reemploi/diagnostics/android/AndroidFacts.hpp>
 
 #include "support/android/TabletServer.hpp"
@@ -92,6 +93,31 @@ TEST(AdbClient, SmallPayloadsCarryLongAnswersOneAcknowledgedMessageAtATime) {
     ASSERT_TRUE(display) << display.error().message;
     EXPECT_EQ(display->size(), bench.state.profile().outputs.at("dumpsys display").size());
     EXPECT_EQ(*display, bench.state.profile().outputs.at("dumpsys display"));
+}
+
+TEST(AdbClient, AnOldDeviceGetsVersionOneAndItsChecksumsAreChecked) {
+    TabletOptions old;
+    old.version = kVersionMin;
+    Bench bench("asus-tf201", old);
+    auto adb = bench.connect(benchKey());
+    ASSERT_TRUE(adb) << adb.error().message;
+    EXPECT_EQ((*adb)->version(), kVersionMin);
+    auto model = (*adb)->shell("getprop ro.product.model");
+    ASSERT_TRUE(model) << model.error().message;
+    EXPECT_EQ(*model, "TF201\n");
+
+    TabletOptions garbled = old;
+    garbled.corruptChecksums = true;
+    Bench noisy("asus-tf201", garbled);
+    auto refused = noisy.connect(benchKey());
+    ASSERT_FALSE(refused);  // its CNXN banner already fails the check
+    EXPECT_NE(refused.error().message.find("data checksum (bytes 16-19) does not match"), std::string::npos)
+        << refused.error().message;
+    // A current device does not check checksums, and neither do we with it.
+    TabletOptions current;
+    current.corruptChecksums = true;
+    Bench modern("xiaomi-pad-6", current);
+    EXPECT_TRUE(modern.connect(benchKey()));
 }
 
 TEST(AdbClient, FactsOfBothProfiles) {
@@ -179,6 +205,10 @@ TEST(AdbClient, BadAddressesAreInputErrors) {
     EXPECT_EQ(e.error().code, Errc::InvalidInput);
     EXPECT_NE(e.error().message.find("HOST:PORT"), std::string::npos);
     EXPECT_FALSE(connectTcp("127.0.0.1:12ab", 1s));
+    EXPECT_EQ(AndroidTarget::parse("usb:1-1").error().code, Errc::InvalidInput);
+    EXPECT_NE(AndroidTarget::parse("adb:bad serial").error().message.find("no spaces"), std::string::npos);
+    EXPECT_EQ(AndroidTarget::parse("adb:10.0.0.5:5555")->tcp, "10.0.0.5:5555");
+    EXPECT_EQ(AndroidTarget::parse("adb:R52W60BEDXD")->serial, "R52W60BEDXD");
 }
 
 }  // namespace

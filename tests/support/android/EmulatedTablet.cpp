@@ -198,10 +198,12 @@ TabletSession::Reply TabletSession::handshake(const Message &m) {
     Reply r;
     auto online = [&]() {
         _online = true;
-        r.send.push_back(Message::make(adb::kCnxn, adb::kVersion, _maxPayload, deviceBanner(_state.profile())));
+        r.send.push_back(Message::make(adb::kCnxn, std::min(_hostVersion, _state.options().version), _maxPayload,
+                                       deviceBanner(_state.profile())));
     };
     if (m.command == adb::kCnxn) {
         _maxPayload = std::min(std::max<std::uint32_t>(m.arg1, 256), _state.options().maxPayload);
+        _hostVersion = m.arg0;
         r.send.push_back(newToken());
     } else if (m.command == adb::kAuth && m.arg0 == adb::kAuthSignature && !_token.empty()) {
         bool good = false;

@@ -45,6 +45,8 @@ struct TabletOptions {
     std::optional<bool> resetAllowed;          // instead of the profile's
     std::string vanishOn;                      // a command during whose output the tablet vanishes
     std::uint32_t maxPayload = diagnostics::android::kMaxPayload;
+    std::uint32_t version = diagnostics::android::kVersion;  // 0x01000000: an old adbd checking checksums
+    bool corruptChecksums = false;                           // every payload's checksum off by one
 };
 
 class TabletState {
@@ -112,6 +114,7 @@ private:
     std::vector<std::uint8_t> _token;
     bool _prompted = false;
     std::uint32_t _maxPayload = diagnostics::android::kMaxPayloadV1;
+    std::uint32_t _hostVersion = diagnostics::android::kVersionMin;
     std::uint32_t _nextRemote = 0x100;
     std::map<std::uint32_t, Stream> _streams;  // by our (remote) id
 };

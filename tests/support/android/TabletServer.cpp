@@ -85,7 +85,17 @@ void TabletServer::serve(int fd) {
             break;
         }
         bool sent = true;
-        for (const auto &out : reply.send) sent = sent && transport->send(out).ok();
+        for (const auto &out : reply.send) {
+            if (_state.options().corruptChecksums && !out.data.empty()) {
+                // A payload whose checksum does not match: what a line error looks like to an old host.
+                auto bytes = adb::encodeHeader(out);
+                bytes[16] ^= 1;
+                bytes.insert(bytes.end(), out.data.begin(), out.data.end());
+                sent = sent && ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+            } else {
+                sent = sent && transport->send(out).ok();
+            }
+        }
         if (!sent || reply.close) break;
     }
     transport.reset();

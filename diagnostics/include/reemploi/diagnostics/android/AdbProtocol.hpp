@@ -49,6 +49,7 @@ struct Message {
     std::uint32_t arg0 = 0;
     std::uint32_t arg1 = 0;
     std::vector<std::uint8_t> data;
+    std::uint32_t dataCheck = 0;  // the header's checksum, as received (encodeHeader computes its own)
 
     std::string text() const { return std::string(data.begin(), data.end()); }
     static Message make(std::uint32_t command, std::uint32_t arg0, std::uint32_t arg1, std::string_view data = {});
@@ -80,11 +81,14 @@ public:
     // The largest payload the peer announced; receive() refuses longer ones.
     void setMaxPayload(std::uint32_t bytes) { _maxPayload = bytes; }
     std::uint32_t maxPayload() const { return _maxPayload; }
+    // Below protocol version 0x01000001 a payload's checksum must match its header's.
+    void setCheckData(bool on) { _checkData = on; }
     // Where it goes, for messages: "tcp 127.0.0.1:5555", "usb 1-1.4".
     virtual std::string describe() const = 0;
 
 protected:
     std::uint32_t _maxPayload = kMaxPayload;
+    bool _checkData = false;
 };
 
 // ADB over TCP (network debugging: `adb tcpip 5555` on the device, or the emulated tablet).
