@@ -21,7 +21,6 @@ AndroidOpenOptions openOptions(const Context &ctx) {
     o.keyPath = ctx.settings.adbKeyPath;
     o.bus = ctx.settings.usbBus();
     o.adb.promptWait = std::chrono::seconds(ctx.settings.adbPromptSeconds);
-    o.adb.keyComment = "reemploi@" + (ctx.settings.workshop.workshop.empty() ? std::string("bench") : std::string("workshop"));
     return o;
 }
 

@@ -21,21 +21,32 @@ struct Ran {
     std::string output;  // stdout and stderr together
 };
 
-// Runs `argv` with `env` added, killed after `seconds`.
+// Runs `argv` with `env` added, killed after `seconds`. Everything the child needs is built
+// before fork(): the test process has threads (the emulated tablet's), so the child only
+// redirects and execs.
 inline Ran run(const std::vector<std::string> &argv, const std::map<std::string, std::string> &env = {},
                int seconds = 60) {
     int pipeFds[2];
     if (::pipe2(pipeFds, O_CLOEXEC) != 0) return {};
+    std::vector<std::string> entries;
+    for (char **e = environ; *e; ++e) {
+        std::string entry = *e;
+        auto eq = entry.find('=');
+        if (eq != std::string::npos && env.count(entry.substr(0, eq))) continue;
+        entries.push_back(entry);
+    }
+    for (const auto &[k, v] : env) entries.push_back(k + "=" + v);
+    std::vector<char *> envp, args;
+    for (auto &e : entries) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    std::vector<std::string> copy = argv;
+    for (auto &a : copy) args.push_back(a.data());
+    args.push_back(nullptr);
     pid_t pid = ::fork();
     if (pid == 0) {
         ::dup2(pipeFds[1], 1);
         ::dup2(pipeFds[1], 2);
-        for (const auto &[k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
-        std::vector<char *> args;
-        std::vector<std::string> copy = argv;
-        for (auto &a : copy) args.push_back(a.data());
-        args.push_back(nullptr);
-        ::execvp(args[0], args.data());
+        ::execvpe(args[0], args.data(), envp.data());
         ::_exit(127);
     }
     ::close(pipeFds[1]);
@@ -67,14 +78,14 @@ public:
     explicit TabletProcess(const std::vector<std::string> &options) {
         int pipeFds[2];
         if (::pipe2(pipeFds, O_CLOEXEC) != 0) return;
+        std::vector<std::string> copy = {REEMPLOI_EMULATED_TABLET, "--port", "0"};
+        copy.insert(copy.end(), options.begin(), options.end());
+        std::vector<char *> args;
+        for (auto &a : copy) args.push_back(a.data());
+        args.push_back(nullptr);
         _pid = ::fork();
         if (_pid == 0) {
             ::dup2(pipeFds[1], 1);
-            std::vector<std::string> copy = {REEMPLOI_EMULATED_TABLET, "--port", "0"};
-            copy.insert(copy.end(), options.begin(), options.end());
-            std::vector<char *> args;
-            for (auto &a : copy) args.push_back(a.data());
-            args.push_back(nullptr);
             ::execv(args[0], args.data());
             ::_exit(127);
         }
