@@ -333,6 +333,27 @@ Result<AndroidFacts> readFacts(AdbClient &adb) {
     f.battery = parseBattery(*battery);
     if (!f.battery.read) note("dumpsys battery", firstLine(*battery));
 
+    // Wear, where the kernel's fuel gauge is readable by the shell (many devices allow it).
+    const std::string gauge = "/sys/class/power_supply/battery/";
+    auto sysNumber = [&](const std::string &file) -> Result<std::optional<std::int64_t>> {
+        auto out = run("cat " + gauge + file);
+        if (!out) return out.error();
+        auto v = number<std::int64_t>(trim(std::string_view(*out).substr(0, out->find('\n'))));
+        if (!v) note("cat " + gauge + file, firstLine(*out));
+        return v;
+    };
+    auto cycles = sysNumber("cycle_count");
+    if (!cycles) return cycles.error();
+    if (*cycles && !f.battery.cycles) f.battery.cycles = static_cast<int>(**cycles);
+    auto full = sysNumber("charge_full");
+    if (!full) return full.error();
+    if (*full) {
+        auto design = sysNumber("charge_full_design");
+        if (!design) return design.error();
+        if (*design && **design > 0 && !f.battery.healthPercent)
+            f.battery.healthPercent = static_cast<int>(std::lround(100.0 * static_cast<double>(**full) / static_cast<double>(**design)));
+    }
+
     auto df = run("df /data");
     if (!df) return df.error();
     if (auto d = parseDf(*df)) f.dataTotalBytes = d->totalBytes, f.dataFreeBytes = d->freeBytes;

@@ -137,7 +137,11 @@ TEST(AdbClient, FactsOfBothProfiles) {
         EXPECT_EQ(f->screenInches, 11.0);
         EXPECT_EQ(f->encryption, Encryption::FileBased);
         EXPECT_EQ(f->googleAccounts, 1);
-        EXPECT_TRUE(f->unavailable.empty());
+        // The profile has no fuel gauge readings: said, not invented.
+        ASSERT_EQ(f->unavailable.size(), 2u);
+        EXPECT_EQ(f->unavailable[0], "cat /sys/class/power_supply/battery/cycle_count: cat: "
+                                     "/sys/class/power_supply/battery/cycle_count: No such file or directory");
+        EXPECT_FALSE(f->battery.cycles);
     }
     {
         Bench bench("asus-tf201");
@@ -150,9 +154,26 @@ TEST(AdbClient, FactsOfBothProfiles) {
         EXPECT_EQ(f->googleAccounts, 0);
         EXPECT_FALSE(f->screenWidthPx);
         // wm and the display service do not exist there: said, not invented.
-        ASSERT_GE(f->unavailable.size(), 2u);
-        EXPECT_EQ(f->unavailable[0], "wm size: /system/bin/sh: wm: not found");
+        ASSERT_GE(f->unavailable.size(), 4u);
+        EXPECT_EQ(f->unavailable[2], "wm size: /system/bin/sh: wm: not found");
     }
+}
+
+TEST(AdbClient, BatteryWearFromTheFuelGaugeWhereTheShellMayReadIt) {
+    auto profile = TabletProfile::load("xiaomi-pad-6").value();
+    const std::string gauge = "cat /sys/class/power_supply/battery/";
+    profile.outputs[gauge + "cycle_count"] = "412\n";
+    profile.outputs[gauge + "charge_full"] = "7912000\n";
+    profile.outputs[gauge + "charge_full_design"] = "8840000\n";
+    TabletState state(std::move(profile), {});
+    auto server = TabletServer::start(state).value();
+    auto adb = AdbClient::connect(connectTcp(server->address(), 2s).value(), benchKey());
+    ASSERT_TRUE(adb);
+    auto f = readFacts(**adb);
+    ASSERT_TRUE(f) << f.error().message;
+    EXPECT_EQ(f->battery.cycles, 412);
+    EXPECT_EQ(f->battery.healthPercent, 90);  // 7912000 of 8840000 µAh
+    EXPECT_TRUE(f->unavailable.empty());
 }
 
 TEST(AdbClient, ATabletVanishingMidAnswerIsACleanDeviceError) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <reemploi/diagnostics/android/AndroidBench.hpp>
 #include <reemploi/diagnostics/android/AndroidFacts.hpp>
 
 using namespace reemploi::diagnostics::android;
@@ -112,6 +113,29 @@ TEST(AndroidFacts, JsonCarriesCountsNeverAccountNames) {
     EXPECT_TRUE(f.accountLockRisk());
     f.googleAccounts = 0;
     EXPECT_FALSE(f.accountLockRisk());
+}
+
+}  // namespace
+
+namespace {
+
+TEST(AndroidFacts, WhatGoesOnTheUnit) {
+    AndroidFacts f;
+    applyGetprop(parseGetprop(fixture("xiaomi-pad-6", "getprop.txt")), f);
+    f.ramBytes = 7803768LL * 1024;
+    f.battery.healthPercent = 90;
+    f.screenInches = 11.0;
+    f.dataTotalBytes = 246946578432;
+    auto d = unitFactsFrom(f);
+    EXPECT_EQ(d.kind, reemploi::inventory::UnitKind::Tablet);
+    EXPECT_EQ(d.make, "Xiaomi");
+    EXPECT_EQ(d.model, "23043RP34G");
+    EXPECT_EQ(d.serial, "89d53c64");
+    EXPECT_EQ(d.ramMib, 7620);
+    EXPECT_EQ(d.batteryHealthPercent, 90);
+    EXPECT_EQ(d.screenInches, 11.0);
+    EXPECT_EQ(d.os, "Android 14 (SDK 34)");
+    EXPECT_EQ(d.internalCapacityBytes, 246946578432);
 }
 
 }  // namespace

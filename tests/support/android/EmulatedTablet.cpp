@@ -180,6 +180,7 @@ std::string TabletState::run(const std::string &command) {
     }
     if (auto it = _profile.outputs.find(command); it != _profile.outputs.end()) return it->second;
     auto word = command.substr(0, command.find(' '));
+    if (word == "cat") return "cat: " + command.substr(4) + ": No such file or directory\n";
     // dumpsys itself exists on every release: a service it lacks is its own message.
     if (word == "dumpsys" && _profile.outputs.count("dumpsys battery")) return "Can't find service: " + command.substr(8) + "\n";
     return "/system/bin/sh: " + word + ": not found\n";
