@@ -22,7 +22,7 @@ inline constexpr std::string_view kUnauthorized = "unauthorized: accept the prom
 
 struct AdbConnectOptions {
     // The longest wait for any one message from the device.
-    std::chrono::milliseconds timeout{5000};
+    std::chrono::milliseconds timeout{10000};  // dumpsys on a slow tablet takes seconds
     // After our public key is sent, how long a person has to tap "Allow" on the device's prompt.
     std::chrono::milliseconds promptWait{10000};
     std::string keyComment = "reemploi@bench";
