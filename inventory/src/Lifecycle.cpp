@@ -8,6 +8,7 @@
 
 #include <reemploi/common/Json.hpp>
 #include <reemploi/inventory/AuditLog.hpp>
+#include <reemploi/inventory/DeviceLocks.hpp>
 #include <reemploi/inventory/Sanitization.hpp>
 #include <reemploi/inventory/Units.hpp>
 #include <reemploi/inventory/Validation.hpp>
@@ -97,6 +98,8 @@ Status checkRules(Database &db, const Unit &unit, UnitStatus to) {
                           what + " has none" + (media->sinceReturn ? " since the unit was returned" : ""));
         }
         if (to == S::Ready && !unit.grade) return refuse("it needs a cosmetic grade (A, B, C or D) first");
+        // An activation lock makes the device unusable by a family (DeviceLocks.hpp).
+        if (to == S::Ready) REEMPLOI_TRY(checkDeviceLock(db, unit));
         return {};
     });
 }

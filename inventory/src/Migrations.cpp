@@ -226,6 +226,16 @@ CREATE INDEX donor_links_donation ON donor_links (donation_id);
     {6, "intake: units by serial alone (a serial registered without a make matches any make)", R"sql(
 CREATE INDEX units_serial ON units (serial);
 )sql"},
+    {7, "device locks: an iPad's activation lock as the bench last read it", R"sql(
+-- One reading per unit (the events keep every reading); 'on' or 'unknown' keeps it from ready.
+CREATE TABLE device_locks (
+    unit_id BIGINT PRIMARY KEY REFERENCES units (id),
+    lock_kind TEXT NOT NULL CHECK (lock_kind = 'activation_lock'),
+    state TEXT NOT NULL CHECK (state = 'off' OR state = 'on' OR state = 'unknown'),
+    detail TEXT NOT NULL,
+    checked_at TEXT NOT NULL
+);
+)sql"},
 };
 
 std::string expand(const std::string &sql, Dialect dialect) {

@@ -2,6 +2,7 @@
 #include "cli/Settings.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 
 #include <reemploi/diagnostics/DeviceTable.hpp>
 #include <reemploi/diagnostics/UsbIds.hpp>
@@ -31,6 +32,18 @@ Settings readSettings(const std::string &databasePath) {
     fromEnvironment(s.usbIdsPath, "REEMPLOI_USB_IDS");
     s.devicesTablePath = diagnostics::DeviceTable::defaultPath();
     fromEnvironment(s.devicesTablePath, "REEMPLOI_DEVICES_TABLE");
+    s.adbKeyPath = (std::filesystem::path(databasePath).parent_path() / "keys" / "adb-rsa2048.pem").string();
+    fromEnvironment(s.adbKeyPath, "REEMPLOI_ADB_KEY");
+    // Seconds; a value that is not a number leaves the default.
+    auto seconds = [](int &field, const char *name) {
+        if (const char *v = std::getenv(name); v && *v) {
+            char *end = nullptr;
+            long n = std::strtol(v, &end, 10);
+            if (end && *end == '\0' && n >= 0 && n <= 3600) field = static_cast<int>(n);
+        }
+    };
+    seconds(s.adbPromptSeconds, "REEMPLOI_ADB_PROMPT_SECONDS");
+    seconds(s.adbRebootSeconds, "REEMPLOI_ADB_REBOOT_SECONDS");
     return s;
 }
 

@@ -17,6 +17,13 @@ struct Settings {
     std::string usbIdsPath;        // $REEMPLOI_USB_IDS, else /usr/share/misc/usb.ids
     std::string devicesTablePath;  // $REEMPLOI_DEVICES_TABLE, else the table shipped with reemploi
 
+    // Tablets and phones: $REEMPLOI_ADB_KEY, else keys/adb-rsa2048.pem next to the database; how
+    // long a person has to accept the debugging prompt ($REEMPLOI_ADB_PROMPT_SECONDS, 30) and a
+    // device to restart after a reset request ($REEMPLOI_ADB_REBOOT_SECONDS, 30).
+    std::string adbKeyPath;
+    int adbPromptSeconds = 30;
+    int adbRebootSeconds = 30;
+
     diagnostics::UsbBusOptions usbBus() const { return {usbIdsPath, devicesTablePath}; }
 };
 

@@ -4,9 +4,11 @@
 
 #include <reemploi/common/Json.hpp>
 #include <reemploi/diagnostics/UsbBus.hpp>
+#include <reemploi/diagnostics/android/AndroidDevice.hpp>
 
 #include "cli/Cli.hpp"
 #include "cli/StopSignals.hpp"
+#include "commands/DiagAndroidCommands.hpp"
 
 namespace reemploi::app {
 
@@ -21,14 +23,27 @@ int runDiagList(Context &ctx, const Args &args) {
     if (!bus) return ctx.fail(bus.error());
     auto devices = (*bus)->list();
     if (!devices) return ctx.fail(devices.error());
+    // Tablets with USB debugging: what they say once connected (never waiting on their prompt).
+    android::AndroidOpenOptions adb;
+    adb.keyPath = ctx.settings.adbKeyPath;
+    auto identities = android::identifyAdbDevices(**bus, *devices, adb);
     if (ctx.json) {
         json::Array all;
-        for (const auto &d : *devices) all.add(d.toJson());
+        for (const auto &d : *devices) {
+            auto o = d.toJson();
+            if (auto id = identities.find(d.portPath); id != identities.end())
+                o.set("adb", json::Object().set("state", id->second.state).set("model", id->second.model));
+            all.add(o);
+        }
         ctx.out << all.str() << '\n';
         return 0;
     }
     if (devices->empty()) ctx.out << "no USB device found\n";
-    for (const auto &d : *devices) ctx.out << d.toLine() << '\n';
+    for (const auto &d : *devices) {
+        ctx.out << d.toLine();
+        if (auto id = identities.find(d.portPath); id != identities.end()) ctx.out << "  " << id->second.line();
+        ctx.out << '\n';
+    }
     return 0;
 }
 
@@ -63,6 +78,8 @@ void registerDiagCommands(CommandRegistry &registry) {
                   "print one line per USB arrival or departure until interrupted (--present: report those "
                   "already plugged in first)",
                   {"present"}, runDiagWatch});
+    registerAndroidCommands(registry);
+    registerIosCommands(registry);
 }
 
 }  // namespace reemploi::app

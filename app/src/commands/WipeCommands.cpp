@@ -20,6 +20,7 @@
 
 #include "cli/Cli.hpp"
 #include "cli/StopSignals.hpp"
+#include "commands/DiagAndroidCommands.hpp"
 #include "services/WipeManager.hpp"
 
 namespace reemploi::app {
@@ -111,6 +112,9 @@ int runWipe(Context &ctx, const Args &args) {
     if (targets.empty())
         return ctx.fail(makeError(Errc::InvalidInput, "expected at least one target: reemploi wipe TARGET... --unit TAG "
                                                       "--method M --verify full|sample"));
+    // Tablets and phones reset themselves: their own branch (DiagAndroidCommands.cpp).
+    for (const auto &t : targets)
+        if (isAndroidWipeTarget(t)) return runAndroidWipe(ctx, args);
     auto units = args.options("unit");
     if (units.empty()) return ctx.fail(makeError(Errc::InvalidInput, "missing --unit"));
     if (units.size() != 1 && units.size() != targets.size())
@@ -330,7 +334,8 @@ int runDiagStorage(Context &ctx, const Args &args) {
 void registerWipeCommands(CommandRegistry &registry) {
     registry.add({"wipe", "TARGET... --unit TAG [--medium ID|new]... --method M --verify full|sample [--certificate FILE] [--json]"
                   " [--workshop W] [--position P] [--location L] [--contact C] [--destination D]",
-                  "erase drives (files, block devices, usb:PORT) to NIST SP 800-88, record it, issue a signed certificate",
+                  "erase drives (files, block devices, usb:PORT) to NIST SP 800-88, record it, issue a signed certificate; "
+                  "adb:SERIAL (or adb:HOST:PORT) --method android-factory-reset resets a tablet or phone",
                   {},
                   runWipe});
     registry.add({"wipe methods", "[--json]", "list the wipe methods and their NIST levels", {}, runWipeMethods});
