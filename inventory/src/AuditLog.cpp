@@ -4,12 +4,16 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <map>
 #include <new>
 #include <stdexcept>
 
 #include <openssl/evp.h>
 
 #include <reemploi/common/Time.hpp>
+
+#include "JsonReader.hpp"
+#include "Replay.hpp"
 
 namespace reemploi::inventory {
 
@@ -90,19 +94,19 @@ private:
     EVP_MD_CTX *_ctx;
 };
 
-struct ChainHead {
+struct LockedHead {
     std::int64_t nextId = 1;
     std::string prevHash = kGenesisHash;
 };
 
 // The last event's id and hash, read under the audit chain's lock so that no other writer appends
 // between this read and our insert. Outside a transaction there is no such lock: refused.
-ChainHead lockedChainHead(Database &db, const char *who) {
+LockedHead lockedChainHead(Database &db, const char *who) {
     if (db.transactionDepth() == 0)
         throw std::logic_error(std::string(who) + " called outside a transaction: the audit chain's head is read and "
                                                   "extended under the writer's lock (use inTransaction or recordEvent)");
     db.lockAuditChain();
-    ChainHead head;
+    LockedHead head;
     auto &last = db.cached("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
     if (last.step()) {
         head.nextId = last.getInt(0) + 1;
@@ -141,6 +145,8 @@ std::string canonicalEventText(const Event &e) {
     appendField(out, e.prevHash);
     return out;
 }
+
+std::string eventHash(const Event &e) { return EventHasher().hash(e); }
 
 Event appendEvent(Database &db, const Actor &actor, const NewEvent &input) {
     auto head = lockedChainHead(db, "appendEvent");
@@ -233,13 +239,78 @@ Result<Event> recordEvent(Database &db, const Actor &actor, const NewEvent &even
 }
 
 Result<ChainReport> verifyChain(Database &db) {
-    return guard("verifying the audit chain", [&]() -> Result<ChainReport> {
-        ChainReport report;
+    AuditCheck check;
+    check.replay = false;
+    auto report = verifyAudit(db, check);
+    if (!report) return report.error();
+    return report->chain;
+}
+
+ChainHead currentHead(Database &db) {
+    ChainHead head{0, kGenesisHash, ""};
+    auto &st = db.cached("SELECT id, hash, at FROM events ORDER BY id DESC LIMIT 1");
+    if (st.step()) head = {st.getInt(0), st.getText(1), st.getText(2)};
+    st.reset();
+    return head;
+}
+
+Result<ChainHead> chainHead(Database &db) {
+    return guard("reading the audit chain's head", [&]() -> Result<ChainHead> { return currentHead(db); });
+}
+
+Result<Anchor> parseAnchor(std::string_view text) {
+    auto colon = text.find(':');
+    auto bad = [&](const std::string &why) {
+        return makeError(Errc::InvalidInput, "anchor '" + std::string(text.substr(0, 80)) + "': " + why);
+    };
+    if (colon == std::string_view::npos) return bad("expected ID:HASH (what 'reemploi audit head' prints)");
+    Anchor a;
+    auto id = text.substr(0, colon);
+    auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), a.id);
+    if (ec != std::errc() || end != id.data() + id.size() || a.id <= 0) return bad("the event id is not a positive number");
+    a.hash = std::string(text.substr(colon + 1));
+    if (a.hash.size() != 64 || a.hash.find_first_not_of("0123456789abcdef") != std::string::npos)
+        return bad("the hash is not 64 lowercase hexadecimal digits");
+    return a;
+}
+
+Result<std::vector<Anchor>> parseAnchors(std::string_view text) {
+    std::vector<Anchor> out;
+    std::size_t lineNo = 0;
+    while (!text.empty()) {
+        auto nl = text.find('\n');
+        auto line = text.substr(0, nl);
+        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+        ++lineNo;
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+        if (line.empty() || line.front() == '#') continue;
+        auto anchor = parseAnchor(line);
+        if (!anchor) return anchor.error().withContext("line " + std::to_string(lineNo));
+        out.push_back(*anchor);
+    }
+    return out;
+}
+
+Result<AuditReport> verifyAudit(Database &db, const AuditCheck &check) {
+    return guard("verifying the audit trail", [&]() -> Result<AuditReport> {
+        AuditReport out;
+        ChainReport &report = out.chain;
+        std::map<std::int64_t, std::string> anchors;
+        for (const auto &a : check.anchors) {
+            auto [it, inserted] = anchors.emplace(a.id, a.hash);
+            if (!inserted && it->second != a.hash)
+                return makeError(Errc::InvalidInput, "two anchors for event " + std::to_string(a.id) + " disagree");
+        }
+        std::optional<replay::Replayer> replayer;
+        if (check.replay) replayer.emplace();
         auto st = db.prepare(std::string("SELECT ") + kEventColumns + " FROM events ORDER BY id");
         std::string expectedPrev = kGenesisHash;
         std::int64_t expectedId = 1;
+        EventHasher hasher;
+        Event e;
         while (st->step()) {
-            Event e = readEvent(*st);
+            e = readEvent(*st);
             auto broken = [&](std::string problem) {
                 report.firstBrokenId = e.id;
                 report.problem = std::move(problem);
@@ -251,15 +322,41 @@ Result<ChainReport> verifyChain(Database &db) {
             } else if (e.prevHash != expectedPrev) {
                 broken("its previous hash does not match event " + std::to_string(e.id - 1) +
                        "'s hash (an event before it was removed or rewritten)");
-            } else if (sha256Hex(canonicalEventText(e)) != e.hash) {
+            } else if (hasher.hash(e) != e.hash) {
                 broken("its content does not match its hash (it was changed after it was written)");
             }
-            if (report.firstBrokenId) return report;
+            if (report.firstBrokenId) return out;
             ++report.checked;
             expectedPrev = e.hash;
             ++expectedId;
+            if (auto a = anchors.find(e.id); a != anchors.end()) {
+                ++out.anchorsChecked;
+                if (a->second != e.hash && !out.anchorProblem)
+                    out.anchorProblem = "event " + std::to_string(e.id) + " has hash " + e.hash + ", the anchor says " +
+                                        a->second + ": the chain was rewritten since the anchor was taken";
+            }
+            if (replayer) {
+                auto payload = jsonr::parse(e.payload);
+                if (!payload || !payload->isObject()) {
+                    broken("its payload is not a JSON object");
+                    return out;
+                }
+                replayer->apply(e, *payload);
+            }
         }
-        return report;
+        out.head = {report.checked ? e.id : 0, expectedPrev, report.checked ? e.at : ""};
+        if (!out.anchorProblem)
+            for (const auto &[id, hash] : anchors)
+                if (id > out.head.id) {
+                    out.anchorProblem = "the anchor names event " + std::to_string(id) + ", but the chain ends at event " +
+                                        std::to_string(out.head.id) + ": events were removed from its end";
+                    break;
+                }
+        if (replayer) {
+            out.replayed = true;
+            out.disagreement = replayer->compare(db);
+        }
+        return out;
     });
 }
 

@@ -132,6 +132,21 @@ json::Object toJson(const ChainReport &r) {
         .set("problem", r.problem);
 }
 
+json::Object toJson(const ChainHead &h) { return json::Object().set("id", h.id).set("hash", h.hash).set("at", h.at); }
+
+json::Object toJson(const AuditReport &r) {
+    return json::Object()
+        .set("ok", r.ok())
+        .set("checked", r.chain.checked)
+        .set("first_broken_id", r.chain.firstBrokenId)
+        .set("problem", r.chain.problem)
+        .set("replayed", r.replayed)
+        .set("disagreement", r.disagreement)
+        .set("anchors_checked", r.anchorsChecked)
+        .set("anchor_problem", r.anchorProblem)
+        .set("head", toJson(r.head));
+}
+
 json::Object toJson(const MediaSanitization &m) {
     json::Object o;
     o.set("has_media", m.hasMedia)

@@ -53,11 +53,55 @@ struct ChainReport {
     std::optional<std::int64_t> firstBrokenId;  // empty when the chain is intact
     std::string problem;                        // what is wrong with that event
 };
+// The chain alone: ids in sequence, each event's hash and link.
 Result<ChainReport> verifyChain(Database &db);
+
+// The chain's head: its last event (id 0 and 64 zeros for an empty chain).
+struct ChainHead {
+    std::int64_t id = 0;
+    std::string hash;
+    std::string at;
+};
+Result<ChainHead> chainHead(Database &db);
+// The head read inside the caller's transaction (throws DbError; for service code that records
+// the head in a document it signs or returns).
+ChainHead currentHead(Database &db);
+
+// A witness held outside the database: event `id` had hash `hash`.
+struct Anchor {
+    std::int64_t id = 0;
+    std::string hash;
+};
+// "ID:HASH" (what `audit head` prints), or InvalidInput naming what is wrong.
+Result<Anchor> parseAnchor(std::string_view text);
+// One anchor per line ("ID:HASH"; blank lines and lines starting with '#' skipped), or
+// InvalidInput naming the line.
+Result<std::vector<Anchor>> parseAnchors(std::string_view text);
+
+struct AuditCheck {
+    bool replay = true;            // also compare the tables with what the events say
+    std::vector<Anchor> anchors;   // witnesses the chain must still hold
+};
+
+struct AuditReport {
+    ChainReport chain;
+    std::optional<std::string> disagreement;  // the first field where the tables and the events differ
+    std::optional<std::string> anchorProblem;  // the first anchor the chain no longer holds
+    std::int64_t anchorsChecked = 0;
+    bool replayed = false;
+    ChainHead head;
+    bool ok() const { return !chain.firstBrokenId && !disagreement && !anchorProblem; }
+};
+// Walks the chain, checks the anchors, then (unless told not to) replays the events and compares
+// every unit, medium, sanitization record, storage declaration, allocation pin, school and need
+// with its table. Failures found are in the report; Result errors are for unreadable databases.
+Result<AuditReport> verifyAudit(Database &db, const AuditCheck &check = {});
 
 Result<std::vector<Event>> listEvents(Database &db, std::string_view entity = {}, std::string_view entityId = {});
 
 std::string canonicalEventText(const Event &event);
+// The hash an event must carry under the chain's rule (what verify recomputes).
+std::string eventHash(const Event &event);
 std::string sha256Hex(std::string_view data);
 
 }  // namespace reemploi::inventory
