@@ -10,6 +10,7 @@
 
 #include <openssl/evp.h>
 
+#include <reemploi/common/Json.hpp>
 #include <reemploi/common/Time.hpp>
 
 #include "JsonReader.hpp"
@@ -287,6 +288,48 @@ Result<std::vector<Anchor>> parseAnchors(std::string_view text) {
         if (line.empty() || line.front() == '#') continue;
         auto anchor = parseAnchor(line);
         if (!anchor) return anchor.error().withContext("line " + std::to_string(lineNo));
+        out.push_back(*anchor);
+    }
+    return out;
+}
+
+Result<std::int64_t> exportEvents(Database &db, std::int64_t sinceId, const std::function<void(const std::string &)> &line) {
+    return guard("exporting the audit trail", [&]() -> Result<std::int64_t> {
+        auto st = db.prepare(std::string("SELECT ") + kEventColumns + " FROM events WHERE id > ? ORDER BY id");
+        st->bind(1, sinceId);
+        std::int64_t n = 0;
+        while (st->step()) {
+            Event e = readEvent(*st);
+            json::Object o;
+            o.set("id", e.id).set("at", e.at).set("actor", e.actor).set("entity", e.entity).set("entity_id", e.entityId);
+            o.set("action", e.action).raw("payload", e.payload.empty() ? "{}" : e.payload);
+            o.set("prev_hash", e.prevHash).set("hash", e.hash);
+            line(o.str());
+            ++n;
+        }
+        return n;
+    });
+}
+
+Result<std::vector<Anchor>> anchorsFromExport(std::string_view text) {
+    std::vector<Anchor> out;
+    std::size_t lineNo = 0;
+    while (!text.empty()) {
+        auto nl = text.find('\n');
+        auto line = text.substr(0, nl);
+        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+        ++lineNo;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.empty()) continue;
+        auto where = "line " + std::to_string(lineNo);
+        auto value = jsonr::parse(line);
+        if (!value) return value.error().withContext(where);
+        const jsonr::Value *id = value->get("id"), *hash = value->get("hash");
+        if (!value->isObject() || !id || !hash || id->type != jsonr::Value::Type::Number ||
+            hash->type != jsonr::Value::Type::String)
+            return makeError(Errc::InvalidInput, where + ": not an exported event (no \"id\" and \"hash\")");
+        auto anchor = parseAnchor(id->text + ":" + hash->text);
+        if (!anchor) return anchor.error().withContext(where);
         out.push_back(*anchor);
     }
     return out;

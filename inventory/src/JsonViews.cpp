@@ -226,7 +226,7 @@ json::Object toJson(const PinEntry &p) {
 }
 
 json::Object toJson(const ConfirmReport &r) {
-    return json::Object().set("run", r.runId).set("allocated", r.allocated);
+    return json::Object().set("run", r.runId).set("allocated", r.allocated).set("audit_head", inventory::toJson(r.auditHead));
 }
 
 }  // namespace allocation

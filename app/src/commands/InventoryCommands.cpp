@@ -468,6 +468,13 @@ int cmdAuditVerify(Context &ctx, const Args &args) {
         if (!anchors) return ctx.fail(anchors.error().withContext(*path));
         check.anchors.insert(check.anchors.end(), anchors->begin(), anchors->end());
     }
+    if (auto path = args.option("against")) {
+        auto text = file::readRegularFile(*path, std::uint64_t(64) * 1024 * 1024 * 1024);
+        if (!text) return ctx.fail(text.error());
+        auto anchors = anchorsFromExport(*text);
+        if (!anchors) return ctx.fail(anchors.error().withContext(*path));
+        check.anchors.insert(check.anchors.end(), anchors->begin(), anchors->end());
+    }
     auto db = ctx.db();
     if (!db) return ctx.fail(db.error());
     auto report = verifyAudit(**db, check);
@@ -492,6 +499,17 @@ int cmdAuditVerify(Context &ctx, const Args &args) {
         else ctx.out << "replay: every unit, medium, sanitization record, school and need agrees with the trail\n";
     }
     return report->ok() ? 0 : 1;
+}
+
+int cmdAuditExport(Context &ctx, const Args &args) {
+    auto since = args.integer("since");
+    if (!since) return ctx.fail(since.error());
+    if (since->value_or(0) < 0) return ctx.fail(makeError(Errc::InvalidInput, "--since: event ids are positive"));
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto n = exportEvents(**db, since->value_or(0), [&](const std::string &line) { ctx.out << line << '\n'; });
+    if (!n) return ctx.fail(n.error());
+    return 0;
 }
 
 int cmdAuditHead(Context &ctx, const Args &) {
@@ -557,7 +575,10 @@ void registerInventoryCommands(CommandRegistry &r) {
     r.add({"unit factory-reset", "TAG [--medium ID] --checked-setup-screen",
            "record a tablet's or phone's factory reset as the sanitization of its internal flash",
            {"checked-setup-screen"}, cmdUnitFactoryReset});
-    r.add({"audit verify", "[--anchor ID:HASH]... [--anchors FILE] [--no-replay]",
+    r.add({"audit export", "[--since ID]",
+           "the events after ID as JSON lines, for a second machine to keep (audit verify --against FILE compares)",
+           {}, cmdAuditExport});
+    r.add({"audit verify", "[--anchor ID:HASH]... [--anchors FILE] [--against EXPORT] [--no-replay]",
            "walk the audit chain, check the anchors, replay the events against the tables; names the first fault",
            {"no-replay"}, cmdAuditVerify});
     r.add({"audit head", "", "the chain's last event: ID:HASH and its time (keep it outside the database)", {},

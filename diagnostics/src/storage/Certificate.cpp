@@ -292,6 +292,7 @@ std::string canonicalCertificate(const CertificateFields &f) {
     cert.set("certificate_id", f.id).set("issued_at", f.issuedAt).set("issuer", issuer);
     cert.set("media", media).set("sanitization", san).set("verification", ver);
     cert.set("destination", f.destination);
+    if (f.auditHead) cert.set("audit_head", json::Object().set("event", f.auditHead->event).set("hash", f.auditHead->hash));
     return cert.str();
 }
 

@@ -350,6 +350,7 @@ Result<ConfirmReport> confirmProposal(Database &db, const Actor &actor) {
         pins.reset();
         appendEvent(db, actor, {"allocation", std::to_string(report.runId), "allocation_confirmed",
                                 json::Object().set("allocated", report.allocated).str()});
+        report.auditHead = currentHead(db);
         return report;
     });
 }

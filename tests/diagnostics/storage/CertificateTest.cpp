@@ -182,3 +182,21 @@ TEST(Certificate, ForgedOrForeignSignaturesAreRefused) {
     EXPECT_FALSE(garbage.valid);
     EXPECT_NE(garbage.problem.find("not valid JSON"), std::string::npos) << garbage.problem;
 }
+
+TEST(Certificate, CarriesTheAuditHeadWhenGivenAndOlderOnesStillVerify) {
+    test::TempDir dir;
+    auto key = WorkshopKey::loadOrCreate(dir.file("k.pem"));
+    ASSERT_TRUE(key);
+    // Issued before certificates carried the head: the same bytes as then, still valid.
+    auto old = issueCertificate(sampleFields(), *key);
+    ASSERT_TRUE(old);
+    EXPECT_EQ(old->json.find("audit_head"), std::string::npos);
+    EXPECT_TRUE(verifyCertificate(old->json, old->signature, *key).valid);
+    auto f = sampleFields();
+    f.auditHead = AuditHeadRef{15, std::string(64, 'a')};
+    auto issued = issueCertificate(f, *key);
+    ASSERT_TRUE(issued);
+    EXPECT_NE(issued->json.find("\"audit_head\":{\"event\":15,\"hash\":\"" + std::string(64, 'a') + "\"}"), std::string::npos)
+        << issued->json;
+    EXPECT_TRUE(verifyCertificate(issued->json, issued->signature, *key).valid);
+}

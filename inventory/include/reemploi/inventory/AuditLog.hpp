@@ -6,6 +6,7 @@
 // 64 zeros. Anyone with the database can recompute the chain (README shows how).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -77,6 +78,14 @@ Result<Anchor> parseAnchor(std::string_view text);
 // One anchor per line ("ID:HASH"; blank lines and lines starting with '#' skipped), or
 // InvalidInput naming the line.
 Result<std::vector<Anchor>> parseAnchors(std::string_view text);
+
+// The events after `sinceId`, in order, one JSON object a line (toJson(Event): id, at, actor,
+// entity, entity_id, action, payload, prev_hash, hash), handed to `line` as they are read.
+// Returns how many.
+Result<std::int64_t> exportEvents(Database &db, std::int64_t sinceId, const std::function<void(const std::string &)> &line);
+// The (id, hash) of every event of an export, as anchors: a second machine's copy is a witness
+// of every event it holds. InvalidInput names the line that is not an exported event.
+Result<std::vector<Anchor>> anchorsFromExport(std::string_view jsonLines);
 
 struct AuditCheck {
     bool replay = true;            // also compare the tables with what the events say
