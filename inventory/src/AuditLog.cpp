@@ -13,6 +13,7 @@
 #include <reemploi/common/Json.hpp>
 #include <reemploi/common/Time.hpp>
 
+#include "AuditInternal.hpp"
 #include "JsonReader.hpp"
 #include "Replay.hpp"
 
@@ -40,10 +41,12 @@ Event readEvent(const Statement &st) {
     e.payload = st.getText(6);
     e.prevHash = st.getText(7);
     e.hash = st.getText(8);
+    e.payloadSha256 = st.getText(9);
     return e;
 }
 
-constexpr const char *kEventColumns = "id, at, actor, entity, entity_id, action, payload, prev_hash, hash";
+constexpr const char *kEventColumns = "id, at, actor, entity, entity_id, action, payload, prev_hash, hash, payload_sha256";
+constexpr const char *kRedactedPrefix = "{\"_redacted\":";
 
 // sha256Hex(canonicalEventText(e)) without building the text: the fields go to the digest one by
 // one through a context kept for the batch (a bulk registration hashes one event per unit).
@@ -67,8 +70,20 @@ public:
         field(e.entity);
         field(e.entityId);
         field(e.action);
-        field(e.payload);
+        field(e.payloadSha256);
         field(e.prevHash);
+        return finish();
+    }
+
+    // SHA-256 (hex) of bytes, with the same context.
+    std::string digest(std::string_view bytes) {
+        EVP_DigestInit_ex(_ctx, EVP_sha256(), nullptr);
+        EVP_DigestUpdate(_ctx, bytes.data(), bytes.size());
+        return finish();
+    }
+
+private:
+    std::string finish() {
         unsigned char digest[EVP_MAX_MD_SIZE];
         unsigned int length = 0;
         EVP_DigestFinal_ex(_ctx, digest, &length);
@@ -80,8 +95,6 @@ public:
         }
         return out;
     }
-
-private:
     // <byte length>:<bytes>\n, as appendField writes it.
     void field(std::string_view bytes) {
         char prefix[24];
@@ -142,7 +155,7 @@ std::string canonicalEventText(const Event &e) {
     appendField(out, e.entity);
     appendField(out, e.entityId);
     appendField(out, e.action);
-    appendField(out, e.payload);
+    appendField(out, e.payloadSha256);
     appendField(out, e.prevHash);
     return out;
 }
@@ -160,13 +173,14 @@ Event appendEvent(Database &db, const Actor &actor, const NewEvent &input) {
     e.entityId = input.entityId;
     e.action = input.action;
     e.payload = input.payload.empty() ? "{}" : input.payload;
+    e.payloadSha256 = sha256Hex(e.payload);
     e.hash = sha256Hex(canonicalEventText(e));
 
     auto &insert = db.cached(
-        "INSERT INTO events (id, at, actor, entity, entity_id, action, payload, prev_hash, hash)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "INSERT INTO events (id, at, actor, entity, entity_id, action, payload, prev_hash, hash, payload_sha256)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, e.id).bind(2, e.at).bind(3, e.actor).bind(4, e.entity).bind(5, e.entityId);
-    insert.bind(6, e.action).bind(7, e.payload).bind(8, e.prevHash).bind(9, e.hash);
+    insert.bind(6, e.action).bind(7, e.payload).bind(8, e.prevHash).bind(9, e.hash).bind(10, e.payloadSha256);
     insert.step();
     insert.reset();
     return e;
@@ -205,6 +219,7 @@ std::vector<Event> appendEvents(Database &db, const Actor &actor, std::vector<Ne
         e.entityId = std::move(input.entityId);
         e.action = std::move(input.action);
         e.payload = input.payload.empty() ? std::string("{}") : std::move(input.payload);
+        e.payloadSha256 = hasher.digest(e.payload);
         e.hash = hasher.hash(e);
         prevHash = e.hash;
         out.push_back(std::move(e));
@@ -212,7 +227,7 @@ std::vector<Event> appendEvents(Database &db, const Actor &actor, std::vector<Ne
     constexpr std::size_t kRowsPerStatement = 1024;
     auto insertSql = [](std::size_t rows) {
         std::string sql = std::string("INSERT INTO events (") + kEventColumns + ") VALUES ";
-        for (std::size_t r = 0; r < rows; ++r) sql += r ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        for (std::size_t r = 0; r < rows; ++r) sql += r ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         return sql;
     };
     static const std::string full = insertSql(kRowsPerStatement);  // ~40 KB: built once
@@ -222,11 +237,11 @@ std::vector<Event> appendEvents(Database &db, const Actor &actor, std::vector<Ne
         auto &insert = db.cached(n == kRowsPerStatement ? full : partial);
         // `out` holds the texts until the statement is reset: bound in place.
         int p = 1;
-        for (std::size_t i = b; i < b + n; ++i, p += 9) {
+        for (std::size_t i = b; i < b + n; ++i, p += 10) {
             const Event &e = out[i];
             insert.bind(p, e.id).bindStable(p + 1, e.at).bindStable(p + 2, e.actor).bindStable(p + 3, e.entity);
             insert.bindStable(p + 4, e.entityId).bindStable(p + 5, e.action).bindStable(p + 6, e.payload);
-            insert.bindStable(p + 7, e.prevHash).bindStable(p + 8, e.hash);
+            insert.bindStable(p + 7, e.prevHash).bindStable(p + 8, e.hash).bindStable(p + 9, e.payloadSha256);
         }
         insert.step();
         insert.reset();
@@ -303,7 +318,7 @@ Result<std::int64_t> exportEvents(Database &db, std::int64_t sinceId, const std:
             json::Object o;
             o.set("id", e.id).set("at", e.at).set("actor", e.actor).set("entity", e.entity).set("entity_id", e.entityId);
             o.set("action", e.action).raw("payload", e.payload.empty() ? "{}" : e.payload);
-            o.set("prev_hash", e.prevHash).set("hash", e.hash);
+            o.set("payload_sha256", e.payloadSha256).set("prev_hash", e.prevHash).set("hash", e.hash);
             line(o.str());
             ++n;
         }
@@ -351,6 +366,9 @@ Result<AuditReport> verifyAudit(Database &db, const AuditCheck &check) {
         std::string expectedPrev = kGenesisHash;
         std::int64_t expectedId = 1;
         EventHasher hasher;
+        // Redacted events not yet vouched for by a later privacy_purged event: id → SHA-256 of
+        // the redacted payload.
+        std::map<std::int64_t, std::string> unvouched;
         Event e;
         while (st->step()) {
             e = readEvent(*st);
@@ -368,6 +386,18 @@ Result<AuditReport> verifyAudit(Database &db, const AuditCheck &check) {
             } else if (hasher.hash(e) != e.hash) {
                 broken("its content does not match its hash (it was changed after it was written)");
             }
+            bool redacted = false;
+            if (!report.firstBrokenId) {
+                auto actual = hasher.digest(e.payload);
+                if (actual != e.payloadSha256) {
+                    if (e.payload.rfind(kRedactedPrefix, 0) == 0) {
+                        redacted = true;
+                        unvouched[e.id] = std::move(actual);
+                    } else {
+                        broken("its payload does not match its payload hash (it was changed after it was written)");
+                    }
+                }
+            }
             if (report.firstBrokenId) return out;
             ++report.checked;
             expectedPrev = e.hash;
@@ -378,14 +408,32 @@ Result<AuditReport> verifyAudit(Database &db, const AuditCheck &check) {
                     out.anchorProblem = "event " + std::to_string(e.id) + " has hash " + e.hash + ", the anchor says " +
                                         a->second + ": the chain was rewritten since the anchor was taken";
             }
-            if (replayer) {
+            if (redacted) ++report.redacted;
+            if (replayer || e.action == "privacy_purged") {
                 auto payload = jsonr::parse(e.payload);
                 if (!payload || !payload->isObject()) {
                     broken("its payload is not a JSON object");
                     return out;
                 }
-                replayer->apply(e, *payload);
+                if (e.action == "privacy_purged")
+                    if (const jsonr::Value *list = payload->get("redacted"))
+                        for (const auto &item : list->items) {
+                            const jsonr::Value *id = item.get("id"), *sha = item.get("sha256");
+                            if (!id || !sha) continue;
+                            std::int64_t rid = 0;
+                            std::from_chars(id->text.data(), id->text.data() + id->text.size(), rid);
+                            auto pending = unvouched.find(rid);
+                            if (pending != unvouched.end() && pending->second == sha->text) unvouched.erase(pending);
+                        }
+                if (replayer) replayer->apply(e, *payload);
             }
+        }
+        if (!unvouched.empty()) {
+            report.firstBrokenId = unvouched.begin()->first;
+            report.problem = "its payload was replaced by a redaction marker that no privacy_purged event records "
+                             "(redacted by hand, or the marker was changed afterwards)";
+            report.checked = unvouched.begin()->first - 1;
+            return out;
         }
         out.head = {report.checked ? e.id : 0, expectedPrev, report.checked ? e.at : ""};
         if (!out.anchorProblem)
@@ -402,6 +450,71 @@ Result<AuditReport> verifyAudit(Database &db, const AuditCheck &check) {
         return out;
     });
 }
+
+namespace internal {
+
+Status rechainUnderPayloadHashes(Database &db) {
+    // The first rule: the payload's bytes where the payload's hash is now.
+    auto legacyHash = [](const Event &e) {
+        std::string out;
+        appendField(out, std::to_string(e.id));
+        appendField(out, e.at);
+        appendField(out, e.actor);
+        appendField(out, e.entity);
+        appendField(out, e.entityId);
+        appendField(out, e.action);
+        appendField(out, e.payload);
+        appendField(out, e.prevHash);
+        return sha256Hex(out);
+    };
+    EventHasher hasher;
+    std::string oldPrev = kGenesisHash, newPrev = kGenesisHash;
+    std::int64_t expectedId = 1, count = 0;
+    constexpr std::int64_t kBatch = 10000;  // read in batches: the rows are rewritten as we go
+    for (;;) {
+        std::vector<Event> batch;
+        {
+            auto st = db.prepare(std::string("SELECT ") + kEventColumns + " FROM events WHERE id >= ? ORDER BY id LIMIT ?");
+            st->bind(1, expectedId).bind(2, kBatch);
+            while (st->step()) batch.push_back(readEvent(*st));
+        }
+        if (batch.empty()) break;
+        auto &update = db.cached("UPDATE events SET payload_sha256 = ?, prev_hash = ?, hash = ? WHERE id = ?");
+        for (auto &e : batch) {
+            std::string problem;
+            if (e.id != expectedId) problem = "events " + std::to_string(expectedId) + " to " + std::to_string(e.id - 1) + " are missing";
+            else if (e.prevHash != oldPrev) problem = "its previous hash does not match the event before it";
+            else if (legacyHash(e) != e.hash) problem = "its content does not match its hash";
+            if (!problem.empty())
+                return makeError(Errc::Refused,
+                                 "schema 7 re-chains the audit trail, but it is broken at event " + std::to_string(e.id) +
+                                     " (" + problem + "): nothing was changed, so that re-chaining cannot hide an edit; "
+                                     "restore a backup whose 'reemploi audit verify' passes, then run 'reemploi init'");
+            oldPrev = e.hash;
+            e.payloadSha256 = hasher.digest(e.payload);
+            e.prevHash = newPrev;
+            e.hash = hasher.hash(e);
+            newPrev = e.hash;
+            update.bind(1, e.payloadSha256).bind(2, e.prevHash).bind(3, e.hash).bind(4, e.id);
+            update.step();
+            update.reset();
+            ++expectedId;
+            ++count;
+        }
+    }
+    if (count == 0) return {};
+    Actor migration{"reemploi schema 7"};
+    appendEvent(db, migration,
+                {"audit", "chain", "audit_chain_migrated",
+                 json::Object()
+                     .set("rule", "each hash covers the payload's SHA-256")
+                     .set("events", count)
+                     .set("old_head", json::Object().set("id", count).set("hash", oldPrev))
+                     .str()});
+    return {};
+}
+
+}  // namespace internal
 
 Result<std::vector<Event>> listEvents(Database &db, std::string_view entity, std::string_view entityId) {
     return guard("listing events", [&]() -> Result<std::vector<Event>> {

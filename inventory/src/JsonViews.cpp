@@ -120,6 +120,7 @@ json::Object toJson(const Event &e) {
         .set("entity_id", e.entityId)
         .set("action", e.action)
         .raw("payload", e.payload.empty() ? "{}" : e.payload)
+        .set("payload_sha256", e.payloadSha256)
         .set("prev_hash", e.prevHash)
         .set("hash", e.hash);
 }
@@ -128,6 +129,7 @@ json::Object toJson(const ChainReport &r) {
     return json::Object()
         .set("ok", !r.firstBrokenId)
         .set("checked", r.checked)
+        .set("redacted", r.redacted)
         .set("first_broken_id", r.firstBrokenId)
         .set("problem", r.problem);
 }
@@ -138,6 +140,7 @@ json::Object toJson(const AuditReport &r) {
     return json::Object()
         .set("ok", r.ok())
         .set("checked", r.chain.checked)
+        .set("redacted", r.chain.redacted)
         .set("first_broken_id", r.chain.firstBrokenId)
         .set("problem", r.chain.problem)
         .set("replayed", r.replayed)

@@ -8,6 +8,8 @@
 
 #include <reemploi/inventory/Domain.hpp>
 
+#include "AuditInternal.hpp"
+
 namespace reemploi::inventory {
 
 namespace {
@@ -16,6 +18,8 @@ struct Migration {
     int version;
     const char *name;
     const char *sql;
+    // What SQL cannot do (re-hashing the audit chain), run after `sql` in the same transaction.
+    Status (*code)(Database &) = nullptr;
 };
 
 const std::vector<Migration> kMigrations = {
@@ -223,6 +227,9 @@ CREATE TABLE donor_links (
 );
 CREATE INDEX donor_links_donation ON donor_links (donation_id);
 )sql"},
+    {7, "audit: each event's hash covers its payload's SHA-256 (payloads can be redacted); chains re-hashed", R"sql(
+ALTER TABLE events ADD COLUMN payload_sha256 TEXT NOT NULL DEFAULT '';
+)sql", internal::rechainUnderPayloadHashes},
 };
 
 std::string expand(const std::string &sql, Dialect dialect) {
@@ -272,6 +279,7 @@ Result<MigrationReport> migrate(Database &db) {
         if (m.version <= report.to) continue;
         auto applied = inTransaction(db, "migration " + std::to_string(m.version), [&]() -> Status {
             db.exec(expand(m.sql, db.dialect()));
+            if (m.code) REEMPLOI_TRY(m.code(db));
             auto &st = db.cached("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
             st.bind(1, m.version).bind(2, m.name).bind(3, nowUtc());
             st.step();

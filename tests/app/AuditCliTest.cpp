@@ -126,3 +126,53 @@ TEST_F(AuditCli, AnExportKeptElsewhereCatchesARewrite) {
     EXPECT_EQ(bad.exitCode, 2);
     EXPECT_NE(bad.err.find("line 1"), std::string::npos) << bad.err;
 }
+
+namespace {
+
+// The README's independent check, as printed there, pointed at `dbPath`.
+std::string readmeCheck(const std::string &dbPath) {
+    std::ifstream in(std::string(REEMPLOI_SOURCE_DIR) + "/README.md");
+    std::stringstream all;
+    all << in.rdbuf();
+    std::string text = all.str();
+    auto start = text.find("```python\nimport sqlite3, hashlib, json");
+    EXPECT_NE(start, std::string::npos) << "the README's Python check is gone";
+    if (start == std::string::npos) return {};
+    start = text.find('\n', start) + 1;
+    std::string code = text.substr(start, text.find("```", start) - start);
+    auto at = code.find("\"var/reemploi.db\"");
+    EXPECT_NE(at, std::string::npos);
+    if (at != std::string::npos) code.replace(at, std::string("\"var/reemploi.db\"").size(), "\"" + dbPath + "\"");
+    return code;
+}
+
+}  // namespace
+
+TEST_F(AuditCli, TheReadmesPythonCheckAgreesOnARealDatabase) {
+    REQUIRE_TOOL("python3", "python3");
+    seed();
+    ASSERT_EQ(run({"unit", "set-status", "RE-000001", "diagnosed", "--reason", "ok"}).exitCode, 0);
+    std::string script = db.dir + "/check.py";
+    std::ofstream(script) << readmeCheck(db.path);
+    auto python = [&]() {
+        RunResult r;
+        std::string cmd = "python3 " + shellQuote(script) + " 2>&1";
+        FILE *p = popen(cmd.c_str(), "r");
+        char buf[4096];
+        while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
+        int status = pclose(p);
+        r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        return r;
+    };
+    auto intact = python();
+    EXPECT_EQ(intact.exitCode, 0) << intact.out;
+    EXPECT_EQ(intact.out, "chain intact, 0 redacted\n");
+    sql("UPDATE events SET payload = replace(payload, 'ABC2', 'XYZ2') WHERE id = 4");
+    auto edited = python();
+    EXPECT_NE(edited.exitCode, 0);
+    EXPECT_NE(edited.out.find("event 4: payload changed"), std::string::npos) << edited.out;
+    // Our own verify agrees.
+    auto ours = run({"audit", "verify"});
+    EXPECT_EQ(ours.exitCode, 1);
+    EXPECT_NE(ours.out.find("BROKEN at event 4"), std::string::npos) << ours.out;
+}

@@ -359,9 +359,10 @@ TEST_F(AuditReplay, ARewrittenChainIsCaughtByAnAnchor) {
     std::string prev(64, '0');
     for (auto &e : events) {
         e.prevHash = prev;
+        e.payloadSha256 = sha256Hex(e.payload);
         e.hash = eventHash(e);
-        auto st = db->prepare("UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?");
-        st->bind(1, e.prevHash).bind(2, e.hash).bind(3, e.id);
+        auto st = db->prepare("UPDATE events SET payload_sha256 = ?, prev_hash = ?, hash = ? WHERE id = ?");
+        st->bind(1, e.payloadSha256).bind(2, e.prevHash).bind(3, e.hash).bind(4, e.id);
         st->step();
         prev = e.hash;
     }
@@ -382,4 +383,72 @@ TEST_F(AuditReplay, AnchorsParseOrNameTheirFault) {
     auto file = parseAnchors("# held by the donor\n3:" + std::string(64, 'b') + "\r\n\n4:zz\n");
     ASSERT_FALSE(file);
     EXPECT_EQ(file.error().message.rfind("line 4", 0), 0u) << file.error().message;
+}
+
+namespace {
+
+// Puts the fixture's database back as schema 6 left it: no payload_sha256, every hash under the
+// first rule (the payload's bytes in the hashed text).
+void downgradeToTheFirstRule(Database &db) {
+    auto events = listEvents(db).value();
+    std::string prev(64, '0');
+    for (auto &e : events) {
+        std::string text;
+        for (const std::string &f : {std::to_string(e.id), e.at, e.actor, e.entity, e.entityId, e.action, e.payload, prev})
+            text += std::to_string(f.size()) + ":" + f + "\n";
+        e.hash = sha256Hex(text);
+        auto st = db.prepare("UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?");
+        st->bind(1, prev).bind(2, e.hash).bind(3, e.id);
+        st->step();
+        prev = e.hash;
+    }
+    db.exec("ALTER TABLE events DROP COLUMN payload_sha256");
+    db.exec("DELETE FROM schema_migrations WHERE version = 7");
+}
+
+}  // namespace
+
+TEST_F(AuditReplay, SchemaSevenReChainsAnIntactOldChainAndSaysSo) {
+    auto d = makeDonation();
+    addLaptop(d, "SN1");
+    addLaptop(d, "SN2");
+    downgradeToTheFirstRule(*db);
+    auto oldHead = db->prepare("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
+    ASSERT_TRUE(oldHead->step());
+    std::int64_t oldId = oldHead->getInt(0);
+    std::string oldHash = oldHead->getText(1);
+    oldHead.reset();
+    auto migrated = migrate(*db);
+    ASSERT_TRUE(migrated) << migrated.error().message;
+    EXPECT_EQ(migrated->to, latestSchemaVersion());
+    auto events = listEvents(*db).value();
+    ASSERT_EQ(events.size(), static_cast<std::size_t>(oldId + 1));
+    const auto &record = events.back();
+    EXPECT_EQ(record.action, "audit_chain_migrated");
+    EXPECT_NE(record.payload.find("\"old_head\":{\"hash\":\"" + oldHash + "\",\"id\":" + std::to_string(oldId) + "}"),
+              std::string::npos)
+        << record.payload;
+    auto report = verify();
+    EXPECT_TRUE(report.ok()) << report.chain.problem << (report.disagreement ? *report.disagreement : "");
+    EXPECT_EQ(report.chain.checked, oldId + 1);
+}
+
+TEST_F(AuditReplay, SchemaSevenRefusesToReChainABrokenOldChain) {
+    auto d = makeDonation();
+    addLaptop(d, "SN1");
+    downgradeToTheFirstRule(*db);
+    db->exec("UPDATE events SET payload = replace(payload, 'SN1', 'SN9') WHERE id = 3");
+    auto hashes = [&]() {
+        std::vector<std::string> out;
+        auto st = db->prepare("SELECT hash FROM events ORDER BY id");
+        while (st->step()) out.push_back(st->getText(0));
+        return out;
+    };
+    auto before = hashes();
+    auto migrated = migrate(*db);
+    ASSERT_FALSE(migrated);
+    EXPECT_EQ(migrated.error().code, Errc::Refused);
+    EXPECT_NE(migrated.error().message.find("broken at event 3"), std::string::npos) << migrated.error().message;
+    EXPECT_EQ(schemaVersion(*db).value(), 5) << "nothing was applied";
+    EXPECT_EQ(hashes(), before);
 }

@@ -490,6 +490,7 @@ int cmdAuditVerify(Context &ctx, const Args &args) {
         return 1;
     }
     ctx.out << "audit chain intact: " << chain.checked << " events verified";
+    if (chain.redacted) ctx.out << " (" << chain.redacted << " with their payload redacted, each recorded by a purge)";
     if (report->anchorsChecked || !check.anchors.empty())
         ctx.out << ", " << check.anchors.size() << (check.anchors.size() == 1 ? " anchor" : " anchors");
     ctx.out << '\n';

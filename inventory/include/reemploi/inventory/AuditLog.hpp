@@ -1,9 +1,14 @@
 // The append-only, hash-chained audit trail.
 //
 // Each event's hash is SHA-256 (hex) over its canonical serialisation: the fields
-//   id, at, actor, entity, entity_id, action, payload, prev_hash
-// each written as <byte length>:<bytes> and joined with '\n'. The first event's prev_hash is
-// 64 zeros. Anyone with the database can recompute the chain (README shows how).
+//   id, at, actor, entity, entity_id, action, payload_sha256, prev_hash
+// each written as <byte length>:<bytes> followed by '\n', where payload_sha256 is the SHA-256
+// (hex) of the payload as written. The first event's prev_hash is 64 zeros. Because the chain
+// covers the payload's hash rather than its bytes, a payload holding personal data can be
+// redacted (Privacy.hpp) and the chain still verifies: the redacted payload starts with
+// {"_redacted":[fields…] and a later `privacy_purged` event names it with its new SHA-256.
+// Anyone with the database can recompute the chain (README shows how). Schema 7 moved chains
+// written under the first rule (payload bytes hashed) to this one (AuditInternal.hpp).
 #pragma once
 
 #include <functional>
@@ -23,6 +28,7 @@ struct Event {
     std::string entityId;  // a unit's tag, or a numeric id
     std::string action;    // "unit_created", "status_changed", "label_printed", …
     std::string payload;   // a JSON object
+    std::string payloadSha256;  // of the payload as written (differs once it is redacted)
     std::string prevHash;
     std::string hash;
 };
@@ -51,6 +57,7 @@ Result<Event> recordEvent(Database &db, const Actor &actor, const NewEvent &even
 
 struct ChainReport {
     std::int64_t checked = 0;
+    std::int64_t redacted = 0;                  // events whose payload was redacted (and recorded so)
     std::optional<std::int64_t> firstBrokenId;  // empty when the chain is intact
     std::string problem;                        // what is wrong with that event
 };
