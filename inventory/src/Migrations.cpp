@@ -230,6 +230,18 @@ CREATE INDEX donor_links_donation ON donor_links (donation_id);
     {7, "audit: each event's hash covers its payload's SHA-256 (payloads can be redacted); chains re-hashed", R"sql(
 ALTER TABLE events ADD COLUMN payload_sha256 TEXT NOT NULL DEFAULT '';
 )sql", internal::rechainUnderPayloadHashes},
+    {8, "privacy: the free-text columns of donors' lists, kept outside the audit trail", R"sql(
+-- Columns of a donor's list that have no field of their own, one JSON object per unit. The unit's
+-- unit_created event carries only SHA-256(salt || fields): the row can be deleted when its
+-- retention period ends (reemploi privacy purge) without touching the chain.
+CREATE TABLE unit_donor_fields (
+    unit_id BIGINT PRIMARY KEY REFERENCES units (id),
+    fields TEXT NOT NULL,
+    salt TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX unit_donor_fields_created ON unit_donor_fields (created_at);
+)sql"},
 };
 
 std::string expand(const std::string &sql, Dialect dialect) {

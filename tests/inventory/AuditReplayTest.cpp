@@ -403,7 +403,8 @@ void downgradeToTheFirstRule(Database &db) {
         prev = e.hash;
     }
     db.exec("ALTER TABLE events DROP COLUMN payload_sha256");
-    db.exec("DELETE FROM schema_migrations WHERE version = 7");
+    db.exec("DROP TABLE unit_donor_fields");
+    db.exec("DELETE FROM schema_migrations WHERE version >= 7");
 }
 
 }  // namespace
