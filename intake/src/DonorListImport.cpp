@@ -1,5 +1,6 @@
 // The donor's list import: read, map, check every row, then write all valid rows in one go.
 #include <reemploi/intake/DonorListImport.hpp>
+#include <reemploi/intake/PersonalColumns.hpp>
 
 #include <algorithm>
 #include <optional>
@@ -77,7 +78,7 @@ Parsed<T> parsedFrom(Result<T> r) {
 // Reads one row's fields into `row`, recording what is wrong.
 class RowMapper {
 public:
-    explicit RowMapper(const ColumnMap &map) : _map(map) {}
+    RowMapper(const ColumnMap &map, const std::vector<bool> &dropped) : _map(map), _dropped(dropped) {}
 
     void map(const CsvRecord &record, ListRow &row) {
         row.line = record.line;
@@ -148,12 +149,13 @@ public:
             else error(row, c, screen.error);
         }
         if (auto c = _col.notes) u.notes = trimmed(record.field(*c));
-        // Columns we have no field for are kept, not dropped.
+        // Columns we have no field for are kept as the unit's donor fields, outside the audit
+        // trail (its event carries their hash); those that look like personal data are dropped.
         for (std::size_t c : _map.unknownColumns) {
+            if (_dropped[c]) continue;
             std::string value = trimmed(record.field(c));
             if (value.empty()) continue;
-            if (!u.notes.empty()) u.notes += '\n';
-            u.notes += trimmed(_map.header[c]) + ": " + value;
+            u.donorFields.emplace_back(trimmed(_map.header[c]), std::move(value));
         }
         // The inventory's rules for every text field (clean UTF-8, lengths), by line and column;
         // a column already found wrong is not named twice.
@@ -193,6 +195,7 @@ private:
     };
 
     const ColumnMap &_map;
+    const std::vector<bool> &_dropped;  // per column: personal-looking and not kept
     const Columns _col{_map};
     Memo<std::string> _makes;
     Memo<std::optional<std::pair<std::string, std::string>>> _splits;
@@ -265,7 +268,8 @@ std::string RowError::text() const {
     return out + ": " + message;
 }
 
-Result<DonorList> parseDonorList(std::string_view bytes, std::size_t maxErrors) {
+Result<DonorList> parseDonorList(std::string_view bytes, std::size_t maxErrors,
+                                 const std::vector<std::string> &keepColumns) {
     auto opened = CsvSource::open(bytes);
     if (!opened) return opened.error();
     CsvSource &source = **opened;
@@ -294,7 +298,17 @@ Result<DonorList> parseDonorList(std::string_view bytes, std::size_t maxErrors) 
     list.delimiter = source.delimiter();
     list.headerLine = header.line;
     list.columns = std::move(*map);
-    RowMapper mapper(list.columns);
+    std::vector<bool> dropped(list.columns.header.size(), false);
+    for (std::size_t c : list.columns.unknownColumns) {
+        std::string header = trimmed(list.columns.header[c]);
+        bool kept = std::any_of(keepColumns.begin(), keepColumns.end(),
+                                [&](const std::string &k) { return normalizeKey(k) == normalizeKey(header); });
+        if (!kept && looksPersonal(header)) {
+            dropped[c] = true;
+            list.droppedColumns.push_back(header);
+        }
+    }
+    RowMapper mapper(list.columns, dropped);
     ErrorWindow<RowError> errors(maxErrors);
     // Make + serial of every row, the valid and the invalid, to name the first line of a repeat.
     std::unordered_map<std::string, std::size_t> firstLine;
@@ -341,7 +355,7 @@ std::string ImportReport::json() const {
     for (const auto &[header, field] : columns) {
         json::Object c;
         c.set("header", header);
-        if (field.empty()) c.null("field");  // kept in the notes
+        if (field.empty()) c.null("field");  // kept as a donor field
         else c.set("field", field);
         columnArray.add(c);
     }
@@ -360,6 +374,9 @@ std::string ImportReport::json() const {
         .raw("tags", tagArray.str())
         .raw("errors", errorArray.str())
         .set("errors_total", static_cast<std::uint64_t>(errorsTotal));
+    json::Array dropped;
+    for (const auto &d : droppedColumns) dropped.add(d);
+    o.raw("dropped_columns", dropped.str());
     return o.str();
 }
 
@@ -370,7 +387,7 @@ Result<ImportReport> runImport(inventory::Database &db, std::string_view bytes, 
     auto donation = inventory::getDonation(db, options.donationId);
     if (!donation) return donation.error();
 
-    auto list = parseDonorList(bytes, options.maxErrors);
+    auto list = parseDonorList(bytes, options.maxErrors, options.keepColumns);
     if (!list) return source.empty() ? list.error() : list.error().withContext(source);
 
     ImportReport report;
@@ -387,6 +404,7 @@ Result<ImportReport> runImport(inventory::Database &db, std::string_view bytes, 
             report.columns.emplace_back(map.header[c], std::string());
     }
     report.rows = list->rowCount;
+    report.droppedColumns = list->droppedColumns;
 
     // Against the units already registered, in any donation: one lookup per valid row. When the
     // file is otherwise valid, addUnits makes the same check before writing anything, so the

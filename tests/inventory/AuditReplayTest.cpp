@@ -453,3 +453,22 @@ TEST_F(AuditReplay, SchemaSevenRefusesToReChainABrokenOldChain) {
     EXPECT_EQ(schemaVersion(*db).value(), 5) << "nothing was applied";
     EXPECT_EQ(hashes(), before);
 }
+
+TEST_F(AuditReplay, AnImportUpdateEventInTheSharedContractIsReplayed) {
+    // `intake import --update` (issue 21) appends {"tag", "changes": {FIELD: {"old", "new"}}}.
+    auto d = makeDonation();
+    addLaptop(d, "SN1");
+    auto appended = inTransaction(*db, "import update", [&]() -> Status {
+        db->exec("UPDATE units SET model = 'Latitude 7490', ram_mib = 16384 WHERE tag = 'RE-000001'");
+        appendEvent(*db, actor,
+                    {"unit", "RE-000001", "unit_updated",
+                     R"({"changes":{"model":{"new":"Latitude 7490","old":"Latitude 5490"},"ram_mib":{"new":16384,"old":8192}},"tag":"RE-000001"})"});
+        return {};
+    });
+    ASSERT_TRUE(appended);
+    EXPECT_TRUE(verify().ok());
+    db->exec("UPDATE units SET ram_mib = 8192 WHERE tag = 'RE-000001'");
+    auto report = verify();
+    ASSERT_TRUE(report.disagreement);
+    EXPECT_EQ(report.disagreement->rfind("RE-000001: ram_mib is 8192, events say 16384", 0), 0u) << *report.disagreement;
+}

@@ -53,6 +53,7 @@ int cmdIntakeImport(Context &ctx, const Args &args) {
     options.donationId = **donation;
     options.dryRun = args.flag("dry-run");
     options.skipInvalid = args.flag("skip-invalid");
+    options.keepColumns = args.options("keep-column");
     auto maxSize = args.megabytes("max-size", intake::kDefaultMaxImportBytes);
     if (!maxSize) return ctx.fail(maxSize.error());
     options.maxBytes = *maxSize;
@@ -77,8 +78,13 @@ int cmdIntakeImport(Context &ctx, const Args &args) {
     o << "columns:";
     for (std::size_t i = 0; i < r.columns.size(); ++i)
         o << (i ? ", " : " ") << '"' << r.columns[i].first << "\" -> "
-          << (r.columns[i].second.empty() ? "kept in notes" : r.columns[i].second);
+          << (r.columns[i].second.empty() ? "kept as a donor field" : r.columns[i].second);
     o << '\n';
+    if (!r.droppedColumns.empty()) {
+        o << "dropped (they look like personal data):";
+        for (std::size_t i = 0; i < r.droppedColumns.size(); ++i) o << (i ? ", " : " ") << '"' << r.droppedColumns[i] << '"';
+        o << "; keep one with --keep-column HEADER\n";
+    }
     for (const auto &e : r.errors) o << e.text() << '\n';
     if (r.errorsTotal > r.errors.size()) o << intake::moreErrorsText(r.errorsTotal - r.errors.size()) << '\n';
 
@@ -142,7 +148,7 @@ int cmdIntakeScanSerial(Context &ctx, const Args &args) {
 }  // namespace
 
 void registerIntakeCommands(CommandRegistry &r) {
-    r.add({"intake import", "--donation ID FILE [--dry-run] [--skip-invalid] [--max-size MB] [--json]",
+    r.add({"intake import", "--donation ID FILE [--dry-run] [--skip-invalid] [--keep-column HEADER]... [--max-size MB] [--json]",
            "import a donor's asset list (CSV: Excel, Snipe-IT, GLPI); all or nothing unless --skip-invalid",
            {"dry-run", "skip-invalid"}, cmdIntakeImport});
     r.add({"intake scan-serial", "IMAGE [--json]",
