@@ -133,7 +133,8 @@ int main(int argc, char **argv) {
         }
         EVP_MD_CTX_free(ctx);
         best[0] = std::min(best[0], seconds(t));
-        if (sink == 0x100) std::cout << "";  // keeps the digests live
+        volatile unsigned char keep = sink;  // keeps the digests live
+        (void)keep;
 
         t = Clock::now();
         {

@@ -116,6 +116,7 @@ private:
         char c = _s[_i];
         if (c == '{') {
             v.type = Value::Type::Object;
+            v.members.reserve(8);  // a payload's objects are small: fewer reallocations
             ++_i;
             skip();
             if (_i < _s.size() && _s[_i] == '}') {
