@@ -10,6 +10,7 @@ void registerIntakeCommands(CommandRegistry &);
 void registerLabelCommands(CommandRegistry &);
 void registerDiagCommands(CommandRegistry &);
 void registerServeCommands(CommandRegistry &);
+void registerPrivacyCommands(CommandRegistry &);
 
 void registerAllCommands(CommandRegistry &registry) {
     registerInventoryCommands(registry);
@@ -19,6 +20,7 @@ void registerAllCommands(CommandRegistry &registry) {
     registerLabelCommands(registry);
     registerDiagCommands(registry);
     registerServeCommands(registry);
+    registerPrivacyCommands(registry);
 }
 
 }  // namespace reemploi::app

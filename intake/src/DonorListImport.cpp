@@ -1,5 +1,6 @@
 // The donor's list import: read, map, check every row, then write all valid rows in one go.
 #include <reemploi/intake/DonorListImport.hpp>
+#include <reemploi/intake/PersonalColumns.hpp>
 
 #include <algorithm>
 #include <optional>
@@ -92,7 +93,8 @@ Parsed<T> parsedFrom(Result<T> r) {
 // Reads one row's fields into `row`, recording what is wrong.
 class RowMapper {
 public:
-    RowMapper(const ColumnMap &map, const KindMap &kinds) : _map(map), _kindMap(kinds) {}
+    RowMapper(const ColumnMap &map, const KindMap &kinds, const std::vector<bool> &dropped)
+        : _map(map), _kindMap(kinds), _dropped(dropped) {}
 
     void map(const CsvRecord &record, ListRow &row) {
         row.line = record.line;
@@ -181,12 +183,13 @@ public:
             std::string kept = trimmed(_map.header[*_col.kind]) + ": " + peripheral;
             u.notes = u.notes.empty() ? kept : kept + '\n' + u.notes;
         }
-        // Columns we have no field for are kept, not dropped.
+        // Columns we have no field for are kept as the unit's donor fields, outside the audit
+        // trail (its event carries their hash); those that look like personal data are dropped.
         for (std::size_t c : _map.unknownColumns) {
+            if (_dropped[c]) continue;
             std::string value = trimmed(record.field(c));
             if (value.empty()) continue;
-            if (!u.notes.empty()) u.notes += '\n';
-            u.notes += trimmed(_map.header[c]) + ": " + value;
+            u.donorFields.emplace_back(trimmed(_map.header[c]), std::move(value));
         }
         // The inventory's rules for every text field (clean UTF-8, lengths), by line and column;
         // a column already found wrong is not named twice.
@@ -236,6 +239,7 @@ private:
 
     const ColumnMap &_map;
     const KindMap &_kindMap;
+    const std::vector<bool> &_dropped;  // per column: personal-looking and not kept
     const Columns _col{_map};
     Memo<std::string> _makes;
     Memo<std::optional<std::pair<std::string, std::string>>> _splits;
@@ -308,7 +312,8 @@ std::string RowError::text() const {
     return out + ": " + message;
 }
 
-Result<DonorList> parseDonorList(std::string_view bytes, std::size_t maxErrors, const KindMap &kinds) {
+Result<DonorList> parseDonorList(std::string_view bytes, std::size_t maxErrors, const KindMap &kinds,
+                                 const std::vector<std::string> &keepColumns) {
     auto opened = CsvSource::open(bytes);
     if (!opened) return opened.error();
     CsvSource &source = **opened;
@@ -337,7 +342,17 @@ Result<DonorList> parseDonorList(std::string_view bytes, std::size_t maxErrors, 
     list.delimiter = source.delimiter();
     list.headerLine = header.line;
     list.columns = std::move(*map);
-    RowMapper mapper(list.columns, kinds);
+    std::vector<bool> dropped(list.columns.header.size(), false);
+    for (std::size_t c : list.columns.unknownColumns) {
+        std::string header = trimmed(list.columns.header[c]);
+        bool kept = std::any_of(keepColumns.begin(), keepColumns.end(),
+                                [&](const std::string &k) { return normalizeKey(k) == normalizeKey(header); });
+        if (!kept && looksPersonal(header)) {
+            dropped[c] = true;
+            list.droppedColumns.push_back(header);
+        }
+    }
+    RowMapper mapper(list.columns, kinds, dropped);
     ErrorWindow<RowError> errors(maxErrors);
     ErrorWindow<RowError> warnings(maxErrors);
     // Make + serial of every row, the valid and the invalid, to name the first line of a repeat.
@@ -401,7 +416,7 @@ std::string ImportReport::json() const {
     for (const auto &[header, field] : columns) {
         json::Object c;
         c.set("header", header);
-        if (field.empty()) c.null("field");  // kept in the notes
+        if (field.empty()) c.null("field");  // kept as a donor field
         else c.set("field", field);
         columnArray.add(c);
     }
@@ -429,6 +444,9 @@ std::string ImportReport::json() const {
         .set("errors_total", static_cast<std::uint64_t>(errorsTotal))
         .raw("warnings", rowErrorsJson(warnings).str())
         .set("warnings_total", static_cast<std::uint64_t>(warningsTotal));
+    json::Array dropped;
+    for (const auto &d : droppedColumns) dropped.add(d);
+    o.raw("dropped_columns", dropped.str());
     return o.str();
 }
 
@@ -463,7 +481,7 @@ Result<ImportReport> runImport(inventory::Database &db, std::string_view bytes, 
     auto donation = inventory::getDonation(db, options.donationId);
     if (!donation) return donation.error();
 
-    auto list = parseDonorList(bytes, options.maxErrors, options.kindMap);
+    auto list = parseDonorList(bytes, options.maxErrors, options.kindMap, options.keepColumns);
     if (!list) return source.empty() ? list.error() : list.error().withContext(source);
 
     ImportReport report;
@@ -481,6 +499,7 @@ Result<ImportReport> runImport(inventory::Database &db, std::string_view bytes, 
             report.columns.emplace_back(map.header[c], std::string());
     }
     report.rows = list->rowCount;
+    report.droppedColumns = list->droppedColumns;
 
     // Against the units already registered, in any donation: one lookup per valid row. When the
     // file is otherwise valid, addUnits makes the same check before writing anything, so the

@@ -120,6 +120,7 @@ json::Object toJson(const Event &e) {
         .set("entity_id", e.entityId)
         .set("action", e.action)
         .raw("payload", e.payload.empty() ? "{}" : e.payload)
+        .set("payload_sha256", e.payloadSha256)
         .set("prev_hash", e.prevHash)
         .set("hash", e.hash);
 }
@@ -128,8 +129,25 @@ json::Object toJson(const ChainReport &r) {
     return json::Object()
         .set("ok", !r.firstBrokenId)
         .set("checked", r.checked)
+        .set("redacted", r.redacted)
         .set("first_broken_id", r.firstBrokenId)
         .set("problem", r.problem);
+}
+
+json::Object toJson(const ChainHead &h) { return json::Object().set("id", h.id).set("hash", h.hash).set("at", h.at); }
+
+json::Object toJson(const AuditReport &r) {
+    return json::Object()
+        .set("ok", r.ok())
+        .set("checked", r.chain.checked)
+        .set("redacted", r.chain.redacted)
+        .set("first_broken_id", r.chain.firstBrokenId)
+        .set("problem", r.chain.problem)
+        .set("replayed", r.replayed)
+        .set("disagreement", r.disagreement)
+        .set("anchors_checked", r.anchorsChecked)
+        .set("anchor_problem", r.anchorProblem)
+        .set("head", toJson(r.head));
 }
 
 json::Object toJson(const MediaSanitization &m) {
@@ -211,7 +229,7 @@ json::Object toJson(const PinEntry &p) {
 }
 
 json::Object toJson(const ConfirmReport &r) {
-    return json::Object().set("run", r.runId).set("allocated", r.allocated);
+    return json::Object().set("run", r.runId).set("allocated", r.allocated).set("audit_head", inventory::toJson(r.auditHead));
 }
 
 }  // namespace allocation

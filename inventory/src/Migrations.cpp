@@ -8,6 +8,8 @@
 
 #include <reemploi/inventory/Domain.hpp>
 
+#include "AuditInternal.hpp"
+
 namespace reemploi::inventory {
 
 namespace {
@@ -16,6 +18,8 @@ struct Migration {
     int version;
     const char *name;
     const char *sql;
+    // What SQL cannot do (re-hashing the audit chain), run after `sql` in the same transaction.
+    Status (*code)(Database &) = nullptr;
 };
 
 const std::vector<Migration> kMigrations = {
@@ -236,6 +240,21 @@ CREATE TABLE device_locks (
     checked_at TEXT NOT NULL
 );
 )sql"},
+    {8, "audit: each event's hash covers its payload's SHA-256 (payloads can be redacted); chains re-hashed", R"sql(
+ALTER TABLE events ADD COLUMN payload_sha256 TEXT NOT NULL DEFAULT '';
+)sql", internal::rechainUnderPayloadHashes},
+    {9, "privacy: the free-text columns of donors' lists, kept outside the audit trail", R"sql(
+-- Columns of a donor's list that have no field of their own, one JSON object per unit. The unit's
+-- unit_created event carries only SHA-256(salt || fields): the row can be deleted when its
+-- retention period ends (reemploi privacy purge) without touching the chain.
+CREATE TABLE unit_donor_fields (
+    unit_id BIGINT PRIMARY KEY REFERENCES units (id),
+    fields TEXT NOT NULL,
+    salt TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX unit_donor_fields_created ON unit_donor_fields (created_at);
+)sql"},
 };
 
 std::string expand(const std::string &sql, Dialect dialect) {
@@ -285,6 +304,7 @@ Result<MigrationReport> migrate(Database &db) {
         if (m.version <= report.to) continue;
         auto applied = inTransaction(db, "migration " + std::to_string(m.version), [&]() -> Status {
             db.exec(expand(m.sql, db.dialect()));
+            if (m.code) REEMPLOI_TRY(m.code(db));
             auto &st = db.cached("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
             st.bind(1, m.version).bind(2, m.name).bind(3, nowUtc());
             st.step();

@@ -38,6 +38,12 @@ SanitizationRecord readRecord(const Statement &st) {
     return r;
 }
 
+// The record as its event carries it: with the SHA-256 of the certificate issued, so that the
+// audit replay notices a certificate swapped in the table.
+std::string eventPayload(const SanitizationRecord &r) {
+    return toJson(r).set("certificate_sha256", r.certificateJson.empty() ? std::string() : sha256Hex(r.certificateJson)).str();
+}
+
 }  // namespace
 
 Result<SanitizationRecord> recordSanitization(Database &db, const SanitizationRecord &input, const Actor &actor) {
@@ -69,7 +75,7 @@ Result<SanitizationRecord> recordSanitization(Database &db, const SanitizationRe
         st.step();
         r.id = st.getInt(0);
         st.reset();
-        appendEvent(db, actor, {"unit", tag, "sanitization_recorded", toJson(r).str()});
+        appendEvent(db, actor, {"unit", tag, "sanitization_recorded", eventPayload(r)});
         return r;
     });
 }
@@ -105,7 +111,7 @@ Result<SanitizationRecord> completeSanitization(Database &db, const Sanitization
         // A long wipe keeps its record current (last LBA reached) while it runs: those updates
         // are checkpoints; the final one completes the record.
         const char *action = r.result == SanitizationResult::Interrupted ? "sanitization_checkpoint" : "sanitization_completed";
-        appendEvent(db, actor, {"unit", tag, action, toJson(r).str()});
+        appendEvent(db, actor, {"unit", tag, action, eventPayload(r)});
         return r;
     });
 }

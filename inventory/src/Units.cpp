@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <unordered_map>
 
+#include <openssl/rand.h>
+
 #include <reemploi/common/Json.hpp>
 #include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/Donors.hpp>
@@ -264,11 +266,43 @@ std::vector<Unit> insertUnits(Database &db, const std::vector<NewUnit> &inputs, 
         st.step();
         st.reset();
     }
+    // Donor-list fields, outside the chain: the event carries SHA-256(salt || fields) only, so that
+    // deleting the row at the end of its retention period leaves nothing to guess from.
+    std::vector<std::string> fieldHashes(out.size());
+    {
+        std::unique_ptr<Statement> insert;
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            if (inputs[i].donorFields.empty()) continue;
+            json::Object fields;
+            for (const auto &[header, value] : inputs[i].donorFields) fields.set(header, value);
+            unsigned char raw[16];
+            if (RAND_bytes(raw, sizeof raw) != 1) throw DbError(DbError::Kind::Other, "no random bytes for a salt");
+            static const char *hex = "0123456789abcdef";
+            std::string salt;
+            for (unsigned char b : raw) {
+                salt += hex[b >> 4];
+                salt += hex[b & 15];
+            }
+            std::string text = fields.str();
+            fieldHashes[i] = sha256Hex(salt + text);
+            if (!insert)
+                insert = db.prepare("INSERT INTO unit_donor_fields (unit_id, fields, salt, created_at) VALUES (?, ?, ?, ?)");
+            insert->bind(1, out[i].id).bind(2, text).bind(3, salt).bind(4, now);
+            insert->step();
+            insert->reset();
+        }
+    }
     constexpr std::size_t kEventsPerCall = 1024;  // bounds the payloads held at once (~0.5 MB)
     std::vector<NewEvent> events;
     events.reserve(std::min(out.size(), kEventsPerCall));
     for (std::size_t i = 0; i < out.size(); ++i) {
-        events.push_back({"unit", out[i].tag, "unit_created", toJsonText(out[i])});
+        std::string payload = toJsonText(out[i]);
+        if (!fieldHashes[i].empty()) {
+            // In key order: "donor_fields_sha256" sorts just before "donor_tag".
+            auto at = payload.find("\"donor_tag\":");
+            payload.insert(at, "\"donor_fields_sha256\":\"" + fieldHashes[i] + "\",");
+        }
+        events.push_back({"unit", out[i].tag, "unit_created", std::move(payload)});
         if (events.size() == kEventsPerCall || i + 1 == out.size()) {
             appendEvents(db, actor, std::move(events));
             events.clear();
@@ -505,6 +539,15 @@ Result<Unit> updateUnit(Database &db, std::string_view tag, const UnitPatch &inp
         st.reset();
         appendEvent(db, actor, {"unit", u.tag, "unit_updated", json::Object().set("before", before).set("after", after).str()});
         return u;
+    });
+}
+
+Result<std::string> donorFieldsJson(Database &db, std::string_view tag) {
+    return guard("reading donor fields", [&]() -> Result<std::string> {
+        auto st = db.prepare("SELECT f.fields FROM units u LEFT JOIN unit_donor_fields f ON f.unit_id = u.id WHERE u.tag = ?");
+        st->bind(1, tag);
+        if (!st->step()) return makeError(Errc::NotFound, "no unit " + std::string(tag));
+        return st->isNull(0) ? std::string("{}") : st->getText(0);
     });
 }
 

@@ -44,6 +44,14 @@ protected:
         return n;
     }
 
+    // The donor fields of the unit with this serial, as JSON.
+    std::string fieldsOf(const std::string &serial) {
+        for (const auto &u : units())
+            if (u.serial == serial) return inventory::donorFieldsJson(*db, u.tag).value();
+        ADD_FAILURE() << "no unit with serial " << serial;
+        return {};
+    }
+
     const inventory::Unit &bySerial(const std::vector<inventory::Unit> &list, const std::string &serial) {
         for (const auto &u : list)
             if (u.serial == serial) return u;
@@ -101,12 +109,14 @@ TEST_F(DonorListImport, SnipeItExportMapsWithoutEditing) {
     EXPECT_EQ(hp.specs.ramMib, 8192);
     ASSERT_EQ(hp.storage.size(), 1u);
     EXPECT_EQ(hp.storage[0].type, MediumType::Ssd);
-    // Notes first, then the columns we have no field for, kept rather than dropped.
-    EXPECT_EQ(hp.notes.rfind("Keyboard worn\n", 0), 0u) << hp.notes;
-    EXPECT_NE(hp.notes.find("Model No.: 1EM12EA"), std::string::npos) << hp.notes;
-    EXPECT_NE(hp.notes.find("Asset Name: LPT-ACC-01"), std::string::npos);
-    EXPECT_NE(hp.notes.find("Purchase Cost: 1 049,00"), std::string::npos);
-    EXPECT_EQ(hp.notes.find("Device Image"), std::string::npos);  // empty cells add nothing
+    // The notes column in the notes; the columns we have no field for kept as donor fields,
+    // outside the audit trail.
+    EXPECT_EQ(hp.notes, "Keyboard worn");
+    auto fields = fieldsOf("5CG7431JKL");
+    EXPECT_NE(fields.find("\"Model No.\":\"1EM12EA\""), std::string::npos) << fields;
+    EXPECT_NE(fields.find("\"Asset Name\":\"LPT-ACC-01\""), std::string::npos) << fields;
+    EXPECT_NE(fields.find("\"Purchase Cost\":\"1 049,00\""), std::string::npos);
+    EXPECT_EQ(fields.find("Device Image"), std::string::npos);  // empty cells add nothing
     EXPECT_EQ(bySerial(list, "PF0ZXK4M").storage.at(0).type, MediumType::Nvme);
     EXPECT_EQ(bySerial(list, "CZC8012ABC").kind, UnitKind::Desktop);
     EXPECT_EQ(bySerial(list, "DMPXK0ZZJF8J").kind, UnitKind::Tablet);
@@ -124,7 +134,7 @@ TEST_F(DonorListImport, SnipeItImporterHeaderMapsToo) {
     EXPECT_EQ(u.donorTag, "ACME-1002");
     EXPECT_EQ(u.kind, UnitKind::Laptop);
     EXPECT_NE(u.notes.find("Battery weak"), std::string::npos);
-    EXPECT_NE(u.notes.find("Model Number: P72G"), std::string::npos);
+    EXPECT_NE(fieldsOf("8KX4Q52").find("\"Model Number\":\"P72G\""), std::string::npos);
 }
 
 TEST_F(DonorListImport, GlpiFrenchExportMapsWithoutEditing) {
@@ -142,7 +152,7 @@ TEST_F(DonorListImport, GlpiFrenchExportMapsWithoutEditing) {
     ASSERT_EQ(hp.storage.size(), 1u);
     EXPECT_EQ(hp.storage[0].capacityBytes, 476940LL * 1024 * 1024);
     EXPECT_NE(hp.notes.find("Poste de la comptabilité"), std::string::npos);
-    EXPECT_NE(hp.notes.find("Entité: Entité racine > Siège"), std::string::npos);
+    EXPECT_NE(fieldsOf(hp.serial).find("\"Entité\":\"Entité racine > Siège\""), std::string::npos);
     const auto &dell = bySerial(list, "7H2KQ42");
     EXPECT_EQ(dell.make, "Dell");
     EXPECT_EQ(dell.kind, UnitKind::Laptop);
@@ -195,7 +205,8 @@ TEST_F(DonorListImport, FrenchKindsUnitsInHeadersAndKeptColumns) {
     EXPECT_EQ(first.donorTag, "INV-1");
     EXPECT_EQ(first.specs.ramMib, 8192);  // "RAM (Go)" with 8
     EXPECT_EQ(first.specs.screenInches, 14.0);
-    EXPECT_EQ(first.notes, "Très bon état\nCouleur: argent");
+    EXPECT_EQ(first.notes, "Très bon état");
+    EXPECT_EQ(fieldsOf("FR-0001"), R"({"Couleur":"argent"})");
     EXPECT_EQ(bySerial(list, "FR-0002").kind, UnitKind::Laptop);
     EXPECT_EQ(bySerial(list, "FR-0003").kind, UnitKind::Desktop);
     EXPECT_EQ(bySerial(list, "FR-0004").kind, UnitKind::Desktop);
@@ -209,7 +220,7 @@ TEST_F(DonorListImport, FrenchKindsUnitsInHeadersAndKeptColumns) {
     // The column map tells how each header was read.
     ASSERT_EQ(r.columns.size(), 10u);
     EXPECT_EQ(r.columns[5], (std::pair<std::string, std::string>{"RAM (Go)", "ram"}));
-    EXPECT_EQ(r.columns[9], (std::pair<std::string, std::string>{"Couleur", ""}));  // kept in notes
+    EXPECT_EQ(r.columns[9], (std::pair<std::string, std::string>{"Couleur", ""}));  // a donor field
 }
 
 TEST_F(DonorListImport, TitleLinesAboveTheHeaderArePassedOver) {
@@ -229,7 +240,8 @@ TEST_F(DonorListImport, TitleLinesAboveTheHeaderArePassedOver) {
 TEST_F(DonorListImport, TwoNotesColumnsAreBothKept) {
     auto r = import("two_notes_columns.csv");
     ASSERT_EQ(r.created, 1u);
-    EXPECT_EQ(bySerial(units(), "RR-1").notes, "rayure\nRemarques: sans chargeur");
+    EXPECT_EQ(bySerial(units(), "RR-1").notes, "rayure");
+    EXPECT_EQ(fieldsOf("RR-1"), R"({"Remarques":"sans chargeur"})");
 }
 
 TEST_F(DonorListImport, MakeTakenFromTheModelWhenThereIsNoMakeColumn) {

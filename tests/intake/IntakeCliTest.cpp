@@ -95,7 +95,7 @@ TEST_F(IntakeCli, DryRunReportsAndWritesNothing) {
     EXPECT_EQ(r.exitCode, 0) << r.err;
     EXPECT_NE(r.out.find("dry run: would create 4, skip 0, invalid 0; nothing written"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("\"Numéro de série\" -> serial"), std::string::npos);
-    EXPECT_NE(r.out.find("\"Entité\" -> kept in notes"), std::string::npos);
+    EXPECT_NE(r.out.find("\"Entité\" -> kept as a donor field"), std::string::npos);
     EXPECT_EQ(unitCount(), 0u);
 
     auto bad = run({"intake", "import", "--dry-run", "--donation", donationId, fixture("mixed.csv")});

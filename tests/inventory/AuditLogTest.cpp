@@ -32,8 +32,10 @@ TEST_F(AuditLog, HashIsSha256OfTheDocumentedCanonicalText) {
     ASSERT_TRUE(events);
     const auto &first = events->front();
     EXPECT_EQ(first.prevHash, std::string(64, '0'));
+    // The payload's SHA-256 stands in the text where its bytes stood before schema 7.
+    EXPECT_EQ(first.payloadSha256, sha256Hex(first.payload));
     std::string text = "1:1\n" + std::to_string(first.at.size()) + ":" + first.at + "\n9:trainee-1\n5:donor\n1:1\n13:donor_created\n" +
-                       std::to_string(first.payload.size()) + ":" + first.payload + "\n64:" + std::string(64, '0') + "\n";
+                       "64:" + sha256Hex(first.payload) + "\n64:" + std::string(64, '0') + "\n";
     EXPECT_EQ(canonicalEventText(first), text);
     EXPECT_EQ(first.hash, sha256Hex(text));
     EXPECT_EQ(sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
@@ -47,7 +49,7 @@ TEST_F(AuditLog, EditedPayloadIsNamed) {
     ASSERT_TRUE(report->firstBrokenId);
     EXPECT_EQ(*report->firstBrokenId, 5);
     EXPECT_EQ(report->checked, 4);
-    EXPECT_NE(report->problem.find("content does not match"), std::string::npos);
+    EXPECT_NE(report->problem.find("payload does not match its payload hash"), std::string::npos);
 }
 
 TEST_F(AuditLog, RecomputedHashIsCaughtByTheNextEvent) {

@@ -186,7 +186,7 @@ TEST_F(Views, AuditTrailOfAUnitAndTheChainReport) {
 
     auto report = verifyChain(*db);
     ASSERT_TRUE(report);
-    EXPECT_EQ(toJson(*report).str(), R"({"checked":4,"first_broken_id":null,"ok":true,"problem":""})");
+    EXPECT_EQ(toJson(*report).str(), R"({"checked":4,"first_broken_id":null,"ok":true,"problem":"","redacted":0})");
     db->exec("UPDATE events SET payload = replace(payload, 'Acme', 'Evil') WHERE id = 1");
     auto broken = verifyChain(*db);
     ASSERT_TRUE(broken);

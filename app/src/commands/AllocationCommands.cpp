@@ -200,7 +200,9 @@ int cmdAllocateConfirm(Context &ctx, const Args &) {
     if (ctx.json)
         ctx.out << alloc::toJson(*report).str() << '\n';
     else
-        ctx.out << "Proposal " << report->runId << " confirmed: " << report->allocated << " units allocated\n";
+        ctx.out << "Proposal " << report->runId << " confirmed: " << report->allocated << " units allocated\n"
+                << "audit head " << report->auditHead.id << ':' << report->auditHead.hash
+                << " (keep it: 'reemploi audit verify --anchor' checks the trail still holds it)\n";
     return 0;
 }
 

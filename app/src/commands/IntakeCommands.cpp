@@ -67,6 +67,7 @@ int cmdIntakeImport(Context &ctx, const Args &args) {
         if (!kinds) return failImport(ctx, kinds.error());
         options.kindMap = std::move(*kinds);
     }
+    options.keepColumns = args.options("keep-column");
     auto maxSize = args.megabytes("max-size", intake::kDefaultMaxImportBytes);
     if (!maxSize) return failImport(ctx, maxSize.error());
     options.maxBytes = *maxSize;
@@ -91,8 +92,13 @@ int cmdIntakeImport(Context &ctx, const Args &args) {
     o << "columns:";
     for (std::size_t i = 0; i < r.columns.size(); ++i)
         o << (i ? ", " : " ") << '"' << r.columns[i].first << "\" -> "
-          << (r.columns[i].second.empty() ? "kept in notes" : r.columns[i].second);
+          << (r.columns[i].second.empty() ? "kept as a donor field" : r.columns[i].second);
     o << '\n';
+    if (!r.droppedColumns.empty()) {
+        o << "dropped (they look like personal data):";
+        for (std::size_t i = 0; i < r.droppedColumns.size(); ++i) o << (i ? ", " : " ") << '"' << r.droppedColumns[i] << '"';
+        o << "; keep one with --keep-column HEADER\n";
+    }
     for (const auto &e : r.errors) o << e.text() << '\n';
     if (r.errorsTotal > r.errors.size()) o << intake::moreErrorsText(r.errorsTotal - r.errors.size()) << '\n';
     for (const auto &w : r.warnings) o << "warning: " << w.text() << '\n';
@@ -165,7 +171,8 @@ int cmdIntakeScanSerial(Context &ctx, const Args &args) {
 
 void registerIntakeCommands(CommandRegistry &r) {
     r.add({"intake import",
-           "--donation ID FILE [--dry-run] [--skip-invalid] [--update] [--kind-map WORD=KIND,…] [--max-size MB] [--json]",
+           "--donation ID FILE [--dry-run] [--skip-invalid] [--update] [--kind-map WORD=KIND,…] [--keep-column HEADER]... "
+           "[--max-size MB] [--json]",
            "import a donor's asset list (CSV: Excel, Snipe-IT, GLPI); all or nothing unless --skip-invalid; "
            "--update corrects the units of this donation the list names again",
            {"dry-run", "skip-invalid", "update"}, cmdIntakeImport});

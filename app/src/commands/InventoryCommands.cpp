@@ -4,6 +4,7 @@
 #include <iomanip>
 #include <iostream>
 
+#include <reemploi/common/File.hpp>
 #include <reemploi/common/Json.hpp>
 #include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/Donors.hpp>
@@ -452,20 +453,74 @@ int cmdUnitFactoryReset(Context &ctx, const Args &args) {
     return 0;
 }
 
-int cmdAuditVerify(Context &ctx, const Args &) {
+int cmdAuditVerify(Context &ctx, const Args &args) {
+    AuditCheck check;
+    check.replay = !args.flag("no-replay");
+    for (const auto &text : args.options("anchor")) {
+        auto anchor = parseAnchor(text);
+        if (!anchor) return ctx.fail(anchor.error().withContext("--anchor"));
+        check.anchors.push_back(*anchor);
+    }
+    if (auto path = args.option("anchors")) {
+        auto text = file::readRegularFile(*path, 16 * 1024 * 1024);
+        if (!text) return ctx.fail(text.error());
+        auto anchors = parseAnchors(*text);
+        if (!anchors) return ctx.fail(anchors.error().withContext(*path));
+        check.anchors.insert(check.anchors.end(), anchors->begin(), anchors->end());
+    }
+    if (auto path = args.option("against")) {
+        auto text = file::readRegularFile(*path, std::uint64_t(64) * 1024 * 1024 * 1024);
+        if (!text) return ctx.fail(text.error());
+        auto anchors = anchorsFromExport(*text);
+        if (!anchors) return ctx.fail(anchors.error().withContext(*path));
+        check.anchors.insert(check.anchors.end(), anchors->begin(), anchors->end());
+    }
     auto db = ctx.db();
     if (!db) return ctx.fail(db.error());
-    auto report = verifyChain(**db);
+    auto report = verifyAudit(**db, check);
     if (!report) return ctx.fail(report.error());
     if (ctx.json) {
         ctx.out << toJson(*report).str() << '\n';
-    } else if (!report->firstBrokenId) {
-        ctx.out << "audit chain intact: " << report->checked << " events verified\n";
-    } else {
-        ctx.out << "audit chain BROKEN at event " << *report->firstBrokenId << ": " << report->problem << " ("
-                << report->checked << " events before it are intact)\n";
+        return report->ok() ? 0 : 1;
     }
-    return report->firstBrokenId ? 1 : 0;
+    const auto &chain = report->chain;
+    if (chain.firstBrokenId) {
+        ctx.out << "audit chain BROKEN at event " << *chain.firstBrokenId << ": " << chain.problem << " ("
+                << chain.checked << " events before it are intact)\n";
+        return 1;
+    }
+    ctx.out << "audit chain intact: " << chain.checked << " events verified";
+    if (chain.redacted) ctx.out << " (" << chain.redacted << " with their payload redacted, each recorded by a purge)";
+    if (report->anchorsChecked || !check.anchors.empty())
+        ctx.out << ", " << check.anchors.size() << (check.anchors.size() == 1 ? " anchor" : " anchors");
+    ctx.out << '\n';
+    if (report->anchorProblem) ctx.out << "anchor NOT HELD: " << *report->anchorProblem << '\n';
+    if (report->replayed) {
+        if (report->disagreement) ctx.out << "the tables DISAGREE with the trail: " << *report->disagreement << '\n';
+        else ctx.out << "replay: every unit, medium, sanitization record, school and need agrees with the trail\n";
+    }
+    return report->ok() ? 0 : 1;
+}
+
+int cmdAuditExport(Context &ctx, const Args &args) {
+    auto since = args.integer("since");
+    if (!since) return ctx.fail(since.error());
+    if (since->value_or(0) < 0) return ctx.fail(makeError(Errc::InvalidInput, "--since: event ids are positive"));
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto n = exportEvents(**db, since->value_or(0), [&](const std::string &line) { ctx.out << line << '\n'; });
+    if (!n) return ctx.fail(n.error());
+    return 0;
+}
+
+int cmdAuditHead(Context &ctx, const Args &) {
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto head = chainHead(**db);
+    if (!head) return ctx.fail(head.error());
+    if (ctx.json) ctx.out << toJson(*head).str() << '\n';
+    else ctx.out << head->id << ':' << head->hash << "  " << head->at << '\n';
+    return 0;
 }
 
 int cmdAuditLog(Context &ctx, const Args &args) {
@@ -521,7 +576,14 @@ void registerInventoryCommands(CommandRegistry &r) {
     r.add({"unit factory-reset", "TAG [--medium ID] --checked-setup-screen",
            "record a tablet's or phone's factory reset as the sanitization of its internal flash",
            {"checked-setup-screen"}, cmdUnitFactoryReset});
-    r.add({"audit verify", "", "walk the audit chain; names the first broken event", {}, cmdAuditVerify});
+    r.add({"audit export", "[--since ID]",
+           "the events after ID as JSON lines, for a second machine to keep (audit verify --against FILE compares)",
+           {}, cmdAuditExport});
+    r.add({"audit verify", "[--anchor ID:HASH]... [--anchors FILE] [--against EXPORT] [--no-replay]",
+           "walk the audit chain, check the anchors, replay the events against the tables; names the first fault",
+           {"no-replay"}, cmdAuditVerify});
+    r.add({"audit head", "", "the chain's last event: ID:HASH and its time (keep it outside the database)", {},
+           cmdAuditHead});
     r.add({"audit log", "[TAG|ID [--entity unit|donor|donation|…]]", "print the audit trail", {}, cmdAuditLog});
 }
 

@@ -289,6 +289,7 @@ std::string canonicalCertificate(const CertificateFields &f) {
     cert.set("certificate_id", f.id).set("issued_at", f.issuedAt).set("issuer", issuer);
     cert.set("media", media).set("sanitization", san).set("verification", ver);
     cert.set("destination", f.destination);
+    if (f.auditHead) cert.set("audit_head", json::Object().set("event", f.auditHead->event).set("hash", f.auditHead->hash));
     return cert.str();
 }
 
@@ -462,6 +463,7 @@ public:
         if (!v || v->isEmpty()) return std::nullopt;
         return count(path);
     }
+    bool has(const std::string &key) const { return _root && _root->has(key); }
     Poco::JSON::Array::Ptr array(const std::string &path) {
         auto v = at(path);
         if (!v) return nullptr;
@@ -556,6 +558,8 @@ Result<CertificateFields> certificateFieldsOf(std::string_view json) {
     f.sampleSubsections = r.count("verification.subsections");
     f.verifiedBy = r.person("verification.performed_by");
     f.destination = r.text("destination");
+    if (r.has("audit_head")) f.auditHead = AuditHeadRef{static_cast<std::int64_t>(r.count("audit_head.event")),
+                                                        r.text("audit_head.hash")};
     if (r.error()) return *r.error();
     // What is drawn must be what was signed: a text that the fields do not give back exactly
     // (another key order, an added field, a changed date) is not a certificate as issued.

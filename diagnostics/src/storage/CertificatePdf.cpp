@@ -159,6 +159,11 @@ Result<std::string> certificatePdf(const IssuedCertificate &c) {
     page.line("Workshop", orDash(f.workshop) + " / " + orDash(f.workshopContact));
     page.line("Key (SHA-256)", c.keyFingerprint.substr(0, 32));
     page.line("", c.keyFingerprint.substr(32));
+    if (f.auditHead) {
+        // The trail's head when this was issued: `reemploi audit verify --anchor EVENT:HASH` later.
+        page.line("Audit trail head", "event " + std::to_string(f.auditHead->event) + ", " + f.auditHead->hash.substr(0, 32));
+        page.line("", f.auditHead->hash.substr(32));
+    }
 
     page.heading("How to check this certificate");
     page.text("The signed JSON certificate and its .sig file are checked with the workshop's public key");

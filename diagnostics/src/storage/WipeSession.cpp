@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/Donors.hpp>
 #include <reemploi/inventory/JsonViews.hpp>
 #include <reemploi/inventory/Sanitization.hpp>
@@ -143,7 +144,10 @@ Result<std::unique_ptr<WipeSession>> WipeSession::prepare(inventory::Database &d
         if (!donor)
             return donor.error().withContext(name + ": the donor of " + p.unit.tag + " (the certificate's source)");
         job->donation = "#" + std::to_string(donation->id) + " received " + donation->received;
-        job->donor = donor->name;
+        // A signed certificate never holds what a privacy purge must remove: an individual donor
+        // is named by reference only.
+        job->donor = donor->kind == inventory::DonorKind::Individual ? "individual donor #" + std::to_string(donor->id)
+                                                                      : donor->name;
 
         auto target = openTarget(name, true, config.usb);
         if (!target) return target.error().withContext(name);
@@ -294,6 +298,11 @@ void WipeSession::runJob(std::size_t index) {
         fields.sanitizedBy = {_actor.name, w.position, w.location, w.contact};
         fields.verifiedBy = fields.sanitizedBy;
         fields.destination = w.destination;
+        // The trail's head when the certificate is issued: a witness of the chain held outside it.
+        {
+            std::lock_guard lock(_dbMutex);
+            if (auto head = inventory::chainHead(*_db)) fields.auditHead = AuditHeadRef{head->id, head->hash};
+        }
         // The erasure happened whatever becomes of its certificate: the record stays `passed`
         // and says why the certificate is missing.
         auto cert = issueCertificate(fields, _key);

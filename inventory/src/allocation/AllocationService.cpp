@@ -66,12 +66,6 @@ json::Object figuresJson(const Proposal &p) {
         .set("over_share", s.overShare);
 }
 
-Result<std::int64_t> unitIdOf(Database &db, std::string_view tag) {
-    auto unit = getUnit(db, tag);
-    if (!unit) return unit.error();
-    return unit->id;
-}
-
 }  // namespace
 
 Result<Config> parseConfig(std::string_view text) {
@@ -374,6 +368,7 @@ Result<ConfirmReport> confirmProposal(Database &db, const Actor &actor) {
         pins.reset();
         appendEvent(db, actor, {"allocation", std::to_string(report.runId), "allocation_confirmed",
                                 json::Object().set("allocated", report.allocated).str()});
+        report.auditHead = currentHead(db);
         return report;
     });
 }
@@ -412,8 +407,10 @@ Status pinUnit(Database &db, std::string_view tag, std::string_view needRef, con
 Status excludeUnit(Database &db, std::string_view tag, const Actor &actor) {
     REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "exclude a unit from the allocation"));
     return inTransaction(db, "excluding a unit", [&]() -> Status {
-        auto id = unitIdOf(db, tag);
-        if (!id) return id.error();
+        // The event names the unit by its tag (its id and its tag's number may differ).
+        auto unit = getUnit(db, tag);
+        if (!unit) return unit.error();
+        auto id = std::optional<std::int64_t>(unit->id);
         auto &del = db.cached("DELETE FROM allocation_pins WHERE unit_id = ?");
         del.bind(1, *id);
         del.step();
@@ -422,7 +419,7 @@ Status excludeUnit(Database &db, std::string_view tag, const Actor &actor) {
         ins.bind(1, *id).bind(2, actor.name).bind(3, nowUtc());
         ins.step();
         ins.reset();
-        appendEvent(db, actor, {"unit", formatTag(*id), "allocation_excluded", "{}"});
+        appendEvent(db, actor, {"unit", unit->tag, "allocation_excluded", "{}"});
         return {};
     });
 }
@@ -430,8 +427,9 @@ Status excludeUnit(Database &db, std::string_view tag, const Actor &actor) {
 Status clearPin(Database &db, std::string_view tag, const Actor &actor) {
     REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "clear a pin or an exclusion"));
     return inTransaction(db, "clearing a pin", [&]() -> Status {
-        auto id = unitIdOf(db, tag);
-        if (!id) return id.error();
+        auto unit = getUnit(db, tag);
+        if (!unit) return unit.error();
+        auto id = std::optional<std::int64_t>(unit->id);
         auto &sel = db.cached("SELECT kind FROM allocation_pins WHERE unit_id = ?");
         sel.bind(1, *id);
         bool found = sel.step();
@@ -441,7 +439,7 @@ Status clearPin(Database &db, std::string_view tag, const Actor &actor) {
         del.bind(1, *id);
         del.step();
         del.reset();
-        appendEvent(db, actor, {"unit", formatTag(*id), "allocation_pin_cleared", "{}"});
+        appendEvent(db, actor, {"unit", unit->tag, "allocation_pin_cleared", "{}"});
         return {};
     });
 }

@@ -200,6 +200,13 @@ TEST(Certificate, FieldsReadBackGiveTheSignedTextAgain) {
     ASSERT_TRUE(back) << back.error().message;
     EXPECT_FALSE(back->lastLba);
     EXPECT_EQ(back->level, NistLevel::Purge);
+    auto withHead = sampleFields();
+    withHead.auditHead = AuditHeadRef{15, std::string(64, 'b')};
+    auto headBack = certificateFieldsOf(canonicalCertificate(withHead));
+    ASSERT_TRUE(headBack) << headBack.error().message;
+    ASSERT_TRUE(headBack->auditHead);
+    EXPECT_EQ(headBack->auditHead->event, 15);
+    EXPECT_EQ(canonicalCertificate(*headBack), canonicalCertificate(withHead));
 
     IssuedCertificate issued;
     issued.fields = *fields;
@@ -221,4 +228,22 @@ TEST(Certificate, FieldsReadBackGiveTheSignedTextAgain) {
     EXPECT_EQ(error.error().field, "media.serial");
     EXPECT_FALSE(certificateFieldsOf("[1,2]"));
     EXPECT_FALSE(certificateFieldsOf("{\"format\":\"other/1\"}"));
+}
+
+TEST(Certificate, CarriesTheAuditHeadWhenGivenAndOlderOnesStillVerify) {
+    test::TempDir dir;
+    auto key = WorkshopKey::loadOrCreate(dir.file("k.pem"));
+    ASSERT_TRUE(key);
+    // Issued before certificates carried the head: the same bytes as then, still valid.
+    auto old = issueCertificate(sampleFields(), *key);
+    ASSERT_TRUE(old);
+    EXPECT_EQ(old->json.find("audit_head"), std::string::npos);
+    EXPECT_TRUE(verifyCertificate(old->json, old->signature, *key).valid);
+    auto f = sampleFields();
+    f.auditHead = AuditHeadRef{15, std::string(64, 'a')};
+    auto issued = issueCertificate(f, *key);
+    ASSERT_TRUE(issued);
+    EXPECT_NE(issued->json.find("\"audit_head\":{\"event\":15,\"hash\":\"" + std::string(64, 'a') + "\"}"), std::string::npos)
+        << issued->json;
+    EXPECT_TRUE(verifyCertificate(issued->json, issued->signature, *key).valid);
 }

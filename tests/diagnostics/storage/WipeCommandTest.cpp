@@ -448,4 +448,60 @@ TEST_F(WipeCommand, CertVerifyRefusesWhatIsNotACertificateFile) {
     auto bigSig = test::runReemploi({"--db", db, "cert", "verify", cert, "--signature", big}, key);
     EXPECT_EQ(bigSig.exitCode, 2);
     EXPECT_EQ(bigSig.err, "reemploi: " + big + " is 2 MB, over the 4.1 KB limit\n");
+
+TEST_F(WipeCommand, APrivacyPurgeForgetsAnIndividualDonorAndTheCertificateStillVerifies) {
+    inv::Actor actor{"setup"};
+    auto person = inv::addDonor(*_db, {"Jeanne Dupont", inv::DonorKind::Individual, "j.dupont@example.org"}, actor);
+    ASSERT_TRUE(person);
+    auto donation = inv::addDonation(*_db, {person->id, "2026-11-21", "Lyon", ""}, actor);
+    ASSERT_TRUE(donation);
+    inv::NewUnit u;
+    u.donationId = donation->id;
+    u.kind = inv::UnitKind::Laptop;
+    u.serial = "JD-001";
+    auto unit = inv::addUnit(*_db, u, actor);
+    ASSERT_TRUE(unit);
+    auto disk = _dir.file("jd.img");
+    test::writeRandomFile(disk, 1 << 20);
+    std::string cert = _dir.file("jd.json");
+    auto wiped = test::runReemploi({"--db", db, "wipe", disk, "--unit", unit->tag, "--method", "clear-zero", "--verify",
+                                    "sample", "--certificate", cert},
+                                   key);
+    ASSERT_EQ(wiped.exitCode, 0) << wiped.err;
+    auto issued = test::readFile(cert);
+    std::string certText(issued.begin(), issued.end());
+    // Signed documents never hold what a purge must remove: the person is named by reference.
+    EXPECT_EQ(certText.find("Dupont"), std::string::npos);
+    EXPECT_NE(certText.find("\"donor\":\"individual donor #" + std::to_string(person->id) + "\""), std::string::npos);
+    EXPECT_NE(certText.find("\"audit_head\":{\"event\":"), std::string::npos) << certText;
+
+    std::ofstream(_dir.file("retention.conf")) << "individual_donors = 0\n";
+    auto dry = test::runReemploi({"--db", db, "privacy", "purge", "--dry-run", "--retention", _dir.file("retention.conf")}, key);
+    ASSERT_EQ(dry.exitCode, 0) << dry.err;
+    EXPECT_NE(dry.out.find("would purge: 1 individual donors"), std::string::npos) << dry.out;
+    auto purged = test::runReemploi({"--db", db, "privacy", "purge", "--retention", _dir.file("retention.conf")}, key);
+    ASSERT_EQ(purged.exitCode, 0) << purged.err;
+    EXPECT_NE(purged.out.find("purged: 1 individual donors"), std::string::npos) << purged.out;
+
+    // Gone from every table and every payload: a compacted copy of the whole database holds
+    // neither the name nor the e-mail, anywhere.
+    auto copy = _dir.file("copy.db");
+    _db->exec("VACUUM INTO '" + copy + "'");
+    auto bytes = test::readFile(copy);
+    std::string all(bytes.begin(), bytes.end());
+    for (const char *gone : {"Jeanne", "Dupont", "j.dupont"}) EXPECT_EQ(all.find(gone), std::string::npos) << gone;
+
+    auto audit = test::runReemploi({"--db", db, "audit", "verify"}, key);
+    EXPECT_EQ(audit.exitCode, 0) << audit.out << audit.err;
+    EXPECT_NE(audit.out.find("redacted"), std::string::npos) << audit.out;
+
+    auto pub = test::runReemploi({"--db", db, "cert", "pubkey"}, key);
+    ASSERT_EQ(pub.exitCode, 0) << pub.err;
+    { std::ofstream(_dir.file("pub.pem")) << pub.out; }
+    REQUIRE_TOOL("openssl", "openssl");
+    EXPECT_EQ(test::run("openssl pkeyutl -verify -pubin -inkey '" + _dir.file("pub.pem") + "' -rawin -in '" + cert +
+                        "' -sigfile '" + cert + ".sig' 2>&1"),
+              "Signature Verified Successfully");
+    auto ours = test::runReemploi({"--db", db, "cert", "verify", cert}, key);
+    EXPECT_EQ(ours.exitCode, 0) << ours.out << ours.err;
 }

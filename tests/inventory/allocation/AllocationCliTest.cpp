@@ -122,7 +122,10 @@ TEST_F(AllocationCli, ProposeConfirmDeliverReturn) {
 
     auto confirmed = run({"allocate", "confirm"});
     ASSERT_EQ(confirmed.exitCode, 0) << confirmed.err;
-    EXPECT_EQ(confirmed.out, "Proposal 1 confirmed: 2 units allocated\n");
+    EXPECT_EQ(confirmed.out.rfind("Proposal 1 confirmed: 2 units allocated\naudit head ", 0), 0u) << confirmed.out;
+    // The head printed is the trail's head right after the confirmation: a witness to keep.
+    auto head = run({"audit", "head"}).out;
+    EXPECT_NE(confirmed.out.find(head.substr(0, head.find(' '))), std::string::npos) << confirmed.out;
     EXPECT_NE(run({"unit", "show", "RE-000001"}).out.find("[allocated]"), std::string::npos);
 
     auto wrongNeed = run({"delivery", "record", "RE-000001", "--need", "0750655E/F-2"});

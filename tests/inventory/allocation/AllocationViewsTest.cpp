@@ -156,7 +156,12 @@ TEST_F(AllocationViews, PinsAndTheConfirmationReport) {
     auto report = confirmProposal(*db, actor);
     ASSERT_TRUE(report) << report.error().message;
     EXPECT_EQ(report->allocated, 2);
-    EXPECT_EQ(toJson(*report).str(), R"({"allocated":2,"run":)" + std::to_string(*proposal->runId) + "}");
+    // With the trail's head right after the confirmation: a witness the coordinator keeps.
+    auto head = chainHead(*db).value();
+    EXPECT_EQ(report->auditHead.id, head.id);
+    EXPECT_EQ(toJson(*report).str(), R"({"allocated":2,"audit_head":{"at":")" + head.at + R"(","hash":")" + head.hash +
+                                         R"(","id":)" + std::to_string(head.id) + R"(},"run":)" +
+                                         std::to_string(*proposal->runId) + "}");
     auto served = findNeed(*db, "0750655E/F-2");
     ASSERT_TRUE(served);
     EXPECT_EQ(parse(toJson(*served))->getValue<std::string>("unit"), tablet);

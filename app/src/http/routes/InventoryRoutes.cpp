@@ -173,12 +173,8 @@ Response addDonationRoute(Call &call) {
 }
 
 Response auditVerifyRoute(Call &call) {
-    REEMPLOI_HTTP_TRY(report, verifyChain(call.db));
-    return jsonResponse(json::Object()
-                            .set("ok", !report->firstBrokenId)
-                            .set("checked", report->checked)
-                            .set("first_broken_id", report->firstBrokenId)
-                            .set("problem", report->problem));
+    REEMPLOI_HTTP_TRY(report, verifyAudit(call.db));
+    return jsonResponse(toJson(*report));
 }
 
 }  // namespace
@@ -193,7 +189,7 @@ void addInventoryRoutes(Router &r) {
     r.add({"POST", "/api/donors", Access::Coordinator, addDonorRoute, "register a donor: {name, kind, email}"});
     r.add({"GET", "/api/donations", Access::Trainee, listDonationsRoute, "list donations (?donor=)"});
     r.add({"POST", "/api/donations", Access::Coordinator, addDonationRoute, "register a donation: {donor, received, site, notes}"});
-    r.add({"GET", "/api/audit/verify", Access::Coordinator, auditVerifyRoute, "walk the audit chain"});
+    r.add({"GET", "/api/audit/verify", Access::Coordinator, auditVerifyRoute, "walk the audit chain and replay it against the tables"});
 }
 
 }  // namespace reemploi::app::http

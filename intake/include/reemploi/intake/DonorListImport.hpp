@@ -64,19 +64,22 @@ struct DonorList {
     std::vector<RowError> warnings;  // the valid rows' first maxErrors warnings, in file order
     std::size_t warningsTotal = 0;
     std::size_t warnedRows = 0;      // valid rows with at least one warning
+    std::vector<std::string> droppedColumns;  // personal-looking headers whose values were dropped
 };
 
 // Reads and maps a list and checks every row (the header is the first row naming a serial among
 // the first ones, so that a title line above it is passed over): empty serial, a serial Excel turned into a number,
 // unknown kind, RAM / storage / screen not understood, more values than headers, a serial
 // repeated in the file (make + serial, where a row with no make matches any make: the later rows
-// are the invalid ones). Columns no field claims are kept in the unit's notes as "Header: value"
-// lines. A kind names one of ours (or `kinds`' words); things we do not refurbish (printers,
-// headsets, mice, UPS…) are `other`, the donor's word kept in the notes, with a warning; an empty
-// kind cell is `other` with a warning. Errors are only for the file as a whole (unreadable,
-// malformed CSV, no serial column, two columns for one field).
+// are the invalid ones). Columns no field claims are kept as the unit's donor fields (outside the
+// audit trail), except those that look like personal data (PersonalColumns.hpp), which are
+// dropped and named in droppedColumns unless `keepColumns` names them. A kind names one of ours
+// (or `kinds`' words); things we do not refurbish (printers, headsets, mice, UPS…) are `other`,
+// the donor's word kept in the notes, with a warning; an empty kind cell is `other` with a
+// warning. Errors are only for the file as a whole (unreadable, malformed CSV, no serial column,
+// two columns for one field).
 Result<DonorList> parseDonorList(std::string_view bytes, std::size_t maxErrors = kDefaultMaxReportedErrors,
-                                 const KindMap &kinds = {});
+                                 const KindMap &kinds = {}, const std::vector<std::string> &keepColumns = {});
 
 struct ImportOptions {
     std::int64_t donationId = 0;
@@ -88,6 +91,7 @@ struct ImportOptions {
     KindMap kindMap;           // the donor's own words for kinds (--kind-map)
     std::uint64_t maxBytes = kDefaultMaxImportBytes;      // a larger file is refused unread
     std::size_t maxErrors = kDefaultMaxReportedErrors;   // the report lists these, counts the rest
+    std::vector<std::string> keepColumns;  // personal-looking headers to keep nonetheless (--keep-column)
 };
 
 struct ImportReport {
@@ -97,7 +101,7 @@ struct ImportReport {
     TextEncoding encoding = TextEncoding::Utf8;
     char delimiter = ',';
     std::size_t headerLine = 1;
-    std::vector<std::pair<std::string, std::string>> columns;  // header as written → field (empty: kept in notes)
+    std::vector<std::pair<std::string, std::string>> columns;  // header as written → field (empty: a donor field)
     std::size_t rows = 0;         // data rows read (blank ones aside)
     std::size_t valid = 0;        // rows that pass every check
     bool update = false;
@@ -115,6 +119,7 @@ struct ImportReport {
     std::vector<std::string> tags;  // the new units' tags, in file order
     std::vector<RowError> errors;   // the first maxErrors errors of the invalid rows, in file order
     std::size_t errorsTotal = 0;    // every error; errorsTotal - errors.size() were not listed
+    std::vector<std::string> droppedColumns;  // personal-looking columns not imported
 
     // True when the import did what was asked (or, dry, would): no invalid row, or skipInvalid.
     bool succeeded() const { return invalid == 0 || skipInvalid; }

@@ -1,11 +1,17 @@
 // The append-only, hash-chained audit trail.
 //
 // Each event's hash is SHA-256 (hex) over its canonical serialisation: the fields
-//   id, at, actor, entity, entity_id, action, payload, prev_hash
-// each written as <byte length>:<bytes> and joined with '\n'. The first event's prev_hash is
-// 64 zeros. Anyone with the database can recompute the chain (README shows how).
+//   id, at, actor, entity, entity_id, action, payload_sha256, prev_hash
+// each written as <byte length>:<bytes> followed by '\n', where payload_sha256 is the SHA-256
+// (hex) of the payload as written. The first event's prev_hash is 64 zeros. Because the chain
+// covers the payload's hash rather than its bytes, a payload holding personal data can be
+// redacted (Privacy.hpp) and the chain still verifies: the redacted payload starts with
+// {"_redacted":[fields…] and a later `privacy_purged` event names it with its new SHA-256.
+// Anyone with the database can recompute the chain (README shows how). Schema 7 moved chains
+// written under the first rule (payload bytes hashed) to this one (AuditInternal.hpp).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -22,6 +28,7 @@ struct Event {
     std::string entityId;  // a unit's tag, or a numeric id
     std::string action;    // "unit_created", "status_changed", "label_printed", …
     std::string payload;   // a JSON object
+    std::string payloadSha256;  // of the payload as written (differs once it is redacted)
     std::string prevHash;
     std::string hash;
 };
@@ -50,14 +57,67 @@ Result<Event> recordEvent(Database &db, const Actor &actor, const NewEvent &even
 
 struct ChainReport {
     std::int64_t checked = 0;
+    std::int64_t redacted = 0;                  // events whose payload was redacted (and recorded so)
     std::optional<std::int64_t> firstBrokenId;  // empty when the chain is intact
     std::string problem;                        // what is wrong with that event
 };
+// The chain alone: ids in sequence, each event's hash and link.
 Result<ChainReport> verifyChain(Database &db);
+
+// The chain's head: its last event (id 0 and 64 zeros for an empty chain).
+struct ChainHead {
+    std::int64_t id = 0;
+    std::string hash;
+    std::string at;
+};
+Result<ChainHead> chainHead(Database &db);
+// The head read inside the caller's transaction (throws DbError; for service code that records
+// the head in a document it signs or returns).
+ChainHead currentHead(Database &db);
+
+// A witness held outside the database: event `id` had hash `hash`.
+struct Anchor {
+    std::int64_t id = 0;
+    std::string hash;
+};
+// "ID:HASH" (what `audit head` prints), or InvalidInput naming what is wrong.
+Result<Anchor> parseAnchor(std::string_view text);
+// One anchor per line ("ID:HASH"; blank lines and lines starting with '#' skipped), or
+// InvalidInput naming the line.
+Result<std::vector<Anchor>> parseAnchors(std::string_view text);
+
+// The events after `sinceId`, in order, one JSON object a line (toJson(Event): id, at, actor,
+// entity, entity_id, action, payload, prev_hash, hash), handed to `line` as they are read.
+// Returns how many.
+Result<std::int64_t> exportEvents(Database &db, std::int64_t sinceId, const std::function<void(const std::string &)> &line);
+// The (id, hash) of every event of an export, as anchors: a second machine's copy is a witness
+// of every event it holds. InvalidInput names the line that is not an exported event.
+Result<std::vector<Anchor>> anchorsFromExport(std::string_view jsonLines);
+
+struct AuditCheck {
+    bool replay = true;            // also compare the tables with what the events say
+    std::vector<Anchor> anchors;   // witnesses the chain must still hold
+};
+
+struct AuditReport {
+    ChainReport chain;
+    std::optional<std::string> disagreement;  // the first field where the tables and the events differ
+    std::optional<std::string> anchorProblem;  // the first anchor the chain no longer holds
+    std::int64_t anchorsChecked = 0;
+    bool replayed = false;
+    ChainHead head;
+    bool ok() const { return !chain.firstBrokenId && !disagreement && !anchorProblem; }
+};
+// Walks the chain, checks the anchors, then (unless told not to) replays the events and compares
+// every unit, medium, sanitization record, storage declaration, allocation pin, school and need
+// with its table. Failures found are in the report; Result errors are for unreadable databases.
+Result<AuditReport> verifyAudit(Database &db, const AuditCheck &check = {});
 
 Result<std::vector<Event>> listEvents(Database &db, std::string_view entity = {}, std::string_view entityId = {});
 
 std::string canonicalEventText(const Event &event);
+// The hash an event must carry under the chain's rule (what verify recomputes).
+std::string eventHash(const Event &event);
 std::string sha256Hex(std::string_view data);
 
 }  // namespace reemploi::inventory

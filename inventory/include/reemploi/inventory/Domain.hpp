@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <reemploi/common/Result.hpp>
@@ -143,6 +144,10 @@ struct NewUnit {
     std::string location;
     std::string notes;
     std::vector<NewMedium> storage;
+    // Columns of a donor's list with no field of their own ("Header", value): stored outside the
+    // audit trail (unit_donor_fields, purged after their retention period); the unit_created
+    // event carries only "donor_fields_sha256", a salted hash of them.
+    std::vector<std::pair<std::string, std::string>> donorFields = {};
 };
 
 // One erasure (or destruction) of one medium. Written by the wipe engine; the certificate is

@@ -22,6 +22,10 @@ json::Object toJson(const SanitizationRecord &, bool withCertificate = false);
 json::Object toJson(const Event &);
 // {"ok","checked","first_broken_id","problem"}
 json::Object toJson(const ChainReport &);
+// {"id","hash","at"}
+json::Object toJson(const ChainHead &);
+// toJson(chain) plus "replayed", "disagreement", "anchors_checked", "anchor_problem", "head"
+json::Object toJson(const AuditReport &);
 // {"has_media","all_sanitized","first_pending" (a medium id or null),"any_failed","since_return","last_passed_at"}
 json::Object toJson(const MediaSanitization &);
 

@@ -54,6 +54,10 @@ Result<StorageMedium> addMedium(Database &db, std::string_view tag, const NewMed
 Result<StorageMedium> markMediumDestroyed(Database &db, std::int64_t mediumId, std::string_view how,
                                          const Actor &actor);
 
+// The unit's donor-list fields (NewUnit::donorFields) as a JSON object {"Header": "value"}; "{}"
+// when it has none or they were purged.
+Result<std::string> donorFieldsJson(Database &db, std::string_view tag);
+
 // Makes "RE-000042" from 42, and back.
 std::string formatTag(std::int64_t number);
 std::optional<std::int64_t> parseTag(std::string_view tag);

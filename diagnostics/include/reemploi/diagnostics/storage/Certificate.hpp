@@ -52,6 +52,12 @@ struct Person {
     std::string contact;
 };
 
+// The audit chain's head when a document was issued (AuditLog.hpp's ChainHead): event id and hash.
+struct AuditHeadRef {
+    std::int64_t event = 0;
+    std::string hash;
+};
+
 struct CertificateFields {
     std::string id;  // "RC-20261123-1a2b3c4d"
     std::string issuedAt;
@@ -86,6 +92,9 @@ struct CertificateFields {
     std::uint64_t sampleSubsections = 0;
     Person verifiedBy;
     std::string destination;  // post-sanitization destination
+    // "audit_head" in the JSON; absent in certificates issued before it existed, which verify as
+    // they were signed.
+    std::optional<AuditHeadRef> auditHead;
 };
 
 // Fills the media, sanitization and verification fields from a finished wipe.

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/Database.hpp>
 #include <reemploi/inventory/Domain.hpp>
 #include <reemploi/inventory/Schools.hpp>
@@ -48,6 +49,7 @@ std::string proposalJson(const Proposal &proposal);
 struct ConfirmReport {
     std::int64_t runId = 0;
     std::int64_t allocated = 0;
+    ChainHead auditHead;  // the trail's head once the confirmation is recorded: a witness to keep
 };
 // Applies the stored proposal: its units to `allocated` (through the lifecycle), its needs to
 // `served`, all or nothing. Conflict when the ready units or the open needs (or pins) changed
