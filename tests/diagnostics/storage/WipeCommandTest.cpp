@@ -448,6 +448,7 @@ TEST_F(WipeCommand, CertVerifyRefusesWhatIsNotACertificateFile) {
     auto bigSig = test::runReemploi({"--db", db, "cert", "verify", cert, "--signature", big}, key);
     EXPECT_EQ(bigSig.exitCode, 2);
     EXPECT_EQ(bigSig.err, "reemploi: " + big + " is 2 MB, over the 4.1 KB limit\n");
+}
 
 TEST_F(WipeCommand, APrivacyPurgeForgetsAnIndividualDonorAndTheCertificateStillVerifies) {
     inv::Actor actor{"setup"};

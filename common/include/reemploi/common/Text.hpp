@@ -97,7 +97,7 @@ inline Status checkUtf8Text(std::string_view value, std::string_view field, std:
         if (cp == 0) return refuse("a NUL byte at byte offset " + std::to_string(at));
         bool lineBreak = cp == '\t' || cp == '\n' || cp == '\r';
         if ((cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) && !(lineBreak && allowLineBreaks)) {
-            char name[12];
+            char name[24];  // "U+" and up to 16 hex digits: the compiler cannot see cp < 0xA0
             std::snprintf(name, sizeof name, "U+%04lX", static_cast<unsigned long>(cp));
             return refuse("control character " + std::string(name) + " at byte offset " + std::to_string(at) +
                           (lineBreak ? " (line breaks and tabs belong in notes only)" : ""));
