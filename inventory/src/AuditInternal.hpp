@@ -1,4 +1,4 @@
-// The audit chain's schema step that needs code (schema 7), kept out of the public headers.
+// The audit chain's schema step that needs code (schema 8), kept out of the public headers.
 #pragma once
 
 #include <reemploi/common/Result.hpp>

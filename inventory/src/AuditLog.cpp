@@ -492,7 +492,7 @@ Status rechainUnderPayloadHashes(Database &db) {
             else if (legacyHash(e) != e.hash) problem = "its content does not match its hash";
             if (!problem.empty())
                 return makeError(Errc::Refused,
-                                 "schema 7 re-chains the audit trail, but it is broken at event " + std::to_string(e.id) +
+                                 "schema 8 re-chains the audit trail, but it is broken at event " + std::to_string(e.id) +
                                      " (" + problem + "): nothing was changed, so that re-chaining cannot hide an edit; "
                                      "restore a backup whose 'reemploi audit verify' passes, then run 'reemploi init'");
             oldPrev = e.hash;
@@ -508,7 +508,7 @@ Status rechainUnderPayloadHashes(Database &db) {
         }
     }
     if (count == 0) return {};
-    Actor migration{"reemploi schema 7"};
+    Actor migration{"reemploi schema 8"};
     appendEvent(db, migration,
                 {"audit", "chain", "audit_chain_migrated",
                  json::Object()

@@ -32,7 +32,7 @@ TEST_F(AuditLog, HashIsSha256OfTheDocumentedCanonicalText) {
     ASSERT_TRUE(events);
     const auto &first = events->front();
     EXPECT_EQ(first.prevHash, std::string(64, '0'));
-    // The payload's SHA-256 stands in the text where its bytes stood before schema 7.
+    // The payload's SHA-256 stands in the text where its bytes stood before schema 8.
     EXPECT_EQ(first.payloadSha256, sha256Hex(first.payload));
     std::string text = "1:1\n" + std::to_string(first.at.size()) + ":" + first.at + "\n9:trainee-1\n5:donor\n1:1\n13:donor_created\n" +
                        "64:" + sha256Hex(first.payload) + "\n64:" + std::string(64, '0') + "\n";
