@@ -1,6 +1,8 @@
 // A recursive-descent JSON reader for the trail's payloads; depth is bounded.
 #include "JsonReader.hpp"
 
+#include <reemploi/common/Text.hpp>
+
 #include <algorithm>
 #include <cctype>
 
@@ -34,23 +36,6 @@ private:
         if (_s.substr(_i, word.size()) != word) return fail("unknown literal");
         _i += word.size();
         return true;
-    }
-    static void utf8(std::string &out, unsigned cp) {
-        if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out += static_cast<char>(0xC0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
     }
     bool hex4(unsigned &cp) {
         if (_i + 4 > _s.size()) return fail("short \\u escape");
@@ -100,7 +85,7 @@ private:
                     if (!hex4(low)) return false;
                     cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
                 }
-                utf8(out, cp);
+                text::appendUtf8(out, cp);
                 break;
             }
             default: return fail("bad escape");

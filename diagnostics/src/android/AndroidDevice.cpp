@@ -27,27 +27,11 @@ std::string AndroidTarget::describe() const {
 }
 
 Result<AdbInterface> parseAdbInterface(std::span<const std::uint8_t> d) {
-    if (d.size() < 9 || d[1] != 0x02)
-        return makeError(Errc::Device, "configuration descriptor byte 1: not a configuration descriptor");
-    std::size_t total = std::min<std::size_t>(d.size(), d[2] | (d[3] << 8));
-    bool inAdb = false;
-    AdbInterface found;
-    for (std::size_t at = d[0]; at + 2 <= total;) {
-        std::uint8_t len = d[at], type = d[at + 1];
-        if (len < 2 || at + len > total)
-            return makeError(Errc::Device, "configuration descriptor byte " + std::to_string(at) + ": length " +
-                                               std::to_string(len) + " runs past the end");
-        if (type == 0x04 && len >= 9) {
-            if (inAdb && found.bulkIn && found.bulkOut) return found;
-            inAdb = d[at + 5] == 0xff && d[at + 6] == 0x42 && d[at + 7] == 0x01;
-            found = {d[at + 2], 0, 0};
-        } else if (type == 0x05 && len >= 7 && inAdb && (d[at + 3] & 0x03) == 0x02) {
-            if (d[at + 2] & 0x80) found.bulkIn = d[at + 2];
-            else found.bulkOut = d[at + 2];
-        }
-        at += len;
-    }
-    if (inAdb && found.bulkIn && found.bulkOut) return found;
+    auto found = findBulkInterface(d, [](std::span<const std::uint8_t> i) {
+        return i[5] == 0xff && i[6] == 0x42 && i[7] == 0x01;  // vendor class, ADB subclass and protocol
+    });
+    if (!found) return found.error();
+    if (*found) return **found;
     return makeError(Errc::Unsupported, "no ADB interface (class ff, subclass 42, protocol 01) with bulk endpoints");
 }
 

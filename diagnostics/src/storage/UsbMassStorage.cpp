@@ -73,27 +73,11 @@ Result<std::unique_ptr<BlockTarget>> openOn(std::unique_ptr<UsbBus> bus, std::un
 }  // namespace
 
 Result<BulkOnlyInterface> parseBulkOnlyInterface(std::span<const std::uint8_t> d) {
-    if (d.size() < 9 || d[1] != 0x02)
-        return makeError(Errc::Device, "configuration descriptor byte 1: not a configuration descriptor");
-    std::size_t total = std::min<std::size_t>(d.size(), d[2] | (d[3] << 8));
-    bool inBot = false;
-    BulkOnlyInterface found;
-    for (std::size_t at = d[0]; at + 2 <= total;) {
-        std::uint8_t len = d[at], type = d[at + 1];
-        if (len < 2 || at + len > total)
-            return makeError(Errc::Device, "configuration descriptor byte " + std::to_string(at) + ": length " +
-                                               std::to_string(len) + " runs past the end");
-        if (type == 0x04 && len >= 9) {  // interface
-            if (inBot && found.bulkIn && found.bulkOut) return found;
-            inBot = d[at + 3] == 0 && d[at + 5] == 0x08 && d[at + 7] == 0x50;
-            found = {d[at + 2], 0, 0};
-        } else if (type == 0x05 && len >= 7 && inBot && (d[at + 3] & 0x03) == 0x02) {  // bulk endpoint
-            if (d[at + 2] & 0x80) found.bulkIn = d[at + 2];
-            else found.bulkOut = d[at + 2];
-        }
-        at += len;
-    }
-    if (inBot && found.bulkIn && found.bulkOut) return found;
+    auto found = findBulkInterface(d, [](std::span<const std::uint8_t> i) {
+        return i[3] == 0 && i[5] == 0x08 && i[7] == 0x50;  // first alternate setting, mass storage, Bulk-Only
+    });
+    if (!found) return found.error();
+    if (*found) return **found;
     return makeError(Errc::Unsupported, "no Bulk-Only mass-storage interface (class 08, protocol 50) with bulk "
                                         "endpoints (UAS-only and CBI devices are not supported)");
 }

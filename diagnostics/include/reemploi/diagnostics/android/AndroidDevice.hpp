@@ -6,6 +6,8 @@
 //   auto facts = readFacts((*device)->adb());
 #pragma once
 
+#include <reemploi/diagnostics/UsbDescriptors.hpp>
+
 #include <map>
 #include <memory>
 #include <string>
@@ -31,9 +33,7 @@ struct AndroidOpenOptions {
 
 // The ADB interface of a configuration descriptor: class ff, subclass 42, protocol 01, with a
 // bulk IN and a bulk OUT endpoint. Device error naming the byte at fault.
-struct AdbInterface {
-    std::uint8_t interface = 0, bulkIn = 0, bulkOut = 0;
-};
+using AdbInterface = BulkInterface;
 Result<AdbInterface> parseAdbInterface(std::span<const std::uint8_t> configuration);
 
 class AndroidDevice {

@@ -5,6 +5,8 @@
 // while we hold the device and re-attached when the target is closed.
 #pragma once
 
+#include <reemploi/diagnostics/UsbDescriptors.hpp>
+
 #include <memory>
 #include <string>
 
@@ -14,11 +16,7 @@
 
 namespace reemploi::diagnostics::storage {
 
-struct BulkOnlyInterface {
-    std::uint8_t interface = 0;
-    std::uint8_t bulkIn = 0;
-    std::uint8_t bulkOut = 0;
-};
+using BulkOnlyInterface = BulkInterface;
 
 // Reads the active configuration descriptor (GET_DESCRIPTOR) and finds the first interface of
 // class 08 (mass storage), protocol 50 (Bulk-Only) with a bulk-in and a bulk-out endpoint.
