@@ -262,14 +262,9 @@ std::vector<Unit> insertUnits(Database &db, const std::vector<NewUnit> &inputs, 
     return out;
 }
 
-std::int64_t reserveTags(Database &db, std::int64_t count) {
-    auto &st = db.cached("UPDATE counters SET value = value + ? WHERE name = 'unit_tag' RETURNING value");
-    st.bind(1, count);
-    st.step();
-    std::int64_t last = st.getInt(0);
-    st.reset();
-    return last - count + 1;
-}
+// Tags are numbered by the database's counter (a sequence on PostgreSQL), never max() + 1: two
+// benches registering at once never get the same tag.
+std::int64_t reserveTags(Database &db, std::int64_t count) { return db.reserveSequence("unit_tag", count); }
 
 }  // namespace
 
