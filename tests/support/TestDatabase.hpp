@@ -47,14 +47,18 @@ inline std::string withDatabase(const std::string &url, const std::string &name)
 // it must be closed by then: declare it before the members holding them).
 class TestDatabase {
 public:
-    TestDatabase() = default;
+    // `postgres`: where to make it (by default, the backend this run of the suite is on).
+    explicit TestDatabase(bool postgres = onPostgres()) : _postgres(postgres) {}
     TestDatabase(const TestDatabase &) = delete;
     TestDatabase &operator=(const TestDatabase &) = delete;
     ~TestDatabase() { drop(); }
 
     // ":memory:" on SQLite (or `sqliteFile` when given); a new database's URL on PostgreSQL.
+    // Called again (a test that starts over), it drops the previous one (WITH FORCE: a
+    // connection still open to it is closed by the server).
     Result<std::string> create(const std::string &sqliteFile = ":memory:") {
-        if (!onPostgres()) return sqliteFile;
+        if (!_postgres) return sqliteFile;
+        drop();
         if (auto why = missingPostgres()) return makeError(Errc::NotFound, *why);
         _server = std::getenv("REEMPLOI_TEST_PG");
         auto admin = inventory::Database::open(_server);
@@ -113,6 +117,7 @@ private:
         return tpl;
     }
 
+    bool _postgres;
     std::string _server;
     std::string _name;
 };
