@@ -308,11 +308,11 @@ Result<std::unique_ptr<Database>> openMigrated(const std::string &location) {
     auto version = schemaVersion(**db);
     if (!version) return version.error();
     if (*version < latestSchemaVersion())
-        return makeError(Errc::Refused, "database " + location + " is at schema version " + std::to_string(*version) +
+        return makeError(Errc::Refused, "database " + redactLocation(location) + " is at schema version " + std::to_string(*version) +
                                             ", this program needs " + std::to_string(latestSchemaVersion()) +
                                             ": run 'reemploi init' first");
     if (*version > latestSchemaVersion())
-        return makeError(Errc::Refused, "database " + location + " was made by a newer reemploi (schema " +
+        return makeError(Errc::Refused, "database " + redactLocation(location) + " was made by a newer reemploi (schema " +
                                             std::to_string(*version) + ")");
     return std::move(db.value());
 }

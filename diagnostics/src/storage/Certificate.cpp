@@ -79,6 +79,9 @@ Result<WorkshopKey> WorkshopKey::fromPublicPem(std::string_view pem) {
 }
 
 Result<WorkshopKey> WorkshopKey::load(const std::string &path) {
+    if (path.empty())
+        return makeError(Errc::NotFound, "no path for the workshop signing key: a database on a server has no folder to keep "
+                                         "it in; set REEMPLOI_KEY (or workshop.key in the server's configuration)");
     if (!fs::exists(path)) return makeError(Errc::NotFound, path + ": no such key file");
     std::string pem = readAll(path);
     if (pem.find("PUBLIC KEY-----") != std::string::npos && pem.find("PRIVATE") == std::string::npos)
