@@ -368,7 +368,16 @@ Result<std::vector<Unit>> addUnits(Database &db, const std::vector<NewUnit> &uni
         }
         std::int64_t first = reserveTags(db, static_cast<std::int64_t>(units.size()));
         const std::string now = nowUtc();
-        return insertUnits(db, units, std::move(ids), first, now, actor);
+        auto inserted = insertUnits(db, units, std::move(ids), first, now, actor);
+        // The workshop that holds a new unit is the one its donation came to (migration 6).
+        if (!inserted.empty()) {
+            auto &site = db.cached("UPDATE units SET site = (SELECT d.site FROM donations d WHERE d.id = units.donation_id)"
+                                   " WHERE id >= ? AND id <= ?");
+            site.bind(1, inserted.front().id).bind(2, inserted.back().id);
+            site.step();
+            site.reset();
+        }
+        return inserted;
     });
 }
 
