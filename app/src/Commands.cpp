@@ -10,6 +10,7 @@ void registerIntakeCommands(CommandRegistry &);
 void registerLabelCommands(CommandRegistry &);
 void registerDiagCommands(CommandRegistry &);
 void registerServeCommands(CommandRegistry &);
+void registerDbCommands(CommandRegistry &);
 
 void registerAllCommands(CommandRegistry &registry) {
     registerInventoryCommands(registry);
@@ -18,6 +19,7 @@ void registerAllCommands(CommandRegistry &registry) {
     registerIntakeCommands(registry);
     registerLabelCommands(registry);
     registerDiagCommands(registry);
+    registerDbCommands(registry);
     registerServeCommands(registry);
 }
 

@@ -102,6 +102,11 @@ public:
         std::fill(_values.begin(), _values.end(), nullptr);
     }
 
+    int columnCount() const override { return _result ? PQnfields(_result.get()) : 0; }
+    std::string columnName(int column) const override {
+        const char *name = _result ? PQfname(_result.get(), column) : nullptr;
+        return name ? name : "";
+    }
     bool isNull(int column) const override { return PQgetisnull(_result.get(), _row, column) != 0; }
     std::int64_t getInt(int column) const override {
         const char *v = PQgetvalue(_result.get(), _row, column);

@@ -74,6 +74,11 @@ public:
         sqlite3_reset(_stmt);
         sqlite3_clear_bindings(_stmt);
     }
+    int columnCount() const override { return sqlite3_column_count(_stmt); }
+    std::string columnName(int column) const override {
+        const char *name = sqlite3_column_name(_stmt, column);
+        return name ? name : "";
+    }
     bool isNull(int column) const override { return sqlite3_column_type(_stmt, column) == SQLITE_NULL; }
     std::int64_t getInt(int column) const override { return sqlite3_column_int64(_stmt, column); }
     double getDouble(int column) const override { return sqlite3_column_double(_stmt, column); }

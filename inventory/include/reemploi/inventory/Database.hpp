@@ -114,6 +114,11 @@ public:
     // Ready for new bindings and a new run (bindings are cleared).
     virtual void reset() = 0;
 
+    // The result's columns (0-based), known once the statement was prepared (SQLite) or first
+    // stepped (PostgreSQL): `SELECT *` copies (DatabaseCopy) name them.
+    virtual int columnCount() const = 0;
+    virtual std::string columnName(int column) const = 0;
+
     virtual bool isNull(int column) const = 0;  // 0-based
     virtual std::int64_t getInt(int column) const = 0;
     virtual double getDouble(int column) const = 0;
