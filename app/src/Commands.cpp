@@ -11,6 +11,7 @@ void registerLabelCommands(CommandRegistry &);
 void registerDiagCommands(CommandRegistry &);
 void registerServeCommands(CommandRegistry &);
 void registerPrivacyCommands(CommandRegistry &);
+void registerDbCommands(CommandRegistry &);
 
 void registerAllCommands(CommandRegistry &registry) {
     registerInventoryCommands(registry);
@@ -19,6 +20,7 @@ void registerAllCommands(CommandRegistry &registry) {
     registerIntakeCommands(registry);
     registerLabelCommands(registry);
     registerDiagCommands(registry);
+    registerDbCommands(registry);
     registerServeCommands(registry);
     registerPrivacyCommands(registry);
 }
