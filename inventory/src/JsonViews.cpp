@@ -67,6 +67,7 @@ Sink &writeUnit(Sink &o, const Unit &u) {
         .set("ram_mib", u.specs.ramMib)
         .set("screen_inches", u.specs.screenInches)
         .set("serial", u.serial)
+        .set("site", u.site)
         .set("status", toString(u.status))
         .raw("storage", storageText(u))
         .set("tag", u.tag);

@@ -37,9 +37,10 @@ std::string show(const std::optional<std::string> &v) {
 }
 
 // The unit's columns that replay checks, in the order a disagreement is looked for.
-constexpr std::array<const char *, 16> kUnitFields = {
+// `site` is known once an event moves the unit (at creation it is its donation's site).
+constexpr std::array<const char *, 17> kUnitFields = {
     "kind", "donation", "make", "model", "serial", "donor_tag", "cpu", "ram_mib", "screen_inches",
-    "keyboard_layout", "battery_health", "os", "grade", "status", "location", "sanitization_floor"};
+    "keyboard_layout", "battery_health", "os", "grade", "status", "location", "sanitization_floor", "site"};
 constexpr std::size_t kStatus = 13, kFloor = 15;
 
 int unitFieldIndex(std::string_view key) {
@@ -285,7 +286,7 @@ std::optional<std::string> Replayer::compare(Database &db) const {
     {
         auto st = db.prepare(
             "SELECT tag, kind, donation_id, make, model, serial, donor_tag, cpu, ram_mib, screen_inches,"
-            " keyboard_layout, battery_health, os, grade, status, location, sanitization_floor FROM units ORDER BY id");
+            " keyboard_layout, battery_health, os, grade, status, location, sanitization_floor, site FROM units ORDER BY id");
         while (st->step()) {
             std::string tag = st->getText(0);
             auto it = s.units.find(tag);

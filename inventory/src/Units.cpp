@@ -36,7 +36,7 @@ namespace {
 
 constexpr const char *kUnitColumns =
     "id, tag, donation_id, kind, make, model, serial, donor_tag, cpu, ram_mib, screen_inches, keyboard_layout,"
-    " battery_health, os, grade, status, location, notes, created_at";
+    " battery_health, os, grade, status, location, notes, created_at, site";
 
 using text::trim;
 
@@ -61,6 +61,7 @@ Unit readUnit(const Statement &st) {
     u.location = st.getText(16);
     u.notes = st.getText(17);
     u.createdAt = st.getText(18);
+    u.site = st.getText(19);
     return u;
 }
 
@@ -225,9 +226,18 @@ std::vector<Unit> insertUnits(Database &db, const std::vector<NewUnit> &inputs, 
     std::int64_t nextMedium = mediaCount ? db.reserveIds("storage_media", static_cast<std::int64_t>(mediaCount)) : 0;
     std::vector<Unit> out;
     out.reserve(inputs.size());
+    std::unordered_map<std::int64_t, std::string> sites;  // donation → its site, asked once each
+    auto &donationSite = db.cached("SELECT site FROM donations WHERE id = ?");
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         Unit u = newUnit(inputs[i], std::move(ids[i]), firstTag + static_cast<std::int64_t>(i), now);
         u.id = nextUnit++;
+        auto [site, asked] = sites.try_emplace(u.donationId);
+        if (asked) {
+            donationSite.bind(1, u.donationId);
+            if (donationSite.step()) site->second = donationSite.getText(0);
+            donationSite.reset();
+        }
+        u.site = site->second;
         for (const auto &m : inputs[i].storage)
             u.storage.push_back(StorageMedium{nextMedium++, u.id, m.type, trim(m.model), trim(m.serial), m.capacityBytes, false});
         out.push_back(std::move(u));
@@ -450,18 +460,30 @@ Result<std::optional<std::string>> findTagBySerial(Database &db, std::string_vie
     });
 }
 
+Result<UnitFilter> scopeToActor(const Actor &actor, UnitFilter filter) {
+    if (actor.role != Role::Trainee || actor.site.empty()) return filter;
+    if (filter.site && *filter.site != actor.site)
+        return makeFieldError(Errc::Forbidden, "site",
+                              "a bench account of " + actor.site + " sees its own workshop's units, not " + *filter.site +
+                                  "'s: a coordinator sees every site");
+    filter.site = actor.site;
+    return filter;
+}
+
 Result<std::vector<Unit>> listUnits(Database &db, const UnitFilter &filter) {
     return guard("listing units", [&]() -> Result<std::vector<Unit>> {
         std::string sql = std::string("SELECT ") + kUnitColumns + " FROM units WHERE 1 = 1";
         if (filter.status) sql += " AND status = ?";
         if (filter.donationId) sql += " AND donation_id = ?";
         if (filter.kind) sql += " AND kind = ?";
+        if (filter.site) sql += " AND site = ?";
         sql += " ORDER BY id";
         auto st = db.prepare(sql);
         int i = 1;
         if (filter.status) st->bind(i++, toString(*filter.status));
         if (filter.donationId) st->bind(i++, *filter.donationId);
         if (filter.kind) st->bind(i++, toString(*filter.kind));
+        if (filter.site) st->bind(i++, *filter.site);
         std::vector<Unit> out;
         while (st->step()) out.push_back(readUnit(*st));
         // One query for every unit's media rather than one per unit.
@@ -483,7 +505,7 @@ Result<Unit> updateUnit(Database &db, std::string_view tag, const UnitPatch &inp
     UnitPatch patch = input;
     if (input.serial) patch.serial = cleanSerial(*input.serial);
     if (input.make) patch.make = canonicalMake(*input.make);
-    for (auto *field : {&patch.model, &patch.donorTag, &patch.location, &patch.cpu, &patch.keyboardLayout, &patch.os})
+    for (auto *field : {&patch.model, &patch.donorTag, &patch.location, &patch.site, &patch.cpu, &patch.keyboardLayout, &patch.os})
         if (*field) *field = trim(**field);
     return inTransaction(db, "updating unit " + std::string(tag), [&]() -> Result<Unit> {
         auto current = getUnit(db, tag);
@@ -506,6 +528,9 @@ Result<Unit> updateUnit(Database &db, std::string_view tag, const UnitPatch &inp
         text("cpu", patch.cpu, u.specs.cpu);
         text("keyboard_layout", patch.keyboardLayout, u.specs.keyboardLayout);
         text("os", patch.os, u.specs.os);
+        if (patch.site && *patch.site != u.site)
+            REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "move a unit to another workshop"));
+        text("site", patch.site, u.site);
         auto number = [&](const char *column, const auto &value, auto &field) {
             if (!value || (field && *field == *value)) return;
             if (field) before.set(column, *field);
@@ -532,13 +557,13 @@ Result<Unit> updateUnit(Database &db, std::string_view tag, const UnitPatch &inp
         auto &st = db.cached(
             "UPDATE units SET make = ?, make_key = ?, model = ?, serial = ?, donor_tag = ?, location = ?, notes = ?,"
             " cpu = ?, keyboard_layout = ?, os = ?, ram_mib = ?, battery_health = ?, screen_inches = ?, grade = ?,"
-            " updated_at = ? WHERE id = ?");
+            " updated_at = ?, site = ? WHERE id = ?");
         st.bind(1, u.make).bind(2, makeKey(u.make)).bind(3, u.model).bind(4, u.serial).bind(5, u.donorTag);
         st.bind(6, u.location).bind(7, u.notes).bind(8, u.specs.cpu).bind(9, u.specs.keyboardLayout).bind(10, u.specs.os);
         st.bind(11, u.specs.ramMib).bind(12, u.specs.batteryHealthPercent).bind(13, u.specs.screenInches);
         if (u.grade) st.bind(14, toString(*u.grade));
         else st.bindNull(14);
-        st.bind(15, nowUtc()).bind(16, u.id);
+        st.bind(15, nowUtc()).bind(16, u.site).bind(17, u.id);
         st.step();
         st.reset();
         appendEvent(db, actor, {"unit", u.tag, "unit_updated", json::Object().set("before", before).set("after", after).str()});

@@ -68,6 +68,7 @@ std::vector<FieldProblem> checkPatchText(const UnitPatch &p) {
     if (p.os) add(out, "os", checkLine(*p.os, "os", kMaxNameChars));
     if (p.keyboardLayout) add(out, "keyboard", checkLine(*p.keyboardLayout, "keyboard", kMaxNameChars));
     if (p.location) add(out, "location", checkLine(*p.location, "location", kMaxNameChars));
+    if (p.site) add(out, "site", checkLine(*p.site, "site", kMaxNameChars));
     if (p.notes) add(out, "notes", checkNotes(*p.notes, "notes"));
     return out;
 }

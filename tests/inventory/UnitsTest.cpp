@@ -270,3 +270,61 @@ TEST_F(Units, ANewUnitIsHeldByItsDonationsSite) {
     }
     EXPECT_EQ(sites, (std::vector<std::string>{"Lyon", "Marseille", "Lyon"}));
 }
+
+TEST_F(Units, ABenchAccountListsItsWorkshopACoordinatorEverySite) {
+    auto lyon = makeDonation();
+    auto donor = addDonor(*db, {"Ville", DonorKind::Administration, ""}, actor);
+    ASSERT_TRUE(donor) << donor.error().message;
+    auto marseille = addDonation(*db, {donor->id, "2026-11-21", "Marseille", ""}, actor);
+    ASSERT_TRUE(marseille) << marseille.error().message;
+    auto batch = addUnits(*db, {laptop(lyon, "S1"), laptop(marseille->id, "S2"), laptop(lyon, "S3")}, actor);
+    ASSERT_TRUE(batch) << batch.error().message;
+    EXPECT_EQ((*batch)[1].site, "Marseille");
+    auto tags = [&](const Actor &who, UnitFilter asked) {
+        std::vector<std::string> out;
+        auto filter = scopeToActor(who, asked);
+        EXPECT_TRUE(filter) << filter.error().message;
+        if (!filter) return out;
+        auto units = listUnits(*db, *filter);
+        EXPECT_TRUE(units) << units.error().message;
+        if (units)
+            for (const auto &u : *units) out.push_back(u.tag + "@" + u.site);
+        return out;
+    };
+    Actor bench{"poste-lyon", Role::Trainee, "Lyon"};
+    Actor coordinator{"coord", Role::Coordinator, "Lyon"};
+    EXPECT_EQ(tags(bench, {}), (std::vector<std::string>{"RE-000001@Lyon", "RE-000003@Lyon"}));
+    EXPECT_EQ(tags(coordinator, {}).size(), 3u);
+    UnitFilter marseilleOnly;
+    marseilleOnly.site = "Marseille";
+    EXPECT_EQ(tags(coordinator, marseilleOnly), (std::vector<std::string>{"RE-000002@Marseille"}));
+    auto refused = scopeToActor(bench, marseilleOnly);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, Errc::Forbidden);
+    EXPECT_NE(refused.error().message.find("Marseille"), std::string::npos) << refused.error().message;
+    // A trainee without a site (one workshop) sees everything, as before.
+    EXPECT_EQ(tags(Actor{"poste", Role::Trainee, ""}, {}).size(), 3u);
+}
+
+TEST_F(Units, OnlyACoordinatorMovesAUnitToAnotherWorkshopAndTheTrailSaysSo) {
+    auto lyon = makeDonation();
+    auto unit = addUnit(*db, laptop(lyon, "S1"), actor);
+    ASSERT_TRUE(unit) << unit.error().message;
+    UnitPatch move;
+    move.site = "  Marseille ";
+    auto refused = updateUnit(*db, unit->tag, move, Actor{"poste", Role::Trainee, "Lyon"});
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, Errc::Forbidden);
+    EXPECT_EQ(getUnit(*db, unit->tag)->site, "Lyon");
+    auto moved = updateUnit(*db, unit->tag, move, Actor{"coord", Role::Coordinator, ""});
+    ASSERT_TRUE(moved) << moved.error().message;
+    EXPECT_EQ(moved->site, "Marseille");
+    EXPECT_EQ(getUnit(*db, unit->tag)->site, "Marseille");
+    auto verified = verifyAudit(*db);
+    ASSERT_TRUE(verified) << verified.error().message;
+    EXPECT_TRUE(verified->ok());
+    db->exec("UPDATE units SET site = 'Lyon'");
+    verified = verifyAudit(*db);
+    ASSERT_TRUE(verified && verified->disagreement);
+    EXPECT_EQ(verified->disagreement->rfind("RE-000001: site is Lyon, events say Marseille", 0), 0u) << *verified->disagreement;
+}

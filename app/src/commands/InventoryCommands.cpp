@@ -317,6 +317,7 @@ int cmdUnitList(Context &ctx, const Args &args) {
     auto donation = args.integer("donation");
     if (!donation) return ctx.fail(donation.error());
     filter.donationId = *donation;
+    filter.site = args.option("site");
     auto db = ctx.db();
     if (!db) return ctx.fail(db.error());
     auto units = listUnits(**db, filter);
@@ -361,6 +362,7 @@ int cmdUnitSet(Context &ctx, const Args &args) {
     patch.donorTag = args.option("donor-tag");
     patch.location = args.option("location");
     patch.notes = args.option("notes");
+    patch.site = args.option("site");
     patch.cpu = args.option("cpu");
     patch.keyboardLayout = args.option("keyboard");
     patch.os = args.option("os");
@@ -560,7 +562,7 @@ void registerInventoryCommands(CommandRegistry &r) {
            " [--grade A-D] [--location L] [--notes N] [--storage TYPE[:CAPACITY[:MODEL[:SERIAL]]]]...",
            "register a unit (the serial may be typed by a hand scanner)", {}, cmdUnitAdd});
     r.add({"unit show", "TAG", "a unit, its storage and its history", {}, cmdUnitShow});
-    r.add({"unit list", "[--status S] [--donation ID] [--kind K]", "list units", {}, cmdUnitList});
+    r.add({"unit list", "[--status S] [--donation ID] [--kind K] [--site S]", "list units (of one workshop with --site)", {}, cmdUnitList});
     r.add({"unit set", "TAG [--grade A-D] [--ram-mib N] [--battery PCT] [--location L] [--notes N] …",
            "edit a unit's fields", {}, cmdUnitSet});
     r.add({"unit set-status", "TAG STATUS --reason R",

@@ -39,7 +39,7 @@ Response patchUnitRoute(Call &call) {
          {TextField{"make", &patch.make}, TextField{"model", &patch.model}, TextField{"serial", &patch.serial},
           TextField{"donor_tag", &patch.donorTag}, TextField{"location", &patch.location},
           TextField{"notes", &patch.notes}, TextField{"cpu", &patch.cpu}, TextField{"keyboard", &patch.keyboardLayout},
-          TextField{"os", &patch.os}}) {
+          TextField{"os", &patch.os}, TextField{"site", &patch.site}}) {
         REEMPLOI_HTTP_TRY(value, body->optionalText(key));
         *field = *value;
     }

@@ -36,7 +36,9 @@ Response listUnitsRoute(Call &call) {
             return errorResponse(makeFieldError(Errc::InvalidInput, "donation", "donation: '" + *d + "' is not a number"));
         }
     }
-    REEMPLOI_HTTP_TRY(units, listUnits(call.db, filter));
+    if (auto site = call.request.queryValue("site")) filter.site = *site;
+    REEMPLOI_HTTP_TRY(scoped, scopeToActor(call.actor, filter));
+    REEMPLOI_HTTP_TRY(units, listUnits(call.db, *scoped));
     json::Array out;
     for (const auto &u : *units) out.add(toJson(u));
     return jsonResponse(out);
@@ -180,7 +182,7 @@ Response auditVerifyRoute(Call &call) {
 }  // namespace
 
 void addInventoryRoutes(Router &r) {
-    r.add({"GET", "/api/units", Access::Trainee, listUnitsRoute, "list units (?status=&kind=&donation=)"});
+    r.add({"GET", "/api/units", Access::Trainee, listUnitsRoute, "list units (?status=&kind=&donation=&site=; a bench account sees its workshop)"});
     r.add({"POST", "/api/units", Access::Trainee, addUnitRoute, "register a unit (the fields of `unit add`)"});
     r.add({"GET", "/api/units/{tag}", Access::Trainee, getUnitRoute, "a unit, its storage, sanitization and next statuses"});
     r.add({"GET", "/api/units/{tag}/history", Access::Trainee, unitHistoryRoute, "a unit's audit events"});

@@ -121,6 +121,7 @@ struct Unit {
     std::string location;
     std::string notes;
     std::string createdAt;
+    std::string site;  // the workshop that holds it: its donation's site, moved by a coordinator
     std::vector<StorageMedium> storage;
 };
 

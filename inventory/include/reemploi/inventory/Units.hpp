@@ -33,13 +33,18 @@ struct UnitFilter {
     std::optional<UnitStatus> status;
     std::optional<std::int64_t> donationId;
     std::optional<UnitKind> kind;
+    std::optional<std::string> site;  // the workshop that holds the units
 };
 Result<std::vector<Unit>> listUnits(Database &db, const UnitFilter &filter = {});
+// What `actor` may list: a bench account (a trainee with a site) sees its own workshop's units
+// (asking for another site is Forbidden); a coordinator or admin sees every site, or the one asked.
+Result<UnitFilter> scopeToActor(const Actor &actor, UnitFilter filter);
 
 // A field edit: only the fields set are changed, cleaned and checked as addUnit does; one
 // `unit_updated` event lists old and new values.
 struct UnitPatch {
     std::optional<std::string> make, model, serial, donorTag, location, notes;
+    std::optional<std::string> site;  // moving a unit to another workshop: coordinators only
     std::optional<std::string> cpu, keyboardLayout, os;
     std::optional<std::int64_t> ramMib, batteryHealthPercent;
     std::optional<double> screenInches;
