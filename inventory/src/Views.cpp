@@ -29,13 +29,13 @@ Result<UnitDetail> unitDetail(Database &db, std::string_view tag, UnitDetailPart
     return d;
 }
 
-Result<StockSummary> stockSummary(Database &db) {
+Result<StockSummary> stockSummary(Database &db, const std::optional<std::string> &site) {
     return guard("reading the stock figures", [&]() -> Result<StockSummary> {
         // One statement: a row per (status, kind) that has units, and a last row with a NULL status
         // carrying the number of donors (present even when there is no unit).
-        auto st = db.prepare(
-            "SELECT status, kind, COUNT(*) FROM units GROUP BY status, kind"
-            " UNION ALL SELECT NULL, NULL, COUNT(*) FROM donors");
+        auto st = db.prepare(std::string("SELECT status, kind, COUNT(*) FROM units") + (site ? " WHERE site = ?" : "") +
+                             " GROUP BY status, kind UNION ALL SELECT NULL, NULL, COUNT(*) FROM donors");
+        if (site) st->bind(1, *site);
         StockSummary s;
         while (st->step()) {
             const std::int64_t n = st->getInt(2);

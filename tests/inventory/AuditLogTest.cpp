@@ -14,6 +14,7 @@ class AuditLog : public test::InventoryFixture {
 protected:
     void SetUp() override {
         InventoryFixture::SetUp();
+        if (IsSkipped()) return;  // no server for a pg: test
         auto d = makeDonation();
         for (int i = 0; i < 5; ++i) addLaptop(d, "SN" + std::to_string(i));
         ASSERT_TRUE(setStatus(*db, "RE-000003", UnitStatus::Diagnosed, "ok", actor));

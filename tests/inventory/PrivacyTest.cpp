@@ -17,6 +17,7 @@ class Privacy : public test::InventoryFixture {
 protected:
     void SetUp() override {
         InventoryFixture::SetUp();
+        if (IsSkipped()) return;  // no server for a pg: test
         auto person = addDonor(*db, {"Jeanne Dupont", DonorKind::Individual, "j.dupont@example.org"}, admin);
         ASSERT_TRUE(person);
         ASSERT_TRUE(addDonation(*db, {person->id, "2020-01-15", "Lyon", ""}, admin));

@@ -168,6 +168,15 @@ TEST_F(Views, StockSummaryCountsByStatusAndKind) {
     std::map<UnitStatus, std::int64_t> counted;
     for (const auto &u : *units) ++counted[u.status];
     EXPECT_EQ(counted, s->byStatus);
+
+    // One workshop's stock: every unit above came to Lyon; another site holds none.
+    auto lyon = stockSummary(*db, std::string("Lyon"));
+    ASSERT_TRUE(lyon) << lyon.error().message;
+    EXPECT_EQ(lyon->units, 4);
+    auto elsewhere = stockSummary(*db, std::string("Marseille"));
+    ASSERT_TRUE(elsewhere) << elsewhere.error().message;
+    EXPECT_EQ(elsewhere->units, 0);
+    EXPECT_EQ(elsewhere->donors, 2) << "donors are the network's, not a site's";
 }
 
 // `reemploi audit log TAG` and `reemploi audit verify --json`.

@@ -135,10 +135,10 @@ int cmdInit(Context &ctx, const Args &) {
     return 0;
 }
 
-int cmdStatus(Context &ctx, const Args &) {
+int cmdStatus(Context &ctx, const Args &args) {
     auto db = ctx.db();
     if (!db) return ctx.fail(db.error());
-    auto stock = stockSummary(**db);
+    auto stock = stockSummary(**db, args.option("site"));
     if (!stock) return ctx.fail(stock.error());
     if (ctx.json) {
         ctx.out << toJson(*stock).set("database", inventory::redactLocation(ctx.dbPath)).str() << '\n';
@@ -549,7 +549,7 @@ int cmdAuditLog(Context &ctx, const Args &args) {
 
 void registerInventoryCommands(CommandRegistry &r) {
     r.add({"init", "", "create the database or bring it to the latest schema (idempotent)", {}, cmdInit});
-    r.add({"status", "", "what the stock holds, by status", {}, cmdStatus});
+    r.add({"status", "[--site S]", "what the stock holds, by status (one workshop's with --site)", {}, cmdStatus});
     r.add({"donor add", "--name N [--kind company|administration|association|individual] [--email E]",
            "register a donor", {}, cmdDonorAdd});
     r.add({"donor list", "", "list donors", {}, cmdDonorList});

@@ -44,6 +44,9 @@ TEST(SiteApi, ABenchAccountListsItsWorkshopACoordinatorEverySite) {
     auto own = lea.get("/api/units");
     ASSERT_EQ(own.status, 200) << own.body;
     EXPECT_EQ(tagsAt(own), (std::vector<std::string>{"RE-000002@Marseille"}));
+    auto stock = lea.get("/api/stock");
+    ASSERT_EQ(stock.status, 200) << stock.body;
+    EXPECT_EQ(stock.json()->getValue<int>("units"), 1) << "lea's workshop's stock only";
     auto other = lea.get("/api/units?site=Lyon");
     EXPECT_EQ(other.status, 403) << other.body;
     EXPECT_EQ(other.json()->getObject("error")->getValue<std::string>("field"), "site");

@@ -18,7 +18,10 @@ using namespace reemploi::inventory;
 namespace {
 
 Response stockRoute(Call &call) {
-    REEMPLOI_HTTP_TRY(summary, stockSummary(call.db));
+    UnitFilter asked;
+    if (auto site = call.request.queryValue("site")) asked.site = *site;
+    REEMPLOI_HTTP_TRY(scoped, scopeToActor(call.actor, asked));
+    REEMPLOI_HTTP_TRY(summary, stockSummary(call.db, scoped->site));
     return jsonResponse(toJson(*summary));
 }
 
@@ -150,7 +153,7 @@ Response scanActionRoute(Call &call) {
 }  // namespace
 
 void addBenchRoutes(Router &r) {
-    r.add({"GET", "/api/stock", Access::Trainee, stockRoute, "the stock by status and kind"});
+    r.add({"GET", "/api/stock", Access::Trainee, stockRoute, "the stock by status and kind (?site=; a bench account sees its workshop)"});
     r.add({"GET", "/api/units/{tag}/detail", Access::Trainee, detailRoute,
            "a unit's page: storage, sanitization, history, next statuses"});
     r.add({"PATCH", "/api/units/{tag}", Access::Trainee, patchUnitRoute, "edit a unit's fields (those of `unit set`)"});

@@ -43,7 +43,8 @@ struct StockSummary {
     std::map<UnitKind, std::int64_t> byKind;
     std::map<std::pair<UnitStatus, UnitKind>, std::int64_t> byStatusAndKind;
 };
-Result<StockSummary> stockSummary(Database &db);
+// The whole stock, or one workshop's (`site`): the units by status and kind, and the donors.
+Result<StockSummary> stockSummary(Database &db, const std::optional<std::string> &site = std::nullopt);
 
 // A need's rank in the allocation (1 no device at home, 2 fewer devices than children,
 // 3 otherwise): allocation::rankOf over the need as the allocation reads it.
