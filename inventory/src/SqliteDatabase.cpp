@@ -2,6 +2,7 @@
 // writer within a bound, cached statements, and savepoints for nested transactions.
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <sqlite3.h>
 #include <thread>
 
@@ -300,6 +301,12 @@ private:
 }  // namespace
 
 Result<std::unique_ptr<Database>> openSqlite(const std::string &location, BusyPolicy busy) {
+    // SQLite's memory statistics take one process-wide mutex on every allocation: the web server's
+    // threads, each on its own connection, would queue on it. Nothing here reads the statistics.
+    // (Only possible before SQLite's first use; if another part of the process came first, the
+    // call is refused and nothing changes.)
+    static std::once_flag configured;
+    std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
     sqlite3 *db = nullptr;
     int rc = sqlite3_open_v2(location.c_str(), &db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
