@@ -255,6 +255,11 @@ CREATE TABLE unit_donor_fields (
 );
 CREATE INDEX unit_donor_fields_created ON unit_donor_fields (created_at);
 )sql"},
+    {11, "reports: a recycled unit's receipt from the recycler", R"sql(
+-- The reference on the receipt (bordereau de suivi, certificate of treatment) the recycler gave
+-- for a recycled unit; NULL until recorded. Donors' reports show it.
+ALTER TABLE units ADD COLUMN recycler_receipt TEXT;
+)sql"},
 };
 
 std::string expand(const std::string &sql, Dialect dialect) {
