@@ -11,6 +11,7 @@ void registerLabelCommands(CommandRegistry &);
 void registerDiagCommands(CommandRegistry &);
 void registerServeCommands(CommandRegistry &);
 void registerPrivacyCommands(CommandRegistry &);
+void registerReportCommands(CommandRegistry &);
 
 void registerAllCommands(CommandRegistry &registry) {
     registerInventoryCommands(registry);
@@ -21,6 +22,7 @@ void registerAllCommands(CommandRegistry &registry) {
     registerDiagCommands(registry);
     registerServeCommands(registry);
     registerPrivacyCommands(registry);
+    registerReportCommands(registry);
 }
 
 }  // namespace reemploi::app
