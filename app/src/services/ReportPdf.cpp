@@ -256,6 +256,7 @@ int draw(cairo_t *cr, const DonorReport &r, Lang lang, const PdfExtras &x, int t
     out.paragraph(w("privacy"), {9});
 
     // Summary and impact.
+    out.newPage();
     out.heading(w("summary"));
     const Totals &t = r.totals;
     std::vector<std::vector<std::string>> summary = {
@@ -276,10 +277,10 @@ int draw(cairo_t *cr, const DonorReport &r, Lang lang, const PdfExtras &x, int t
     std::string methods;
     for (const auto &[m, n] : t.mediaByMethod) methods += (methods.empty() ? "" : ", ") + m + " \u00d7 " + std::to_string(n);
     summary.push_back({w("media_methods"), methods.empty() ? "\u2014" : methods});
-    out.table({w("summary"), ""}, {300, 205}, summary, 8.5);
+    out.table({w("indicator"), w("count")}, {300, 205}, summary, 8.5);
 
     out.heading(w("impact"));
-    out.table({w("impact"), ""}, {300, 205},
+    out.table({w("indicator"), w("estimate")}, {300, 205},
               {{w("devices_reused"), std::to_string(r.impact.devicesReused)},
                {w("kg_ewaste"), formatNumber(lang, r.impact.kgEwasteAvoided)},
                {w("kg_co2e"), formatNumber(lang, r.impact.kgCo2eAvoided)}},
@@ -289,10 +290,11 @@ int draw(cairo_t *cr, const DonorReport &r, Lang lang, const PdfExtras &x, int t
         factors.push_back({kindText(lang, kind), formatNumber(lang, f.kgEwaste), formatNumber(lang, f.kgCo2e)});
     out.paragraph(w("factors"), {9, true});
     out.table({w("kind"), "kg", "kg CO2e"}, {200, 150, 155}, factors, 8);
-    out.paragraph(w("estimate_note") + " " + r.impact.factors.method, {8});
-    out.paragraph(w("co2e_source") + colon + r.impact.factors.co2eSource, {8});
-    if (!r.impact.factors.co2eSourceUrl.empty()) out.paragraph(r.impact.factors.co2eSourceUrl, {7, false, true});
-    out.paragraph(w("mass_source") + colon + r.impact.factors.massSource, {8});
+    const auto &f = r.impact.factors;
+    out.paragraph(w("estimate_note") + " " + f.text(f.method, f.methodEn, lang == Lang::En), {8});
+    out.paragraph(w("co2e_source") + colon + f.text(f.co2eSource, f.co2eSourceEn, lang == Lang::En), {8});
+    if (!f.co2eSourceUrl.empty()) out.paragraph(f.co2eSourceUrl, {7, false, true});
+    out.paragraph(w("mass_source") + colon + f.text(f.massSource, f.massSourceEn, lang == Lang::En), {8});
 
     // The units.
     out.newPage();

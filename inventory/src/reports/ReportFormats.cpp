@@ -32,6 +32,10 @@ const Words kWords[] = {
     {"audit_head", "Tête de la chaîne d'audit", "Audit chain head"},
     {"event", "événement", "event"},
     {"summary", "Synthèse", "Summary"},
+    {"indicator", "Indicateur", "Figure"},
+    {"count", "Nombre", "Count"},
+    {"estimate", "Estimation", "Estimate"},
+    {"receipt_short", "bordereau du recycleur", "recycler's receipt"},
     {"units_received", "Appareils reçus", "Units received"},
     {"units_reused", "Réemployés (remis à une famille par une école)", "Reused (delivered to a family through a school)"},
     {"units_allocated", "Attribués, remise en cours", "Allocated, delivery pending"},
@@ -211,7 +215,7 @@ std::string outcomeLine(Lang lang, const ReportUnit &u) {
     std::string out = outcomeText(lang, u.outcome);
     if (u.placement) out += (lang == Lang::Fr ? " : " : ": ") + u.placement->school + " (" + u.placement->town + ")";
     if (u.outcome == Outcome::Recycled)
-        out += ", " + std::string(word(lang, "recycler_receipt")) + " " +
+        out += ", " + std::string(word(lang, "receipt_short")) + " " +
                (u.recyclerReceipt ? *u.recyclerReceipt : (lang == Lang::Fr ? "à venir" : "to come"));
     if (!u.outcomeSince.empty()) out += ", " + dateOf(u.outcomeSince);
     return out;
@@ -445,15 +449,17 @@ std::string reportHtml(const DonorReport &r, Lang lang, std::string_view signatu
     row(word(lang, "devices_reused"), std::to_string(r.impact.devicesReused));
     row(word(lang, "kg_ewaste"), e(formatNumber(lang, r.impact.kgEwasteAvoided)));
     row(word(lang, "kg_co2e"), e(formatNumber(lang, r.impact.kgCo2eAvoided)));
-    h += "</table>\n<p>" + w("estimate_note") + " " + e(r.impact.factors.method) + "</p>\n<table>\n<tr><th>" + w("kind") +
+    const auto &f = r.impact.factors;
+    const bool en = lang == Lang::En;
+    h += "</table>\n<p>" + w("estimate_note") + " " + e(f.text(f.method, f.methodEn, en)) + "</p>\n<table>\n<tr><th>" + w("kind") +
          "</th><th>kg</th><th>kg CO2e</th></tr>\n";
-    for (const auto &[kind, f] : r.impact.factors.perKind)
-        h += "<tr><td>" + e(kindText(lang, kind)) + "</td><td class=\"n\">" + e(formatNumber(lang, f.kgEwaste)) +
-             "</td><td class=\"n\">" + e(formatNumber(lang, f.kgCo2e)) + "</td></tr>\n";
+    for (const auto &[kind, factor] : f.perKind)
+        h += "<tr><td>" + e(kindText(lang, kind)) + "</td><td class=\"n\">" + e(formatNumber(lang, factor.kgEwaste)) +
+             "</td><td class=\"n\">" + e(formatNumber(lang, factor.kgCo2e)) + "</td></tr>\n";
     const std::string colon = lang == Lang::Fr ? " : " : ": ";
-    h += "</table>\n<p>" + w("co2e_source") + colon + e(r.impact.factors.co2eSource) +
-         (r.impact.factors.co2eSourceUrl.empty() ? "" : " <code>" + e(r.impact.factors.co2eSourceUrl) + "</code>") +
-         "<br>" + w("mass_source") + colon + e(r.impact.factors.massSource) + "</p>\n";
+    h += "</table>\n<p>" + w("co2e_source") + colon + e(f.text(f.co2eSource, f.co2eSourceEn, en)) +
+         (f.co2eSourceUrl.empty() ? "" : " <code>" + e(f.co2eSourceUrl) + "</code>") + "<br>" + w("mass_source") + colon +
+         e(f.text(f.massSource, f.massSourceEn, en)) + "</p>\n";
     h += "<h2>" + w("units") + "</h2>\n<p>" + w("privacy") + "</p>\n";
     if (r.units.empty()) h += "<p>" + w("no_units") + "</p>\n";
     else {

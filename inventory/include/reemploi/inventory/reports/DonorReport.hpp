@@ -37,6 +37,12 @@ struct ImpactFactors {
     std::string co2eSourceUrl;
     std::string massSource;                    // where the masses come from
     std::string method;                        // how the figures are applied
+    // The same texts in English, for reports in English (the French ones when empty). The JSON
+    // carries the texts above.
+    std::string co2eSourceEn, massSourceEn, methodEn;
+    const std::string &text(const std::string &fr, const std::string &en, bool english) const {
+        return english && !en.empty() ? en : fr;
+    }
 };
 
 struct SmtpSettings {
