@@ -12,6 +12,7 @@ void registerDiagCommands(CommandRegistry &);
 void registerServeCommands(CommandRegistry &);
 void registerPrivacyCommands(CommandRegistry &);
 void registerReportCommands(CommandRegistry &);
+void registerDbCommands(CommandRegistry &);
 
 void registerAllCommands(CommandRegistry &registry) {
     registerInventoryCommands(registry);
@@ -20,6 +21,7 @@ void registerAllCommands(CommandRegistry &registry) {
     registerIntakeCommands(registry);
     registerLabelCommands(registry);
     registerDiagCommands(registry);
+    registerDbCommands(registry);
     registerServeCommands(registry);
     registerPrivacyCommands(registry);
     registerReportCommands(registry);

@@ -130,6 +130,13 @@ Result<Unit> applyStatus(Database &db, std::string_view tag, UnitStatus to, std:
                          const json::Object &details, bool byAllocation,
                          const std::optional<std::string> &receipt = std::nullopt) {
     return inTransaction(db, "changing status of " + std::string(tag), [&]() -> Result<Unit> {
+        // The status the rules are checked against stays the unit's until the commit (on
+        // PostgreSQL another transaction may change it meanwhile; SQLite's writer excludes them).
+        if (auto lock = db.lockRows(); !lock.empty()) {
+            auto st = db.prepare("SELECT id FROM units WHERE tag = ?" + std::string(lock));
+            st->bind(1, tag);
+            st->step();
+        }
         auto unit = getUnit(db, tag);
         if (!unit) return unit.error();
         if (!byAllocation) {

@@ -7,6 +7,8 @@
 
 #include <reemploi/inventory/Database.hpp>
 
+#include "Backends.hpp"
+
 namespace reemploi::inventory {
 
 namespace {
@@ -71,6 +73,11 @@ public:
     void reset() override {
         sqlite3_reset(_stmt);
         sqlite3_clear_bindings(_stmt);
+    }
+    int columnCount() const override { return sqlite3_column_count(_stmt); }
+    std::string columnName(int column) const override {
+        const char *name = sqlite3_column_name(_stmt, column);
+        return name ? name : "";
     }
     bool isNull(int column) const override { return sqlite3_column_type(_stmt, column) == SQLITE_NULL; }
     std::int64_t getInt(int column) const override { return sqlite3_column_int64(_stmt, column); }
@@ -193,6 +200,22 @@ public:
         return next;
     }
 
+    // A row of `counters` (migration 1): the write lock held since BEGIN IMMEDIATE makes the
+    // read-modify-write atomic; rolled back with its transaction.
+    std::int64_t reserveSequence(std::string_view name, std::int64_t count) override {
+        auto &st = cached("UPDATE counters SET value = value + ? WHERE name = ? RETURNING value");
+        st.bind(1, count).bind(2, name);
+        if (!st.step()) {
+            st.reset();
+            throw DbError(DbError::Kind::Other, "no counter " + std::string(name));
+        }
+        std::int64_t last = st.getInt(0);
+        st.reset();
+        return last - count + 1;
+    }
+
+    std::string_view lockRows() const override { return {}; }
+
     // SQLite's default page cache (2 MiB) would spill a large transaction's pages to the WAL again
     // and again; about 2 KiB per row (row, indexes, event), at most 512 MiB.
     //
@@ -276,7 +299,7 @@ private:
 
 }  // namespace
 
-Result<std::unique_ptr<Database>> Database::open(const std::string &location, BusyPolicy busy) {
+Result<std::unique_ptr<Database>> openSqlite(const std::string &location, BusyPolicy busy) {
     sqlite3 *db = nullptr;
     int rc = sqlite3_open_v2(location.c_str(), &db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);

@@ -311,14 +311,9 @@ std::vector<Unit> insertUnits(Database &db, const std::vector<NewUnit> &inputs, 
     return out;
 }
 
-std::int64_t reserveTags(Database &db, std::int64_t count) {
-    auto &st = db.cached("UPDATE counters SET value = value + ? WHERE name = 'unit_tag' RETURNING value");
-    st.bind(1, count);
-    st.step();
-    std::int64_t last = st.getInt(0);
-    st.reset();
-    return last - count + 1;
-}
+// Tags are numbered by the database's counter (a sequence on PostgreSQL), never max() + 1: two
+// benches registering at once never get the same tag.
+std::int64_t reserveTags(Database &db, std::int64_t count) { return db.reserveSequence("unit_tag", count); }
 
 }  // namespace
 
@@ -421,7 +416,16 @@ Result<std::vector<Unit>> addUnits(Database &db, const std::vector<NewUnit> &uni
         }
         std::int64_t first = reserveTags(db, static_cast<std::int64_t>(units.size()));
         const std::string now = nowUtc();
-        return insertUnits(db, units, std::move(ids), first, now, actor);
+        auto inserted = insertUnits(db, units, std::move(ids), first, now, actor);
+        // The workshop that holds a new unit is the one its donation came to (migration 10).
+        if (!inserted.empty()) {
+            auto &site = db.cached("UPDATE units SET site = (SELECT d.site FROM donations d WHERE d.id = units.donation_id)"
+                                   " WHERE id >= ? AND id <= ?");
+            site.bind(1, inserted.front().id).bind(2, inserted.back().id);
+            site.step();
+            site.reset();
+        }
+        return inserted;
     });
 }
 

@@ -1,4 +1,5 @@
-// A fresh, migrated in-memory inventory with helpers to register donors, donations and units.
+// A fresh, migrated inventory with helpers to register donors, donations and units: in memory on
+// SQLite, or a database of its own on PostgreSQL when the suite runs there (support/TestDatabase.hpp).
 // Shared by the inventory tests and by other folders' tests that need records.
 #pragma once
 
@@ -9,12 +10,15 @@
 #include <reemploi/inventory/Migrations.hpp>
 #include <reemploi/inventory/Units.hpp>
 
+#include "support/TestDatabase.hpp"
+
 namespace reemploi::test {
 
 class InventoryFixture : public ::testing::Test {
 protected:
     void SetUp() override {
-        auto opened = inventory::Database::open(":memory:");
+        REEMPLOI_FRESH_DATABASE(testDatabase, location);
+        auto opened = inventory::Database::open(location);
         ASSERT_TRUE(opened) << opened.error().message;
         db = std::move(opened.value());
         auto migrated = inventory::migrate(*db);
@@ -47,6 +51,8 @@ protected:
         return unit.value();
     }
 
+    testsupport::TestDatabase testDatabase;  // before db: dropped after db is closed
+    std::string location;                    // what db was opened on
     std::unique_ptr<inventory::Database> db;
     inventory::Actor actor{"trainee-1"};
 };

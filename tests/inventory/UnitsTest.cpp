@@ -250,3 +250,23 @@ TEST(UnitsOnFile, BulkRegistrationLeavesItsCheckpointToTheNextCommit) {
     }
     fs::remove_all(pattern);
 }
+
+// Each unit records the workshop that holds it: the site its donation came to (migration 10).
+TEST_F(Units, ANewUnitIsHeldByItsDonationsSite) {
+    auto lyon = makeDonation();  // received at "Lyon"
+    auto donor = addDonor(*db, {"Ville", DonorKind::Administration, ""}, actor);
+    ASSERT_TRUE(donor) << donor.error().message;
+    auto other = addDonation(*db, {donor->id, "2026-11-21", "Marseille", ""}, actor);
+    ASSERT_TRUE(other) << other.error().message;
+    auto batch = addUnits(*db, {laptop(lyon, "S1"), laptop(other->id, "S2"), laptop(lyon, "S3")}, actor);
+    ASSERT_TRUE(batch) << batch.error().message;
+    auto site = db->prepare("SELECT site FROM units WHERE tag = ?");
+    std::vector<std::string> sites;
+    for (const auto &u : *batch) {
+        site->bind(1, u.tag);
+        ASSERT_TRUE(site->step());
+        sites.push_back(site->getText(0));
+        site->reset();
+    }
+    EXPECT_EQ(sites, (std::vector<std::string>{"Lyon", "Marseille", "Lyon"}));
+}

@@ -225,12 +225,18 @@ TEST_F(Views, PrintedLabelsAreRecordedAllTogether) {
     EXPECT_FALSE(recordLabelsPrinted(*db, {}, job, actor));
 
     // The database failing on the second event takes the first one back with it.
-    db->exec("CREATE TEMP TRIGGER no_second BEFORE INSERT ON events WHEN NEW.entity_id = 'RE-000002'"
-             " BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    if (db->dialect() == Dialect::Postgres) {
+        db->exec("CREATE FUNCTION no_second() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                 " IF NEW.entity_id = 'RE-000002' THEN RAISE EXCEPTION 'disk full'; END IF; RETURN NEW; END $$;"
+                 " CREATE TRIGGER no_second BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION no_second()");
+    } else {
+        db->exec("CREATE TEMP TRIGGER no_second BEFORE INSERT ON events WHEN NEW.entity_id = 'RE-000002'"
+                 " BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    }
     auto halfway = recordLabelsPrinted(*db, {"RE-000001", "RE-000002", "RE-000003"}, job, actor);
     ASSERT_FALSE(halfway);
     EXPECT_NE(halfway.error().message.find("disk full"), std::string::npos) << halfway.error().message;
     EXPECT_EQ(eventCount(), before + 3);
-    db->exec("DROP TRIGGER no_second");
+    db->exec(db->dialect() == Dialect::Postgres ? "DROP TRIGGER no_second ON events" : "DROP TRIGGER no_second");
     EXPECT_FALSE(verifyChain(*db)->firstBrokenId);
 }

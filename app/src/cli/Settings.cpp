@@ -7,6 +7,7 @@
 #include <reemploi/diagnostics/DeviceTable.hpp>
 #include <reemploi/diagnostics/UsbIds.hpp>
 #include <reemploi/diagnostics/storage/Certificate.hpp>
+#include <reemploi/inventory/Database.hpp>
 
 namespace reemploi::app {
 
@@ -27,7 +28,8 @@ std::string defaultReportConfigPath() {
 
 Settings readSettings(const std::string &databasePath) {
     Settings s;
-    s.keyPath = diagnostics::storage::defaultKeyPath(databasePath);
+    // A database server's URL has no folder to hold the key: it must be configured (REEMPLOI_KEY).
+    if (!inventory::isServerLocation(databasePath)) s.keyPath = diagnostics::storage::defaultKeyPath(databasePath);
     fromEnvironment(s.keyPath, "REEMPLOI_KEY");
     fromEnvironment(s.workshop.workshop, "REEMPLOI_WORKSHOP");
     fromEnvironment(s.workshop.contact, "REEMPLOI_WORKSHOP_CONTACT");

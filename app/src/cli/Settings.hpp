@@ -10,7 +10,9 @@
 namespace reemploi::app {
 
 struct Settings {
-    std::string keyPath;  // $REEMPLOI_KEY, else keys/workshop-ed25519.pem next to the database
+    // $REEMPLOI_KEY, else keys/workshop-ed25519.pem next to an SQLite database; empty for a
+    // database server's URL without REEMPLOI_KEY (signing is then refused, naming the setting).
+    std::string keyPath;
     // $REEMPLOI_WORKSHOP, $REEMPLOI_WORKSHOP_CONTACT, $REEMPLOI_WORKSHOP_LOCATION,
     // $REEMPLOI_OPERATOR_POSITION, $REEMPLOI_DESTINATION over the defaults.
     diagnostics::storage::WorkshopInfo workshop;

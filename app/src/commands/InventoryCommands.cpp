@@ -127,11 +127,11 @@ int cmdInit(Context &ctx, const Args &) {
     auto report = migrate(**db);
     if (!report) return ctx.fail(report.error());
     if (ctx.json) {
-        ctx.out << json::Object().set("database", ctx.dbPath).set("from", report->from).set("to", report->to).str() << '\n';
+        ctx.out << json::Object().set("database", inventory::redactLocation(ctx.dbPath)).set("from", report->from).set("to", report->to).str() << '\n';
     } else if (report->from == report->to) {
-        ctx.out << "database " << ctx.dbPath << " is up to date (schema " << report->to << ")\n";
+        ctx.out << "database " << inventory::redactLocation(ctx.dbPath) << " is up to date (schema " << report->to << ")\n";
     } else {
-        ctx.out << "database " << ctx.dbPath << " migrated from schema " << report->from << " to " << report->to << '\n';
+        ctx.out << "database " << inventory::redactLocation(ctx.dbPath) << " migrated from schema " << report->from << " to " << report->to << '\n';
     }
     return 0;
 }
@@ -142,10 +142,10 @@ int cmdStatus(Context &ctx, const Args &) {
     auto stock = stockSummary(**db);
     if (!stock) return ctx.fail(stock.error());
     if (ctx.json) {
-        ctx.out << toJson(*stock).set("database", ctx.dbPath).str() << '\n';
+        ctx.out << toJson(*stock).set("database", inventory::redactLocation(ctx.dbPath)).str() << '\n';
         return 0;
     }
-    ctx.out << "reemploi " << REEMPLOI_VERSION << " — " << ctx.dbPath << '\n'
+    ctx.out << "reemploi " << REEMPLOI_VERSION << " — " << inventory::redactLocation(ctx.dbPath) << '\n'
             << stock->donors << " donors, " << stock->units << " units\n";
     for (const auto &[status, n] : stock->byStatus) {
         ctx.out << "  " << std::left << std::setw(10) << toString(status) << ' ' << std::setw(5) << n;

@@ -63,7 +63,10 @@ wipes::WipeDefaults wipeDefaults(const ServerConfig &config) {
     given(config.workshopLocation, d.workshop.location);
     given(config.operatorPosition, d.workshop.position);
     given(config.destination, d.workshop.destination);
-    d.keyPath = config.keyPath.empty() ? diagnostics::storage::defaultKeyPath(config.database) : config.keyPath;
+    // Next to an SQLite database by default; a database server's URL needs workshop.key.
+    d.keyPath = !config.keyPath.empty() || inventory::isServerLocation(config.database)
+                    ? config.keyPath
+                    : diagnostics::storage::defaultKeyPath(config.database);
     d.databasePath = config.database;
     d.usb.usbIdsPath = config.usbIdsPath;  // empty: the installed tables
     d.usb.deviceTablePath = config.devicesTablePath;

@@ -27,7 +27,7 @@ struct ServerConfig {
     bool allowRoot = false;
     // Workshop details printed on certificates (see the wipe command's options).
     std::string workshop, workshopContact, workshopLocation, operatorPosition, destination;
-    std::string keyPath;  // the certificate signing key; next to the database when empty
+    std::string keyPath;  // the certificate signing key; next to an SQLite database when empty (required for a server URL)
     bool wipeFileTargets = false;  // regular files as wipe targets (tests, disk images); drives only otherwise
     std::string usbIdsPath, devicesTablePath;  // the USB tables; the installed ones when empty
     std::string reportConfig;  // donors' reports (deploy/report.conf); the default one when empty

@@ -73,6 +73,9 @@ Result<WorkshopKey> WorkshopKey::fromPublicPem(std::string_view pem) {
 }
 
 Result<WorkshopKey> WorkshopKey::load(const std::string &path) {
+    if (path.empty())
+        return makeError(Errc::NotFound, "no path for the workshop signing key: a database on a server has no folder to keep "
+                                         "it in; set REEMPLOI_KEY (or workshop.key in the server's configuration)");
     if (!fs::exists(path)) return makeError(Errc::NotFound, path + ": no such key file");
     // A PEM key is a few hundred bytes.
     auto read = file::readRegularFile(path, 64'000);

@@ -104,7 +104,8 @@ Result<std::unique_ptr<WipeSession>> WipeSession::prepare(inventory::Database &d
     s->_verification = config.verification.value_or(s->_method->defaultVerification);
 
     // The key first: it is protected like the database, and a wipe must never end uncertified.
-    if (config.keyPath.empty()) return makeError(Errc::InvalidInput, "no path for the workshop signing key");
+    if (config.keyPath.empty()) return makeError(Errc::InvalidInput, "no path for the workshop signing key: a database on a server has no folder "
+                                                                  "to keep it in; set REEMPLOI_KEY (or workshop.key in the server's configuration)");
     auto key = WorkshopKey::loadOrCreate(config.keyPath);
     if (!key) return key.error().withContext("workshop key");
     if (!key->canSign())

@@ -221,6 +221,9 @@ Result<Proposal> propose(Database &db, const Config &config, const Actor &actor,
         const auto &p = proposal.input.problem;
         const auto &s = proposal.solution;
         std::string now = nowUtc();
+        // Proposals are stored one at a time (on PostgreSQL two coordinators may store at once):
+        // at most one stays proposed.
+        db.lockAuditChain();
         db.exec("UPDATE allocation_runs SET status = 'replaced' WHERE status = 'proposed'");
         auto summary = figuresJson(proposal).str();
         auto &run = db.cached(
@@ -309,6 +312,10 @@ std::string proposalJson(const Proposal &proposal) {
 Result<ConfirmReport> confirmProposal(Database &db, const Actor &actor) {
     REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "confirm an allocation"));
     return inTransaction(db, "confirming the allocation", [&]() -> Result<ConfirmReport> {
+        // Confirmations run one at a time, and each reads the stock after the previous one's
+        // commit (on PostgreSQL coordinators confirm at once): the fingerprints below then see
+        // any unit another confirmation took, and no unit is allocated twice.
+        db.lockAuditChain();
         ConfirmReport report;
         std::string unitsFp, needsFp;
         {

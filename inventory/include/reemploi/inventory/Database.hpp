@@ -3,8 +3,10 @@
 //
 // Why the SQLite C API behind this small class rather than Poco::Data: the intake import has to
 // stay within 2x of the sqlite3 shell's bare `.import`, which needs reused prepared statements
-// with zero-copy binding; Poco::Data's binding layer costs several times that per row. A
-// PostgreSQL backend (libpq) implements the same two interfaces; callers never see which.
+// with zero-copy binding; Poco::Data's binding layer costs several times that per row. The
+// PostgreSQL backend (libpq, PostgresDatabase.cpp) implements the same two interfaces; callers
+// never see which. Database::open picks it from the location: `postgresql://…` or `postgres://…`
+// is a server, anything else (optionally written `sqlite:FILE`) an SQLite file.
 //
 // Threads. A Database is one connection, used by one thread at a time (SQLite is opened
 // SQLITE_OPEN_NOMUTEX: the connection does not lock itself). Threads share a database through a
@@ -31,6 +33,12 @@
 // under lockAuditChain(), inside the writer's transaction: a no-op check for SQLite (BEGIN
 // IMMEDIATE already holds the only write lock), pg_advisory_xact_lock for PostgreSQL, whose
 // writers do not exclude each other.
+//
+// PostgreSQL's writers run at READ COMMITTED and do not exclude each other: a read that decides a
+// write (a unit's status before a transition, the proposal a confirmation applies) locks its rows
+// (`lockRows()`, FOR UPDATE); ids and tags come from sequences reserved under the audit chain's
+// lock. A serialization failure or a deadlock aborts the transaction: it is a DbError of kind
+// Busy marked retryable, and inTransaction runs the whole outermost transaction again (bounded).
 #pragma once
 
 #include <chrono>
@@ -41,6 +49,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include <reemploi/common/Result.hpp>
 
@@ -51,11 +60,23 @@ namespace reemploi::inventory {
 class DbError : public std::runtime_error {
 public:
     enum class Kind { Constraint, Busy, Other };
-    DbError(Kind kind, const std::string &what) : std::runtime_error(what), kind(kind) {}
+    DbError(Kind kind, const std::string &what, bool retryable = false)
+        : std::runtime_error(what), kind(kind), retryable(retryable) {}
     Kind kind;
+    // The engine aborted the transaction and running it again may succeed (PostgreSQL's
+    // serialization_failure, deadlock_detected): inTransaction retries its outermost level.
+    bool retryable;
 };
 
 enum class Dialect { Sqlite, Postgres };
+
+// True for a database server's URL (`postgresql://…`, `postgres://…`), false for an SQLite file.
+bool isServerLocation(std::string_view location);
+// The location with any password replaced by `***`, for messages and logs.
+std::string redactLocation(std::string_view location);
+// The SQL with its `?` parameters numbered `$1`, `$2`… (PostgreSQL's form), leaving string
+// literals, quoted identifiers, comments and dollar-quoted text alone; `count` gets their number.
+std::string numberPlaceholders(std::string_view sql, int *count = nullptr);
 
 // How long a statement waits for another connection's lock (another writer, in this process or
 // another), and what happens meanwhile. See the notes at the top of this file.
@@ -93,6 +114,11 @@ public:
     // Ready for new bindings and a new run (bindings are cleared).
     virtual void reset() = 0;
 
+    // The result's columns (0-based), known once the statement was prepared (SQLite) or first
+    // stepped (PostgreSQL): `SELECT *` copies (DatabaseCopy) name them.
+    virtual int columnCount() const = 0;
+    virtual std::string columnName(int column) const = 0;
+
     virtual bool isNull(int column) const = 0;  // 0-based
     virtual std::int64_t getInt(int column) const = 0;
     virtual double getDouble(int column) const = 0;
@@ -112,8 +138,10 @@ class Database {
 public:
     virtual ~Database() = default;
 
-    // Opens (creating if needed) the database at `location`: a file path for SQLite,
-    // ":memory:" for a private in-memory one. One connection, for one thread at a time.
+    // Opens the database at `location`: a file path for SQLite (created if needed; `sqlite:PATH`
+    // also), ":memory:" for a private in-memory one, or `postgresql://user@host:port/dbname` (libpq's
+    // URL: `?sslmode=…`, a password from ~/.pgpass or PGPASSWORD) for a PostgreSQL server. One
+    // connection, for one thread at a time.
     static Result<std::unique_ptr<Database>> open(const std::string &location, BusyPolicy busy = {});
 
     virtual Dialect dialect() const = 0;
@@ -136,6 +164,9 @@ public:
     virtual void commit() = 0;
     virtual void rollback() = 0;
     virtual int transactionDepth() const = 0;
+    // True when a statement of the current (or just ended) outermost transaction failed with a
+    // retryable DbError: the transaction is lost and may be run again (see inTransaction).
+    virtual bool retryableAbort() const { return false; }
 
     // Makes the current transaction the only appender of the audit chain until it ends (see the
     // notes at the top). Throws std::logic_error outside a transaction.
@@ -143,7 +174,17 @@ public:
 
     // The first of `count` fresh ids for `table`'s primary key, for rows the current transaction
     // inserts with explicit ids (bulk inserts name their ids rather than asking for each one).
+    // SQLite: past AUTOINCREMENT's sqlite_sequence (the write lock is held); PostgreSQL: the
+    // identity's sequence (identities are BY DEFAULT), consecutive values taken under the audit
+    // chain's lock.
     virtual std::int64_t reserveIds(std::string_view table, std::int64_t count) = 0;
+    // The first of `count` consecutive numbers of the named counter (`unit_tag`), never given
+    // twice. SQLite: a row of `counters` (the write lock is held); PostgreSQL: the sequence
+    // `<name>_seq`, advanced under the audit chain's lock (a rolled-back reservation leaves a gap).
+    virtual std::int64_t reserveSequence(std::string_view name, std::int64_t count) = 0;
+    // The clause that locks the rows a SELECT reads until the transaction ends: " FOR UPDATE" on
+    // PostgreSQL, "" on SQLite (whose writer already holds the only write lock).
+    virtual std::string_view lockRows() const = 0;
     // Engine tuning for a transaction about to write about `rows` rows, undone by endBulk (use
     // BulkScope), best opened before the transaction begins (some tuning applies to its commit).
     // SQLite: a page cache that holds every dirtied page until the commit; outside a transaction,
@@ -201,17 +242,32 @@ inline Error databaseError(const std::string &what, const DbError &e) {
     }
 }
 
+// How often inTransaction runs an outermost transaction that the engine aborted as retryable
+// (serialization failure, deadlock) before it reports Busy.
+inline constexpr int kTransactionAttempts = 8;
+
 // Runs `body` (returning Result<T>) inside a transaction: commits on success, rolls back on an
-// error or a DbError, which becomes the Error databaseError gives.
+// error or a DbError, which becomes the Error databaseError gives. An outermost transaction the
+// engine aborted as retryable (a DbError thrown, or an error returned by a nested inTransaction
+// after one: retryableAbort()) runs again, body and all (bodies only touch the database), after a
+// short growing pause, at most kTransactionAttempts times.
 template <class F>
 auto inTransaction(Database &db, const std::string &what, F &&body) -> decltype(body()) {
-    try {
-        Transaction tx(db);
-        auto result = body();
-        if (result) tx.commit();
-        return result;
-    } catch (const DbError &e) {
-        return databaseError(what, e);
+    const bool outermost = db.transactionDepth() == 0;
+    for (int attempt = 1;; ++attempt) {
+        const bool mayRetry = outermost && attempt < kTransactionAttempts;
+        try {
+            Transaction tx(db);
+            auto result = body();
+            if (result) {
+                tx.commit();
+                return result;
+            }
+            if (!mayRetry || !db.retryableAbort()) return result;
+        } catch (const DbError &e) {
+            if (!mayRetry || !e.retryable) return databaseError(what, e);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(attempt * attempt));
     }
 }
 
