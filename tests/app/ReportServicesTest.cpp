@@ -104,7 +104,9 @@ bool waitFor(F ready, std::chrono::seconds limit = 30s) {
 // that refuses every recipient.
 class SmtpServer {
 public:
-    SmtpServer(const std::string &dir, bool refuse) : port(freePort()), maildir(dir + "/maildir") {
+    // `tlsCert`/`tlsKey`: the server offers STARTTLS (and requires it) with that certificate.
+    SmtpServer(const std::string &dir, bool refuse, const std::string &tlsCert = {}, const std::string &tlsKey = {})
+        : port(freePort()), maildir(dir + "/maildir") {
         std::string handlerDir = dir + "/handlers";
         std::filesystem::create_directories(handlerDir);
         std::ofstream(handlerDir + "/refusing.py") << "class Refusing:\n"
@@ -114,12 +116,16 @@ public:
         _pid = ::fork();
         if (_pid == 0) {
             ::setenv("PYTHONPATH", handlerDir.c_str(), 1);
-            if (refuse)
-                ::execl(kPython.c_str(), kPython.c_str(), "-m", "aiosmtpd", "-n", "-l", listen.c_str(), "-c", "refusing.Refusing",
-                        static_cast<char *>(nullptr));
-            else
-                ::execl(kPython.c_str(), kPython.c_str(), "-m", "aiosmtpd", "-n", "-l", listen.c_str(), "-c",
-                        "aiosmtpd.handlers.Mailbox", maildir.c_str(), static_cast<char *>(nullptr));
+            // The server's log (a refused handshake is logged there) goes to a file, not the test's output.
+            if (FILE *log = std::fopen((dir + "/aiosmtpd.log").c_str(), "a")) ::dup2(::fileno(log), 2);
+            std::vector<std::string> args = {kPython, "-m", "aiosmtpd", "-n", "-l", listen};
+            if (!tlsCert.empty()) args.insert(args.end(), {"--tlscert", tlsCert, "--tlskey", tlsKey});
+            if (refuse) args.insert(args.end(), {"-c", "refusing.Refusing"});
+            else args.insert(args.end(), {"-c", "aiosmtpd.handlers.Mailbox", maildir});
+            std::vector<char *> argv;
+            for (auto &a : args) argv.push_back(a.data());
+            argv.push_back(nullptr);
+            ::execv(kPython.c_str(), argv.data());
             ::_exit(127);
         }
         started = waitFor([&] { return accepts(port); });
@@ -369,6 +375,35 @@ TEST_F(Reports, AnEmailArrivesWithThePdfAndTheSignedJsonAndIsRecordedByDomain) {
     auto audit = verifyAudit(*db);
     ASSERT_TRUE(audit);
     EXPECT_TRUE(audit->ok());
+}
+
+TEST_F(Reports, StartTlsChecksTheServersCertificate) {
+    REQUIRE_TOOL("openssl", "openssl");
+    REEMPLOI_SKIP_OR_FAIL_(missingAiosmtpd());
+    chain(0);
+    // A server certificate for 127.0.0.1, its own CA.
+    std::string cert = dir.dir + "/smtp-cert.pem", pkey = dir.dir + "/smtp-key.pem";
+    testsupport::run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1"
+                     " -keyout " + test::shellQuote(pkey) + " -out " + test::shellQuote(cert) + " 2>&1");
+    ASSERT_TRUE(std::filesystem::exists(cert));
+    SmtpServer smtp(dir.dir, false, cert, pkey);
+    ASSERT_TRUE(smtp.started);
+    app::reports::SendRequest request{donation, "dpo@acme.example", "smtp://127.0.0.1:" + std::to_string(smtp.port),
+                                      reports::Lang::Fr};
+    env.settings.smtp.startTls = true;
+    // A certificate nobody vouches for: refused, nothing sent, nothing recorded.
+    auto untrusted = app::reports::sendReport(*db, request, env, actor);
+    ASSERT_FALSE(untrusted);
+    EXPECT_NE(untrusted.error().message.find("SMTP server 127.0.0.1:" + std::to_string(smtp.port)), std::string::npos)
+        << untrusted.error().message;
+    EXPECT_EQ(sentEvents(), 0);
+    EXPECT_TRUE(smtp.messages().empty());
+    // Trusted through smtp.ca_file: sent over TLS.
+    env.settings.smtp.caFile = cert;
+    auto sent = app::reports::sendReport(*db, request, env, actor);
+    ASSERT_TRUE(sent) << sent.error().message;
+    ASSERT_TRUE(waitFor([&] { return !smtp.messages().empty(); }));
+    EXPECT_EQ(sentEvents(), 1);
 }
 
 TEST_F(Reports, ARefusingOrUnreachableServerIsAClearErrorAndNothingIsMarkedSent) {

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
@@ -13,8 +14,6 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SMTPClientSession.h>
 #include <Poco/Net/SecureSMTPClientSession.h>
-#include <Poco/Net/SocketAddress.h>
-#include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/StringPartSource.h>
 #include <Poco/URI.h>
 
@@ -223,20 +222,23 @@ Result<SendOutcome> sendReport(inventory::Database &db, const SendRequest &reque
         message.addAttachment(outcome.attachments[2], new Poco::Net::StringPartSource(report->signature, "application/octet-stream",
                                                                                       outcome.attachments[2]));
 
-        Poco::Net::StreamSocket socket;
+        // Connected by host name, so that STARTTLS checks the server's certificate against it.
+        std::unique_ptr<Poco::Net::SecureSMTPClientSession> connected;
         try {
-            socket.connect(Poco::Net::SocketAddress(server->host, server->port), Poco::Timespan(10, 0));
+            connected = std::make_unique<Poco::Net::SecureSMTPClientSession>(server->host, server->port);
         } catch (const Poco::Exception &e) {
             return makeError(Errc::Io, "cannot reach the SMTP server " + outcome.server + ": " + e.displayText() +
                                            " (nothing sent, nothing recorded)");
         }
-        Poco::Net::SecureSMTPClientSession session(socket);
+        auto &session = *connected;
         session.setTimeout(Poco::Timespan(30, 0));
         const std::string helo = "reemploi.localhost";
         session.login(helo);
         if (env.settings.smtp.startTls) {
-            Poco::Net::Context::Ptr context =
-                new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "", Poco::Net::Context::VERIFY_RELAXED, 9, true);
+            // The server's certificate must check out: against the system's CAs, and the
+            // configured one (smtp.ca_file) when the workshop runs its own.
+            Poco::Net::Context::Ptr context = new Poco::Net::Context(
+                Poco::Net::Context::TLS_CLIENT_USE, "", "", env.settings.smtp.caFile, Poco::Net::Context::VERIFY_RELAXED, 9, true);
             if (!session.startTLS(context))
                 return makeError(Errc::Refused, "the SMTP server " + outcome.server + " does not offer STARTTLS (nothing sent)");
         }

@@ -53,6 +53,7 @@ Result<ReportSettings> parseReportSettings(std::string_view content, const std::
         {"impact.method.en", text(s.impact.methodEn)},
         {"smtp.url", text(s.smtp.url)},
         {"smtp.starttls", [&](const std::string &v) { auto b = yesNo(v); if (b) s.smtp.startTls = *b; return bool(b); }},
+        {"smtp.ca_file", text(s.smtp.caFile)},
         {"smtp.user", text(s.smtp.user)},
         {"smtp.password", text(s.smtp.password)},
         {"smtp.from", text(s.smtp.from)},
@@ -105,8 +106,12 @@ Result<ReportSettings> loadReportSettings(const std::string &path) {
     if (!content) return content.error().withContext("report configuration");
     auto settings = parseReportSettings(*content, path);
     if (!settings) return settings;
-    if (!settings->logoPath.empty() && std::filesystem::path(settings->logoPath).is_relative())
-        settings->logoPath = (std::filesystem::path(path).parent_path() / settings->logoPath).string();
+    auto besideTheFile = [&](std::string &file) {
+        if (!file.empty() && std::filesystem::path(file).is_relative())
+            file = (std::filesystem::path(path).parent_path() / file).string();
+    };
+    besideTheFile(settings->logoPath);
+    besideTheFile(settings->smtp.caFile);
     return settings;
 }
 

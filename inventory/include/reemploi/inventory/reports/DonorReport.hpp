@@ -48,6 +48,7 @@ struct ImpactFactors {
 struct SmtpSettings {
     std::string url;  // smtp://HOST:PORT
     bool startTls = false;
+    std::string caFile;  // PEM of a CA to trust for STARTTLS besides the system's (a private CA)
     std::string user, password;
     std::string from;
 };
