@@ -237,7 +237,7 @@ int draw(cairo_t *cr, const DonorReport &r, Lang lang, const PdfExtras &x, int t
     out.skip(30);
     out.paragraph(reportTitle(lang, r), {22, true}, 0, 6);
     out.paragraph(w("subtitle"), {11}, 0, 20);
-    out.paragraph(w("donor") + colon + r.donorName, {11, true}, 0, 4);
+    out.paragraph(w("donor") + colon + donorText(lang, r), {11, true}, 0, 4);
     for (const auto &d : r.donations)
         out.paragraph(w("donation") + " " + std::to_string(d.id) + colon + w("received") + " " + d.received +
                           (d.site.empty() ? "" : ", " + d.site),

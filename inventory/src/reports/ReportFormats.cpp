@@ -236,11 +236,16 @@ std::string mediumLine(Lang lang, const ReportMedium &m) {
     return out;
 }
 
+std::string donorText(Lang lang, const DonorReport &r) {
+    if (r.donorKind != DonorKind::Individual) return r.donorName;
+    return (lang == Lang::Fr ? "donateur particulier n° " : "individual donor #") + std::to_string(r.donorId);
+}
+
 std::string reportTitle(Lang lang, const DonorReport &r) {
     std::string t(word(lang, "title"));
     if (r.scope == "donation" && !r.donations.empty())
         return t + " \u2014 " + std::string(word(lang, "donation_no")) + " " + std::to_string(r.donations.front().id);
-    return t + " \u2014 " + r.donorName;
+    return t + " \u2014 " + donorText(lang, r);
 }
 
 std::string opensslReportCommand(std::string_view jsonFile) {
@@ -416,7 +421,7 @@ std::string reportHtml(const DonorReport &r, Lang lang, std::string_view signatu
     };
     row(word(lang, "workshop"), e(r.workshopName) + (r.workshopAddress.empty() ? "" : ", " + e(r.workshopAddress)) +
                                     (r.workshopContact.empty() ? "" : ", " + e(r.workshopContact)));
-    row(word(lang, "donor"), e(r.donorName));
+    row(word(lang, "donor"), e(donorText(lang, r)));
     for (const auto &d : r.donations)
         row(word(lang, "donation"), std::to_string(d.id) + " \u2014 " + w("received") + " " + e(d.received) +
                                         (d.site.empty() ? "" : ", " + e(d.site)));

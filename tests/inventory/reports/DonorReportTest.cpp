@@ -372,6 +372,9 @@ TEST_F(DonorReports, AnIndividualDonorIsNamedByNumberOnly) {
     auto report = donationReport(*db, d.id, settings).value();
     EXPECT_EQ(report.donorName, "individual donor #" + std::to_string(donor.id));
     EXPECT_EQ(reportJson(report).find("Jeanne"), std::string::npos);
+    std::string html = reportHtml(report, Lang::Fr);
+    EXPECT_EQ(html.find("Jeanne"), std::string::npos);
+    EXPECT_NE(html.find("donateur particulier n° " + std::to_string(donor.id)), std::string::npos);
 }
 
 TEST_F(DonorReports, TheRecyclersReceiptIsKeptAndReplayed) {

@@ -35,6 +35,8 @@ std::string formatNumber(Lang lang, double value);
 std::string outcomeLine(Lang lang, const ReportUnit &unit);
 // The sanitization of one medium as one line: "clear-zero, NIST clear, vérification full, 2026-11-23, RC-…".
 std::string mediumLine(Lang lang, const ReportMedium &medium);
+// The donor as the report names it: an individual donor by number ("donateur particulier n° 4").
+std::string donorText(Lang lang, const DonorReport &report);
 // The donor's name and the report's title ("Rapport de traçabilité — don n° 3").
 std::string reportTitle(Lang lang, const DonorReport &report);
 
