@@ -11,6 +11,7 @@ void registerLabelCommands(CommandRegistry &);
 void registerDiagCommands(CommandRegistry &);
 void registerServeCommands(CommandRegistry &);
 void registerPrivacyCommands(CommandRegistry &);
+void registerReportCommands(CommandRegistry &);
 void registerDbCommands(CommandRegistry &);
 
 void registerAllCommands(CommandRegistry &registry) {
@@ -23,6 +24,7 @@ void registerAllCommands(CommandRegistry &registry) {
     registerDbCommands(registry);
     registerServeCommands(registry);
     registerPrivacyCommands(registry);
+    registerReportCommands(registry);
 }
 
 }  // namespace reemploi::app

@@ -7,6 +7,7 @@
 #include <map>
 
 #include <reemploi/common/Json.hpp>
+#include <reemploi/common/Text.hpp>
 #include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/DeviceLocks.hpp>
 #include <reemploi/inventory/Sanitization.hpp>
@@ -126,7 +127,8 @@ std::string allocationOnly(const Unit &unit, UnitStatus to) {
 }
 
 Result<Unit> applyStatus(Database &db, std::string_view tag, UnitStatus to, std::string_view reason, const Actor &actor,
-                         const json::Object &details, bool byAllocation) {
+                         const json::Object &details, bool byAllocation,
+                         const std::optional<std::string> &receipt = std::nullopt) {
     return inTransaction(db, "changing status of " + std::string(tag), [&]() -> Result<Unit> {
         // The status the rules are checked against stays the unit's until the commit (on
         // PostgreSQL another transaction may change it meanwhile; SQLite's writer excludes them).
@@ -160,6 +162,13 @@ Result<Unit> applyStatus(Database &db, std::string_view tag, UnitStatus to, std:
             if (auto cleared = clearStorageDeclaration(db, unit->id))
                 payload.set("storage_declaration_cleared", toString(cleared->kind));
         }
+        if (receipt) {
+            auto &r = db.cached("UPDATE units SET recycler_receipt = ? WHERE id = ?");
+            r.bind(1, *receipt).bind(2, unit->id);
+            r.step();
+            r.reset();
+            payload.set("recycler_receipt", *receipt);
+        }
         payload.merge(details);
         appendEvent(db, actor, {"unit", unit->tag, "status_changed", payload.str()});
         unit->status = to;
@@ -180,6 +189,72 @@ Result<Unit> setStatus(Database &db, std::string_view tag, UnitStatus to, std::s
     REEMPLOI_TRY(requireRole(actor, Role::Trainee, "change a unit's status"));
     REEMPLOI_TRY(checkLine(reason, "reason", kMaxReasonChars));
     return applyStatus(db, tag, to, reason, actor, details, false);
+}
+
+namespace {
+
+Result<std::string> checkReceipt(std::string_view receipt) {
+    std::string value = text::trim(receipt);
+    if (value.empty()) return makeError(Errc::InvalidInput, "recycler receipt: empty (give the reference on the recycler's slip)");
+    REEMPLOI_TRY(checkLine(value, "recycler receipt", kMaxRecyclerReceiptChars));
+    return value;
+}
+
+}  // namespace
+
+Result<Unit> recycleUnit(Database &db, std::string_view tag, std::string_view reason,
+                         const std::optional<std::string> &receipt, const Actor &actor) {
+    REEMPLOI_TRY(requireRole(actor, Role::Trainee, "change a unit's status"));
+    REEMPLOI_TRY(checkLine(reason, "reason", kMaxReasonChars));
+    std::optional<std::string> value;
+    if (receipt) {
+        auto checked = checkReceipt(*receipt);
+        if (!checked) return checked.error();
+        value = std::move(*checked);
+    }
+    return applyStatus(db, tag, S::Recycled, reason, actor, {}, false, value);
+}
+
+Result<Unit> setRecyclerReceipt(Database &db, std::string_view tag, std::string_view receipt, const Actor &actor) {
+    REEMPLOI_TRY(requireRole(actor, Role::Trainee, "record a recycler's receipt"));
+    auto value = checkReceipt(receipt);
+    if (!value) return value.error();
+    return inTransaction(db, "recording the recycler's receipt of " + std::string(tag), [&]() -> Result<Unit> {
+        auto unit = getUnit(db, tag);
+        if (!unit) return unit.error();
+        if (unit->status != S::Recycled)
+            return makeError(Errc::Refused, unit->tag + " is " + name(unit->status) +
+                                                ": a recycler's receipt is recorded for a recycled unit only");
+        std::optional<std::string> previous;
+        {
+            auto &st = db.cached("SELECT recycler_receipt FROM units WHERE id = ?");
+            st.bind(1, unit->id);
+            if (st.step() && !st.isNull(0)) previous = st.getText(0);
+            st.reset();
+        }
+        auto &st = db.cached("UPDATE units SET recycler_receipt = ?, updated_at = ? WHERE id = ?");
+        st.bind(1, *value).bind(2, nowUtc()).bind(3, unit->id);
+        st.step();
+        st.reset();
+        appendEvent(db, actor, {"unit", unit->tag, "recycler_receipt_recorded",
+                                json::Object().set("recycler_receipt", *value).set("previous", previous).str()});
+        return std::move(unit.value());
+    });
+}
+
+Result<std::optional<std::string>> recyclerReceipt(Database &db, std::string_view tag) {
+    return guard("reading the recycler's receipt", [&]() -> Result<std::optional<std::string>> {
+        auto &st = db.cached("SELECT recycler_receipt FROM units WHERE tag = ?");
+        st.bind(1, tag);
+        if (!st.step()) {
+            st.reset();
+            return makeError(Errc::NotFound, "no unit " + std::string(tag));
+        }
+        std::optional<std::string> out;
+        if (!st.isNull(0)) out = st.getText(0);
+        st.reset();
+        return out;
+    });
 }
 
 namespace internal {

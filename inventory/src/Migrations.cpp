@@ -272,6 +272,11 @@ CREATE INDEX units_site ON units (site);
 CREATE SEQUENCE unit_tag_seq;
 SELECT setval('unit_tag_seq', (SELECT value FROM counters WHERE name = 'unit_tag') + 1, false);
 )sql"},
+    {11, "reports: a recycled unit's receipt from the recycler", R"sql(
+-- The reference on the receipt (bordereau de suivi, certificate of treatment) the recycler gave
+-- for a recycled unit; NULL until recorded. Donors' reports show it.
+ALTER TABLE units ADD COLUMN recycler_receipt TEXT;
+)sql"},
 };
 
 std::string expand(const std::string &sql, Dialect dialect) {

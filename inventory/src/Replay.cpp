@@ -38,10 +38,11 @@ std::string show(const std::optional<std::string> &v) {
 
 // The unit's columns that replay checks, in the order a disagreement is looked for.
 // `site` is known once an event moves the unit (at creation it is its donation's site).
-constexpr std::array<const char *, 17> kUnitFields = {
+constexpr std::array<const char *, 18> kUnitFields = {
     "kind", "donation", "make", "model", "serial", "donor_tag", "cpu", "ram_mib", "screen_inches",
-    "keyboard_layout", "battery_health", "os", "grade", "status", "location", "sanitization_floor", "site"};
-constexpr std::size_t kStatus = 13, kFloor = 15;
+    "keyboard_layout", "battery_health", "os", "grade", "status", "location", "sanitization_floor",
+    "recycler_receipt", "site"};
+constexpr std::size_t kStatus = 13, kFloor = 15, kReceipt = 16;
 
 int unitFieldIndex(std::string_view key) {
     if (key == "ram_mb") key = "ram_mib";  // the intake's unit_updated contract may spell it so
@@ -145,6 +146,7 @@ struct Replayer::State {
                 if (i >= 0) u.f[static_cast<std::size_t>(i)].set(v);
             }
             u.f[kFloor].set(std::optional<std::string>("0"));
+            u.f[kReceipt].set(std::nullopt);
             u.declaration.set(std::nullopt);
             u.pin.set(std::nullopt);
             if (const Value *storage = p.get("storage"))
@@ -165,6 +167,7 @@ struct Replayer::State {
             const Value *to = p.get("to");
             if (!to) return;
             u.f[kStatus].set(*to);
+            if (const Value *receipt = p.get("recycler_receipt")) u.f[kReceipt].set(*receipt);
             if (to->text == "returned") {
                 u.f[kFloor].set(std::to_string(maxRecord));
                 u.declaration.set(std::nullopt);
@@ -172,6 +175,8 @@ struct Replayer::State {
             // Confirming an allocation removes the unit's pin.
             if (to->text == "allocated" && u.pin.known && u.pin.value && u.pin.value->rfind("pin ", 0) == 0)
                 u.pin.set(std::nullopt);
+        } else if (a == "recycler_receipt_recorded") {
+            if (const Value *receipt = p.get("recycler_receipt")) u.f[kReceipt].set(*receipt);
         } else if (a == "storage_added") {
             medium(u, p, e.id);
             u.declaration.set(std::nullopt);
@@ -286,7 +291,8 @@ std::optional<std::string> Replayer::compare(Database &db) const {
     {
         auto st = db.prepare(
             "SELECT tag, kind, donation_id, make, model, serial, donor_tag, cpu, ram_mib, screen_inches,"
-            " keyboard_layout, battery_health, os, grade, status, location, sanitization_floor, site FROM units ORDER BY id");
+            " keyboard_layout, battery_health, os, grade, status, location, sanitization_floor, recycler_receipt, site"
+            " FROM units ORDER BY id");
         while (st->step()) {
             std::string tag = st->getText(0);
             auto it = s.units.find(tag);

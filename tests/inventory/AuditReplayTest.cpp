@@ -124,7 +124,15 @@ protected:
                 (void)updateUnit(*db, someTag(), patch, actor);
                 break;
             }
-            case 3: (void)setStatus(*db, someTag(), statuses[pick(6)], "step " + std::to_string(step), actor); break;
+            case 3:
+                if (pick(8) == 0) {  // recycled with the recycler's receipt, or the receipt recorded later
+                    auto tag = someTag();
+                    if (pick(2)) (void)recycleUnit(*db, tag, "step " + std::to_string(step), "BSD-" + std::to_string(step), actor);
+                    else (void)setRecyclerReceipt(*db, tag, "CT-" + std::to_string(step), actor);
+                    break;
+                }
+                (void)setStatus(*db, someTag(), statuses[pick(6)], "step " + std::to_string(step), actor);
+                break;
             case 4: advance(someTag()); break;
             case 5: (void)addMedium(*db, someTag(), {MediumType::Hdd, "WD", "W" + std::to_string(step), 500'000'000'000}, actor); break;
             case 6: {
@@ -295,6 +303,7 @@ TEST_F(AuditReplay, EveryKindOfRecordEditedBehindTheTrailIsNamed) {
              {"INSERT INTO storage_declarations (unit_id, kind, reason, actor, declared_at) VALUES (1, 'absent', 'x', 'y', 'z')",
               "RE-000001: storage declaration is absent: x, events say null"},
              {"UPDATE units SET sanitization_floor = 5", "RE-000001: sanitization_floor is 5, events say 0"},
+             {"UPDATE units SET recycler_receipt = 'BSD-FORGED'", "RE-000001: recycler_receipt is BSD-FORGED, events say null"},
          }) {
         db->begin();  // the edit is undone after each verification (a transaction on both engines)
         db->exec(act.sql);
@@ -404,6 +413,7 @@ void downgradeToTheFirstRule(Database &db) {
     // Undo migrations 8 and after (10: units.site, and on PostgreSQL the tag sequence).
     db.exec("ALTER TABLE events DROP COLUMN payload_sha256");
     db.exec("DROP TABLE unit_donor_fields");
+    db.exec("ALTER TABLE units DROP COLUMN recycler_receipt");
     db.exec("DROP INDEX units_site");
     db.exec("ALTER TABLE units DROP COLUMN site");
     if (db.dialect() == Dialect::Postgres) db.exec("DROP SEQUENCE unit_tag_seq");

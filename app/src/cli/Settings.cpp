@@ -20,6 +20,12 @@ void fromEnvironment(std::string &field, const char *name) {
 
 }  // namespace
 
+std::string defaultReportConfigPath() {
+    const char *installed = "/etc/reemploi/report.conf";
+    if (std::filesystem::exists(installed)) return installed;
+    return REEMPLOI_DEFAULT_REPORT_CONFIG;
+}
+
 Settings readSettings(const std::string &databasePath) {
     Settings s;
     // A database server's URL has no folder to hold the key: it must be configured (REEMPLOI_KEY).
@@ -44,6 +50,9 @@ Settings readSettings(const std::string &databasePath) {
             if (end && *end == '\0' && n >= 0 && n <= 3600) field = static_cast<int>(n);
         }
     };
+    s.reportConfigPath = defaultReportConfigPath();
+    fromEnvironment(s.reportConfigPath, "REEMPLOI_REPORT_CONFIG");
+    fromEnvironment(s.smtpPassword, "REEMPLOI_SMTP_PASSWORD");
     seconds(s.adbPromptSeconds, "REEMPLOI_ADB_PROMPT_SECONDS");
     seconds(s.adbRebootSeconds, "REEMPLOI_ADB_REBOOT_SECONDS");
     return s;

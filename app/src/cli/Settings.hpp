@@ -26,8 +26,16 @@ struct Settings {
     int adbPromptSeconds = 30;
     int adbRebootSeconds = 30;
 
+    // Donors' reports: $REEMPLOI_REPORT_CONFIG, else /etc/reemploi/report.conf when it exists,
+    // else the deploy/report.conf of the source tree; $REEMPLOI_SMTP_PASSWORD over its smtp.password.
+    std::string reportConfigPath;
+    std::string smtpPassword;
+
     diagnostics::UsbBusOptions usbBus() const { return {usbIdsPath, devicesTablePath}; }
 };
+
+// /etc/reemploi/report.conf when it exists, else the deploy/report.conf reemploi was built from.
+std::string defaultReportConfigPath();
 
 // From the environment; `databasePath` places the default key next to the database.
 Settings readSettings(const std::string &databasePath);

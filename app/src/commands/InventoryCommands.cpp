@@ -6,6 +6,7 @@
 
 #include <reemploi/common/File.hpp>
 #include <reemploi/common/Json.hpp>
+#include <reemploi/common/Text.hpp>
 #include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/Donors.hpp>
 #include <reemploi/inventory/JsonViews.hpp>
@@ -342,12 +343,29 @@ int cmdUnitSetStatus(Context &ctx, const Args &args) {
     if (!status) return ctx.fail(status.error());
     auto reason = args.required("reason");
     if (!reason) return ctx.fail(reason.error());
+    auto receipt = args.option("recycler-receipt");
+    if (receipt && *status != UnitStatus::Recycled)
+        return ctx.fail(makeError(Errc::InvalidInput, "--recycler-receipt goes with the status recycled, not " +
+                                                          std::string(toString(*status))));
     auto db = ctx.db();
     if (!db) return ctx.fail(db.error());
-    auto unit = setStatus(**db, args.positionals()[0], *status, *reason, ctx.actor);
+    auto unit = *status == UnitStatus::Recycled ? recycleUnit(**db, args.positionals()[0], *reason, receipt, ctx.actor)
+                                                : setStatus(**db, args.positionals()[0], *status, *reason, ctx.actor);
     if (!unit) return ctx.fail(unit.error());
     if (ctx.json) ctx.out << toJson(*unit).str() << '\n';
     else ctx.out << unit->tag << " is now " << toString(unit->status) << '\n';
+    return 0;
+}
+
+int cmdUnitRecyclerReceipt(Context &ctx, const Args &args) {
+    if (args.positionals().size() != 2)
+        return ctx.fail(makeError(Errc::InvalidInput, "expected: reemploi unit recycler-receipt TAG REFERENCE"));
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto unit = setRecyclerReceipt(**db, args.positionals()[0], args.positionals()[1], ctx.actor);
+    if (!unit) return ctx.fail(unit.error());
+    if (ctx.json) ctx.out << toJson(*unit).str() << '\n';
+    else ctx.out << unit->tag << ": recycler's receipt " << text::trim(args.positionals()[1]) << " recorded\n";
     return 0;
 }
 
@@ -565,9 +583,12 @@ void registerInventoryCommands(CommandRegistry &r) {
     r.add({"unit list", "[--status S] [--donation ID] [--kind K] [--site S]", "list units (of one workshop with --site)", {}, cmdUnitList});
     r.add({"unit set", "TAG [--grade A-D] [--ram-mib N] [--battery PCT] [--location L] [--notes N] …",
            "edit a unit's fields", {}, cmdUnitSet});
-    r.add({"unit set-status", "TAG STATUS --reason R",
+    r.add({"unit set-status", "TAG STATUS --reason R [--recycler-receipt REF]",
            "move a unit through its lifecycle (rules checked; allocated/delivered only through allocate and delivery)",
            {}, cmdUnitSetStatus});
+    r.add({"unit recycler-receipt", "TAG REFERENCE",
+           "record the recycler's receipt reference of a recycled unit (shown in donors' reports)", {},
+           cmdUnitRecyclerReceipt});
     r.add({"unit add-storage", "TAG TYPE[:CAPACITY[:MODEL[:SERIAL]]]", "add a storage medium to a unit", {},
            cmdUnitAddStorage});
     r.add({"unit destroy-storage", "MEDIUM_ID --how H", "record the physical destruction of a storage medium", {},

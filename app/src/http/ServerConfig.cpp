@@ -58,6 +58,7 @@ Result<ServerConfig> loadServerConfig(const std::string &file, ServerConfig conf
          }},
         {"usb.ids", text(config.usbIdsPath)},
         {"usb.devices_table", text(config.devicesTablePath)},
+        {"report.config", text(config.reportConfig)},
     };
     std::string line;
     for (int number = 1; std::getline(in, line); ++number) {

@@ -30,6 +30,7 @@ struct ServerConfig {
     std::string keyPath;  // the certificate signing key; next to an SQLite database when empty (required for a server URL)
     bool wipeFileTargets = false;  // regular files as wipe targets (tests, disk images); drives only otherwise
     std::string usbIdsPath, devicesTablePath;  // the USB tables; the installed ones when empty
+    std::string reportConfig;  // donors' reports (deploy/report.conf); the default one when empty
 
     bool https() const { return !tlsCertificate.empty() && !tlsKey.empty(); }
     std::string publicUrl() const;

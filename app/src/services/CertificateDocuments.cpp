@@ -35,7 +35,7 @@ Result<CertificateDocument> issuedCertificate(inventory::Database &db, std::stri
     return doc;
 }
 
-Result<std::string> certificatePdf(const CertificateDocument &document) {
+Result<std::string> certificatePdf(const CertificateDocument &document, bool english) {
     auto fields = diagnostics::storage::certificateFieldsOf(document.json);
     if (!fields) return fields.error().withContext("certificate " + document.id);
     diagnostics::storage::IssuedCertificate issued;
@@ -43,7 +43,8 @@ Result<std::string> certificatePdf(const CertificateDocument &document) {
     issued.json = document.json;
     issued.signature = document.signature.value_or("");
     issued.keyFingerprint = document.keyFingerprint;
-    return diagnostics::storage::certificatePdf(issued);
+    return diagnostics::storage::certificatePdf(issued, english ? diagnostics::storage::CertificateLanguage::English
+                                                                : diagnostics::storage::CertificateLanguage::French);
 }
 
 }  // namespace reemploi::app::certificates

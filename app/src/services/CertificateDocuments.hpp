@@ -26,7 +26,8 @@ struct CertificateDocument {
 Result<CertificateDocument> issuedCertificate(inventory::Database &db, std::string_view id, const std::string &keyPath,
                                               std::optional<std::int64_t> donationId = std::nullopt);
 
-// Its one-page PDF. InvalidInput if the stored text is not a certificate as issued.
-Result<std::string> certificatePdf(const CertificateDocument &document);
+// Its one-page PDF, French first (`english` for the English one). InvalidInput if the stored
+// text is not a certificate as issued.
+Result<std::string> certificatePdf(const CertificateDocument &document, bool english = false);
 
 }  // namespace reemploi::app::certificates

@@ -18,11 +18,22 @@ namespace {
 
 std::string orDash(const std::string &s) { return s.empty() ? "-" : s; }
 
-std::string bytesText(std::uint64_t b) {
-    char buf[64];
-    if (b >= 1000000000ULL) std::snprintf(buf, sizeof buf, "%.1f GB (%llu bytes)", b / 1e9, static_cast<unsigned long long>(b));
-    else std::snprintf(buf, sizeof buf, "%.1f MB (%llu bytes)", b / 1e6, static_cast<unsigned long long>(b));
-    return buf;
+// The page's words, French first.
+struct Words {
+    bool french = true;
+    const char *operator()(const char *fr, const char *en) const { return french ? fr : en; }
+};
+
+std::string bytesText(std::uint64_t b, const Words &tr) {
+    char buf[96];
+    if (b >= 1000000000ULL)
+        std::snprintf(buf, sizeof buf, tr("%.1f Go (%llu octets)", "%.1f GB (%llu bytes)"), b / 1e9, static_cast<unsigned long long>(b));
+    else std::snprintf(buf, sizeof buf, tr("%.1f Mo (%llu octets)", "%.1f MB (%llu bytes)"), b / 1e6, static_cast<unsigned long long>(b));
+    std::string out = buf;
+    if (tr.french)
+        for (auto &c : out)
+            if (c == '.') c = ',';
+    return out;
 }
 
 class Page {
@@ -74,8 +85,8 @@ cairo_status_t appendTo(void *closure, const unsigned char *data, unsigned int l
 
 }  // namespace
 
-Status renderCertificatePdf(const IssuedCertificate &c, const std::string &pdfPath) {
-    auto pdf = certificatePdf(c);
+Status renderCertificatePdf(const IssuedCertificate &c, const std::string &pdfPath, CertificateLanguage language) {
+    auto pdf = certificatePdf(c, language);
     if (!pdf) return pdf.error().withContext(pdfPath);
     std::ofstream out(pdfPath, std::ios::binary | std::ios::trunc);
     out << *pdf;
@@ -84,7 +95,8 @@ Status renderCertificatePdf(const IssuedCertificate &c, const std::string &pdfPa
     return {};
 }
 
-Result<std::string> certificatePdf(const IssuedCertificate &c) {
+Result<std::string> certificatePdf(const IssuedCertificate &c, CertificateLanguage language) {
+    const Words tr{language == CertificateLanguage::French};
     const auto &f = c.fields;
     ZXing::BitMatrix qr;
     try {
@@ -101,7 +113,8 @@ Result<std::string> certificatePdf(const IssuedCertificate &c) {
         cairo_surface_destroy(surface);
         return makeError(Errc::Internal, "cannot create the PDF");
     }
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, ("Sanitization certificate " + f.id).c_str());
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
+                                   (std::string(tr("Certificat d'effacement ", "Sanitization certificate ")) + f.id).c_str());
     cairo_t *cr = cairo_create(surface);
     cairo_set_source_rgb(cr, 0, 0, 0);
 
@@ -116,58 +129,63 @@ Result<std::string> certificatePdf(const IssuedCertificate &c) {
     cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
     cairo_set_font_size(cr, 16);
     cairo_move_to(cr, 50, 58);
-    cairo_show_text(cr, "Certificat d'effacement");
-    cairo_move_to(cr, 50, 78);
-    cairo_show_text(cr, "Sanitization certificate");
+    cairo_show_text(cr, tr("Certificat d'effacement", "Sanitization certificate"));
     cairo_set_font_size(cr, 10);
+    cairo_move_to(cr, 50, 78);
+    cairo_show_text(cr, tr("Effacement des données selon NIST SP 800-88 Rév. 1", "Media sanitization per NIST SP 800-88 Rev. 1"));
     cairo_move_to(cr, 50, 100);
-    cairo_show_text(cr, ("No " + f.id + "   issued " + f.issuedAt).c_str());
+    cairo_show_text(cr, (std::string(tr("N° ", "No ")) + f.id + tr("   émis le ", "   issued ") + f.issuedAt).c_str());
     cairo_move_to(cr, 50, 114);
-    cairo_show_text(cr, ("NIST SP 800-88 Rev. 1: " + std::string(toString(f.level)) + "   result: " + f.result).c_str());
+    cairo_show_text(cr, (std::string(tr("Catégorie NIST : ", "NIST category: ")) + std::string(toString(f.level)) +
+                         tr("   résultat : ", "   result: ") + f.result)
+                            .c_str());
 
     Page page(cr);
     page.setY(140);
-    page.heading("Media");
-    page.line("Manufacturer / model", orDash(f.manufacturer) + " / " + orDash(f.model));
-    page.line("Serial number", orDash(f.serial));
-    page.line("Media type", orDash(f.mediaType));
-    page.line("Capacity", bytesText(f.capacityBytes));
-    page.line("Property number", "unit " + orDash(f.unitTag) + ", donor tag " + orDash(f.donorTag));
-    page.line("Media source", orDash(f.donor) + ", donation " + orDash(f.donation));
-    page.heading("Sanitization");
-    page.line("Category (NIST)", std::string(toString(f.level)));
-    page.line("Method", f.method);
+    page.heading(tr("Support", "Media"));
+    page.line(tr("Fabricant / modèle", "Manufacturer / model"), orDash(f.manufacturer) + " / " + orDash(f.model));
+    page.line(tr("Numéro de série", "Serial number"), orDash(f.serial));
+    page.line(tr("Type de support", "Media type"), orDash(f.mediaType));
+    page.line(tr("Capacité", "Capacity"), bytesText(f.capacityBytes, tr));
+    page.line(tr("Numéro d'inventaire", "Property number"),
+              tr("appareil ", "unit ") + orDash(f.unitTag) + tr(", étiquette du donateur ", ", donor tag ") + orDash(f.donorTag));
+    page.line(tr("Provenance", "Media source"), orDash(f.donor) + tr(", don ", ", donation ") + orDash(f.donation));
+    page.heading(tr("Effacement", "Sanitization"));
+    page.line(tr("Catégorie (NIST)", "Category (NIST)"), std::string(toString(f.level)));
+    page.line(tr("Méthode", "Method"), f.method);
     page.line("", f.methodDescription);
-    page.line("Tool", f.tool + " " + f.toolVersion);
-    page.line("Started / ended", f.startedAt + " / " + f.endedAt);
+    page.line(tr("Outil", "Tool"), f.tool + " " + f.toolVersion);
+    page.line(tr("Début / fin", "Started / ended"), f.startedAt + " / " + f.endedAt);
     char figures[160];
-    std::snprintf(figures, sizeof figures, "%s in %.1f s (%.1f MB/s)", bytesText(f.bytesWritten).c_str(),
+    std::snprintf(figures, sizeof figures, tr("%s en %.1f s (%.1f Mo/s)", "%s in %.1f s (%.1f MB/s)"), bytesText(f.bytesWritten, tr).c_str(),
                   f.durationSeconds, f.throughputMBps);
-    page.line("Written", figures);
-    page.line("Errors", f.errors.empty() ? "none" : std::to_string(f.errors.size()) + " (see the JSON certificate)");
-    page.line("Performed by", orDash(f.sanitizedBy.name) + ", " + orDash(f.sanitizedBy.position));
-    page.line("Location / contact", orDash(f.sanitizedBy.location) + " / " + orDash(f.sanitizedBy.contact));
-    page.heading("Verification");
-    page.line("Method / result", f.verificationMethod + " / " + f.verificationResult);
-    page.line("Read back", bytesText(f.bytesVerified) +
-                               (f.sampleSubsections ? ", " + std::to_string(f.sampleSubsections) + " subsections" : ""));
-    page.line("Performed by", orDash(f.verifiedBy.name) + ", " + orDash(f.verifiedBy.position));
-    page.line("Location / contact", orDash(f.verifiedBy.location) + " / " + orDash(f.verifiedBy.contact));
-    page.heading("Destination");
-    page.line("After sanitization", orDash(f.destination));
-    page.heading("Issuer");
-    page.line("Workshop", orDash(f.workshop) + " / " + orDash(f.workshopContact));
-    page.line("Key (SHA-256)", c.keyFingerprint.substr(0, 32));
+    page.line(tr("Écrit", "Written"), figures);
+    page.line(tr("Erreurs", "Errors"), f.errors.empty() ? tr("aucune", "none")
+                                                    : std::to_string(f.errors.size()) + tr(" (voir le certificat JSON)", " (see the JSON certificate)"));
+    page.line(tr("Effectué par", "Performed by"), orDash(f.sanitizedBy.name) + ", " + orDash(f.sanitizedBy.position));
+    page.line(tr("Lieu / contact", "Location / contact"), orDash(f.sanitizedBy.location) + " / " + orDash(f.sanitizedBy.contact));
+    page.heading(tr("Vérification", "Verification"));
+    page.line(tr("Méthode / résultat", "Method / result"), f.verificationMethod + " / " + f.verificationResult);
+    page.line(tr("Relu", "Read back"), bytesText(f.bytesVerified, tr) +
+                               (f.sampleSubsections ? ", " + std::to_string(f.sampleSubsections) + tr(" sous-sections", " subsections") : ""));
+    page.line(tr("Effectué par", "Performed by"), orDash(f.verifiedBy.name) + ", " + orDash(f.verifiedBy.position));
+    page.line(tr("Lieu / contact", "Location / contact"), orDash(f.verifiedBy.location) + " / " + orDash(f.verifiedBy.contact));
+    page.heading(tr("Destination", "Destination"));
+    page.line(tr("Après effacement", "After sanitization"), orDash(f.destination));
+    page.heading(tr("Émetteur", "Issuer"));
+    page.line(tr("Atelier", "Workshop"), orDash(f.workshop) + " / " + orDash(f.workshopContact));
+    page.line(tr("Clé (SHA-256)", "Key (SHA-256)"), c.keyFingerprint.substr(0, 32));
     page.line("", c.keyFingerprint.substr(32));
     if (f.auditHead) {
         // The trail's head when this was issued: `reemploi audit verify --anchor EVENT:HASH` later.
-        page.line("Audit trail head", "event " + std::to_string(f.auditHead->event) + ", " + f.auditHead->hash.substr(0, 32));
+        page.line(tr("Tête de la chaîne d'audit", "Audit trail head"), tr("événement ", "event ") + std::to_string(f.auditHead->event) + ", " + f.auditHead->hash.substr(0, 32));
         page.line("", f.auditHead->hash.substr(32));
     }
 
-    page.heading("How to check this certificate");
-    page.text("The signed JSON certificate and its .sig file are checked with the workshop's public key");
-    page.text("(reemploi cert pubkey > workshop.pem) by OpenSSL alone:");
+    page.heading(tr("Comment vérifier ce certificat", "How to check this certificate"));
+    page.text(tr("Le certificat JSON signé et son fichier .sig se vérifient avec la clé publique de l'atelier",
+                 "The signed JSON certificate and its .sig file are checked with the workshop's public key"));
+    page.text(tr("(reemploi cert pubkey > workshop.pem), avec OpenSSL seul :", "(reemploi cert pubkey > workshop.pem) by OpenSSL alone:"));
     page.text("openssl pkeyutl -verify -pubin -inkey workshop.pem -rawin -in CERT.json -sigfile CERT.json.sig");
 
     cairo_show_page(cr);

@@ -112,7 +112,18 @@ TEST_F(WipeApi, AWipeShowsItsProgressLiveThenPassesWithACertificate) {
     }
     auto text = testsupport::run("pdftotext '" + api.dir.dir + "/cert.pdf' - 2>&1");
     EXPECT_NE(text.find(certificate), std::string::npos) << text;
-    EXPECT_NE(text.find("unit " + tag), std::string::npos) << text;
+    // French first, as the donors' reports; English on request.
+    EXPECT_NE(text.find("Certificat d'effacement"), std::string::npos) << text;
+    EXPECT_NE(text.find("appareil " + tag), std::string::npos) << text;
+    EXPECT_EQ(text.find("Serial number"), std::string::npos) << "no English label under the French title: " << text;
+    auto english = c.get("/api/certificates/" + certificate + "/pdf?lang=en");
+    ASSERT_EQ(english.status, 200) << english.body;
+    {
+        std::ofstream(api.dir.dir + "/cert-en.pdf", std::ios::binary) << english.body;
+    }
+    auto englishText = testsupport::run("pdftotext '" + api.dir.dir + "/cert-en.pdf' - 2>&1");
+    EXPECT_NE(englishText.find("Sanitization certificate"), std::string::npos) << englishText;
+    EXPECT_NE(englishText.find("unit " + tag), std::string::npos) << englishText;
     EXPECT_EQ(c.get("/api/certificates/RC-20260101-00000000/pdf").status, 404);
     inventory::Actor coordinator{"coord", inventory::Role::Coordinator};
     auto link = app::donorlinks::createLink(*api.db(), api.donation, std::chrono::hours(1), coordinator).value();

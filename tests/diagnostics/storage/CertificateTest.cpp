@@ -215,6 +215,9 @@ TEST(Certificate, FieldsReadBackGiveTheSignedTextAgain) {
     auto pdf = certificatePdf(issued);
     ASSERT_TRUE(pdf) << pdf.error().message;
     EXPECT_EQ(pdf->rfind("%PDF-", 0), 0u);
+    auto english = certificatePdf(issued, CertificateLanguage::English);
+    ASSERT_TRUE(english) << english.error().message;
+    EXPECT_NE(*english, *pdf) << "the English page has its own words";
 
     auto spaced = text;
     spaced.insert(1, " ");

@@ -106,7 +106,8 @@ Response certificateResponse(Call &call, std::optional<std::int64_t> donationId,
                                                              call.state.wipes->defaults().keyPath, donationId));
     const std::string disposition = donationId ? "attachment" : "inline";
     if (pdf) {
-        REEMPLOI_HTTP_TRY(bytes, certificates::certificatePdf(*doc));
+        // ?lang=en: the English page; French otherwise, as the reports.
+        REEMPLOI_HTTP_TRY(bytes, certificates::certificatePdf(*doc, call.request.queryValue("lang").value_or("fr") == "en"));
         Response r;
         r.contentType = "application/pdf";
         r.body = std::move(*bytes);

@@ -15,6 +15,8 @@
 //     refuses these arrows, naming the command to use.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include <reemploi/common/Json.hpp>
@@ -40,5 +42,22 @@ Status checkTransition(Database &db, const Unit &unit, UnitStatus to);
 // family clears the unit's storage declaration. Runs in the caller's transaction if there is one.
 Result<Unit> setStatus(Database &db, std::string_view tag, UnitStatus to, std::string_view reason,
                        const Actor &actor, const json::Object &details = {});
+
+// The recycler's receipt for a recycled unit (the reference on its waste tracking slip or
+// certificate of treatment), at most 200 characters, shown in donors' reports.
+inline constexpr std::size_t kMaxRecyclerReceiptChars = 200;
+
+// setStatus to `recycled`, storing the recycler's receipt reference (when given) in the same
+// transaction and the same `status_changed` event ("recycler_receipt").
+Result<Unit> recycleUnit(Database &db, std::string_view tag, std::string_view reason,
+                         const std::optional<std::string> &receipt, const Actor &actor);
+
+// Records (or corrects) the receipt of a unit already recycled, when it arrives after the pickup:
+// a `recycler_receipt_recorded` event {"recycler_receipt", "previous"}. Refused for a unit that
+// is not recycled. Any role (trainee and up).
+Result<Unit> setRecyclerReceipt(Database &db, std::string_view tag, std::string_view receipt, const Actor &actor);
+
+// The receipt recorded for a unit, if any.
+Result<std::optional<std::string>> recyclerReceipt(Database &db, std::string_view tag);
 
 }  // namespace reemploi::inventory

@@ -117,9 +117,14 @@ struct CertificateFiles {
     std::string json, signature, pdf;
 };
 Result<CertificateFiles> writeCertificateFiles(const IssuedCertificate &certificate, const std::string &path);
-Status renderCertificatePdf(const IssuedCertificate &certificate, const std::string &pdfPath);
+// The PDF's words: French first (the workshop and its donors are French), English on request,
+// as the donors' reports.
+enum class CertificateLanguage { French, English };
+Status renderCertificatePdf(const IssuedCertificate &certificate, const std::string &pdfPath,
+                            CertificateLanguage language = CertificateLanguage::French);
 // The one-page PDF, in memory (a web page's download).
-Result<std::string> certificatePdf(const IssuedCertificate &certificate);
+Result<std::string> certificatePdf(const IssuedCertificate &certificate,
+                                   CertificateLanguage language = CertificateLanguage::French);
 
 // The fields of a certificate's canonical JSON, read back (to draw its PDF again from the text
 // the database keeps). InvalidInput naming the field when the text is not a certificate, or when
