@@ -38,6 +38,7 @@ enum class UnitKind { Laptop, Desktop, Tablet, Phone, Monitor, Other };
 enum class UnitStatus {
     Received, Diagnosed, Wiped, Ready, Allocated, Delivered, Returned,
     ToRepair, ForParts, Recycled,
+    Lent,  // lent to a need's recipient (Loans.hpp); comes back as `returned`
 };
 
 // Laptops, desktops, tablets and phones always hold data somewhere: they reach `wiped` or `ready`
