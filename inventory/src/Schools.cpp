@@ -258,7 +258,17 @@ Status checkNewNeed(Database &db, const NewNeed &need) {
 }
 
 Result<std::vector<Need>> addNeeds(Database &db, const std::vector<NewNeed> &needs, const Actor &actor) {
-    REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "register needs"));
+    // A mediator registers the needs of its own structure only (MediatorNeeds.hpp).
+    if (actor.role == Role::Mediator) {
+        for (const auto &n : needs) {
+            auto id = checkStructureId(n.uai);
+            if (!id || *id != actor.structure)
+                return makeError(Errc::Forbidden, "the mediator of " + actor.structure + " cannot register needs of " +
+                                                      trim(n.uai));
+        }
+    } else {
+        REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "register needs"));
+    }
     std::set<std::pair<std::string, std::string>> seen;
     for (const auto &n : needs) {
         REEMPLOI_TRY(checkNewNeed(db, n));

@@ -12,6 +12,7 @@
 #include <reemploi/inventory/Kits.hpp>
 #include <reemploi/inventory/Lifecycle.hpp>
 #include <reemploi/inventory/Loans.hpp>
+#include <reemploi/inventory/MediatorNeeds.hpp>
 #include <reemploi/inventory/Programmes.hpp>
 #include <reemploi/inventory/Sanitization.hpp>
 #include <reemploi/inventory/Schools.hpp>
@@ -498,6 +499,57 @@ TEST_F(Programmes, SiteImportNamesTheLineAndColumnAndImportsNothing) {
     EXPECT_EQ(report->errors[0].text(), "line 3, column A \"code\": code: 'bad code!' must be 1 to 32 letters, digits, '-' or '_'");
     EXPECT_EQ(report->errors[1].line, 4u);
     EXPECT_TRUE(listSites(*db)->empty());
+}
+
+// School mediators: the services themselves limit them to their structure.
+TEST_F(Programmes, AMediatorEntersAndUpdatesItsSchoolsNeedsOnlyAndSeesNoUnit) {
+    ASSERT_TRUE(saveSchools(*db, {{"0130040Y", "École du Port", "Marseille", "", false, ""}}, actor));
+    const Actor mediator{"mia", Role::Mediator, "", "0750655E"};
+    auto laptop = readyUnit(UnitKind::Laptop, "L1");
+    NewNeed own;
+    own.uai = "0750655E";
+    own.family = "F-1";
+    own.grades = {SchoolGrade::CM1};
+    ASSERT_TRUE(addNeeds(*db, {own}, mediator));
+    addNeed("P-1", {SchoolGrade::CP}, Internet::Box, 0, "", "", "0130040Y");
+    NewNeed other = own;
+    other.uai = "0130040Y";
+    other.family = "F-2";
+    EXPECT_EQ(addNeeds(*db, {other}, mediator).error().code, Errc::Forbidden);
+    EXPECT_EQ(structureNeeds(*db, "0130040Y", mediator).error().code, Errc::Forbidden);
+    NeedPatch patch;
+    patch.devicesAtHome = 3;
+    EXPECT_EQ(updateNeed(*db, "0130040Y", "P-1", patch, mediator).error().code, Errc::Forbidden);
+    EXPECT_EQ(findNeed(*db, "0130040Y/P-1")->devicesAtHome, 0);
+    // Nothing else: no unit, no allocation, no other list.
+    EXPECT_EQ(setStatus(*db, laptop, UnitStatus::ToRepair, "x", mediator).error().code, Errc::Forbidden);
+    EXPECT_EQ(propose(*db, Config{}, mediator, false).error().code, Errc::Forbidden);
+    EXPECT_EQ(withdrawNeed(*db, "0750655E/F-1", mediator).error().code, Errc::Forbidden);
+    const Actor trainee{"tom", Role::Trainee};
+    EXPECT_EQ(structureNeeds(*db, "0750655E", trainee).error().code, Errc::Forbidden);
+    // Once served, the mediator's list does not name the unit.
+    ASSERT_TRUE(propose(*db, Config{}, actor, false));
+    ASSERT_TRUE(confirmProposal(*db, actor));
+    auto seen = structureNeeds(*db, "0750655E", mediator);
+    ASSERT_TRUE(seen) << seen.error().message;
+    ASSERT_EQ(seen->size(), 1u);
+    EXPECT_EQ(seen->front().status, NeedStatus::Served);
+    EXPECT_FALSE(seen->front().unitTag.has_value());
+    EXPECT_EQ(structureNeeds(*db, "0750655E", actor)->front().unitTag, laptop);
+    // An open need is updated, with its event; bad input names the field and changes nothing.
+    NewNeed second = own;
+    second.family = "F-3";
+    ASSERT_TRUE(addNeeds(*db, {second}, mediator));
+    patch.devicesAtHome = 2;
+    patch.internet = Internet::None;
+    auto updated = updateNeed(*db, "0750655E", "F-3", patch, mediator);
+    ASSERT_TRUE(updated) << updated.error().message;
+    EXPECT_EQ(updated->devicesAtHome, 2);
+    patch.devicesAtHome = 150;
+    EXPECT_EQ(updateNeed(*db, "0750655E", "F-3", patch, mediator).error().message, "devices_at_home: must be 0 to 99");
+    EXPECT_EQ(findNeed(*db, "0750655E/F-3")->devicesAtHome, 2);
+    EXPECT_EQ(updateNeed(*db, "0750655E", "F-1", NeedPatch{}, mediator).error().code, Errc::Refused);
+    expectAuditHolds();
 }
 
 }  // namespace
