@@ -36,8 +36,8 @@ std::optional<std::int64_t> siteIdOf(Database &db, const std::string &code) {
     return id;
 }
 
-std::string kindText(const std::string &kind, const std::string &make, const std::string &model) {
-    (void)kind;
+// "Dell Latitude 5490": what the site's staff read on the box.
+std::string makeAndModel(const std::string &make, const std::string &model) {
     std::string out = trim(make);
     if (!model.empty()) out += (out.empty() ? "" : " ") + model;
     return out;
@@ -157,7 +157,7 @@ Result<PickupList> pickupList(Database &db, std::string_view siteCode, const Act
         units->bind(1, site->id);
         while (units->step())
             list.lines.push_back({units->getText(0), units->getText(1),
-                                  kindText(units->getText(1), units->getText(2), units->getText(3)),
+                                  makeAndModel(units->getText(2), units->getText(3)),
                                   units->getText(4) + "/" + units->getText(5)});
         auto kits = db.prepare(
             "SELECT k.tag, k.kind, k.operator, s.uai, n.family_ref FROM kits k JOIN needs n ON n.id = k.need_id"
