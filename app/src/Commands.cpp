@@ -13,6 +13,7 @@ void registerServeCommands(CommandRegistry &);
 void registerPrivacyCommands(CommandRegistry &);
 void registerReportCommands(CommandRegistry &);
 void registerDbCommands(CommandRegistry &);
+void registerProgrammeCommands(CommandRegistry &);
 
 void registerAllCommands(CommandRegistry &registry) {
     registerInventoryCommands(registry);
@@ -25,6 +26,7 @@ void registerAllCommands(CommandRegistry &registry) {
     registerServeCommands(registry);
     registerPrivacyCommands(registry);
     registerReportCommands(registry);
+    registerProgrammeCommands(registry);
 }
 
 }  // namespace reemploi::app

@@ -1,7 +1,9 @@
 // bench/allocate: our allocation solver against LEMON's NetworkSimplex on the full unaggregated
 // graph (8k × 8k), alone at 100k × 100k and 1M × 1M, with a first-come-first-served baseline's
-// count of no-device families served. Each measurement runs in a child process so that its
-// peak memory (VmHWM) is its own.
+// count of no-device families served. Connectivity kits (one per 4 units) go to the served
+// families without internet as second assignments; "ours" is measured with them and, as a
+// baseline, without. Each measurement runs in a child process so that its peak memory (VmHWM) is
+// its own.
 //
 // usage: bench_allocate [--quick]   (--quick: smaller sizes, for a smoke run)
 #include <sys/wait.h>
@@ -47,6 +49,7 @@ struct Figures {
     long long arcs = 0;
     long long phases = 0;
     long long unitClasses = 0, needClasses = 0;
+    long long kits = 0;  // kit assignments
     bool ok = false;
 };
 
@@ -73,13 +76,19 @@ Figures inChild(F &&body) {
     return f;
 }
 
-Problem instance(std::size_t units, std::size_t needs, std::size_t schools, std::uint64_t seed) {
+Problem instance(std::size_t units, std::size_t needs, std::size_t schools, std::uint64_t seed, bool kits = false) {
     testing::RandomShape shape;
     shape.units = units;
     shape.needs = needs;
     shape.schools = schools;
     shape.notReady = 0;  // "ready units"
-    return testing::randomProblem(seed, shape);
+    auto p = testing::randomProblem(seed, shape);
+    if (kits) {
+        for (std::size_t k = 0; k < units / 4; ++k)
+            p.kits.push_back({static_cast<std::int64_t>(k + 1), "K-" + std::to_string(k + 1), k % 3 ? "4g-key" : "sim"});
+        for (auto &n : p.needs) n.wantsKit = n.internet == Internet::None;
+    }
+    return p;
 }
 
 // First come, first served (today's spreadsheet): needs in arrival (id) order, each takes the
@@ -104,10 +113,10 @@ long long greedyNoDeviceServed(const Problem &p) {
     return served;
 }
 
-Figures runOurs(std::size_t units, std::size_t needs, std::size_t schools, std::uint64_t seed) {
+Figures runOurs(std::size_t units, std::size_t needs, std::size_t schools, std::uint64_t seed, bool kits = true) {
     return inChild([&] {
         Figures f;
-        auto p = instance(units, needs, schools, seed);
+        auto p = instance(units, needs, schools, seed, kits);
         f.inputKb = readStatusKb("VmRSS:");
         auto t0 = Clock::now();
         auto s = solve(p);
@@ -121,6 +130,7 @@ Figures runOurs(std::size_t units, std::size_t needs, std::size_t schools, std::
         f.phases = s->stats.phases;
         f.unitClasses = s->stats.unitClasses;
         f.needClasses = s->stats.needClasses;
+        f.kits = static_cast<long long>(s->kitAssignments.size());
         f.ok = true;
         return f;
     });
@@ -157,6 +167,11 @@ Figures runLemon(std::size_t units, std::size_t needs, std::size_t schools, std:
 
 double mib(long kb) { return kb / 1024.0; }
 
+void printKits(const Figures &withKits, const Figures &without) {
+    std::printf("  %-22s %lld kits given with a device; without kits the solve takes %.3f s (with / without: %.2f×)\n",
+                "", withKits.kits, without.seconds, without.seconds > 0 ? withKits.seconds / without.seconds : 0.0);
+}
+
 void printOurs(const char *label, const Figures &o, const Figures &g) {
     std::printf("  %-22s %8.3f s   peak %7.1f MiB (input alone %7.1f MiB)   classes %lld units × %lld needs, "
                 "%lld arcs, %lld phases\n",
@@ -179,9 +194,11 @@ int main(int argc, char **argv) {
         std::size_t n = quick ? 2000 : 8000, schools = quick ? 10 : 40;
         std::printf("%zu ready units × %zu needs, %zu schools\n", n, n, schools);
         auto ours = runOurs(n, n, schools, 1);
+        auto bare = runOurs(n, n, schools, 1, false);
         auto greedy = runGreedy(n, n, schools, 1);
         auto lemon = runLemon(n, n, schools, 1);
         printOurs("ours", ours, greedy);
+        printKits(ours, bare);
         std::printf("  %-22s %8.3f s   peak %7.1f MiB   (build %.3f s + solve %.3f s, %lld arcs in the full graph)\n",
                     "LEMON NetworkSimplex", lemon.seconds, mib(lemon.peakKb), lemon.buildSeconds,
                     lemon.seconds - lemon.buildSeconds, lemon.arcs);
@@ -207,9 +224,11 @@ int main(int argc, char **argv) {
                     "%.0f bytes per arc measured above: it does not fit in memory, not run\n",
                     fullArcs, fullArcs * bytesPerArc / 1e9, bytesPerArc);
         auto ours = runOurs(size.n, size.n, size.schools, 2);
+        auto bare = runOurs(size.n, size.n, size.schools, 2, false);
         auto greedy = runGreedy(size.n, size.n, size.schools, 2);
         if (!ours.ok) ++failures;
         printOurs("ours", ours, greedy);
+        printKits(ours, bare);
         std::printf("\n");
     }
     return failures ? 1 : 0;

@@ -3,6 +3,7 @@
 #include <reemploi/intake/NeedImport.hpp>
 
 #include "SchoolDataCsv.hpp"
+#include <reemploi/inventory/Programmes.hpp>
 #include <reemploi/inventory/Validation.hpp>
 
 #include <cctype>
@@ -39,6 +40,8 @@ const std::vector<FieldSpec> &needFields() {
                         "matériel souhaité", "équipement souhaité"}, false},
         {"accessibility", {"accessibilite", "accessibilité", "accessibility", "besoins particuliers", "handicap",
                            "adaptations", "besoins spécifiques"}, false},
+        // Beyond primary school (Programmes.hpp): the recipient's level, e.g. "post-bac".
+        {"level", {"level", "niveau d'études", "cycle", "public"}, false},
     };
     return fields;
 }
@@ -163,6 +166,8 @@ std::string secretaryPreference(std::string text) {
 Result<SchoolDataReport> importNeeds(Database &db, std::string_view bytes, const SchoolDataOptions &options,
                                      const Actor &actor) {
     const bool dryRun = options.dryRun;
+    if (!options.programme.empty())
+        if (auto programme = getProgramme(db, options.programme); !programme) return programme.error();
     SchoolDataReport report;
     auto csv = readMappedCsv(bytes, needFields(), options, report);
     if (!csv) return csv.error();
@@ -179,7 +184,7 @@ Result<SchoolDataReport> importNeeds(Database &db, std::string_view bytes, const
         ++report.rows;
         std::size_t before = report.errorsTotal;
         NewNeed n;
-        auto uai = checkUai(cell(r, "school"));
+        auto uai = checkStructureId(cell(r, "school"));
         if (!uai) report.addError(r.line, where("school"), uai.error().message);
         else n.uai = *uai;
         n.family = cell(r, "family");
@@ -187,9 +192,15 @@ Result<SchoolDataReport> importNeeds(Database &db, std::string_view bytes, const
         n.family = b == std::string::npos ? std::string() : n.family.substr(b, n.family.find_last_not_of(" \t") - b + 1);
         if (n.family.empty()) report.addError(r.line, where("family"), "the family reference is empty");
         else if (auto ok = checkFamilyRef(n.family); !ok) report.addError(r.line, where("family"), ok.error().message);
-        auto grades = parseGrades(cell(r, "grades"));
-        if (!grades) report.addError(r.line, where("grades"), grades.error().message);
-        else n.grades = *grades;
+        // No grades beyond primary school: checkNewNeed refuses their absence where they are needed.
+        n.programme = options.programme;
+        n.level = cell(r, "level");
+        auto gradesText = cell(r, "grades");
+        if (gradesText.find_first_not_of(" \t") != std::string::npos) {
+            auto grades = parseGrades(gradesText);
+            if (!grades) report.addError(r.line, where("grades"), grades.error().message);
+            else n.grades = *grades;
+        }
         auto devices = parseDevices(cell(r, "devices_at_home"));
         if (!devices) report.addError(r.line, where("devices_at_home"), devices.error().message);
         else n.devicesAtHome = *devices;
@@ -211,8 +222,12 @@ Result<SchoolDataReport> importNeeds(Database &db, std::string_view bytes, const
                 report.addError(r.line, where("family"), "family " + n.family + " of school " + n.uai +
                                                                       " is already given on an earlier line");
             } else if (auto ok = checkNewNeed(db, n); !ok) {
-                bool schoolProblem = ok.error().code == Errc::NotFound;
-                report.addError(r.line, where(schoolProblem ? "school" : "family"), ok.error().message);
+                const auto &m = ok.error().message;
+                const char *field = m.rfind("level", 0) == 0                 ? (map.has("level") ? "level" : "family")
+                                    : m.find("no grade") != std::string::npos ? "grades"
+                                    : ok.error().code == Errc::NotFound       ? "school"
+                                                                              : "family";
+                report.addError(r.line, where(field), m);
             } else {
                 needs.push_back(std::move(n));
             }

@@ -15,8 +15,12 @@ namespace {
 const std::vector<std::string> kTableOrder = {
     "donors", "donations", "units", "storage_media", "sanitization_records", "storage_declarations",
     "schools", "needs", "allocation_runs", "allocation_assignments", "allocation_pins", "users",
-    "donor_links", "events",
+    "donor_links", "sites", "kits", "allocation_kit_assignments", "loans", "handovers", "events",
 };
+// Tables a migration seeds (migration 12: the levels, the default programme): emptied on the
+// target, then copied like the others.
+const std::vector<std::string> kSeeded = {"levels", "programmes"};
+bool seeded(const std::string &t) { return std::find(kSeeded.begin(), kSeeded.end(), t) != kSeeded.end(); }
 // Rows the migrations write themselves: updated from the source rather than inserted.
 const std::string kCounters = "counters";
 
@@ -95,7 +99,7 @@ Result<CopyReport> copyDatabase(Database &from, Database &to, const Actor &actor
     for (const auto &t : *tables) {
         auto held = guard("reading the target", [&]() -> Result<std::int64_t> { return countRows(to, t); });
         if (!held) return held.error();
-        if (*held > 0)
+        if (*held > 0 && !seeded(t))
             return makeError(Errc::Refused, "the target " + redactLocation(to.location()) + " already holds rows (" +
                                                 std::to_string(*held) + " in " + t + "): copy into an empty database");
     }
@@ -105,6 +109,7 @@ Result<CopyReport> copyDatabase(Database &from, Database &to, const Actor &actor
         report.tables.clear();
         for (const auto &t : *tables) {
             auto source = countRows(from, t);
+            if (seeded(t)) to.exec("DELETE FROM " + t);
             copyTable(from, to, t);
             report.tables.push_back({t, source, countRows(to, t)});
             if (report.tables.back().target != source)

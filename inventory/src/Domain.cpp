@@ -14,11 +14,12 @@ namespace reemploi::inventory {
 namespace {
 
 // One table per enum: the text form of each value, in enum order.
-constexpr std::array<std::string_view, 3> kRoles = {"trainee", "coordinator", "admin"};
+constexpr std::array<std::string_view, 4> kRoles = {"mediator", "trainee", "coordinator", "admin"};
 constexpr std::array<std::string_view, 4> kDonorKinds = {"company", "administration", "association", "individual"};
 constexpr std::array<std::string_view, 6> kUnitKinds = {"laptop", "desktop", "tablet", "phone", "monitor", "other"};
-constexpr std::array<std::string_view, 10> kStatuses = {"received", "diagnosed", "wiped",     "ready",    "allocated",
-                                                        "delivered", "returned", "to_repair", "for_parts", "recycled"};
+constexpr std::array<std::string_view, 11> kStatuses = {"received",  "diagnosed", "wiped",     "ready",
+                                                        "allocated", "delivered", "returned",  "to_repair",
+                                                        "for_parts", "recycled",  "lent"};
 constexpr std::array<std::string_view, 4> kGrades = {"A", "B", "C", "D"};
 constexpr std::array<std::string_view, 6> kMediumTypes = {"hdd", "ssd", "nvme", "emmc", "flash", "other"};
 constexpr std::array<std::string_view, 3> kLevels = {"clear", "purge", "destroy"};

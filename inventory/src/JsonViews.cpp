@@ -230,7 +230,9 @@ json::Object toJson(const PinEntry &p) {
 }
 
 json::Object toJson(const ConfirmReport &r) {
-    return json::Object().set("run", r.runId).set("allocated", r.allocated).set("audit_head", inventory::toJson(r.auditHead));
+    auto out = json::Object().set("run", r.runId).set("allocated", r.allocated).set("audit_head", inventory::toJson(r.auditHead));
+    if (r.kits) out.set("kits", r.kits);  // connectivity kits allocated with the units
+    return out;
 }
 
 }  // namespace allocation

@@ -29,13 +29,14 @@ const std::map<UnitStatus, std::vector<UnitStatus>> kArrows = {
     {S::Received, {S::Diagnosed, S::ToRepair, S::ForParts, S::Recycled}},
     {S::Diagnosed, {S::Wiped, S::Ready, S::ToRepair, S::ForParts, S::Recycled}},
     {S::Wiped, {S::Ready, S::ToRepair, S::ForParts, S::Recycled}},
-    {S::Ready, {S::Allocated, S::ToRepair, S::ForParts, S::Recycled}},
-    {S::Allocated, {S::Delivered, S::Ready}},  // back to ready: the allocation was cancelled
+    {S::Ready, {S::Allocated, S::ToRepair, S::ForParts, S::Recycled, S::Lent}},
+    {S::Allocated, {S::Delivered, S::Ready, S::Lent}},  // back to ready: the allocation was cancelled
     {S::Delivered, {S::Returned}},
     {S::Returned, {S::Diagnosed, S::ToRepair, S::ForParts, S::Recycled}},
     {S::ToRepair, {S::Diagnosed, S::ForParts, S::Recycled}},
     {S::ForParts, {S::Recycled}},
     {S::Recycled, {}},
+    {S::Lent, {S::Returned}},
 };
 
 std::string name(UnitStatus s) { return std::string(toString(s)); }
@@ -53,10 +54,12 @@ bool isAllocationArrow(UnitStatus from, UnitStatus to) {
     return to == S::Allocated || to == S::Delivered || from == S::Allocated || from == S::Delivered;
 }
 
+bool isLoanArrow(UnitStatus from, UnitStatus to) { return to == S::Lent || from == S::Lent; }
+
 std::vector<UnitStatus> nextStatusesByHand(UnitStatus from) {
     std::vector<UnitStatus> out;
     for (auto to : kArrows.at(from))
-        if (!isAllocationArrow(from, to)) out.push_back(to);
+        if (!isAllocationArrow(from, to) && !isLoanArrow(from, to)) out.push_back(to);
     return out;
 }
 
@@ -108,8 +111,12 @@ Status checkRules(Database &db, const Unit &unit, UnitStatus to) {
 // The arrows only the allocation service takes (it moves the need with the unit): into
 // `allocated` and `delivered`, and out of them. Empty when `to` may be reached by hand.
 std::string allocationOnly(const Unit &unit, UnitStatus to) {
-    if (!isAllocationArrow(unit.status, to)) return {};
     const std::string &tag = unit.tag;
+    if (isLoanArrow(unit.status, to)) {
+        if (to == S::Lent) return "a unit is lent with 'reemploi loan out " + tag + " --need REF --due DATE'";
+        return "a lent unit comes back with 'reemploi loan return " + tag + "'";
+    }
+    if (!isAllocationArrow(unit.status, to)) return {};
     std::string state = " (it is " + name(unit.status) + ")";
     if (to == S::Allocated)
         return "a unit is allocated only by confirming an allocation: run 'reemploi allocate', then 'reemploi allocate "

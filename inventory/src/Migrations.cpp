@@ -277,6 +277,134 @@ SELECT setval('unit_tag_seq', (SELECT value FROM counters WHERE name = 'unit_tag
 -- for a recycled unit; NULL until recorded. Donors' reports show it.
 ALTER TABLE units ADD COLUMN recycler_receipt TEXT;
 )sql"},
+    {12, "programmes: levels, programmes, structures, loans, connectivity kits, distribution sites, mediators", R"sql(
+-- The levels a programme may serve: a list kept in the database (reemploi level add), not in code.
+CREATE TABLE levels (
+    code TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    position INTEGER NOT NULL
+);
+INSERT INTO levels (code, label, position) VALUES ('cp-cm2', 'CP–CM2', 1);
+INSERT INTO levels (code, label, position) VALUES ('college', 'collège', 2);
+INSERT INTO levels (code, label, position) VALUES ('lycee', 'lycée', 3);
+INSERT INTO levels (code, label, position) VALUES ('post-bac', 'post-bac / BTS', 4);
+INSERT INTO levels (code, label, position) VALUES ('adults', 'adultes', 5);
+
+-- An operation: who it serves, whether its units are given or lent, and its own allocation rules
+-- (the `allocate --config` format). The first row (id 1) is the default programme: today's
+-- behaviour, which every existing need belongs to.
+CREATE TABLE programmes (
+    id {{id}},
+    name TEXT NOT NULL UNIQUE,
+    starts_on TEXT NOT NULL DEFAULT '',
+    ends_on TEXT NOT NULL DEFAULT '',
+    levels TEXT NOT NULL,  -- comma-separated level codes
+    mode TEXT NOT NULL CHECK (mode = 'given' OR mode = 'lent'),
+    rules TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+INSERT INTO programmes (name, levels, mode, rules, created_at, updated_at)
+    VALUES ('default', 'cp-cm2', 'given', '', '', '');
+ALTER TABLE needs ADD COLUMN programme_id BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE needs ADD COLUMN level TEXT NOT NULL DEFAULT 'cp-cm2';
+CREATE INDEX needs_programme ON needs (programme_id, status);
+ALTER TABLE allocation_runs ADD COLUMN programme_id BIGINT NOT NULL DEFAULT 1;
+
+-- Partner distribution sites (schools, social centres, town halls), where families pick up.
+CREATE TABLE sites (
+    id {{id}},
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    address TEXT NOT NULL DEFAULT '',
+    hours TEXT NOT NULL DEFAULT '',
+    contact TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+-- Structures beyond elementary schools: the kind, and the usual distribution site. A structure
+-- with no UAI (a social centre) gets an identifier of our own, 'S-000001', in the uai column.
+ALTER TABLE schools ADD COLUMN kind TEXT NOT NULL DEFAULT 'school';
+ALTER TABLE schools ADD COLUMN site_id BIGINT;
+INSERT INTO counters (name, value) VALUES ('structure_id', 0);
+
+-- A unit lent to a need's recipient: due date, the site it was handed out at, its return.
+CREATE TABLE loans (
+    id {{id}},
+    unit_id BIGINT NOT NULL REFERENCES units (id),
+    need_id BIGINT NOT NULL REFERENCES needs (id),
+    site_id BIGINT REFERENCES sites (id),
+    out_at TEXT NOT NULL,
+    due_on TEXT NOT NULL,
+    returned_at TEXT,
+    actor TEXT NOT NULL
+);
+CREATE INDEX loans_unit ON loans (unit_id);
+CREATE INDEX loans_due ON loans (due_on);
+
+-- Connectivity kits (4G keys, SIM cards with a data plan, hotspots): no storage, a lifecycle of
+-- their own.
+CREATE TABLE kits (
+    id {{id}},
+    tag TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind = '4g-key' OR kind = 'sim' OR kind = 'hotspot'),
+    imei TEXT UNIQUE,
+    iccid TEXT UNIQUE,
+    operator TEXT NOT NULL DEFAULT '',
+    plan_ends_on TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL CHECK (status = 'in_stock' OR status = 'allocated' OR status = 'delivered' OR status = 'returned' OR status = 'expired'),
+    need_id BIGINT REFERENCES needs (id),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX kits_status ON kits (status);
+INSERT INTO counters (name, value) VALUES ('kit_tag', 0);
+-- A proposal's second assignments: a kit for a need that receives a device and has no internet.
+CREATE TABLE allocation_kit_assignments (
+    id {{id}},
+    run_id BIGINT NOT NULL REFERENCES allocation_runs (id),
+    kit_id BIGINT NOT NULL REFERENCES kits (id),
+    need_id BIGINT NOT NULL REFERENCES needs (id),
+    reason TEXT NOT NULL
+);
+CREATE INDEX allocation_kit_assignments_run ON allocation_kit_assignments (run_id);
+
+-- Hand-overs at a distribution site (a scan of the tag there).
+CREATE TABLE handovers (
+    id {{id}},
+    unit_id BIGINT NOT NULL REFERENCES units (id),
+    need_id BIGINT NOT NULL REFERENCES needs (id),
+    site_id BIGINT NOT NULL REFERENCES sites (id),
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL
+);
+CREATE INDEX handovers_site ON handovers (site_id);
+
+-- School mediators: an account limited to one school or structure (its UAI or identifier).
+CREATE TABLE users_v12 (
+    id {{id}},
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role = 'mediator' OR role = 'trainee' OR role = 'coordinator' OR role = 'admin'),
+    password_hash TEXT NOT NULL,
+    site TEXT NOT NULL DEFAULT '',
+    structure TEXT NOT NULL DEFAULT '',
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+INSERT INTO users_v12 (id, name, role, password_hash, site, disabled, created_at, updated_at)
+    SELECT id, name, role, password_hash, site, disabled, created_at, updated_at FROM users;
+DROP TABLE users;
+ALTER TABLE users_v12 RENAME TO users;
+)sql",
+     // Kit tags and structure identifiers come from sequences, as unit tags do (migration 10);
+     // the copied user ids were named: the identity continues after them.
+     R"sql(
+CREATE SEQUENCE kit_tag_seq;
+CREATE SEQUENCE structure_id_seq;
+SELECT setval(pg_get_serial_sequence('users', 'id'), COALESCE((SELECT MAX(id) FROM users), 0) + 1, false);
+)sql"},
 };
 
 std::string expand(const std::string &sql, Dialect dialect) {

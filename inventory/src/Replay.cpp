@@ -230,6 +230,10 @@ struct Replayer::State {
             const Value *school = p.get("school");
             const Value *family = p.get("family");
             if (school && family) needByRef[school->text + "/" + family->text] = *id;
+        } else if (a == "need_updated") {
+            // A mediator's or coordinator's update of an open need: the fields it changed.
+            for (std::size_t i = 2; i < 7; ++i)
+                if (const Value *v = p.get(kNeedFields[i])) n.f[i].set(*v);
         } else if (a == "need_withdrawn") {
             n.f[7].set(std::optional<std::string>("withdrawn"));
         } else if (a == "need_served") {

@@ -9,6 +9,7 @@
 
 #include <reemploi/common/Json.hpp>
 #include <reemploi/inventory/AuditLog.hpp>
+#include <reemploi/inventory/Programmes.hpp>
 #include <reemploi/inventory/Validation.hpp>
 
 namespace reemploi::inventory {
@@ -47,7 +48,7 @@ std::vector<std::string> splitFlags(const std::string &text) {
 
 constexpr const char *kNeedColumns =
     "n.id, n.school_id, s.uai, n.family_ref, n.grades, n.devices_at_home, n.internet, n.priority_flags,"
-    " n.accessibility, n.preference, n.status, u.tag, n.created_at"
+    " n.accessibility, n.preference, n.status, u.tag, n.created_at, n.programme_id, n.level"
     " FROM needs n JOIN schools s ON s.id = n.school_id LEFT JOIN units u ON u.id = n.unit_id";
 
 Need readNeed(const Statement &st) {
@@ -66,6 +67,8 @@ Need readNeed(const Statement &st) {
     n.status = parseNeedStatus(st.getText(10)).value();
     n.unitTag = st.getOptText(11);
     n.createdAt = st.getText(12);
+    n.programmeId = st.getInt(13);
+    n.level = st.getText(14);
     return n;
 }
 
@@ -78,6 +81,8 @@ School readSchool(const Statement &st) {
     s.district = st.getText(4);
     s.priorityArea = st.getInt(5) != 0;
     s.contact = st.getText(6);
+    s.kind = st.getText(7);
+    s.siteId = st.getOptInt(8);
     return s;
 }
 
@@ -186,7 +191,7 @@ Result<SchoolSaveReport> saveSchools(Database &db, const std::vector<NewSchool> 
 
 Result<std::vector<School>> listSchools(Database &db) {
     return guard("listing schools", [&]() -> Result<std::vector<School>> {
-        auto st = db.prepare("SELECT id, uai, name, town, district, priority_area, contact FROM schools ORDER BY uai");
+        auto st = db.prepare("SELECT id, uai, name, town, district, priority_area, contact, kind, site_id FROM schools ORDER BY uai");
         std::vector<School> out;
         while (st->step()) out.push_back(readSchool(*st));
         return out;
@@ -195,19 +200,46 @@ Result<std::vector<School>> listSchools(Database &db) {
 
 Result<School> getSchool(Database &db, std::string_view uai) {
     return guard("reading school", [&]() -> Result<School> {
-        auto st = db.prepare("SELECT id, uai, name, town, district, priority_area, contact FROM schools WHERE uai = ?");
+        auto st = db.prepare("SELECT id, uai, name, town, district, priority_area, contact, kind, site_id FROM schools WHERE uai = ?");
         st->bind(1, trim(uai));
         if (!st->step()) return makeError(Errc::NotFound, "no school with UAI " + trim(uai));
         return readSchool(*st);
     });
 }
 
+namespace {
+
+// The need's programme and level, checked: the programme exists, the level is one it serves.
+struct ProgrammeLevel {
+    std::int64_t programmeId = kDefaultProgrammeId;
+    std::string level = std::string(kPrimaryLevel);
+};
+
+Result<ProgrammeLevel> programmeLevel(Database &db, const NewNeed &need) {
+    auto programme = getProgramme(db, need.programme.empty() ? kDefaultProgramme : std::string_view(need.programme));
+    if (!programme) return programme.error();
+    ProgrammeLevel out{programme->id, programme->levels.empty() ? std::string(kPrimaryLevel) : programme->levels.front()};
+    if (!trim(need.level).empty()) {
+        auto level = checkLevel(db, need.level);
+        if (!level) return level.error();
+        if (std::find(programme->levels.begin(), programme->levels.end(), *level) == programme->levels.end())
+            return makeError(Errc::InvalidInput, "level: programme " + programme->name + " does not serve level " + *level);
+        out.level = *level;
+    }
+    return out;
+}
+
+}  // namespace
+
 Status checkNewNeed(Database &db, const NewNeed &need) {
-    auto uai = checkUai(need.uai);
+    auto uai = checkStructureId(need.uai);
     if (!uai) return uai.error();
     std::string family = trim(need.family);
     if (auto problems = checkNeedText(need); !problems.empty()) return problems.front().error;
-    if (need.grades.empty()) return makeError(Errc::InvalidInput, "family " + family + ": no grade given (CP to CM2)");
+    auto pl = programmeLevel(db, need);
+    if (!pl) return pl.error();
+    if (need.grades.empty() && pl->level == kPrimaryLevel)
+        return makeError(Errc::InvalidInput, "family " + family + ": no grade given (CP to CM2)");
     if (need.grades.size() > 12) return makeError(Errc::InvalidInput, "family " + family + ": more than 12 children");
     if (need.devicesAtHome < 0 || need.devicesAtHome > 99)
         return makeError(Errc::InvalidInput, "family " + family + ": devices at home must be 0 to 99");
@@ -226,12 +258,22 @@ Status checkNewNeed(Database &db, const NewNeed &need) {
 }
 
 Result<std::vector<Need>> addNeeds(Database &db, const std::vector<NewNeed> &needs, const Actor &actor) {
-    REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "register needs"));
+    // A mediator registers the needs of its own structure only (MediatorNeeds.hpp).
+    if (actor.role == Role::Mediator) {
+        for (const auto &n : needs) {
+            auto id = checkStructureId(n.uai);
+            if (!id || *id != actor.structure)
+                return makeError(Errc::Forbidden, "the mediator of " + actor.structure + " cannot register needs of " +
+                                                      trim(n.uai));
+        }
+    } else {
+        REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "register needs"));
+    }
     std::set<std::pair<std::string, std::string>> seen;
     for (const auto &n : needs) {
         REEMPLOI_TRY(checkNewNeed(db, n));
-        if (!seen.emplace(*checkUai(n.uai), trim(n.family)).second)
-            return makeError(Errc::InvalidInput, "family " + trim(n.family) + " of school " + *checkUai(n.uai) + " is given twice");
+        if (!seen.emplace(*checkStructureId(n.uai), trim(n.family)).second)
+            return makeError(Errc::InvalidInput, "family " + trim(n.family) + " of school " + *checkStructureId(n.uai) + " is given twice");
     }
     return inTransaction(db, "adding needs", [&]() -> Result<std::vector<Need>> {
         std::vector<Need> out;
@@ -239,8 +281,12 @@ Result<std::vector<Need>> addNeeds(Database &db, const std::vector<NewNeed> &nee
         std::string now = nowUtc();
         for (const auto &input : needs) {
             Need n;
-            n.uai = *checkUai(input.uai);
+            n.uai = *checkStructureId(input.uai);
             n.schoolId = *schoolIdOf(db, n.uai);
+            auto pl = programmeLevel(db, input);
+            if (!pl) return pl.error();
+            n.programmeId = pl->programmeId;
+            n.level = pl->level;
             n.family = trim(input.family);
             n.grades = input.grades;
             n.devicesAtHome = input.devicesAtHome;
@@ -251,25 +297,27 @@ Result<std::vector<Need>> addNeeds(Database &db, const std::vector<NewNeed> &nee
             n.createdAt = now;
             auto &st = db.cached(
                 "INSERT INTO needs (school_id, family_ref, grades, devices_at_home, internet, priority_flags,"
-                " accessibility, preference, status, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id");
+                " accessibility, preference, status, created_at, updated_at, programme_id, level)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?) RETURNING id");
             st.bind(1, n.schoolId).bind(2, n.family).bind(3, gradesText(n.grades)).bind(4, n.devicesAtHome);
             st.bind(5, allocation::toString(n.internet)).bind(6, flagsText(n.priorityFlags)).bind(7, n.accessibility);
             st.bind(8, allocation::toString(n.preference)).bind(9, now).bind(10, now);
+            st.bind(11, n.programmeId).bind(12, n.level);
             st.step();
             n.id = st.getInt(0);
             st.reset();
-            appendEvent(db, actor,
-                        {"need", std::to_string(n.id), "need_created",
-                         json::Object()
+            auto payload = json::Object()
                              .set("school", n.uai)
                              .set("family", n.family)
                              .set("grades", gradesText(n.grades))
                              .set("devices_at_home", n.devicesAtHome)
                              .set("internet", allocation::toString(n.internet))
                              .set("priority", flagsText(n.priorityFlags))
-                             .set("preference", allocation::toString(n.preference))
-                             .str()});
+                             .set("preference", allocation::toString(n.preference));
+            // Beyond the default programme, the event says which programme and level.
+            if (n.programmeId != kDefaultProgrammeId || n.level != kPrimaryLevel)
+                payload.set("programme", n.programmeId).set("level", n.level);
+            appendEvent(db, actor, {"need", std::to_string(n.id), "need_created", payload.str()});
             out.push_back(std::move(n));
         }
         return out;
@@ -289,13 +337,27 @@ Result<std::vector<Need>> listNeeds(Database &db, std::optional<NeedStatus> stat
     });
 }
 
+Result<std::vector<Need>> listProgrammeNeeds(Database &db, std::int64_t programmeId, std::optional<NeedStatus> status) {
+    return guard("listing needs", [&]() -> Result<std::vector<Need>> {
+        std::string sql = std::string("SELECT ") + kNeedColumns + " WHERE n.programme_id = ?";
+        if (status) sql += " AND n.status = ?";
+        sql += " ORDER BY n.id";
+        auto st = db.prepare(sql);
+        st->bind(1, programmeId);
+        if (status) st->bind(2, toString(*status));
+        std::vector<Need> out;
+        while (st->step()) out.push_back(readNeed(*st));
+        return out;
+    });
+}
+
 Result<Need> findNeed(Database &db, std::string_view refText) {
     std::string ref = trim(refText);
     return guard("finding need", [&]() -> Result<Need> {
         auto slash = ref.find('/');
         std::unique_ptr<Statement> st;
         if (slash != std::string::npos) {
-            auto uai = checkUai(ref.substr(0, slash));
+            auto uai = checkStructureId(ref.substr(0, slash));
             if (!uai) return uai.error();
             st = db.prepare(std::string("SELECT ") + kNeedColumns + " WHERE s.uai = ? AND n.family_ref = ?");
             st->bind(1, *uai).bind(2, trim(ref.substr(slash + 1)));

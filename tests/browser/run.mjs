@@ -94,6 +94,9 @@ function seed(port) {
   cli(['wipe', writeFile('disque.img', Buffer.alloc(1 << 20, 7)), '--unit', wiped, '--medium', 'new', '--method', 'clear-zero', '--verify', 'full']);
   cli(['school', 'import', writeFile('ecoles.csv', 'UAI;Nom;Commune;QPV\n0750655E;Jean Jaurès;Paris;non\n0130040Y;Le Port;Marseille;non\n')]);
   cli(['need', 'import', writeFile('besoins.csv', 'famille,uai,niveaux,équipements,préférence\nF-1,0750655E,CM2,0,portable\nF-2,0750655E,CP CE1,1,portable\nF-3,0130040Y,CP,0,\n')]);
+  // A school mediator for the first school, and a connectivity kit.
+  cli(['user', 'add', 'lea', '--role', 'mediator', '--structure', '0750655E'], `${PASSWORD}\n`);
+  cli(['kit', 'add', '--kind', '4g-key', '--imei', '490154203237518', '--operator', 'Orange', '--plan-end', '2099-01-31']);
   const link = cli(['donor-link', 'create', '--donation', '1', '--base-url', `http://127.0.0.1:${port}`]).split('\n')[0].trim();
   return { link };
 }
@@ -251,6 +254,33 @@ const scenarios = {
       await page.goto(`${env.base}/#intake`);
       await page.getByRole('heading', { name: /Arrivages/ }).waitFor();
       await check(page, 'arrivages');
+      await signOut(page);
+    },
+    'a school mediator keeps its own school’s needs, and nothing else': async (page, env) => {
+      await signIn(page, env.base, 'lea');
+      await page.getByRole('heading', { name: 'Besoins de 0750655E' }).waitFor();
+      await page.getByRole('table', { name: /famille\(s\)/ }).waitFor();
+      const text = await page.locator('main').textContent();
+      if (text.includes('F-3') || text.includes('P-1')) throw new Error('a mediator sees another school’s needs');
+      if (await page.getByRole('link', { name: 'Coordination' }).count()) throw new Error('a mediator sees the Coordination link');
+      await check(page, 'besoins-mediatrice');
+      await page.getByLabel('Référence de la famille').fill('M-7');
+      await page.getByLabel('Classes des enfants').fill('CE1 CM2');
+      await page.getByLabel('Appareils à la maison').fill('0');
+      await page.getByRole('button', { name: 'Enregistrer' }).click();
+      await page.getByText('Besoin de la famille M-7 enregistré.').waitFor();
+      await page.getByRole('cell', { name: 'M-7', exact: true }).waitFor();
+      await page.goto(`${env.base}/#coord`);
+      await page.getByRole('heading', { name: 'Besoins de 0750655E' }).waitFor();
+      await signOut(page);
+    },
+    'a coordinator reads the loans and the connectivity kits': async (page, env) => {
+      await signIn(page, env.base, 'camille');
+      await page.goto(`${env.base}/#loans`);
+      await page.getByRole('heading', { name: 'Prêts en cours' }).waitFor();
+      await page.getByRole('table', { name: '1 kit(s)' }).waitFor();
+      await page.getByText('clé 4G').waitFor();
+      await check(page, 'prets-et-connexions');
       await signOut(page);
     },
     'a donor opens their link': async (page, env) => {

@@ -411,6 +411,15 @@ void downgradeToTheFirstRule(Database &db) {
         prev = e.hash;
     }
     // Undo migrations 8 and after (10: units.site, and on PostgreSQL the tag sequence).
+    // 12: programmes, loans, kits, distribution sites, mediators.
+    for (const char *table : {"handovers", "allocation_kit_assignments", "kits", "loans", "sites", "programmes", "levels"})
+        db.exec(std::string("DROP TABLE ") + table);
+    db.exec("DROP INDEX needs_programme");
+    for (const char *column : {"needs DROP COLUMN programme_id", "needs DROP COLUMN level",
+                               "allocation_runs DROP COLUMN programme_id", "schools DROP COLUMN kind",
+                               "schools DROP COLUMN site_id", "users DROP COLUMN structure"})
+        db.exec(std::string("ALTER TABLE ") + column);
+    if (db.dialect() == Dialect::Postgres) db.exec("DROP SEQUENCE kit_tag_seq; DROP SEQUENCE structure_id_seq");
     db.exec("ALTER TABLE events DROP COLUMN payload_sha256");
     db.exec("DROP TABLE unit_donor_fields");
     db.exec("ALTER TABLE units DROP COLUMN recycler_receipt");

@@ -7,6 +7,7 @@
 #include <reemploi/intake/NeedImport.hpp>
 #include <reemploi/intake/SchoolImport.hpp>
 #include <reemploi/inventory/JsonViews.hpp>
+#include <reemploi/inventory/Programmes.hpp>
 #include <reemploi/inventory/Schools.hpp>
 #include <reemploi/inventory/Views.hpp>
 #include <reemploi/inventory/allocation/AllocationService.hpp>
@@ -88,9 +89,10 @@ int cmdSchoolList(Context &ctx, const Args &) {
 }
 
 int cmdNeedImport(Context &ctx, const Args &args) {
-    auto path = onePositional(args, "need import FILE [--dry-run] [--max-size MB]");
+    auto path = onePositional(args, "need import FILE [--dry-run] [--max-size MB] [--programme NAME]");
     if (!path) return failImport(ctx, path.error());
     intake::SchoolDataOptions options{args.flag("dry-run")};
+    options.programme = args.option("programme").value_or("");
     auto maxSize = args.megabytes("max-size", options.maxBytes);
     if (!maxSize) return failImport(ctx, maxSize.error());
     options.maxBytes = *maxSize;
@@ -152,6 +154,10 @@ void printProposal(Context &ctx, const alloc::Proposal &proposal) {
     for (const auto &n : s.notes) o << "note: " << n << '\n';
     o << "\nAssignments (" << s.assignments.size() << "):\n";
     for (const auto &a : s.assignments) o << "  " << p.units[a.unit].tag << " -> " << ref(a.need) << "  " << a.reason << '\n';
+    if (!s.kitAssignments.empty()) {
+        o << "\nConnectivity kits (" << s.kitAssignments.size() << "):\n";
+        for (const auto &k : s.kitAssignments) o << "  " << p.kits[k.kit].tag << " -> " << ref(k.need) << "  " << k.reason << '\n';
+    }
     o << "\nUnmet needs (" << s.unmet.size() << "):\n";
     for (const auto &m : s.unmet) o << "  " << ref(m.need) << "  rank " << alloc::rankOf(p.needs[m.need]) << ": " << m.why << '\n';
     o << "\nUnits left (" << s.unused.size() << "):\n";
@@ -185,22 +191,41 @@ int cmdAllocate(Context &ctx, const Args &args) {
     }
     auto db = ctx.db();
     if (!db) return ctx.fail(db.error());
-    auto proposal = alloc::propose(**db, config, ctx.actor, args.flag("dry-run"));
+    // Within a programme: its own rules, unless --config names a file (which then replaces them).
+    std::int64_t programmeId = kDefaultProgrammeId;
+    if (auto name = args.option("programme")) {
+        auto programme = getProgramme(**db, *name);
+        if (!programme) return ctx.fail(programme.error());
+        programmeId = programme->id;
+        if (!args.option("config")) {
+            auto rules = alloc::programmeConfig(**db, programmeId);
+            if (!rules) return ctx.fail(rules.error());
+            config = *rules;
+        }
+    }
+    auto proposal = alloc::propose(**db, config, ctx.actor, args.flag("dry-run"), programmeId);
     if (!proposal) return ctx.fail(proposal.error());
     if (ctx.json) ctx.out << alloc::proposalJson(*proposal) << '\n';
     else printProposal(ctx, *proposal);
     return 0;
 }
 
-int cmdAllocateConfirm(Context &ctx, const Args &) {
+int cmdAllocateConfirm(Context &ctx, const Args &args) {
     auto db = ctx.db();
     if (!db) return ctx.fail(db.error());
-    auto report = alloc::confirmProposal(**db, ctx.actor);
+    std::int64_t programmeId = kDefaultProgrammeId;
+    if (auto name = args.option("programme")) {
+        auto programme = getProgramme(**db, *name);
+        if (!programme) return ctx.fail(programme.error());
+        programmeId = programme->id;
+    }
+    auto report = alloc::confirmProposal(**db, ctx.actor, programmeId);
     if (!report) return ctx.fail(report.error());
     if (ctx.json)
         ctx.out << alloc::toJson(*report).str() << '\n';
     else
-        ctx.out << "Proposal " << report->runId << " confirmed: " << report->allocated << " units allocated\n"
+        ctx.out << "Proposal " << report->runId << " confirmed: " << report->allocated << " units allocated"
+                << (report->kits ? ", " + std::to_string(report->kits) + " connectivity kits" : "") << "\n"
                 << "audit head " << report->auditHead.id << ':' << report->auditHead.hash
                 << " (keep it: 'reemploi audit verify --anchor' checks the trail still holds it)\n";
     return 0;
@@ -300,13 +325,13 @@ void registerAllocationCommands(CommandRegistry &r) {
     r.add({"school import", "FILE [--dry-run] [--only-type TYPE] [--max-size MB]",
            "import schools from a CSV or the national directory's export (all or nothing)", {"dry-run"}, cmdSchoolImport});
     r.add({"school list", "", "list the schools", {}, cmdSchoolList});
-    r.add({"need import", "FILE [--dry-run] [--max-size MB]", "import families' needs from a CSV (all or nothing)", {"dry-run"}, cmdNeedImport});
+    r.add({"need import", "FILE [--dry-run] [--max-size MB] [--programme NAME]", "import families' needs from a CSV (all or nothing)", {"dry-run"}, cmdNeedImport});
     r.add({"need list", "[--status open|served|withdrawn]", "list the families' needs", {}, cmdNeedList});
     r.add({"need withdraw", "REF", "withdraw an open need (REF: UAI/FAMILY)", {}, cmdNeedWithdraw});
-    r.add({"allocate", "[--dry-run] [--json] [--config FILE]",
+    r.add({"allocate", "[--dry-run] [--json] [--config FILE] [--programme NAME]",
            "propose which ready unit goes to which family, with reasons (stored unless --dry-run)", {"dry-run"},
            cmdAllocate});
-    r.add({"allocate confirm", "", "apply the stored proposal: units allocated, needs served", {}, cmdAllocateConfirm});
+    r.add({"allocate confirm", "[--programme NAME]", "apply the stored proposal: units allocated, needs served", {}, cmdAllocateConfirm});
     r.add({"allocate pin", "TAG --need REF", "pin a ready unit to a need for the next proposals", {}, cmdAllocatePin});
     r.add({"allocate exclude", "TAG", "keep a unit out of the next proposals", {}, cmdAllocateExclude});
     r.add({"allocate unpin", "TAG", "clear a unit's pin or exclusion", {}, cmdAllocateUnpin});

@@ -99,7 +99,8 @@ Result<std::string> readPassword(Context &ctx) {
 }
 
 int cmdUserAdd(Context &ctx, const Args &args) {
-    auto name = oneName(args, "user add NAME --role trainee|coordinator|admin [--site S] (password on standard input)");
+    auto name = oneName(args, "user add NAME --role mediator|trainee|coordinator|admin [--site S] [--structure UAI|ID]"
+                              " (password on standard input)");
     if (!name) return ctx.fail(name.error());
     auto role = args.required("role");
     if (!role) return ctx.fail(role.error());
@@ -109,7 +110,9 @@ int cmdUserAdd(Context &ctx, const Args &args) {
     if (!password) return ctx.fail(password.error());
     auto db = ctx.db();
     if (!db) return ctx.fail(db.error());
-    auto user = accounts::addUser(**db, {*name, *parsed, *password, args.option("site").value_or("")}, ctx.actor);
+    auto user = accounts::addUser(
+        **db, {*name, *parsed, *password, args.option("site").value_or(""), args.option("structure").value_or("")},
+        ctx.actor);
     if (!user) return ctx.fail(user.error());
     if (ctx.json)
         ctx.out << json::Object().set("name", user->name).set("role", inventory::toString(user->role)).str() << '\n';
@@ -200,7 +203,7 @@ int cmdDonorLinkRevoke(Context &ctx, const Args &args) {
 void registerServeCommands(CommandRegistry &r) {
     r.add({"serve", "[--port N] [--bind ADDR] [--config FILE] [--web-root DIR] [--allow-root]",
            "start the web app (bench, coordination, donors' pages) and its JSON API", {"allow-root"}, cmdServe});
-    r.add({"user add", "NAME --role trainee|coordinator|admin [--site S]",
+    r.add({"user add", "NAME --role mediator|trainee|coordinator|admin [--site S] [--structure UAI|ID]",
            "create a web account; the password is read from standard input", {}, cmdUserAdd});
     r.add({"user list", "", "list web accounts", {}, cmdUserList});
     r.add({"user password", "NAME", "change an account's password (read from standard input)", {}, cmdUserPassword});

@@ -21,6 +21,20 @@ void forEachSegment(std::string_view path, F &&f) {
 
 }  // namespace
 
+bool allows(Access access, inventory::Role role) {
+    using R = inventory::Role;
+    switch (access) {
+    case Access::SignedIn: return true;
+    case Access::Mediator: return role == R::Mediator || role == R::Coordinator || role == R::Admin;
+    case Access::Trainee: return role == R::Trainee || role == R::Coordinator || role == R::Admin;
+    case Access::Coordinator: return role == R::Coordinator || role == R::Admin;
+    case Access::Admin: return role == R::Admin;
+    case Access::Public:
+    case Access::DonorLink: return false;
+    }
+    return false;
+}
+
 std::string_view toString(Access a) {
     switch (a) {
     case Access::Public: return "public";
@@ -28,6 +42,8 @@ std::string_view toString(Access a) {
     case Access::Trainee: return "trainee";
     case Access::Coordinator: return "coordinator";
     case Access::Admin: return "admin";
+    case Access::SignedIn: return "signed-in";
+    case Access::Mediator: return "mediator";
     }
     return "?";
 }

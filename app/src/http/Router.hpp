@@ -25,15 +25,21 @@
 
 namespace reemploi::app::http {
 
-// Who may call a route. Roles are ordered: a coordinator may do what a trainee may.
+// Who may call a route. Roles are ordered: a coordinator may do what a trainee may. A mediator
+// reaches only the routes marked Mediator (its school's needs, which coordinators reach too) and
+// SignedIn (who am I, sign out).
 enum class Access {
     Public,      // anyone (login, the pages' static files)
     DonorLink,   // a donor's link: the {token} in the path opens one donation, nothing else
     Trainee,
     Coordinator,
     Admin,
+    SignedIn,  // any signed-in account, mediators included
+    Mediator,  // a mediator (the service limits it to its structure), a coordinator or an admin
 };
 std::string_view toString(Access);
+// Whether a signed-in `role` may call a route of `access` (never for Public/DonorLink: no session needed).
+bool allows(Access access, inventory::Role role);
 
 // What the server holds for the routes: configuration, sessions, login throttling, live events,
 // the database's connections (a request leases one for its duration) and the running wipes.

@@ -15,6 +15,7 @@ void addLabelRoutes(Router &);
 void addUsbRoutes(Router &);
 void addScanRoutes(Router &);
 void addReportRoutes(Router &);
+void addProgrammeRoutes(Router &);
 
 Router buildRouter() {
     Router r;
@@ -30,6 +31,7 @@ Router buildRouter() {
     addUsbRoutes(r);
     addScanRoutes(r);
     addReportRoutes(r);
+    addProgrammeRoutes(r);
     return r;
 }
 

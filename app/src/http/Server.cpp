@@ -40,15 +40,6 @@ Response unauthenticated() { return errorResponse(401, "unauthenticated", "sign 
 
 bool changesState(const std::string &method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
 
-int rank(Access a) {
-    switch (a) {
-    case Access::Trainee: return 0;
-    case Access::Coordinator: return 1;
-    case Access::Admin: return 2;
-    default: return -1;
-    }
-}
-int rank(inventory::Role r) { return static_cast<int>(r); }
 
 }  // namespace
 
@@ -116,7 +107,7 @@ struct Server::Impl {
         if (route.access != Access::Public && route.access != Access::DonorLink) {
             auto session = sessionToken.empty() ? std::nullopt : state.sessions.find(sessionToken);
             if (!session) return unauthenticated();
-            if (rank(session->role) < rank(route.access))
+            if (!allows(route.access, session->role))
                 return errorResponse(403, "forbidden",
                                      "a " + std::string(inventory::toString(session->role)) + " may not do this: it needs a " +
                                          std::string(toString(route.access)) + " account");
@@ -126,7 +117,7 @@ struct Server::Impl {
                 if (it == request.headers.end() || it->second != session->csrf)
                     return errorResponse(403, "csrf", "missing or wrong X-CSRF-Token header (sign in again)");
             }
-            actor = inventory::Actor{session->user, session->role, session->site};
+            actor = inventory::Actor{session->user, session->role, session->site, session->structure};
             csrf = session->csrf;
         }
         auto lease = state.databases->acquire();

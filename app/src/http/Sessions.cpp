@@ -7,10 +7,11 @@
 
 namespace reemploi::app::http {
 
-NewSession SessionStore::create(const std::string &user, inventory::Role role, const std::string &site) {
+NewSession SessionStore::create(const std::string &user, inventory::Role role, const std::string &site,
+                                const std::string &structure) {
     NewSession out;
     out.token = accounts::randomToken();
-    out.session = Session{user, role, site, accounts::randomToken(), std::chrono::steady_clock::now()};
+    out.session = Session{user, role, site, accounts::randomToken(), std::chrono::steady_clock::now(), structure};
     std::lock_guard lock(_m);
     // Forget sessions idle for long: the store stays as large as the people really signed in.
     auto now = std::chrono::steady_clock::now();

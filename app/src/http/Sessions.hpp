@@ -19,6 +19,7 @@ struct Session {
     std::string site;
     std::string csrf;
     std::chrono::steady_clock::time_point lastSeen;
+    std::string structure = {};  // a mediator's school or structure
 };
 
 struct NewSession {
@@ -30,7 +31,8 @@ class SessionStore {
 public:
     explicit SessionStore(std::chrono::seconds idleTimeout = std::chrono::hours(2)) : _idle(idleTimeout) {}
 
-    NewSession create(const std::string &user, inventory::Role role, const std::string &site);
+    NewSession create(const std::string &user, inventory::Role role, const std::string &site,
+                      const std::string &structure = {});
     // The session of this token, if it exists and was used within the idle timeout (the use
     // renews it).
     std::optional<Session> find(const std::string &token);

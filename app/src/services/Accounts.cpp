@@ -5,6 +5,8 @@
 
 #include <reemploi/common/Json.hpp>
 #include <reemploi/inventory/AuditLog.hpp>
+#include <reemploi/inventory/Programmes.hpp>
+#include <reemploi/inventory/Schools.hpp>
 
 namespace reemploi::app::accounts {
 
@@ -41,10 +43,11 @@ User readUser(const inventory::Statement &st) {
     u.site = st.getText(3);
     u.disabled = st.getInt(4) != 0;
     u.createdAt = st.getText(5);
+    u.structure = st.getText(6);
     return u;
 }
 
-constexpr const char *kColumns = "id, name, role, site, disabled, created_at";
+constexpr const char *kColumns = "id, name, role, site, disabled, created_at, structure";
 
 std::int64_t countUsers(Database &db) {
     auto &st = db.cached("SELECT COUNT(*) FROM users");
@@ -96,18 +99,29 @@ Result<User> addUser(Database &db, const NewUser &input, const inventory::Actor 
         bool taken = exists.step();
         exists.reset();
         if (taken) return makeError(Errc::Conflict, "an account named " + input.name + " already exists");
+        // A mediator is limited to one registered school or structure; the other roles to none.
+        std::string structure;
+        if (input.role == Role::Mediator) {
+            auto id = inventory::checkStructureId(input.structure);
+            if (!id) return makeFieldError(Errc::InvalidInput, "structure", "structure: " + id.error().message);
+            auto school = inventory::getSchool(db, *id);
+            if (!school) return makeFieldError(Errc::NotFound, "structure", "structure: " + school.error().message);
+            structure = *id;
+        } else if (!input.structure.empty()) {
+            return makeFieldError(Errc::InvalidInput, "structure", "structure: only a mediator is limited to a structure");
+        }
         std::string now = inventory::nowUtc();
         auto &st = db.cached(
-            "INSERT INTO users (name, role, password_hash, site, disabled, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, 0, ?, ?) RETURNING id");
+            "INSERT INTO users (name, role, password_hash, site, disabled, created_at, updated_at, structure)"
+            " VALUES (?, ?, ?, ?, 0, ?, ?, ?) RETURNING id");
         st.bind(1, input.name).bind(2, inventory::toString(input.role)).bind(3, *hash).bind(4, input.site);
-        st.bind(5, now).bind(6, now);
+        st.bind(5, now).bind(6, now).bind(7, structure);
         st.step();
-        User u{st.getInt(0), input.name, input.role, input.site, false, now};
+        User u{st.getInt(0), input.name, input.role, input.site, false, now, structure};
         st.reset();
-        inventory::appendEvent(db, actor,
-                               {"user", u.name, "user_created",
-                                json::Object().set("role", inventory::toString(u.role)).set("site", u.site).str()});
+        auto payload = json::Object().set("role", inventory::toString(u.role)).set("site", u.site);
+        if (!structure.empty()) payload.set("structure", structure);
+        inventory::appendEvent(db, actor, {"user", u.name, "user_created", payload.str()});
         return u;
     });
 }
@@ -186,7 +200,7 @@ Result<User> authenticate(Database &db, std::string_view name, std::string_view 
             st.reset();
             return makeError(Errc::NotFound, "no account");
         }
-        auto pair = std::make_pair(readUser(st), st.getText(6));
+        auto pair = std::make_pair(readUser(st), st.getText(7));
         st.reset();
         return pair;
     });

@@ -23,6 +23,7 @@ struct User {
     std::string site;
     bool disabled = false;
     std::string createdAt;
+    std::string structure = {};  // a mediator's school or structure
 };
 
 struct NewUser {
@@ -30,6 +31,9 @@ struct NewUser {
     inventory::Role role = inventory::Role::Trainee;
     std::string password;
     std::string site;
+    // A mediator's school or structure (UAI or S-NNNNNN, registered): required for a mediator,
+    // refused for the other roles.
+    std::string structure = {};
 };
 
 // At least 10 characters, at most 1,024 (Argon2 takes any length; the limit bounds the work).

@@ -7,6 +7,8 @@ import { benchPage } from './bench.js';
 import { scanPage } from './scan.js';
 import { intakePage } from './intake.js';
 import { coordPage } from './coord.js';
+import { needsPage } from './needs.js';
+import { loansPage } from './loans.js';
 
 const top = document.getElementById('top');
 const app = document.getElementById('app');
@@ -18,13 +20,19 @@ const pages = {
   scan: { title: 'nav.scan', render: scanPage, coordinator: false },
   intake: { title: 'nav.intake', render: intakePage, coordinator: true },
   coord: { title: 'nav.coord', render: coordPage, coordinator: true },
+  // A mediator sees only its school's needs; coordinators reach them too.
+  needs: { title: 'nav.needs', render: needsPage, coordinator: true, mediator: true },
+  loans: { title: 'nav.loans', render: loansPage, coordinator: true },
 };
 
 const isCoordinator = () => me && (me.role === 'coordinator' || me.role === 'admin');
+const isMediator = () => me && me.role === 'mediator';
+const allowed = (p) => (isMediator() ? p.mediator === true : !p.coordinator || isCoordinator());
 
 function currentPage() {
   const name = location.hash.replace(/^#/, '');
-  if (pages[name] && (!pages[name].coordinator || isCoordinator())) return name;
+  if (pages[name] && allowed(pages[name])) return name;
+  if (isMediator()) return 'needs';
   return isCoordinator() ? 'coord' : 'bench';
 }
 
@@ -36,7 +44,7 @@ function langButton(after) {
 function renderHeader() {
   const current = me ? currentPage() : null;
   const links = me ? Object.entries(pages)
-    .filter(([, p]) => !p.coordinator || isCoordinator())
+    .filter(([, p]) => allowed(p))
     .map(([name, p]) => h('li', {}, h('a', { href: `#${name}`, 'aria-current': name === current ? 'page' : null }, t(p.title)))) : [];
   clear(top,
     h('p', { class: 'brand' }, 'reemploi'),

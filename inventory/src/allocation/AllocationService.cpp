@@ -35,6 +35,11 @@ std::optional<std::int64_t> toInt(const std::string &s) {
 
 std::string optText(const std::optional<std::int64_t> &v) { return v ? std::to_string(*v) : "-"; }
 
+std::string lowerAscii(std::string s) {
+    for (auto &c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
 json::Object figuresJson(const Proposal &p) {
     const auto &s = p.solution;
     const auto &problem = p.input.problem;
@@ -84,6 +89,23 @@ Result<Config> parseConfig(std::string_view text) {
         auto eq = line.find('=');
         if (eq == std::string::npos) return makeError(Errc::InvalidInput, where + "expected key = value");
         std::string key = trim(line.substr(0, eq)), valueText = trim(line.substr(eq + 1));
+        if (key == "kinds" || (key.rfind("kinds.", 0) == 0 && key.size() > 6)) {
+            std::vector<UnitKind> kinds;
+            std::istringstream items(valueText);
+            for (std::string item; std::getline(items, item, ',');) {
+                item = trim(item);
+                if (item.empty()) continue;
+                auto kind = parseUnitKind(item);
+                if (!kind || (*kind != UnitKind::Laptop && *kind != UnitKind::Tablet))
+                    return makeError(Errc::InvalidInput, where + key + ": '" + item +
+                                                             "' is not a kind the allocation hands out (laptop, tablet)");
+                kinds.push_back(*kind);
+            }
+            if (kinds.empty()) return makeError(Errc::InvalidInput, where + key + ": name at least one kind (laptop, tablet)");
+            if (key == "kinds") config.kinds = std::move(kinds);
+            else config.kindsByLevel.emplace_back(lowerAscii(key.substr(6)), std::move(kinds));
+            continue;
+        }
         auto value = toInt(valueText);
         if (!value || *value < 0)
             return makeError(Errc::InvalidInput, where + key + ": '" + valueText + "' is not a whole number >= 0");
@@ -114,7 +136,18 @@ Result<Config> loadConfigFile(const std::string &path) {
     return config;
 }
 
-Result<LoadedProblem> loadProblem(Database &db, const Config &config) {
+Result<Config> programmeConfig(Database &db, std::int64_t programmeId) {
+    return guard("reading the programme's rules", [&]() -> Result<Config> {
+        auto st = db.prepare("SELECT name, rules FROM programmes WHERE id = ?");
+        st->bind(1, programmeId);
+        if (!st->step()) return makeError(Errc::NotFound, "programme: no programme " + std::to_string(programmeId));
+        auto config = parseConfig(st->getText(1));
+        if (!config) return config.error().withContext("rules of programme " + st->getText(0));
+        return config;
+    });
+}
+
+Result<LoadedProblem> loadProblem(Database &db, const Config &config, std::int64_t programmeId) {
     return guard("loading the allocation problem", [&]() -> Result<LoadedProblem> {
         LoadedProblem out;
         Problem &p = out.problem;
@@ -156,7 +189,7 @@ Result<LoadedProblem> loadProblem(Database &db, const Config &config) {
             }
         }
         {
-            auto needs = listNeeds(db, NeedStatus::Open);
+            auto needs = listProgrammeNeeds(db, programmeId, NeedStatus::Open);
             if (!needs) return needs.error();
             out.needs = std::move(needs.value());
             for (const auto &n : out.needs) {
@@ -171,6 +204,8 @@ Result<LoadedProblem> loadProblem(Database &db, const Config &config) {
                 a.devicesAtHome = static_cast<std::int32_t>(n.devicesAtHome);
                 a.internet = n.internet;
                 a.preference = n.preference;
+                a.laptopOnly = p.config.laptopOnlyFor(n.level);
+                a.wantsKit = n.internet == Internet::None;
                 for (const auto &f : n.priorityFlags) {
                     auto index = p.config.flagIndex(f);
                     if (!index) {
@@ -200,15 +235,26 @@ Result<LoadedProblem> loadProblem(Database &db, const Config &config) {
                              optText(st->getOptInt(2)) + "\n";
             }
         }
+        {
+            // Kits in stock whose plan has not ended (none: the fingerprint is as before kits).
+            auto st = db.prepare(
+                "SELECT id, tag, kind FROM kits WHERE status = 'in_stock' AND (plan_ends_on = '' OR plan_ends_on >= ?)"
+                " ORDER BY id");
+            st->bind(1, nowUtc().substr(0, 10));
+            while (st->step()) {
+                p.kits.push_back({st->getInt(0), st->getText(1), st->getText(2)});
+                unitsText += 'K' + std::to_string(st->getInt(0)) + "|" + st->getText(1) + "\n";
+            }
+        }
         out.unitsFingerprint = sha256Hex(unitsText);
         out.needsFingerprint = sha256Hex(needsText);
         return out;
     });
 }
 
-Result<Proposal> propose(Database &db, const Config &config, const Actor &actor, bool dryRun) {
+Result<Proposal> propose(Database &db, const Config &config, const Actor &actor, bool dryRun, std::int64_t programmeId) {
     if (!dryRun) REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "store an allocation proposal"));
-    auto loaded = loadProblem(db, config);
+    auto loaded = loadProblem(db, config, programmeId);
     if (!loaded) return loaded.error();
     Proposal proposal;
     proposal.input = std::move(loaded.value());
@@ -224,13 +270,16 @@ Result<Proposal> propose(Database &db, const Config &config, const Actor &actor,
         // Proposals are stored one at a time (on PostgreSQL two coordinators may store at once):
         // at most one stays proposed.
         db.lockAuditChain();
-        db.exec("UPDATE allocation_runs SET status = 'replaced' WHERE status = 'proposed'");
+        auto &replaced = db.cached("UPDATE allocation_runs SET status = 'replaced' WHERE status = 'proposed' AND programme_id = ?");
+        replaced.bind(1, programmeId);
+        replaced.step();
+        replaced.reset();
         auto summary = figuresJson(proposal).str();
         auto &run = db.cached(
-            "INSERT INTO allocation_runs (status, units_fingerprint, needs_fingerprint, summary, actor, created_at)"
-            " VALUES ('proposed', ?, ?, ?, ?, ?) RETURNING id");
+            "INSERT INTO allocation_runs (status, units_fingerprint, needs_fingerprint, summary, actor, created_at, programme_id)"
+            " VALUES ('proposed', ?, ?, ?, ?, ?, ?) RETURNING id");
         run.bind(1, proposal.input.unitsFingerprint).bind(2, proposal.input.needsFingerprint).bind(3, summary);
-        run.bind(4, actor.name).bind(5, now);
+        run.bind(4, actor.name).bind(5, now).bind(6, programmeId);
         run.step();
         std::int64_t runId = run.getInt(0);
         run.reset();
@@ -242,10 +291,18 @@ Result<Proposal> propose(Database &db, const Config &config, const Actor &actor,
             insert.step();
             insert.reset();
         }
+        for (const auto &k : s.kitAssignments) {
+            auto &kit = db.cached("INSERT INTO allocation_kit_assignments (run_id, kit_id, need_id, reason) VALUES (?, ?, ?, ?)");
+            kit.bind(1, runId).bind(2, p.kits[k.kit].id).bind(3, p.needs[k.need].id).bind(4, k.reason);
+            kit.step();
+            kit.reset();
+        }
+        auto event = json::Object().set("assignments", static_cast<std::int64_t>(s.assignments.size()));
+        if (!s.kitAssignments.empty()) event.set("kits", static_cast<std::int64_t>(s.kitAssignments.size()));
+        if (programmeId != 1) event.set("programme", programmeId);
         appendEvent(db, actor,
                     {"allocation", std::to_string(runId), "allocation_proposed",
-                     json::Object()
-                         .set("assignments", static_cast<std::int64_t>(s.assignments.size()))
+                     event
                          .set("unmet", static_cast<std::int64_t>(s.unmet.size()))
                          .raw("figures", summary)
                          .str()});
@@ -275,7 +332,14 @@ std::string proposalJson(const Proposal &proposal) {
     const auto &p = proposal.input.problem;
     const auto &s = proposal.solution;
     auto needRef = [&](std::size_t j) { return p.schools[p.needs[j].school].uai + "/" + p.needs[j].family; };
-    json::Array assignments, unmet, unused, notes;
+    json::Array assignments, unmet, unused, notes, kits;
+    for (const auto &k : s.kitAssignments)
+        kits.add(json::Object()
+                     .set("kit", p.kits[k.kit].tag)
+                     .set("kind", p.kits[k.kit].kind)
+                     .set("need", needRef(k.need))
+                     .set("reason", k.reason)
+                     .raw("reason_parts", partsJson(k.parts)));
     for (const auto &a : s.assignments)
         assignments.add(json::Object()
                             .set("unit", p.units[a.unit].tag)
@@ -302,6 +366,7 @@ std::string proposalJson(const Proposal &proposal) {
     else out.null("run");
     return out.set("dry_run", !proposal.runId.has_value())
         .raw("assignments", assignments.str())
+        .raw("kit_assignments", kits.str())
         .raw("unmet", unmet.str())
         .raw("unused", unused.str())
         .raw("notes", notes.str())
@@ -309,7 +374,7 @@ std::string proposalJson(const Proposal &proposal) {
         .str();
 }
 
-Result<ConfirmReport> confirmProposal(Database &db, const Actor &actor) {
+Result<ConfirmReport> confirmProposal(Database &db, const Actor &actor, std::int64_t programmeId) {
     REEMPLOI_TRY(requireRole(actor, Role::Coordinator, "confirm an allocation"));
     return inTransaction(db, "confirming the allocation", [&]() -> Result<ConfirmReport> {
         // Confirmations run one at a time, and each reads the stock after the previous one's
@@ -321,14 +386,15 @@ Result<ConfirmReport> confirmProposal(Database &db, const Actor &actor) {
         {
             auto st = db.prepare(
                 "SELECT id, units_fingerprint, needs_fingerprint FROM allocation_runs WHERE status = 'proposed'"
-                " ORDER BY id DESC");
+                " AND programme_id = ? ORDER BY id DESC");
+            st->bind(1, programmeId);
             if (!st->step())
                 return makeError(Errc::NotFound, "no allocation proposal to confirm: run 'reemploi allocate' first");
             report.runId = st->getInt(0);
             unitsFp = st->getText(1);
             needsFp = st->getText(2);
         }
-        auto now = loadProblem(db, Config{});
+        auto now = loadProblem(db, Config{}, programmeId);
         if (!now) return now.error();
         std::string run = "proposal " + std::to_string(report.runId);
         if (now->unitsFingerprint != unitsFp)
@@ -362,6 +428,30 @@ Result<ConfirmReport> confirmProposal(Database &db, const Actor &actor) {
             appendEvent(db, actor, {"need", std::to_string(r.needId), "need_served",
                                     json::Object().set("unit", r.tag).set("run", report.runId).str()});
             ++report.allocated;
+        }
+        {
+            // The kits go with their needs' devices.
+            std::vector<std::pair<std::string, std::int64_t>> kits;
+            auto st = db.prepare(
+                "SELECT k.tag, a.need_id FROM allocation_kit_assignments a JOIN kits k ON k.id = a.kit_id"
+                " WHERE a.run_id = ? ORDER BY a.id");
+            st->bind(1, report.runId);
+            while (st->step()) kits.emplace_back(st->getText(0), st->getInt(1));
+            for (const auto &[kit, needId] : kits) {
+                auto &up = db.cached(
+                    "UPDATE kits SET status = 'allocated', need_id = ?, updated_at = ? WHERE tag = ? AND status = 'in_stock'");
+                up.bind(1, needId).bind(2, at).bind(3, kit);
+                up.step();
+                up.reset();
+                appendEvent(db, actor, {"kit", kit, "kit_status_changed",
+                                        json::Object()
+                                            .set("from", "in_stock")
+                                            .set("to", "allocated")
+                                            .set("need_id", needId)
+                                            .set("run", report.runId)
+                                            .str()});
+                ++report.kits;
+            }
         }
         auto &done = db.cached("UPDATE allocation_runs SET status = 'confirmed', confirmed_at = ? WHERE id = ?");
         done.bind(1, at).bind(2, report.runId);

@@ -85,6 +85,18 @@ std::optional<std::uint32_t> Config::flagIndex(std::string_view name) const {
     return std::nullopt;
 }
 
+bool Config::allowsKind(UnitKind kind) const {
+    if (kind != UnitKind::Laptop && kind != UnitKind::Tablet) return false;
+    return kinds.empty() || std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+}
+
+bool Config::laptopOnlyFor(std::string_view level) const {
+    for (const auto &[code, allowed] : kindsByLevel)
+        if (code == level)
+            return std::find(allowed.begin(), allowed.end(), UnitKind::Tablet) == allowed.end();
+    return false;
+}
+
 int rankOf(const AllocNeed &need) {
     int children = 0;
     for (auto c : need.children) children += c;
@@ -198,6 +210,7 @@ std::optional<std::uint8_t> CostModel::unitClass(const AllocUnit &unit) const {
     if (unit.kind == UnitKind::Laptop) tablet = false;
     else if (unit.kind == UnitKind::Tablet) tablet = true;
     else return std::nullopt;
+    if (!c.allowsKind(unit.kind)) return std::nullopt;
     std::int64_t minRam = tablet ? c.minTabletRamMib : c.minLaptopRamMib;
     std::int64_t minStorage = tablet ? c.minTabletStorageGb : c.minLaptopStorageGb;
     if (unit.ramMib && *unit.ramMib < minRam) return std::nullopt;
@@ -215,6 +228,11 @@ ReasonPart CostModel::unusableWhy(const AllocUnit &unit) const {
     const auto &c = _problem.config;
     if (unit.kind != UnitKind::Laptop && unit.kind != UnitKind::Tablet)
         return {"unusable.kind", {std::string(toString(unit.kind))}};
+    if (!c.allowsKind(unit.kind)) {
+        std::string allowed;
+        for (auto k : c.kinds) allowed += (allowed.empty() ? "" : ", ") + std::string(toString(k));
+        return {"unusable.programme_kind", {std::string(toString(unit.kind)), allowed}};
+    }
     bool tablet = unit.kind == UnitKind::Tablet;
     const std::string kind = tablet ? "tablet" : "laptop";
     std::int64_t minRam = tablet ? c.minTabletRamMib : c.minLaptopRamMib;
@@ -252,7 +270,8 @@ int CostModel::level(const AllocNeed &need) const {
 }
 
 bool CostModel::requiresLaptop(const AllocNeed &need) {
-    return need.children[static_cast<int>(SchoolGrade::CM1)] > 0 || need.children[static_cast<int>(SchoolGrade::CM2)] > 0;
+    return need.laptopOnly || need.children[static_cast<int>(SchoolGrade::CM1)] > 0 ||
+           need.children[static_cast<int>(SchoolGrade::CM2)] > 0;
 }
 
 int CostModel::needClass(const AllocNeed &need) const {

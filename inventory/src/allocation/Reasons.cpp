@@ -22,6 +22,7 @@ std::string unusable(const std::string &what, const ReasonPart &p) {
     if (what == "storage")
         return "storage " + value(p, 0) + " GB is below the " + value(p, 1) + " GB minimum for a " + value(p, 2);
     if (what == "battery") return "battery health " + value(p, 0) + "% is below the " + value(p, 1) + "% minimum";
+    if (what == "programme_kind") return value(p, 0) + ": this programme hands out only " + value(p, 1);
     if (what == "keyboard") return value(p, 0) + " where CM1–CM2 needs a laptop with a keyboard";
     return what;
 }
@@ -49,6 +50,8 @@ std::string english(const ReasonPart &p) {
                                         " ready units that fit went to families ranked before or level with this one";
     if (c == "unmet.needs_laptop") return "no ready unit fits: a child in CM1–CM2 needs a laptop with a keyboard";
     if (c == "unmet.none_fits") return "no ready laptop or tablet fits";
+    if (c == "unmet.level_laptop") return "no ready unit fits: the programme gives this level a laptop with a keyboard";
+    if (c == "kit.no_internet") return "no internet at home: a " + value(p, 0) + " with " + value(p, 1);
     if (c == "unused.not_ready") return "not ready";
     if (c == "unused.excluded") return "excluded by a coordinator";
     if (c == "unused.no_need") return "no open need left that it fits";

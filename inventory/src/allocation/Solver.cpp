@@ -261,6 +261,22 @@ Result<Solution> solve(const Problem &p) {
     std::sort(sol.assignments.begin() + static_cast<std::ptrdiff_t>(firstFlowAssignment), sol.assignments.end(),
               [&](const Assignment &a, const Assignment &b) { return p.units[a.unit].id < p.units[b.unit].id; });
 
+    // Second assignments: a kit with the device, for the served needs that want one (no internet
+    // at home), best rank first, then need id, while kits last.
+    if (!p.kits.empty()) {
+        std::vector<std::size_t> unitOfNeed(nn, SIZE_MAX);
+        for (const auto &a : sol.assignments) unitOfNeed[a.need] = a.unit;
+        std::vector<std::size_t> wanting;
+        for (auto j : needOrder)
+            if (served[j] && p.needs[j].wantsKit) wanting.push_back(j);
+        std::stable_sort(wanting.begin(), wanting.end(),
+                         [&](std::size_t a, std::size_t b) { return rankOf(p.needs[a]) < rankOf(p.needs[b]); });
+        for (std::size_t k = 0; k < wanting.size() && k < p.kits.size(); ++k) {
+            std::vector<ReasonPart> parts{{"kit.no_internet", {p.kits[k].kind, p.units[unitOfNeed[wanting[k]]].tag}}};
+            sol.kitAssignments.push_back({k, wanting[k], englishReason(parts), std::move(parts)});
+        }
+    }
+
     // Figures.
     sol.bySchool.assign(p.schools.size(), {});
     for (std::size_t s = 0; s < p.schools.size(); ++s) sol.bySchool[s].share = model.share(static_cast<std::uint32_t>(s));
@@ -287,6 +303,7 @@ Result<Solution> solve(const Problem &p) {
         int nc = needClassOf[j];
         ReasonPart why;
         if (nc >= 0 && needClassServable[nc]) why = {"unmet.taken", {std::to_string(needClassSupply[nc])}};
+        else if (n.laptopOnly) why = {"unmet.level_laptop", {}};
         else if (CostModel::requiresLaptop(n)) why = {"unmet.needs_laptop", {}};
         else why = {"unmet.none_fits", {}};
         std::vector<ReasonPart> parts{std::move(why)};

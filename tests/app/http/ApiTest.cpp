@@ -9,6 +9,7 @@
 
 #include <reemploi/inventory/Donors.hpp>
 #include <reemploi/inventory/Migrations.hpp>
+#include <reemploi/inventory/Schools.hpp>
 #include <reemploi/inventory/Units.hpp>
 
 #include "app/RunReemploi.hpp"
@@ -34,6 +35,12 @@ protected:
         inventory::Actor cli{"setup", Role::Admin, ""};
         for (auto [name, role] : {std::pair{"ada", Role::Admin}, std::pair{"cora", Role::Coordinator}, std::pair{"tom", Role::Trainee}})
             ASSERT_TRUE(app::accounts::addUser(*db, {name, role, kPassword, ""}, cli));
+        // Two schools; a mediator limited to the first.
+        ASSERT_TRUE(inventory::saveSchools(*db,
+                                           {{"0750655E", "École Jean Jaurès", "Paris", "", false, ""},
+                                            {"0130040Y", "École du Port", "Marseille", "", false, ""}},
+                                           cli));
+        ASSERT_TRUE(app::accounts::addUser(*db, {"mia", Role::Mediator, kPassword, "", "0750655E"}, cli));
         auto donor = inventory::addDonor(*db, {"Acme SA", inventory::DonorKind::Company, "it@acme.example"}, cli).value();
         inventory::addDonation(*db, {donor.id, "2026-11-20", "Lyon", ""}, cli).value();
         inventory::addDonation(*db, {donor.id, "2026-11-21", "Lyon", ""}, cli).value();
@@ -62,7 +69,8 @@ app::http::Server *Api::server = nullptr;
 
 std::string concrete(std::string pattern) {
     const std::vector<std::pair<std::string, std::string>> values = {
-        {"{tag}", "RE-999999"}, {"{token}", std::string(64, 'a')}, {"{id}", "RC-00000000-00000000"}};
+        {"{tag}", "RE-999999"}, {"{token}", std::string(64, 'a')}, {"{id}", "RC-00000000-00000000"},
+        {"{uai}", "0750655E"},  {"{family}", "F-404"},              {"{code}", "NOSITE"}};
     for (const auto &[param, value] : values) {
         auto at = pattern.find(param);
         if (at != std::string::npos) pattern.replace(at, param.size(), value);
@@ -70,9 +78,18 @@ std::string concrete(std::string pattern) {
     return pattern;
 }
 
-int rank(app::http::Access a) {
+// Who the matrix expects to pass a route's access check, written out rather than computed: a
+// mediator reaches only its structure's needs (and who it is); the other roles are ordered.
+bool expectedToPass(app::http::Access a, Role role) {
     using app::http::Access;
-    return a == Access::Trainee ? 0 : a == Access::Coordinator ? 1 : a == Access::Admin ? 2 : -1;
+    switch (a) {
+    case Access::SignedIn: return true;
+    case Access::Mediator: return role == Role::Mediator || role == Role::Coordinator || role == Role::Admin;
+    case Access::Trainee: return role != Role::Mediator;
+    case Access::Coordinator: return role == Role::Coordinator || role == Role::Admin;
+    case Access::Admin: return role == Role::Admin;
+    default: return false;
+    }
 }
 
 }  // namespace
@@ -126,10 +143,11 @@ TEST_F(Api, StateChangesNeedTheCsrfToken) {
 // route's → 403, at or above → neither. Generated from the route table, so a new route is covered.
 TEST_F(Api, EveryRouteRefusesTheRolesThatMustNotReachIt) {
     struct Caller {
-        std::string name;
-        int rank;  // -1: not signed in
+        std::string name;  // empty: not signed in
+        Role role;
     };
-    std::vector<Caller> callers = {{"", -1}, {"tom", 0}, {"cora", 1}, {"ada", 2}};
+    std::vector<Caller> callers = {{"", Role::Trainee},        {"mia", Role::Mediator}, {"tom", Role::Trainee},
+                                   {"cora", Role::Coordinator}, {"ada", Role::Admin}};
     std::vector<ApiClient> clients;
     for (const auto &caller : callers) clients.push_back(caller.name.empty() ? client() : as(caller.name));
     ASSERT_FALSE(server->router().routes().empty());
@@ -146,9 +164,9 @@ TEST_F(Api, EveryRouteRefusesTheRolesThatMustNotReachIt) {
                 EXPECT_NE(r.status, 403) << what;
             } else if (route.access == Access::DonorLink) {
                 EXPECT_EQ(r.status, 404) << what << ": a made-up link opens nothing";
-            } else if (callers[i].rank < 0) {
+            } else if (callers[i].name.empty()) {
                 EXPECT_EQ(r.status, 401) << what;
-            } else if (callers[i].rank < rank(route.access)) {
+            } else if (!expectedToPass(route.access, callers[i].role)) {
                 EXPECT_EQ(r.status, 403) << what << ": " << r.body;
             } else {
                 EXPECT_NE(r.status, 401) << what;
@@ -157,6 +175,45 @@ TEST_F(Api, EveryRouteRefusesTheRolesThatMustNotReachIt) {
             }
         }
     }
+}
+
+// A mediator enters and updates its own school's needs, and can neither read nor change another
+// school's (the services refuse, not only the routes), nor see any unit.
+TEST_F(Api, AMediatorReachesItsOwnSchoolsNeedsOnly) {
+    auto cora = as("cora");
+    auto other = cora.post("/api/structures/0130040Y/needs", R"({"family":"P-1","grades":"CP","devices_at_home":0})");
+    ASSERT_EQ(other.status, 201) << other.body;
+    auto mia = as("mia");
+    auto me = mia.get("/api/me");
+    ASSERT_EQ(me.status, 200);
+    EXPECT_EQ(me.json()->getValue<std::string>("structure"), "0750655E");
+    auto added = mia.post("/api/structures/0750655E/needs",
+                          R"({"family":"M-1","grades":"CP CM1","devices_at_home":0,"internet":"aucune"})");
+    ASSERT_EQ(added.status, 201) << added.body;
+    EXPECT_EQ(added.json()->getValue<std::string>("ref"), "0750655E/M-1");
+    auto updated = mia.send("PATCH", "/api/structures/0750655E/needs/M-1", R"({"devices_at_home":1})");
+    ASSERT_EQ(updated.status, 200) << updated.body;
+    EXPECT_EQ(updated.json()->getValue<int>("devices_at_home"), 1);
+    auto own = mia.get("/api/structures/0750655E/needs");
+    ASSERT_EQ(own.status, 200);
+    EXPECT_NE(own.body.find("M-1"), std::string::npos);
+    EXPECT_EQ(own.body.find("P-1"), std::string::npos);
+    // Another school: refused to read, to add, to change; nothing changed.
+    for (auto r : {mia.get("/api/structures/0130040Y/needs"),
+                   mia.post("/api/structures/0130040Y/needs", R"({"family":"M-2","grades":"CP","devices_at_home":0})"),
+                   mia.send("PATCH", "/api/structures/0130040Y/needs/P-1", R"({"devices_at_home":5})")}) {
+        EXPECT_EQ(r.status, 403) << r.body;
+        EXPECT_EQ(r.body.find("P-1"), std::string::npos) << r.body;
+    }
+    auto theirs = cora.get("/api/structures/0130040Y/needs");
+    ASSERT_EQ(theirs.status, 200);
+    EXPECT_NE(theirs.body.find("\"devices_at_home\":0"), std::string::npos) << theirs.body;
+    EXPECT_EQ(theirs.body.find("M-2"), std::string::npos) << theirs.body;
+    // No unit history, no other list.
+    for (const char *path : {"/api/needs", "/api/units", "/api/units/RE-000001", "/api/loans", "/api/schools"})
+        EXPECT_EQ(mia.get(path).status, 403) << path;
+    // A trainee reaches no school's needs.
+    EXPECT_EQ(as("tom").get("/api/structures/0750655E/needs").status, 403);
 }
 
 TEST_F(Api, ErrorsNameTheFieldWithTheRightStatus) {

@@ -13,6 +13,7 @@ json::Object userJson(const accounts::User &u) {
         .set("name", u.name)
         .set("role", inventory::toString(u.role))
         .set("site", u.site)
+        .set("structure", u.structure)
         .set("disabled", u.disabled)
         .set("created_at", u.createdAt);
 }
@@ -44,12 +45,13 @@ Response login(Call &call) {
                                                   : errorResponse(user.error());
     }
     throttle.succeeded(*name);
-    auto created = call.state.sessions.create(user->name, user->role, user->site);
+    auto created = call.state.sessions.create(user->name, user->role, user->site, user->structure);
     return jsonResponse(json::Object()
                             .set("csrf", created.session.csrf)
                             .set("role", inventory::toString(user->role))
                             .set("name", user->name)
-                            .set("site", user->site))
+                            .set("site", user->site)
+                            .set("structure", user->structure))
         .header("Set-Cookie", cookie(call.state, created.token, false));
 }
 
@@ -63,6 +65,7 @@ Response me(Call &call) {
                             .set("name", call.actor.name)
                             .set("role", inventory::toString(call.actor.role))
                             .set("site", call.actor.site)
+                            .set("structure", call.actor.structure)
                             .set("csrf", call.csrf.value_or("")));
 }
 
@@ -84,6 +87,9 @@ Response addUser(Call &call) {
     auto site = body->optionalText("site");
     if (!site) return errorResponse(site.error());
     u.site = site->value_or("");
+    auto structure = body->optionalText("structure");
+    if (!structure) return errorResponse(structure.error());
+    u.structure = structure->value_or("");
     auto user = accounts::addUser(call.db, u, call.actor);
     if (!user) return errorResponse(user.error());
     return jsonResponse(userJson(*user), 201);
@@ -101,9 +107,10 @@ Response listUsers(Call &call) {
 
 void addAuthRoutes(Router &r) {
     r.add({"POST", "/api/login", Access::Public, login, "sign in: {name, password} → session cookie, {csrf, role}"});
-    r.add({"POST", "/api/logout", Access::Trainee, logout, "sign out"});
-    r.add({"GET", "/api/me", Access::Trainee, me, "the signed-in account and its CSRF token"});
-    r.add({"POST", "/api/users", Access::Admin, addUser, "create an account: {name, role, password, site}"});
+    r.add({"POST", "/api/logout", Access::SignedIn, logout, "sign out"});
+    r.add({"GET", "/api/me", Access::SignedIn, me, "the signed-in account (a mediator's structure) and its CSRF token"});
+    r.add({"POST", "/api/users", Access::Admin, addUser,
+           "create an account: {name, role, password, site, structure (a mediator's UAI or S-NNNNNN)}"});
     r.add({"GET", "/api/users", Access::Admin, listUsers, "list accounts"});
 }
 

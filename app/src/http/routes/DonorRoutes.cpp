@@ -25,7 +25,8 @@ namespace {
 std::string_view donorOutcome(UnitStatus s) {
     switch (s) {
     case UnitStatus::Allocated:
-    case UnitStatus::Delivered: return "reused";
+    case UnitStatus::Delivered:
+    case UnitStatus::Lent: return "reused";
     case UnitStatus::ForParts: return "parts";
     case UnitStatus::Recycled: return "recycled";
     default: return "in_progress";

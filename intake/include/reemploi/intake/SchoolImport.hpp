@@ -58,6 +58,8 @@ struct SchoolDataOptions {
     std::string onlyType = {};
     std::uint64_t maxBytes = kDefaultMaxImportBytes;     // a larger file is refused unread
     std::size_t maxErrors = kDefaultMaxReportedErrors;  // the report lists these, counts the rest
+    // Needs only: the programme (by name) every need of the file belongs to; empty: the default.
+    std::string programme = {};
 };
 
 // Columns: uai (required), nom/name (required), commune/town, quartier/district,

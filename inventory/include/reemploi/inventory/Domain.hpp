@@ -16,7 +16,10 @@ namespace reemploi::inventory {
 // What a workshop member may do, in order: a trainee registers, edits, tests and wipes units; a
 // coordinator also manages donors, schools, needs, allocations, deliveries and returns; an admin
 // may do everything. Services check it themselves (requireRole), whatever front end calls them.
-enum class Role { Trainee, Coordinator, Admin };
+// A school mediator comes before them all: limited to one school or structure (Actor::structure),
+// it may only enter and update that structure's needs (MediatorNeeds.hpp); requireRole refuses it
+// everything else.
+enum class Role { Mediator, Trainee, Coordinator, Admin };
 
 // Who did it: a workshop member's login or name (never a family's), their role and site. The
 // command line acts as admin: a local operator who holds the database file.
@@ -24,6 +27,7 @@ struct Actor {
     std::string name;
     Role role = Role::Admin;
     std::string site = {};
+    std::string structure = {};  // a mediator's school or structure (UAI or S-NNNNNN)
 };
 
 // Forbidden (Errc::Forbidden: exit 2, HTTP 403) unless `actor` has at least `minimum`, naming the role needed:
@@ -38,6 +42,7 @@ enum class UnitKind { Laptop, Desktop, Tablet, Phone, Monitor, Other };
 enum class UnitStatus {
     Received, Diagnosed, Wiped, Ready, Allocated, Delivered, Returned,
     ToRepair, ForParts, Recycled,
+    Lent,  // lent to a need's recipient (Loans.hpp); comes back as `returned`
 };
 
 // Laptops, desktops, tablets and phones always hold data somewhere: they reach `wiped` or `ready`

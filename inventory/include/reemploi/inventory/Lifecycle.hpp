@@ -2,6 +2,7 @@
 //
 //   received ─► diagnosed ─► wiped ─► ready ─► allocated ─► delivered ─► returned ─► diagnosed …
 //      └───────────┴──────────┴────────┴─► to_repair / for_parts / recycled
+//   ready / allocated ─► lent ─► returned   (a loan: Loans.hpp)
 //
 // Rules beyond the arrows (each refusal names its rule):
 //   - `wiped` and `ready` need every storage medium sanitized: a passed record newer than the
@@ -12,7 +13,9 @@
 //   - `allocated` only from `ready`, `delivered` only from `allocated`;
 //   - into `allocated` and `delivered`, and out of them, only through the allocation service
 //     (confirm, cancel, delivery record, return), which moves the need with the unit: setStatus
-//     refuses these arrows, naming the command to use.
+//     refuses these arrows, naming the command to use;
+//   - into `lent` and out of it, only through the loan service (loan out, loan return), which
+//     keeps the loan's record; a returned unit is diagnosed and wiped again before `ready`.
 #pragma once
 
 #include <optional>
@@ -30,6 +33,8 @@ bool isTransitionAllowed(UnitStatus from, UnitStatus to);
 std::vector<UnitStatus> nextStatuses(UnitStatus from);
 // The arrows only the allocation service takes (into `allocated` or `delivered`, or out of them).
 bool isAllocationArrow(UnitStatus from, UnitStatus to);
+// The arrows only the loan service takes (into `lent` or out of it).
+bool isLoanArrow(UnitStatus from, UnitStatus to);
 // The arrows a person may take by hand (setStatus): what a unit's page offers.
 std::vector<UnitStatus> nextStatusesByHand(UnitStatus from);
 

@@ -24,6 +24,10 @@ struct School {
     std::string district;
     bool priorityArea = false;  // quartier prioritaire de la ville (QPV)
     std::string contact;
+    // Beyond elementary schools (Programmes.hpp): "college", "lycee", "social-centre", … A
+    // structure without a UAI has an identifier of our own ("S-000001") in `uai`.
+    std::string kind = "school";
+    std::optional<std::int64_t> siteId;  // its usual distribution site (Sites.hpp)
 };
 
 struct NewSchool {
@@ -53,6 +57,8 @@ struct Need {
     NeedStatus status = NeedStatus::Open;
     std::optional<std::string> unitTag;  // the unit that served it
     std::string createdAt;
+    std::int64_t programmeId = 1;  // Programmes.hpp; 1 is the default programme
+    std::string level = "cp-cm2";  // a level code of the programme
 
     // "0750655E/F-12": how messages and the CLI name a need.
     std::string ref() const { return uai + "/" + family; }
@@ -67,6 +73,11 @@ struct NewNeed {
     std::vector<std::string> priorityFlags;
     std::string accessibility;
     allocation::KindPreference preference = allocation::KindPreference::Either;
+    // The programme (by name; empty: the default one) and the level (empty: the programme's
+    // first). Grades (CP–CM2) are required only at the cp-cm2 level; a recipient at another level
+    // counts as one person.
+    std::string programme = {};
+    std::string level = {};
 };
 
 // Checks one school as saveSchools would (UAI, name), without writing.
@@ -88,6 +99,8 @@ Status checkNewNeed(Database &db, const NewNeed &need);
 // each; also refuses a family given twice in the list.
 Result<std::vector<Need>> addNeeds(Database &db, const std::vector<NewNeed> &needs, const Actor &actor);
 Result<std::vector<Need>> listNeeds(Database &db, std::optional<NeedStatus> status = {});
+// The needs of one programme (by id), optionally of one status.
+Result<std::vector<Need>> listProgrammeNeeds(Database &db, std::int64_t programmeId, std::optional<NeedStatus> status = {});
 // A need by "UAI/FAMILY", or by FAMILY alone when only one school uses that reference.
 Result<Need> findNeed(Database &db, std::string_view ref);
 // Withdraws an open need (the family no longer needs a device).

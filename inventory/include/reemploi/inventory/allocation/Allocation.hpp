@@ -63,11 +63,23 @@ struct AllocNeed {
     Internet internet = Internet::None;
     std::uint32_t flags = 0;  // bit i set: Config::flags[i] applies
     KindPreference preference = KindPreference::Either;
+    // Its level's rules allow laptops only (Config::kindsByLevel): as for a child in CM1–CM2,
+    // a laptop with a keyboard.
+    bool laptopOnly = false;
+    // Gets a connectivity kit with its device (no internet at home, a kit in stock): see Kits.
+    bool wantsKit = false;
 };
 
 struct AllocSchool {
     std::string uai;
     bool priorityArea = false;  // its needs get the flag named "qpv" when the config has one
+};
+
+// A connectivity kit as the allocation sees it (in stock).
+struct AllocKit {
+    std::int64_t id = 0;
+    std::string tag;
+    std::string kind;  // "4g-key", "sim", "hotspot"
 };
 
 struct PriorityFlag {
@@ -85,6 +97,14 @@ struct Config {
     std::int64_t minBatteryPercent = 70;  // laptops and tablets
     // At most 32. Defaults: "qpv" (priority neighbourhood) 2, "referral" (social worker) 3.
     std::vector<PriorityFlag> flags = {{"qpv", 2}, {"referral", 3}};
+    // Which kinds a programme hands out ("kinds = laptop"): empty means laptops and tablets.
+    std::vector<UnitKind> kinds;
+    // Which kinds fit a level ("kinds.post-bac = laptop"), by level code.
+    std::vector<std::pair<std::string, std::vector<UnitKind>>> kindsByLevel;
+
+    // Whether this configuration hands out `kind` at all; whether it gives a need of `level` only laptops.
+    bool allowsKind(UnitKind kind) const;
+    bool laptopOnlyFor(std::string_view level) const;
 
     // The index of a flag by name (case-insensitive), if configured.
     std::optional<std::uint32_t> flagIndex(std::string_view name) const;
@@ -103,6 +123,7 @@ struct Problem {
     std::vector<AllocNeed> needs;  // open needs only
     std::vector<Pin> pins;
     std::vector<std::int64_t> excludedUnits;  // unit ids the coordinator keeps out of this run
+    std::vector<AllocKit> kits;               // kits in stock, in id order
 };
 
 // One reason, as a code and its values, so that a page can say it in its reader's language:
@@ -113,6 +134,14 @@ struct ReasonPart {
 };
 // The reason in English, as the command line prints it and the run is stored.
 std::string englishReason(const std::vector<ReasonPart> &parts);
+
+// A second assignment of the same proposal: a kit for a need that receives a device.
+struct KitAssignment {
+    std::size_t kit = 0;   // index into Problem::kits
+    std::size_t need = 0;  // index into Problem::needs
+    std::string reason;
+    std::vector<ReasonPart> parts;
+};
 
 struct Assignment {
     std::size_t unit = 0;  // index into Problem::units
@@ -160,6 +189,9 @@ using Cost = __int128;
 
 struct Solution {
     std::vector<Assignment> assignments;  // pins first, then by unit id
+    // Kits, after the devices: the served needs that want one (AllocNeed::wantsKit), best rank
+    // first, then need id, while kits last (in id order).
+    std::vector<KitAssignment> kitAssignments;
     std::vector<UnmetNeed> unmet;         // by need id
     std::vector<UnusedUnit> unused;       // by unit id
     std::array<RankFigures, 3> byRank{};  // rank 1, 2, 3

@@ -20,6 +20,8 @@ namespace reemploi::inventory::allocation {
 //   min_laptop_storage_gb = 64     min_tablet_storage_gb = 16
 //   min_battery_percent = 70
 //   priority.qpv = 2               priority.referral = 3      priority.<flag> = <weight>
+//   kinds = laptop, tablet         (what a programme hands out; default both)
+//   kinds.<level> = laptop         (a level given laptops only, as CM1–CM2 are)
 // A flag found in the needs but not configured weighs 1. Errors name the line.
 Result<Config> parseConfig(std::string_view text);
 Result<Config> loadConfigFile(const std::string &path);
@@ -31,7 +33,9 @@ struct LoadedProblem {
     std::string unitsFingerprint;
     std::string needsFingerprint;
 };
-Result<LoadedProblem> loadProblem(Database &db, const Config &config);
+// The ready units, the kits in stock (plan not ended) and the open needs of one programme (1: the
+// default one).
+Result<LoadedProblem> loadProblem(Database &db, const Config &config, std::int64_t programmeId = 1);
 
 struct Proposal {
     std::optional<std::int64_t> runId;  // empty for a dry run
@@ -41,7 +45,11 @@ struct Proposal {
 
 // Solves; unless `dryRun`, stores the proposal (replacing an earlier unconfirmed one) with an
 // `allocation_proposed` event. A dry run writes nothing.
-Result<Proposal> propose(Database &db, const Config &config, const Actor &actor, bool dryRun);
+// Within one programme (1: the default): at most one stored proposal per programme.
+Result<Proposal> propose(Database &db, const Config &config, const Actor &actor, bool dryRun,
+                         std::int64_t programmeId = 1);
+// The programme's own rules (its `rules` text), for propose.
+Result<Config> programmeConfig(Database &db, std::int64_t programmeId);
 
 // The proposal as JSON: {"run", "dry_run", "assignments", "unmet", "unused", "figures", "notes"}.
 std::string proposalJson(const Proposal &proposal);
@@ -49,12 +57,14 @@ std::string proposalJson(const Proposal &proposal);
 struct ConfirmReport {
     std::int64_t runId = 0;
     std::int64_t allocated = 0;
+    std::int64_t kits = 0;  // connectivity kits allocated with them
     ChainHead auditHead;  // the trail's head once the confirmation is recorded: a witness to keep
 };
 // Applies the stored proposal: its units to `allocated` (through the lifecycle), its needs to
 // `served`, all or nothing. Conflict when the ready units or the open needs (or pins) changed
 // since it was made; NotFound when there is none.
-Result<ConfirmReport> confirmProposal(Database &db, const Actor &actor);
+// Kits of the proposal go to `allocated` with their need.
+Result<ConfirmReport> confirmProposal(Database &db, const Actor &actor, std::int64_t programmeId = 1);
 
 struct PinEntry {
     std::string tag;

@@ -56,7 +56,7 @@ public:
     std::int64_t priorityWeight(const AllocNeed &need) const;
     int level(const AllocNeed &need) const;  // 1..levels(), higher is better
     int levels() const { return _levelCount; }
-    static bool requiresLaptop(const AllocNeed &need);  // a child in CM1 or CM2
+    static bool requiresLaptop(const AllocNeed &need);  // a child in CM1 or CM2, or a laptop-only level
     int needClass(const AllocNeed &need) const;          // 0..needClassCount()-1
     int needClassCount() const { return _levelCount * 6; }
 
