@@ -12,6 +12,7 @@ void registerDiagCommands(CommandRegistry &);
 void registerServeCommands(CommandRegistry &);
 void registerPrivacyCommands(CommandRegistry &);
 void registerDbCommands(CommandRegistry &);
+void registerProbeCommands(CommandRegistry &);
 
 void registerAllCommands(CommandRegistry &registry) {
     registerInventoryCommands(registry);
@@ -23,6 +24,7 @@ void registerAllCommands(CommandRegistry &registry) {
     registerDbCommands(registry);
     registerServeCommands(registry);
     registerPrivacyCommands(registry);
+    registerProbeCommands(registry);
 }
 
 }  // namespace reemploi::app

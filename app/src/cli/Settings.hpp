@@ -26,6 +26,9 @@ struct Settings {
     int adbPromptSeconds = 30;
     int adbRebootSeconds = 30;
 
+    // `probe --server`: the trainee's password ($REEMPLOI_PASSWORD; else asked on standard input).
+    std::string probePassword;
+
     diagnostics::UsbBusOptions usbBus() const { return {usbIdsPath, devicesTablePath}; }
 };
 

@@ -14,6 +14,7 @@ void addImportRoutes(Router &);
 void addLabelRoutes(Router &);
 void addUsbRoutes(Router &);
 void addScanRoutes(Router &);
+void addSnapshotRoutes(Router &);
 
 Router buildRouter() {
     Router r;
@@ -28,6 +29,7 @@ Router buildRouter() {
     addLabelRoutes(r);
     addUsbRoutes(r);
     addScanRoutes(r);
+    addSnapshotRoutes(r);
     return r;
 }
 

@@ -59,7 +59,7 @@ void readIdentity(const fs::path &sys, Snapshot &s) {
     m.product = readText(id / "product_name");
     m.version = readText(id / "product_version");
     auto serial = readFile(id / "product_serial", 4096);
-    if (!serial) s.unavailable.push_back("DMI: product_serial not readable (run as root)");
+    if (!serial) s.unavailable.push_back("DMI: no product_serial (absent, or not readable: run as root)");
     else if (!placeholderSerial(*serial)) m.serial = text::trim(*serial);
     std::string lowerVendor;
     for (char c : m.vendor) lowerVendor += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
