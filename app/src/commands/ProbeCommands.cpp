@@ -7,9 +7,11 @@
 #include <reemploi/common/File.hpp>
 #include <reemploi/diagnostics/probe/Probe.hpp>
 #include <reemploi/diagnostics/probe/SnapshotImport.hpp>
+#include <reemploi/diagnostics/probe/WipeTargets.hpp>
 #include <reemploi/inventory/Domain.hpp>
 
 #include "cli/Cli.hpp"
+#include "commands/WipeCommands.hpp"
 #include "services/SnapshotUpload.hpp"
 
 namespace reemploi::app {
@@ -126,6 +128,22 @@ int runProbeImport(Context &ctx, const Args &args) {
     return 0;
 }
 
+int runProbeWipe(Context &ctx, const Args &args) {
+    if (!args.positionals().empty())
+        return ctx.fail(makeError(Errc::InvalidInput, "probe wipe takes no target: it finds the internal disks (name some with --disk)"));
+    auto plan = planInternalWipe(args.option("root").value_or("/"), args.options("disk"));
+    if (!plan) return ctx.fail(plan.error());
+    for (const auto &note : plan->notes) ctx.err << "reemploi: " << note << '\n';
+    std::vector<std::string> targets;
+    for (const auto &t : plan->targets) {
+        targets.push_back(t.path);
+        if (!ctx.json && !ctx.quiet)
+            ctx.err << "reemploi: wiping " << t.name << " (" << t.disk.transport << ' ' << t.disk.model << ", "
+                    << gb(t.disk.sizeBytes) << (t.disk.serial.empty() ? "" : ", serial " + t.disk.serial) << ")\n";
+    }
+    return runWipeOn(ctx, args, targets);
+}
+
 }  // namespace
 
 void registerProbeCommands(CommandRegistry &registry) {
@@ -140,6 +158,13 @@ void registerProbeCommands(CommandRegistry &registry) {
                   "storage media with their serials; refused if the serial belongs to another unit",
                   {},
                   runProbeImport});
+    registry.add({"probe wipe", "--unit TAG --method M --verify full|sample [--disk NAME]... [--medium ID|new]... "
+                                "[--certificate FILE] [--root DIR] [--json] [--workshop W] [--position P] [--location L] "
+                                "[--contact C] [--destination D]",
+                  "erase every internal disk of this computer at once (or those named with --disk), never the one the "
+                  "running system is on; same methods, records and certificates as reemploi wipe",
+                  {},
+                  runProbeWipe});
 }
 
 }  // namespace reemploi::app
