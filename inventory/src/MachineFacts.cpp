@@ -62,6 +62,10 @@ Result<MachineMeasurement> recordMachineFacts(Database &db, const std::optional<
         }
         auto unit = getUnit(db, out.tag);
         if (!unit) return unit.error();
+        // A tag typed for the wrong computer: the unit's recorded serial says so.
+        if (!serial.empty() && !unit->serial.empty() && cleanSerial(unit->serial) != serial)
+            return makeError(Errc::Conflict, unit->tag + " is registered with serial " + unit->serial +
+                                                 ", the snapshot's computer has " + serial + ": check the tag");
         if (unit->kind == UnitKind::Tablet || unit->kind == UnitKind::Phone || unit->kind == UnitKind::Monitor)
             return makeError(Errc::Refused, unit->tag + " is recorded as a " + std::string(toString(unit->kind)) +
                                                 ": a computer's probe does not describe it (check the tag)");

@@ -171,9 +171,13 @@ void readNetwork(const fs::path &sys, Snapshot &s) {
 
 void readDisks(const fs::path &sys, Snapshot &s) {
     auto dir = sys / "block";
-    for (const auto &name : entries(dir)) {
+    auto virtualOrOptical = [](const std::string &name) {
         for (std::string_view skip : {"loop", "ram", "zram", "dm-", "md", "sr", "nbd", "fd"})
-            if (startsWith(name, skip)) goto next;
+            if (startsWith(name, skip)) return true;
+        return false;
+    };
+    for (const auto &name : entries(dir)) {
+        if (virtualOrOptical(name)) continue;
         {
             auto p = dir / name;
             Disk d;
@@ -213,7 +217,6 @@ void readDisks(const fs::path &sys, Snapshot &s) {
             if (d.serial.empty()) s.unavailable.push_back("disk " + name + ": no serial number exposed");
             s.disks.push_back(std::move(d));
         }
-    next:;
     }
 }
 

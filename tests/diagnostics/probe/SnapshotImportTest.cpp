@@ -124,6 +124,16 @@ TEST_F(SnapshotImport, SerialOfAnotherUnitIsRefusedNamingIt) {
     EXPECT_FALSE(getUnit(*db, target.tag)->specs.ramMib);
 }
 
+TEST_F(SnapshotImport, ATagWhoseUnitHasAnotherSerialIsRefused) {
+    auto unit = registered("Lenovo", "PF0RIGHT");
+    auto refused = importSnapshot(*db, diagnostics::probe::snapshotJson(recorded("lenovo-thinkpad-t450", "PF0WRONG")),
+                                  unit.tag, trainee);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, Errc::Conflict);
+    EXPECT_NE(refused.error().message.find("PF0RIGHT"), std::string::npos) << refused.error().message;
+    EXPECT_FALSE(getUnit(*db, unit.tag)->specs.ramMib);
+}
+
 TEST_F(SnapshotImport, DiskSerialOfAnotherUnitIsRefusedNamingIt) {
     auto holder = registered("Dell", "HOLDER1", UnitKind::Desktop,
                              {{MediumType::Ssd, "Samsung SSD 870 QVO 4TB", "S5STNF0W706332M", std::nullopt}});

@@ -44,7 +44,7 @@ struct MachineMeasurement {
 // (`storage_updated`), and records one `machine_measured` event with the snapshot. The same facts
 // twice change nothing and record nothing the second time.
 // Refused (Conflict, naming the other unit) when the serial, or a disk's serial, is registered
-// to another unit; NotFound when no unit has the serial and no tag is given; Refused for a tablet,
+// to another unit, or when the tag's unit has another serial; NotFound when no unit has the serial and no tag is given; Refused for a tablet,
 // phone or monitor. A disk is matched to a recorded medium by serial; a recorded medium without a
 // serial is completed when it is the only one left of that kind (flash/magnetic) and its capacity,
 // if recorded, is within 5 %. Any role (trainee and up).
