@@ -59,8 +59,16 @@ void printSnapshot(Context &ctx, const Snapshot &s) {
     for (const auto &n : s.network) show("network", n.name + " " + n.kind + " " + n.mac);
     if (s.disks.empty()) show("disk", "none");
     for (const auto &d : s.disks)
+    {
         show("disk " + d.name, d.transport + " " + d.model + ", " + gb(d.sizeBytes) +
                                    (d.serial.empty() ? "" : ", serial " + d.serial) + (d.rotational ? ", rotational" : ""));
+        if (d.health && d.health->available)
+            show("", std::string("health ") + (d.health->healthy ? (*d.health->healthy ? "passed" : "FAILING") : "unknown") +
+                         (d.health->powerOnHours ? ", " + std::to_string(*d.health->powerOnHours) + " h" : "") +
+                         (d.health->wearPercentLeft ? ", wear left " + std::to_string(*d.health->wearPercentLeft) + " %" : ""));
+        else if (d.health)
+            show("", "health not read: " + d.health->unavailableWhy);
+    }
     for (const auto &u : s.unavailable) show("not read", u);
 }
 
@@ -70,6 +78,7 @@ int runProbe(Context &ctx, const Args &args) {
                                                           "' (probe import FILE, probe wipe …)"));
     ProbeOptions options;
     if (auto root = args.option("root")) options.root = *root;
+    options.driveHealth = !args.option("root");  // the disks themselves: only on this machine
     auto snapshot = probeMachine(options);
     if (!snapshot) return ctx.fail(snapshot.error());
     std::string json = snapshotJson(*snapshot);

@@ -7,6 +7,7 @@
 
 #include <reemploi/common/Text.hpp>
 #include <reemploi/diagnostics/probe/Edid.hpp>
+#include <reemploi/diagnostics/storage/BlockTarget.hpp>
 #include <reemploi/inventory/Domain.hpp>
 
 namespace reemploi::diagnostics::probe {
@@ -236,6 +237,26 @@ Result<Snapshot> probeMachine(const ProbeOptions &options) {
     readScreens(sys, s);
     readNetwork(sys, s);
     readDisks(sys, s);
+    if (options.driveHealth)
+        for (auto &d : s.disks) {
+            if (d.transport == "usb" || d.removable) continue;
+            DiskHealth h;
+            auto target = storage::openTarget((root / "dev" / d.name).string(), false);
+            if (!target) {
+                h.unavailableWhy = target.error().message;
+            } else {
+                auto smart = (*target)->smart();
+                h.available = smart.available;
+                h.unavailableWhy = smart.unavailableWhy;
+                h.healthy = smart.healthy;
+                h.powerOnHours = smart.powerOnHours;
+                h.reallocated = smart.reallocated;
+                h.pending = smart.pending;
+                h.uncorrectable = smart.uncorrectable;
+                if (smart.wearPercentLeft) h.wearPercentLeft = *smart.wearPercentLeft;
+            }
+            d.health = std::move(h);
+        }
     return s;
 }
 

@@ -65,6 +65,17 @@ std::string snapshotJson(const Snapshot &s) {
         o.set("name", d.name).set("model", d.model).set("firmware", d.firmware).set("size_bytes", d.sizeBytes);
         o.set("rotational", d.rotational).set("removable", d.removable).set("transport", d.transport);
         o = optionalText(o, "serial", d.serial);
+        if (d.health) {
+            const auto &h = *d.health;
+            json::Object health;
+            health.set("available", h.available).set("healthy", h.healthy).set("power_on_hours", h.powerOnHours);
+            health.set("reallocated", h.reallocated).set("pending", h.pending).set("uncorrectable", h.uncorrectable);
+            health.set("wear_percent_left", h.wearPercentLeft);
+            health = optionalText(health, "unavailable_why", h.unavailableWhy);
+            o.set("health", health);
+        } else {
+            o.null("health");
+        }
         disks.add(o);
     }
     json::Array unavailable;
@@ -260,6 +271,19 @@ Result<Snapshot> parseSnapshotJson(std::string_view text) {
             d.removable = r.boolean(o, "removable", at);
             d.transport = r.text(o, "transport", at);
             if (d.sizeBytes < 0) r.fail(at + "size_bytes: negative");
+            if (auto h = r.object(o, "health")) {
+                std::string hat = at + "health.";
+                DiskHealth health;
+                health.available = r.boolean(h, "available", hat);
+                health.unavailableWhy = r.text(h, "unavailable_why", hat);
+                if (h->has("healthy") && !h->isNull("healthy")) health.healthy = r.boolean(h, "healthy", hat);
+                health.powerOnHours = r.integer<std::uint64_t>(h, "power_on_hours", hat);
+                health.reallocated = r.integer<std::uint64_t>(h, "reallocated", hat);
+                health.pending = r.integer<std::uint64_t>(h, "pending", hat);
+                health.uncorrectable = r.integer<std::uint64_t>(h, "uncorrectable", hat);
+                health.wearPercentLeft = r.integer<int>(h, "wear_percent_left", hat);
+                d.health = std::move(health);
+            }
             s.disks.push_back(std::move(d));
         }
     if (auto list = r.array(root, "unavailable"))

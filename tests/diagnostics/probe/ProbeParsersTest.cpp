@@ -160,3 +160,35 @@ TEST(SnapshotJson, RefusesAnotherSchemaAndNamesTheMember) {
     ASSERT_FALSE(notJson);
     EXPECT_NE(notJson.error().message.find("not JSON"), std::string::npos);
 }
+
+TEST(SnapshotJson, DiskHealthReadsBackAndBadValuesAreNamed) {
+    Snapshot s;
+    s.probedAt = "2026-12-01T10:00:00.000Z";
+    Disk d;
+    d.name = "nvme0n1";
+    d.transport = "nvme";
+    d.sizeBytes = 512'110'190'592;
+    DiskHealth h;
+    h.available = true;
+    h.healthy = true;
+    h.powerOnHours = 408;
+    h.wearPercentLeft = 100;
+    d.health = h;
+    s.disks.push_back(d);
+    Disk unread = d;
+    unread.name = "sda";
+    unread.health = DiskHealth{false, "SG_IO to /dev/sda failed: Operation not permitted", {}, {}, {}, {}, {}, {}};
+    s.disks.push_back(unread);
+    auto json = snapshotJson(s);
+    auto back = parseSnapshotJson(json);
+    ASSERT_TRUE(back) << back.error().message;
+    ASSERT_TRUE(back->disks[0].health);
+    EXPECT_EQ(back->disks[0].health->powerOnHours, 408u);
+    EXPECT_EQ(back->disks[0].health->healthy, true);
+    EXPECT_FALSE(back->disks[1].health->healthy);
+    EXPECT_EQ(back->disks[1].health->unavailableWhy, "SG_IO to /dev/sda failed: Operation not permitted");
+    EXPECT_EQ(snapshotJson(*back), json);
+    auto bad = parseSnapshotJson(R"({"schema_version":1,"machine":{},"disks":[{"health":{"power_on_hours":"many"}}]})");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("disks[0].health.power_on_hours"), std::string::npos) << bad.error().message;
+}

@@ -38,6 +38,8 @@ std::string parseVpdSerial(std::string_view page);
 struct ProbeOptions {
     std::filesystem::path root = "/";
     std::string now;  // probedAt; nowUtc() when empty
+    // Also ask each internal disk for its health (opens /dev/NAME: only on the machine itself).
+    bool driveHealth = false;
 };
 // Reads the machine under options.root. What cannot be read is listed in `unavailable`, not an
 // error: a probe of a half-working computer is still worth having. An error only when root does

@@ -64,6 +64,16 @@ struct NetworkInterface {
     std::string kind;  // "wired", "wireless"
 };
 
+// A disk's own health, read through SG_IO (SATA SMART) or the NVMe SMART / Health log when the
+// probe runs on the machine as root.
+struct DiskHealth {
+    bool available = false;
+    std::string unavailableWhy;
+    std::optional<bool> healthy;  // SMART thresholds not exceeded; NVMe: no critical warning, no media error
+    std::optional<std::uint64_t> powerOnHours, reallocated, pending, uncorrectable;
+    std::optional<int> wearPercentLeft;
+};
+
 struct Disk {
     std::string name;  // sda, nvme0n1, mmcblk0
     std::string model, serial, firmware;
@@ -71,6 +81,7 @@ struct Disk {
     bool rotational = false;
     bool removable = false;
     std::string transport;  // "sata", "nvme", "emmc", "usb", "scsi", "virtio", "other"
+    std::optional<DiskHealth> health;  // not read (a recorded tree, or not asked): none
 };
 
 struct Snapshot {
