@@ -143,3 +143,35 @@ TEST(InternalDisk, AtaSanitizeOverSgIoWipesAndVerifies) {
     EXPECT_EQ(r.level, NistLevel::Purge);
     EXPECT_EQ(drive->image()[4096], 0);
 }
+
+TEST(InternalDisk, SecurityEraseOverSgIoAndAFrozenInternalDiskSaysHowToUnfreezeIt) {
+    {
+        // Computers' firmware freezes security at boot: the wrapper of a kernel SATA disk says
+        // what to do inside a computer (suspend and wake), and nothing is written.
+        auto drive = std::make_shared<test::EmulatedSataBridge>(test::loadAtaDump("samsung-870-qvo-4tb.ata"), 8u << 20);
+        Namespace file;  // the kernel's block I/O stands in as a file
+        auto kernel = openTarget(file.path, true);
+        ASSERT_TRUE(kernel) << kernel.error().message;
+        auto disk = withAtaCommands(std::move(*kernel), std::make_unique<test::FakeSgIoDrive>(drive));
+        auto st = checkWipeSupported(*disk, **findWipeMethod("purge-secure-erase"));
+        ASSERT_FALSE(st);
+        EXPECT_EQ(st.error().code, Errc::Refused);
+        EXPECT_NE(st.error().message.find("suspend the computer and wake it"), std::string::npos) << st.error().message;
+        auto smart = disk->smart();
+        ASSERT_TRUE(smart.available) << smart.unavailableWhy;
+        EXPECT_EQ(smart.powerOnHours, 1379u);
+        EXPECT_FALSE(drive->securityEnabled());
+    }
+    auto drive = std::make_shared<test::EmulatedSataBridge>(test::loadAtaDump("samsung-870-qvo-4tb.ata"), 8u << 20);
+    drive->powerCycle();  // woken unfrozen
+    for (std::size_t i = 0; i < drive->image().size(); ++i) drive->image()[i] = static_cast<std::uint8_t>(i * 13 + 1);
+    test::FakeSgIoDrive sg(drive);
+    SgIoTransport scsi(sg, "/dev/sda");
+    auto target = ScsiBlockTarget::open(scsi, {"/dev/sda"});
+    ASSERT_TRUE(target) << target.error().message;
+    auto r = runWipe(**target, **findWipeMethod("purge-secure-erase"), sample());
+    EXPECT_EQ(r.outcome, WipeOutcome::Passed) << r.failure;
+    EXPECT_EQ(r.level, NistLevel::Clear);  // an SSD: SECURITY ERASE may skip spare blocks
+    EXPECT_TRUE(std::all_of(drive->image().begin(), drive->image().end(), [](auto c) { return c == 0; }));
+    EXPECT_FALSE(drive->securityEnabled());
+}
