@@ -12,6 +12,7 @@
 
 #include <jpeglib.h>
 
+#include <reemploi/diagnostics/probe/Probe.hpp>
 #include <reemploi/diagnostics/storage/Certificate.hpp>
 #include <reemploi/labels/Decode.hpp>
 
@@ -164,6 +165,31 @@ int main(int argc, char **argv) {
     const std::string ata = readFile(fixtures / "storage" / "samsung-870-qvo-4tb.ata");
     const auto identify = ataSection(ata, "identify", true), smart = ataSection(ata, "smart", false);
     writeSeed(out, "ata_identify", "samsung-870-qvo", bytesOf(identify) + bytesOf(smart));
+
+    // The probe's recorded machines: EDIDs, SMBIOS tables, cpuinfo; their snapshots; NVMe pages.
+    for (const auto &machine : fs::directory_iterator(fixtures / "probe")) {
+        if (!machine.is_directory()) continue;
+        const std::string name = machine.path().filename().string();
+        for (const auto &e : fs::recursive_directory_iterator(machine.path() / "sys/class/drm"))
+            if (e.path().filename() == "edid" && fs::file_size(e.path()) > 0)
+                writeSeed(out, "probe_machine", name + "-edid", readFile(e.path()));
+        writeSeed(out, "probe_machine", name + "-smbios", readFile(machine.path() / "sys/firmware/dmi/tables/DMI"));
+        writeSeed(out, "probe_machine", name + "-cpuinfo", readFile(machine.path() / "proc/cpuinfo"));
+        diagnostics::probe::ProbeOptions options;
+        options.root = machine.path();
+        if (auto s = diagnostics::probe::probeMachine(options))
+            writeSeed(out, "probe_snapshot", name, diagnostics::probe::snapshotJson(*s));
+    }
+    for (const auto &e : fs::directory_iterator(fixtures / "storage" / "nvme")) {
+        std::string bytes;
+        std::istringstream in(readFile(e.path()));
+        for (std::string line; std::getline(in, line);) {
+            if (line.empty() || line[0] == '#') continue;
+            std::istringstream row(line.substr(line.find(':') + 1));
+            for (std::string hex; row >> hex;) bytes += static_cast<char>(std::stoul(hex, nullptr, 16));
+        }
+        writeSeed(out, "nvme_pages", e.path().stem().string(), bytes);
+    }
 
     std::vector<std::uint8_t> inquiry = {0x00, 0x00, 0x06, 0x02, 31, 0, 0, 0};
     for (char c : std::string("ATA     Samsung SSD 870 2B6Q")) inquiry.push_back(static_cast<std::uint8_t>(c));

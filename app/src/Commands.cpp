@@ -14,6 +14,7 @@ void registerPrivacyCommands(CommandRegistry &);
 void registerReportCommands(CommandRegistry &);
 void registerDbCommands(CommandRegistry &);
 void registerProgrammeCommands(CommandRegistry &);
+void registerProbeCommands(CommandRegistry &);
 
 void registerAllCommands(CommandRegistry &registry) {
     registerInventoryCommands(registry);
@@ -27,6 +28,7 @@ void registerAllCommands(CommandRegistry &registry) {
     registerPrivacyCommands(registry);
     registerReportCommands(registry);
     registerProgrammeCommands(registry);
+    registerProbeCommands(registry);
 }
 
 }  // namespace reemploi::app

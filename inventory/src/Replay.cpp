@@ -180,6 +180,8 @@ struct Replayer::State {
         } else if (a == "storage_added") {
             medium(u, p, e.id);
             u.declaration.set(std::nullopt);
+        } else if (a == "storage_updated") {  // a probe completing a medium (MachineFacts.hpp)
+            medium(u, p, e.id);
         } else if (a == "storage_destroyed") {
             const Value *id = p.get("medium");
             if (id && id->scalar())

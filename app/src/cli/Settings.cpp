@@ -37,6 +37,7 @@ Settings readSettings(const std::string &databasePath) {
     fromEnvironment(s.workshop.position, "REEMPLOI_OPERATOR_POSITION");
     fromEnvironment(s.workshop.destination, "REEMPLOI_DESTINATION");
     s.usbIdsPath = diagnostics::UsbIds::DefaultPath;
+    fromEnvironment(s.probePassword, "REEMPLOI_PASSWORD");
     fromEnvironment(s.usbIdsPath, "REEMPLOI_USB_IDS");
     s.devicesTablePath = diagnostics::DeviceTable::defaultPath();
     fromEnvironment(s.devicesTablePath, "REEMPLOI_DEVICES_TABLE");

@@ -30,6 +30,8 @@ struct Settings {
     // else the deploy/report.conf of the source tree; $REEMPLOI_SMTP_PASSWORD over its smtp.password.
     std::string reportConfigPath;
     std::string smtpPassword;
+    // `probe --server`: the trainee's password ($REEMPLOI_PASSWORD; else asked on standard input).
+    std::string probePassword;
 
     diagnostics::UsbBusOptions usbBus() const { return {usbIdsPath, devicesTablePath}; }
 };

@@ -21,6 +21,7 @@
 #include "cli/Cli.hpp"
 #include "cli/StopSignals.hpp"
 #include "commands/DiagAndroidCommands.hpp"
+#include "commands/WipeCommands.hpp"
 #include "services/WipeManager.hpp"
 
 namespace reemploi::app {
@@ -107,8 +108,9 @@ void printResult(Context &ctx, const WipeJobResult &r) {
     if (r.error) out << "  the record could not be completed (it still says interrupted): " << r.error->message << '\n';
 }
 
-int runWipe(Context &ctx, const Args &args) {
-    const auto &targets = args.positionals();
+}  // namespace
+
+int runWipeOn(Context &ctx, const Args &args, const std::vector<std::string> &targets) {
     if (targets.empty())
         return ctx.fail(makeError(Errc::InvalidInput, "expected at least one target: reemploi wipe TARGET... --unit TAG "
                                                       "--method M --verify full|sample"));
@@ -188,6 +190,10 @@ int runWipe(Context &ctx, const Args &args) {
     if ((*session)->cancelled()) return 1;
     return exitCode;
 }
+
+namespace {
+
+int runWipe(Context &ctx, const Args &args) { return runWipeOn(ctx, args, args.positionals()); }
 
 int runWipeMethods(Context &ctx, const Args &) {
     if (ctx.json) {

@@ -16,6 +16,7 @@ void addUsbRoutes(Router &);
 void addScanRoutes(Router &);
 void addReportRoutes(Router &);
 void addProgrammeRoutes(Router &);
+void addSnapshotRoutes(Router &);
 
 Router buildRouter() {
     Router r;
@@ -32,6 +33,7 @@ Router buildRouter() {
     addScanRoutes(r);
     addReportRoutes(r);
     addProgrammeRoutes(r);
+    addSnapshotRoutes(r);
     return r;
 }
 

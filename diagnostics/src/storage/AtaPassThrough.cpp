@@ -177,7 +177,7 @@ Result<ScsiStatus> AtaPassThrough::run(const Command &c, DataDirection dir, std:
         if (checkCondition && s.ataReturn && !((*s.ataReturn)[13] & 0x01)) return st;
         if (s.valid && s.key == sense::IllegalRequest && (s.asc == 0x20 || s.asc == 0x24))
             return makeError(Errc::Unsupported,
-                             "the USB bridge does not pass ATA commands through (" + s.describe() + ")");
+                             "the USB bridge or disk controller does not pass ATA commands through (" + s.describe() + ")");
         if (s.valid && s.key == sense::AbortedCommand)
             return makeError(Errc::Refused, "the drive aborted the ATA command (" + s.describe() + ")");
         return makeError(Errc::Device, "ATA pass-through failed: " + s.describe());

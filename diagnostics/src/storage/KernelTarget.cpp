@@ -1,6 +1,7 @@
 // BlockTarget over the kernel: regular files and block devices (O_DIRECT, aligned buffers,
 // O_EXCL so nobody mounts the disk while we wipe it). Identity comes from ioctls, sysfs and udev.
 #include <reemploi/diagnostics/storage/BlockTarget.hpp>
+#include <reemploi/diagnostics/storage/InternalDisk.hpp>
 #include <reemploi/diagnostics/storage/UsbMassStorage.hpp>
 
 #include <cerrno>
@@ -236,7 +237,8 @@ Result<std::unique_ptr<BlockTarget>> openTarget(const std::string &path, bool wr
         info.logicalSectorSize = static_cast<std::uint32_t>(logical);
         info.physicalSectorSize = physical;
         fillBlockIdentity(info, st.st_rdev);
-        return std::unique_ptr<BlockTarget>(new KernelTarget(fd, fd, std::move(info)));
+        // An internal SATA or NVMe disk gets its drive's own commands too (InternalDisk.hpp).
+        return withDriveCommands(std::unique_ptr<BlockTarget>(new KernelTarget(fd, fd, std::move(info))));
     }
     if (S_ISREG(st.st_mode)) {
         int buffered = ::open(path.c_str(), mode | O_CLOEXEC);

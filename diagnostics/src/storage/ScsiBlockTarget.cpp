@@ -218,8 +218,9 @@ Status ScsiBlockTarget::checkFirmwareErase(FirmwareErase kind) const {
             return makeError(Errc::Refused, id.model + "'s security is frozen (the computer's firmware froze it): "
                                                        "power-cycle the drive in the USB dock, then retry");
         return {};
+    default:
+        return makeError(Errc::Unsupported, "NVMe commands do not reach " + _info.path + ", which is not an NVMe drive");
     }
-    return makeError(Errc::Unsupported, "unknown firmware erase");
 }
 
 Status ScsiBlockTarget::firmwareErase(FirmwareErase kind, const std::function<void(double)> &progress,

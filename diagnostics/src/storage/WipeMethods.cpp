@@ -24,6 +24,20 @@ const std::vector<WipeMethod> kMethods = {
     {"purge-secure-erase", "ATA SECURITY ERASE UNIT (enhanced when supported)", WipeKind::AtaSecureErase, {},
      NistLevel::Purge, NistLevel::Clear, Verification::Sample,
      "Purge on hard disks; on flash the command may skip spare blocks, so only Clear"},
+    // NVMe (Table A-8 of the same appendix): the controller's Sanitize reaches every block, over-
+    // provisioning included; a cryptographic erase is Purge when the drive encrypts all user data,
+    // which NVMe drives that offer it do (the host cannot prove it: verification samples the LBAs);
+    // a Format NVM user-data erase may leave spare blocks, so it is only counted Clear.
+    {"purge-nvme-sanitize", "NVMe Sanitize (block erase, or crypto erase when that is all the drive has)",
+     WipeKind::NvmeSanitize, {}, NistLevel::Purge, NistLevel::Purge, Verification::Sample,
+     "the controller erases every block including spare and over-provisioned areas: Purge"},
+    {"purge-nvme-crypto-format", "NVMe Format NVM with cryptographic erase (the media key is replaced)",
+     WipeKind::NvmeFormatCrypto, {}, NistLevel::Purge, NistLevel::Purge, Verification::Sample,
+     "replacing the key that encrypts all user data leaves it unreadable, spare blocks included: Purge "
+     "(the drive's claim that it encrypts everything cannot be checked by the host)"},
+    {"clear-nvme-format", "NVMe Format NVM with user-data erase", WipeKind::NvmeFormatUserData, {}, NistLevel::Clear,
+     NistLevel::Clear, Verification::Sample,
+     "the controller may leave spare blocks untouched unless its maker says otherwise: Clear"},
 };
 
 std::string lower(std::string_view s) {

@@ -415,12 +415,24 @@ std::vector<LbaExtent> samplePlan(std::uint64_t sectors, std::uint64_t seed) {
 namespace {
 
 // The drive command a firmware method uses on this target: SANITIZE BLOCK ERASE when the drive
-// has it, else CRYPTO SCRAMBLE; SECURITY ERASE UNIT for purge-secure-erase.
+// has it, else CRYPTO SCRAMBLE; SECURITY ERASE UNIT for purge-secure-erase; the NVMe commands for
+// the NVMe methods (Sanitize: block erase, else crypto erase).
 Result<BlockTarget::FirmwareErase> firmwareEraseFor(const BlockTarget &target, const WipeMethod &method) {
     using FE = BlockTarget::FirmwareErase;
     if (method.kind == WipeKind::AtaSecureErase) {
         REEMPLOI_TRY(target.checkFirmwareErase(FE::SecurityErase));
         return FE::SecurityErase;
+    }
+    if (method.kind == WipeKind::NvmeFormatCrypto || method.kind == WipeKind::NvmeFormatUserData) {
+        FE kind = method.kind == WipeKind::NvmeFormatCrypto ? FE::NvmeFormatCrypto : FE::NvmeFormatUserData;
+        REEMPLOI_TRY(target.checkFirmwareErase(kind));
+        return kind;
+    }
+    if (method.kind == WipeKind::NvmeSanitize) {
+        auto block = target.checkFirmwareErase(FE::NvmeSanitizeBlockErase);
+        if (block) return FE::NvmeSanitizeBlockErase;
+        if (target.checkFirmwareErase(FE::NvmeSanitizeCryptoErase)) return FE::NvmeSanitizeCryptoErase;
+        return block.error();
     }
     auto block = target.checkFirmwareErase(FE::SanitizeBlockErase);
     if (block) return FE::SanitizeBlockErase;

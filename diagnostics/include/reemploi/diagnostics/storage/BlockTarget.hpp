@@ -60,7 +60,10 @@ public:
     virtual Status flush() = 0;
     // The drive erasing itself (ATA SANITIZE, SECURITY ERASE): Unsupported or Refused, with why,
     // when it cannot; `progress` gets 0..1 while it runs. The caller verifies afterwards.
-    enum class FirmwareErase { SanitizeBlockErase, SanitizeCryptoScramble, SecurityErase };
+    enum class FirmwareErase {
+        SanitizeBlockErase, SanitizeCryptoScramble, SecurityErase,  // ATA
+        NvmeSanitizeBlockErase, NvmeSanitizeCryptoErase, NvmeFormatCrypto, NvmeFormatUserData,
+    };
     virtual Status checkFirmwareErase(FirmwareErase) const {
         return makeError(Errc::Unsupported, "the drive's own erase commands (ATA SANITIZE, SECURITY ERASE UNIT) "
                                             "cannot reach " +

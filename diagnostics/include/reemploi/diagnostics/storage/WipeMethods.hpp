@@ -21,7 +21,10 @@ std::string_view toString(Pattern);
 
 // How a method erases: by overwriting every LBA from the host, or by asking the drive to erase
 // itself (the firmware reaches remapped and over-provisioned areas that the host cannot).
-enum class WipeKind { Overwrite, AtaSanitize, AtaSecureErase };
+enum class WipeKind {
+    Overwrite, AtaSanitize, AtaSecureErase,
+    NvmeSanitize, NvmeFormatCrypto, NvmeFormatUserData,  // NVMe drives inside the computer (Nvme.hpp)
+};
 
 enum class Verification { None, Sample, Full };
 std::string_view toString(Verification);

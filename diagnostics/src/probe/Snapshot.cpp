@@ -1,0 +1,295 @@
+// The snapshot's JSON, written canonically and read back (schema: docs/probe-snapshot.md).
+#include <reemploi/diagnostics/probe/Snapshot.hpp>
+
+#include <Poco/JSON/Parser.h>
+
+#include <reemploi/common/Json.hpp>
+
+namespace reemploi::diagnostics::probe {
+
+namespace {
+
+json::Object optionalText(json::Object o, const std::string &key, const std::string &value) {
+    if (value.empty()) o.null(key);
+    else o.set(key, value);
+    return o;
+}
+
+}  // namespace
+
+std::string snapshotJson(const Snapshot &s) {
+    json::Object machine;
+    machine.set("vendor", s.machine.vendor).set("product", s.machine.product).set("version", s.machine.version);
+    machine.set("model", s.machine.model).set("kind", s.machine.kind).set("chassis_type", s.machine.chassisType);
+    machine = optionalText(machine, "serial", s.machine.serial);
+    machine = optionalText(machine, "bios_date", s.machine.biosDate);
+
+    json::Object cpu;
+    cpu.set("model", s.cpu.model).set("cores", s.cpu.cores).set("threads", s.cpu.threads);
+
+    json::Array modules;
+    for (const auto &m : s.memory.modules) {
+        json::Object o;
+        o.set("locator", m.locator).set("bank_locator", m.bankLocator).set("size_mib", m.sizeMib).set("type", m.type);
+        o.set("speed_mts", m.speedMts).set("manufacturer", m.manufacturer).set("part_number", m.partNumber);
+        modules.add(o);
+    }
+    json::Object memory;
+    memory.set("total_mib", s.memory.totalMib).set("kernel_total_kib", s.memory.kernelTotalKib);
+    memory = optionalText(memory, "source", s.memory.source);
+    memory.raw("modules", modules.str());
+
+    json::Array batteries;
+    for (const auto &b : s.batteries) {
+        json::Object o;
+        o.set("name", b.name).set("manufacturer", b.manufacturer).set("model", b.model).set("technology", b.technology);
+        o.set("status", b.status).set("unit", b.unit).set("design_capacity", b.designCapacity);
+        o.set("full_capacity", b.fullCapacity).set("cycle_count", b.cycleCount).set("health_percent", b.healthPercent);
+        o.set("health", b.healthPercent ? std::to_string(*b.healthPercent) + " %" : std::string("not measured"));
+        batteries.add(o);
+    }
+    json::Array screens;
+    for (const auto &sc : s.screens) {
+        json::Object o;
+        o.set("connector", sc.connector).set("internal", sc.internal).set("manufacturer", sc.manufacturer);
+        o.set("name", sc.name).set("product_code", unsigned(sc.productCode)).set("width_mm", unsigned(sc.widthMm));
+        o.set("height_mm", unsigned(sc.heightMm)).set("diagonal_inches", sc.diagonalInches);
+        o.set("native_width", unsigned(sc.nativeWidth)).set("native_height", unsigned(sc.nativeHeight));
+        screens.add(o);
+    }
+    json::Array network;
+    for (const auto &n : s.network) network.add(json::Object().set("name", n.name).set("mac", n.mac).set("kind", n.kind));
+    json::Array disks;
+    for (const auto &d : s.disks) {
+        json::Object o;
+        o.set("name", d.name).set("model", d.model).set("firmware", d.firmware).set("size_bytes", d.sizeBytes);
+        o.set("rotational", d.rotational).set("removable", d.removable).set("transport", d.transport);
+        o = optionalText(o, "serial", d.serial);
+        if (d.health) {
+            const auto &h = *d.health;
+            json::Object health;
+            health.set("available", h.available).set("healthy", h.healthy).set("power_on_hours", h.powerOnHours);
+            health.set("reallocated", h.reallocated).set("pending", h.pending).set("uncorrectable", h.uncorrectable);
+            health.set("wear_percent_left", h.wearPercentLeft);
+            health = optionalText(health, "unavailable_why", h.unavailableWhy);
+            o.set("health", health);
+        } else {
+            o.null("health");
+        }
+        disks.add(o);
+    }
+    json::Array unavailable;
+    for (const auto &u : s.unavailable) unavailable.add(u);
+
+    json::Object root;
+    root.set("schema_version", s.schemaVersion).set("probed_at", s.probedAt).set("machine", machine).set("cpu", cpu);
+    root.set("memory", memory).raw("batteries", batteries.str()).raw("screens", screens.str());
+    root.raw("network", network.str()).raw("disks", disks.str()).raw("unavailable", unavailable.str());
+    return root.str();
+}
+
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+// Readers that name the member at fault ("disks[1].size_bytes: not a number").
+struct Reader {
+    std::string error;
+
+    std::string text(const Object::Ptr &o, const std::string &key, const std::string &where) {
+        if (!o || !o->has(key) || o->isNull(key)) return {};
+        auto v = o->get(key);
+        if (!v.isString()) {
+            fail(where + key + ": not a string");
+            return {};
+        }
+        return v.extract<std::string>();
+    }
+    template <class T>
+    std::optional<T> integer(const Object::Ptr &o, const std::string &key, const std::string &where) {
+        if (!o || !o->has(key) || o->isNull(key)) return std::nullopt;
+        auto v = o->get(key);
+        if (!v.isInteger()) {
+            fail(where + key + ": not a whole number");
+            return std::nullopt;
+        }
+        return static_cast<T>(v.convert<std::int64_t>());
+    }
+    std::optional<double> real(const Object::Ptr &o, const std::string &key, const std::string &where) {
+        if (!o || !o->has(key) || o->isNull(key)) return std::nullopt;
+        auto v = o->get(key);
+        if (!v.isNumeric()) {
+            fail(where + key + ": not a number");
+            return std::nullopt;
+        }
+        return v.convert<double>();
+    }
+    bool boolean(const Object::Ptr &o, const std::string &key, const std::string &where) {
+        if (!o || !o->has(key) || o->isNull(key)) return false;
+        auto v = o->get(key);
+        if (!v.isBoolean()) {
+            fail(where + key + ": not true or false");
+            return false;
+        }
+        return v.extract<bool>();
+    }
+    Object::Ptr object(const Object::Ptr &o, const std::string &key) {
+        if (!o || !o->has(key) || o->isNull(key)) return nullptr;
+        auto p = o->getObject(key);
+        if (!p) fail(key + ": not an object");
+        return p;
+    }
+    Array::Ptr array(const Object::Ptr &o, const std::string &key) {
+        if (!o || !o->has(key) || o->isNull(key)) return nullptr;
+        auto p = o->getArray(key);
+        if (!p) fail(key + ": not an array");
+        return p;
+    }
+    void fail(std::string message) {
+        if (error.empty()) error = "snapshot: " + std::move(message);
+    }
+};
+
+}  // namespace
+
+Result<Snapshot> parseSnapshotJson(std::string_view text) {
+    Poco::Dynamic::Var parsed;
+    try {
+        Poco::JSON::Parser parser;
+        parsed = parser.parse(std::string(text));
+    } catch (const Poco::Exception &e) {
+        return makeError(Errc::InvalidInput, "snapshot: not JSON: " + e.displayText());
+    }
+    Object::Ptr root;
+    try {
+        root = parsed.extract<Object::Ptr>();
+    } catch (...) {
+        return makeError(Errc::InvalidInput, "snapshot: not a JSON object");
+    }
+    Reader r;
+    Snapshot s;
+    auto version = r.integer<int>(root, "schema_version", "");
+    if (!version) return makeError(Errc::InvalidInput, "snapshot: no schema_version (is this a reemploi probe snapshot?)");
+    if (*version != kSnapshotSchemaVersion)
+        return makeError(Errc::InvalidInput, "snapshot: schema_version " + std::to_string(*version) + " is not " +
+                                                 std::to_string(kSnapshotSchemaVersion) + ", the version this reemploi reads");
+    s.schemaVersion = *version;
+    s.probedAt = r.text(root, "probed_at", "");
+    auto m = r.object(root, "machine");
+    if (!m && r.error.empty()) return makeError(Errc::InvalidInput, "snapshot: no machine");
+    s.machine.vendor = r.text(m, "vendor", "machine.");
+    s.machine.product = r.text(m, "product", "machine.");
+    s.machine.version = r.text(m, "version", "machine.");
+    s.machine.model = r.text(m, "model", "machine.");
+    s.machine.serial = r.text(m, "serial", "machine.");
+    s.machine.kind = r.text(m, "kind", "machine.");
+    s.machine.chassisType = r.integer<int>(m, "chassis_type", "machine.");
+    s.machine.biosDate = r.text(m, "bios_date", "machine.");
+    if (auto c = r.object(root, "cpu")) {
+        s.cpu.model = r.text(c, "model", "cpu.");
+        s.cpu.cores = r.integer<int>(c, "cores", "cpu.").value_or(0);
+        s.cpu.threads = r.integer<int>(c, "threads", "cpu.").value_or(0);
+    }
+    if (auto mem = r.object(root, "memory")) {
+        s.memory.totalMib = r.integer<std::int64_t>(mem, "total_mib", "memory.");
+        s.memory.kernelTotalKib = r.integer<std::int64_t>(mem, "kernel_total_kib", "memory.");
+        s.memory.source = r.text(mem, "source", "memory.");
+        if (auto list = r.array(mem, "modules"))
+            for (std::size_t i = 0; i < list->size(); ++i) {
+                auto o = list->getObject(static_cast<unsigned>(i));
+                std::string at = "memory.modules[" + std::to_string(i) + "].";
+                if (!o) { r.fail(at + ": not an object"); break; }
+                MemoryModule mm;
+                mm.locator = r.text(o, "locator", at);
+                mm.bankLocator = r.text(o, "bank_locator", at);
+                mm.sizeMib = r.integer<std::int64_t>(o, "size_mib", at).value_or(0);
+                mm.type = r.text(o, "type", at);
+                mm.speedMts = r.integer<int>(o, "speed_mts", at);
+                mm.manufacturer = r.text(o, "manufacturer", at);
+                mm.partNumber = r.text(o, "part_number", at);
+                s.memory.modules.push_back(std::move(mm));
+            }
+    }
+    if (auto list = r.array(root, "batteries"))
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            auto o = list->getObject(static_cast<unsigned>(i));
+            std::string at = "batteries[" + std::to_string(i) + "].";
+            if (!o) { r.fail(at + ": not an object"); break; }
+            Battery b;
+            b.name = r.text(o, "name", at);
+            b.manufacturer = r.text(o, "manufacturer", at);
+            b.model = r.text(o, "model", at);
+            b.technology = r.text(o, "technology", at);
+            b.status = r.text(o, "status", at);
+            b.unit = r.text(o, "unit", at);
+            b.designCapacity = r.integer<std::int64_t>(o, "design_capacity", at);
+            b.fullCapacity = r.integer<std::int64_t>(o, "full_capacity", at);
+            b.cycleCount = r.integer<int>(o, "cycle_count", at);
+            b.healthPercent = r.integer<int>(o, "health_percent", at);
+            if (b.healthPercent && (*b.healthPercent < 0 || *b.healthPercent > 100))
+                r.fail(at + "health_percent: " + std::to_string(*b.healthPercent) + " is not between 0 and 100");
+            s.batteries.push_back(std::move(b));
+        }
+    if (auto list = r.array(root, "screens"))
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            auto o = list->getObject(static_cast<unsigned>(i));
+            std::string at = "screens[" + std::to_string(i) + "].";
+            if (!o) { r.fail(at + ": not an object"); break; }
+            Screen sc;
+            sc.connector = r.text(o, "connector", at);
+            sc.internal = r.boolean(o, "internal", at);
+            sc.manufacturer = r.text(o, "manufacturer", at);
+            sc.name = r.text(o, "name", at);
+            sc.productCode = r.integer<std::uint16_t>(o, "product_code", at).value_or(0);
+            sc.widthMm = r.integer<std::uint16_t>(o, "width_mm", at).value_or(0);
+            sc.heightMm = r.integer<std::uint16_t>(o, "height_mm", at).value_or(0);
+            sc.diagonalInches = r.real(o, "diagonal_inches", at);
+            sc.nativeWidth = r.integer<std::uint16_t>(o, "native_width", at).value_or(0);
+            sc.nativeHeight = r.integer<std::uint16_t>(o, "native_height", at).value_or(0);
+            s.screens.push_back(std::move(sc));
+        }
+    if (auto list = r.array(root, "network"))
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            auto o = list->getObject(static_cast<unsigned>(i));
+            std::string at = "network[" + std::to_string(i) + "].";
+            if (!o) { r.fail(at + ": not an object"); break; }
+            s.network.push_back({r.text(o, "name", at), r.text(o, "mac", at), r.text(o, "kind", at)});
+        }
+    if (auto list = r.array(root, "disks"))
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            auto o = list->getObject(static_cast<unsigned>(i));
+            std::string at = "disks[" + std::to_string(i) + "].";
+            if (!o) { r.fail(at + ": not an object"); break; }
+            Disk d;
+            d.name = r.text(o, "name", at);
+            d.model = r.text(o, "model", at);
+            d.serial = r.text(o, "serial", at);
+            d.firmware = r.text(o, "firmware", at);
+            d.sizeBytes = r.integer<std::int64_t>(o, "size_bytes", at).value_or(0);
+            d.rotational = r.boolean(o, "rotational", at);
+            d.removable = r.boolean(o, "removable", at);
+            d.transport = r.text(o, "transport", at);
+            if (d.sizeBytes < 0) r.fail(at + "size_bytes: negative");
+            if (auto h = r.object(o, "health")) {
+                std::string hat = at + "health.";
+                DiskHealth health;
+                health.available = r.boolean(h, "available", hat);
+                health.unavailableWhy = r.text(h, "unavailable_why", hat);
+                if (h->has("healthy") && !h->isNull("healthy")) health.healthy = r.boolean(h, "healthy", hat);
+                health.powerOnHours = r.integer<std::uint64_t>(h, "power_on_hours", hat);
+                health.reallocated = r.integer<std::uint64_t>(h, "reallocated", hat);
+                health.pending = r.integer<std::uint64_t>(h, "pending", hat);
+                health.uncorrectable = r.integer<std::uint64_t>(h, "uncorrectable", hat);
+                health.wearPercentLeft = r.integer<int>(h, "wear_percent_left", hat);
+                d.health = std::move(health);
+            }
+            s.disks.push_back(std::move(d));
+        }
+    if (auto list = r.array(root, "unavailable"))
+        for (std::size_t i = 0; i < list->size(); ++i) s.unavailable.push_back(list->getElement<std::string>(static_cast<unsigned>(i)));
+    if (!r.error.empty()) return makeError(Errc::InvalidInput, r.error);
+    return s;
+}
+
+}  // namespace reemploi::diagnostics::probe
