@@ -365,6 +365,13 @@ Result<AuditReport> verifyAudit(Database &db, const AuditCheck &check) {
         }
         std::optional<replay::Replayer> replayer;
         if (check.replay) replayer.emplace();
+        std::int64_t total = 0;
+        auto stopped = [] { return makeError(Errc::Refused, "the verification was stopped before its end"); };
+        if (check.progress) {
+            auto last = db.prepare("SELECT COALESCE(MAX(id), 0) FROM events");
+            if (last->step()) total = last->getInt(0);
+            if (!check.progress({"chain", 0, total})) return stopped();
+        }
         auto st = db.prepare(std::string("SELECT ") + kEventColumns + " FROM events ORDER BY id");
         std::string expectedPrev = kGenesisHash;
         std::int64_t expectedId = 1;
@@ -403,6 +410,8 @@ Result<AuditReport> verifyAudit(Database &db, const AuditCheck &check) {
             }
             if (report.firstBrokenId) return out;
             ++report.checked;
+            if (check.progress && report.checked % 4096 == 0 && !check.progress({"chain", report.checked, total}))
+                return stopped();
             expectedPrev = e.hash;
             ++expectedId;
             if (auto a = anchors.find(e.id); a != anchors.end()) {
@@ -449,6 +458,7 @@ Result<AuditReport> verifyAudit(Database &db, const AuditCheck &check) {
                     break;
                 }
         if (replayer) {
+            if (check.progress && !check.progress({"compare", report.checked, total})) return stopped();
             out.replayed = true;
             out.disagreement = replayer->compare(db);
         }

@@ -14,6 +14,8 @@ void addImportRoutes(Router &);
 void addLabelRoutes(Router &);
 void addUsbRoutes(Router &);
 void addScanRoutes(Router &);
+void addTabletRoutes(Router &);
+void addAuditRoutes(Router &);
 
 Router buildRouter() {
     Router r;
@@ -28,6 +30,8 @@ Router buildRouter() {
     addLabelRoutes(r);
     addUsbRoutes(r);
     addScanRoutes(r);
+    addTabletRoutes(r);
+    addAuditRoutes(r);
     return r;
 }
 

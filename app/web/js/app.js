@@ -1,5 +1,5 @@
 // The web app's entry: sign-in, then the page of the signed-in role, chosen by the address's
-// hash (#bench, #scan, #intake, #coord); sign-out and the language switch in the header.
+// hash (#bench, #scan, #intake, #coord, #audit); sign-out and the language switch in the header.
 import { api, setCsrf, ApiError, errorBox } from './api.js';
 import { h, clear, field } from './dom.js';
 import { t, lang, setLang } from './i18n.js';
@@ -7,6 +7,7 @@ import { benchPage } from './bench.js';
 import { scanPage } from './scan.js';
 import { intakePage } from './intake.js';
 import { coordPage } from './coord.js';
+import { auditPage } from './audit.js';
 
 const top = document.getElementById('top');
 const app = document.getElementById('app');
@@ -18,6 +19,7 @@ const pages = {
   scan: { title: 'nav.scan', render: scanPage, coordinator: false },
   intake: { title: 'nav.intake', render: intakePage, coordinator: true },
   coord: { title: 'nav.coord', render: coordPage, coordinator: true },
+  audit: { title: 'nav.audit', render: auditPage, coordinator: true },
 };
 
 const isCoordinator = () => me && (me.role === 'coordinator' || me.role === 'admin');

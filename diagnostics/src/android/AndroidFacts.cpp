@@ -1,6 +1,8 @@
 // Parsing what Android's own commands print: the facts of the bench's tablets and phones.
 #include <reemploi/diagnostics/android/AndroidFacts.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <sstream>
@@ -109,6 +111,19 @@ std::string_view toString(Encryption e) {
     }
 }
 
+std::string AndroidFacts::plainName() const {
+    auto startsWith = [](const std::string &s, const std::string &p) {
+        return p.size() <= s.size() && std::equal(p.begin(), p.end(), s.begin(), [](char a, char b) {
+                   return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+               });
+    };
+    const std::string &what = marketName.empty() ? model : marketName;
+    const std::string &maker = manufacturer.empty() ? brand : manufacturer;
+    if (what.empty()) return maker;
+    if (maker.empty() || startsWith(what, maker)) return what;
+    return maker + " " + what;
+}
+
 std::map<std::string, std::string> parseGetprop(std::string_view text) {
     std::map<std::string, std::string> out;
     for (auto line : lines(text)) {
@@ -127,6 +142,11 @@ void applyGetprop(const std::map<std::string, std::string> &p, AndroidFacts &f) 
     f.brand = prop(p, "ro.product.brand");
     f.model = prop(p, "ro.product.model");
     f.device = prop(p, "ro.product.device");
+    // The name on the box ("Xiaomi Pad 6" where ro.product.model says "23043RP34G"), where the
+    // vendor sets one.
+    for (const char *key : {"ro.product.marketname", "ro.product.vendor.marketname", "ro.product.odm.marketname",
+                            "ro.config.marketing_name"})
+        if (f.marketName.empty()) f.marketName = prop(p, key);
     f.serial = prop(p, "ro.serialno");
     if (f.serial.empty()) f.serial = prop(p, "ro.boot.serialno");
     f.androidVersion = prop(p, "ro.build.version.release");
@@ -296,6 +316,7 @@ bool AndroidFacts::accountLockRisk() const {
 json::Object AndroidFacts::toJson() const {
     json::Object o;
     o.set("kind", kind).set("manufacturer", manufacturer).set("brand", brand).set("model", model).set("device", device);
+    o.set("market_name", marketName).set("name", plainName());
     o.set("serial", serial).set("android_version", androidVersion).set("sdk", sdk).set("fingerprint", fingerprint);
     json::Object b;
     b.set("level_percent", battery.levelPercent).set("health", battery.health).set("status", battery.status);

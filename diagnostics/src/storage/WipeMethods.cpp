@@ -24,6 +24,14 @@ const std::vector<WipeMethod> kMethods = {
     {"purge-secure-erase", "ATA SECURITY ERASE UNIT (enhanced when supported)", WipeKind::AtaSecureErase, {},
      NistLevel::Purge, NistLevel::Clear, Verification::Sample,
      "Purge on hard disks; on flash the command may skip spare blocks, so only Clear"},
+    // A tablet's or phone's reset from Android itself (adb: targets). Android 8 and later refuse it
+    // to the shell: the device then restarts into recovery for a reset by hand (AndroidReset.hpp).
+    {"android-factory-reset", "A tablet's or phone's factory reset, asked over ADB (adb: targets)",
+     WipeKind::DeviceReset, {}, NistLevel::Clear, NistLevel::Clear, Verification::None,
+     "Purge (cryptographic erase) only when the device reports file-based or full-disk encryption, else "
+     "Clear; counted only when the device restarts; Android 8 and later refuse it over ADB (reset by hand in "
+     "recovery, then recorded)",
+     NistLevel::Purge},
 };
 
 std::string lower(std::string_view s) {

@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include <reemploi/inventory/Database.hpp>
@@ -94,9 +95,20 @@ Result<std::int64_t> exportEvents(Database &db, std::int64_t sinceId, const std:
 // of every event it holds. InvalidInput names the line that is not an exported event.
 Result<std::vector<Anchor>> anchorsFromExport(std::string_view jsonLines);
 
+// How far a verification is: the chain's walk ("chain", events read of about `total`, the
+// chain's last id), then the comparison of the tables with the replay ("compare").
+struct AuditProgress {
+    std::string_view phase;
+    std::int64_t done = 0;
+    std::int64_t total = 0;
+};
+
 struct AuditCheck {
     bool replay = true;            // also compare the tables with what the events say
     std::vector<Anchor> anchors;   // witnesses the chain must still hold
+    // Called every few thousand events and when the comparison starts (a page shows a bar);
+    // returning false stops the verification (Errc::Refused, "stopped").
+    std::function<bool(const AuditProgress &)> progress;
 };
 
 struct AuditReport {

@@ -1,0 +1,107 @@
+// The group `tablets-audit` of run.mjs: a tablet on the bench page (reemploi-emulated-tablet on
+// TCP, a network tablet of the server's configuration), the audit page (verify), the privacy purge
+// (dry run, then confirmed). Each new page is checked by axe and photographed at 1280×800 and at a
+// phone's width (390×844), outside the repository.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+const PHONE = { width: 390, height: 844 };
+const DESK = { width: 1280, height: 800 };
+
+// Starts the emulated tablet (its reset denied, as Android 8 and later do), seeds what the
+// scenarios need, and returns the lines for the server's configuration.
+export async function setup({ tabletTool, cli }) {
+  if (!tabletTool) throw new Error('--tablet PATH (reemploi-emulated-tablet) is required for the tablets-audit group');
+  const child = spawn(tabletTool, ['--port', '0', '--profile', 'xiaomi-pad-6', '--reset-denied'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const address = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`reemploi-emulated-tablet ended (${code}): ${out}`)));
+  });
+  cli(['user', 'add', 'alex', '--role', 'admin'], 'atelier-velo-42-pommes\n');
+  // A tablet donated by a company; an individual donor whose data is past its retention period.
+  cli(['unit', 'add', '--donation', '1', '--kind', 'tablet', '--serial', 'TAB-PAD6', '--make', 'Xiaomi']);
+  cli(['donor', 'add', '--name', 'Jeanne Martin', '--kind', 'individual', '--email', 'jeanne@example.org']);
+  cli(['donation', 'add', '--donor', '2', '--received', '2019-03-02', '--site', 'Atelier Nord']);
+  return {
+    config: `adb.tcp = ${address}\nadb.reboot_seconds = 5\n`,
+    stop: () => child.kill('SIGTERM'),
+  };
+}
+
+export function scenarios({ check, signIn, signOut, scan, screens, group }) {
+  // axe and a screenshot at the desk's size (check), then a screenshot at a phone's width.
+  async function pageShots(page, name) {
+    await page.setViewportSize(DESK);
+    await check(page, name);
+    await page.setViewportSize(PHONE);
+    await page.screenshot({ path: path.join(screens, `${group}-${name}-phone.png`), fullPage: true });
+    await check(page, `${name}-phone`);
+    await page.setViewportSize(DESK);
+  }
+
+  return {
+    'a plugged tablet appears on the bench, is diagnosed, and its refused reset says what to do by hand': async (page, env) => {
+      await signIn(page, env.base, 'sami');
+      await page.getByRole('heading', { name: 'Tablettes et téléphones' }).waitFor();
+      await page.locator('.tablet-list .tablet').first().waitFor();
+      await page.locator('.scan-input').focus();
+      await scan(page, 'TAB-PAD6');
+      await page.getByRole('button', { name: /Diagnostiquer et enregistrer sur RE-\d+/ }).waitFor();
+      await pageShots(page, 'tablette-branchee');
+      await page.getByRole('button', { name: /Diagnostiquer et enregistrer sur RE-\d+/ }).click();
+      await page.getByRole('heading', { name: 'Diagnostic : Xiaomi Pad 6' }).waitFor();
+      await page.getByText(/chargée à \d+ %/).waitFor();
+      await page.getByText(/Go, dont .* Go libres/).waitFor();
+      await page.getByText('Aucun compte Google').waitFor();
+      await page.getByText(/Enregistré sur l’appareil RE-\d+/).waitFor();
+      await pageShots(page, 'tablette-diagnostic');
+      await page.getByRole('button', { name: /Réinitialiser \(tout effacer\)/ }).click();
+      await page.getByText(/refuse d’être réinitialisée à distance/).waitFor({ timeout: 30000 });
+      await page.getByText(/Wipe data\/factory reset/).waitFor();
+      await pageShots(page, 'tablette-a-la-main');
+      await page.getByRole('button', { name: /J’ai fait la réinitialisation/ }).click();
+      await page.getByText(/Réinitialisation enregistrée pour RE-\d+/).waitFor();
+      await signOut(page);
+    },
+    'a coordinator verifies the journal and keeps its fingerprint': async (page, env) => {
+      await signIn(page, env.base, 'camille');
+      await page.getByRole('link', { name: 'Journal' }).click();
+      await page.getByRole('heading', { name: /Journal de l’atelier/ }).waitFor();
+      await page.locator('code.anchor').waitFor();
+      const anchor = await page.locator('code.anchor').textContent();
+      if (!/^\d+:[0-9a-f]{64}$/.test(anchor)) throw new Error(`anchor "${anchor}"`);
+      const download = page.getByRole('link', { name: 'Télécharger l’empreinte' });
+      const file = await page.request.get(new URL(await download.getAttribute('href'), page.url()).href);
+      if (!(await file.text()).includes(anchor)) throw new Error('the downloaded fingerprint is not the one shown');
+      await page.getByRole('button', { name: 'Vérifier maintenant' }).click();
+      await page.getByText(/Journal intact : .* entrées vérifiées/).waitFor({ timeout: 60000 });
+      await page.getByText('Le stock correspond exactement au journal.').waitFor();
+      if (await page.getByRole('button', { name: 'Voir ce qui serait effacé' }).count()) throw new Error('a coordinator is offered the purge');
+      await pageShots(page, 'journal-verifie');
+      await signOut(page);
+    },
+    'an admin sees what the purge would erase, then purges with a confirmation': async (page, env) => {
+      await signIn(page, env.base, 'alex');
+      await page.goto(`${env.base}/#audit`);
+      await page.getByRole('button', { name: 'Voir ce qui serait effacé' }).click();
+      await page.getByText(/1 donateur\(s\) particulier\(s\) : nom et e-mail n° 2/).waitFor();
+      const purge = page.getByRole('button', { name: 'Effacer maintenant' });
+      if (!(await purge.isDisabled())) throw new Error('the purge can be pressed before the confirmation');
+      await pageShots(page, 'donnees-personnelles');
+      await page.getByLabel('J’ai compris, c’est définitif').check();
+      await purge.click();
+      await page.getByText(/Effacé\. C’est écrit dans le journal/).waitFor();
+      // The journal still verifies after the purge.
+      await page.getByRole('button', { name: 'Vérifier maintenant' }).click();
+      await page.getByText(/Journal intact/).waitFor({ timeout: 60000 });
+      await page.getByText(/données personnelles masquées/).waitFor();
+      await check(page, 'donnees-purgees');
+      await signOut(page);
+    },
+  };
+}
