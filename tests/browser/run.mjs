@@ -356,7 +356,7 @@ async function main() {
     viewport: { width: 1024, height: 800 },
     locale: 'fr-FR',
   });
-  const env = { base: `http://127.0.0.1:${port}`, link };
+  const env = { base: `http://127.0.0.1:${port}`, link, tabletSerial: extra.serial };
   try {
     context.setDefaultTimeout(15000);
     const page = await context.newPage();

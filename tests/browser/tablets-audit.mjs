@@ -3,6 +3,7 @@
 // (dry run, then confirmed). Each new page is checked by axe and photographed at 1280×800 and at a
 // phone's width (390×844), outside the repository.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 const PHONE = { width: 390, height: 844 };
@@ -12,7 +13,7 @@ const DESK = { width: 1280, height: 800 };
 // scenarios need, and returns the lines for the server's configuration.
 export async function setup({ tabletTool, cli }) {
   if (!tabletTool) throw new Error('--tablet PATH (reemploi-emulated-tablet) is required for the tablets-audit group');
-  const child = spawn(tabletTool, ['--port', '0', '--profile', 'xiaomi-pad-6', '--reset-denied'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(tabletTool, ['--port', '0', '--profile', 'xiaomi-pad-6', '--reset-denied', '--google-accounts', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const address = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {
@@ -23,11 +24,15 @@ export async function setup({ tabletTool, cli }) {
     child.on('exit', (code) => reject(new Error(`reemploi-emulated-tablet ended (${code}): ${out}`)));
   });
   cli(['user', 'add', 'alex', '--role', 'admin'], 'atelier-velo-42-pommes\n');
-  // A tablet donated by a company; an individual donor whose data is past its retention period.
-  cli(['unit', 'add', '--donation', '1', '--kind', 'tablet', '--serial', 'TAB-PAD6', '--make', 'Xiaomi']);
+  // A tablet donated by a company (registered with the serial the emulated tablet reports), and an
+  // individual donor whose data is past its retention period.
+  const getprop = fs.readFileSync(new URL('../fixtures/android/xiaomi-pad-6/getprop.txt', import.meta.url), 'utf8');
+  const serial = /^\[ro\.serialno\]: \[([^\]]+)\]/m.exec(getprop)[1];
+  cli(['unit', 'add', '--donation', '1', '--kind', 'tablet', '--serial', serial, '--make', 'Xiaomi']);
   cli(['donor', 'add', '--name', 'Jeanne Martin', '--kind', 'individual', '--email', 'jeanne@example.org']);
   cli(['donation', 'add', '--donor', '2', '--received', '2019-03-02', '--site', 'Atelier Nord']);
   return {
+    serial,
     config: `adb.tcp = ${address}\nadb.reboot_seconds = 5\n`,
     stop: () => child.kill('SIGTERM'),
   };
@@ -50,7 +55,7 @@ export function scenarios({ check, signIn, signOut, scan, screens, group }) {
       await page.getByRole('heading', { name: 'Tablettes et téléphones' }).waitFor();
       await page.locator('.tablet-list .tablet').first().waitFor();
       await page.locator('.scan-input').focus();
-      await scan(page, 'TAB-PAD6');
+      await scan(page, env.tabletSerial);
       await page.getByRole('button', { name: /Diagnostiquer et enregistrer sur RE-\d+/ }).waitFor();
       await pageShots(page, 'tablette-branchee');
       await page.getByRole('button', { name: /Diagnostiquer et enregistrer sur RE-\d+/ }).click();

@@ -41,7 +41,7 @@ function factsList(f) {
     items.push([t('tab.android'), f.android_version ? `${f.android_version}${f.sdk ? ` (SDK ${f.sdk})` : ''}` : '—']);
     items.push([t('tab.encryption'), word('tab.encryption', f.encryption)]);
   }
-  return h('dl', { class: 'facts-list' }, items.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+  return h('dl', { class: 'facts-list' }, items.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
 
 // The lock: what it means for a family, and what to do.

@@ -100,6 +100,23 @@ TEST(TabletApi, ADiagnosisReadsBatteryStorageAndLockAndIsStoredOnTheUnit) {
     EXPECT_EQ(unit.model, "23043RP34G");
 }
 
+TEST(TabletApi, AnotherDevicesFactsAreRefusedAndNothingIsStored) {
+    Bench bench;
+    auto db = bench.api.db();
+    inventory::Actor a{"setup", inventory::Role::Admin, ""};
+    inventory::NewUnit u;
+    u.donationId = bench.api.donation;
+    u.kind = inventory::UnitKind::Tablet;
+    u.serial = "OTHER-TABLET";
+    auto tag = inventory::addUnit(*db, u, a).value().tag;
+    auto r = bench.api.as("tom").post("/api/tablets/diagnose", R"({"target":")" + bench.target() + R"(","unit":")" + tag + R"("})");
+    EXPECT_EQ(r.status, 409) << r.body;
+    EXPECT_NE(r.json()->getObject("error")->getValue<std::string>("message").find("check the tag"), std::string::npos);
+    auto unit = inventory::getUnit(*bench.api.db(), tag).value();
+    EXPECT_TRUE(unit.make.empty());
+    EXPECT_TRUE(unit.model.empty());
+}
+
 TEST(TabletApi, ATargetThatIsNoTabletIsRefusedNamingTheField) {
     Bench bench;
     auto tom = bench.api.as("tom");
