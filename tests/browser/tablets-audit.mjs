@@ -45,6 +45,19 @@ export function scenarios({ check, signIn, signOut, scan, screens, group }) {
     await check(page, name);
     await page.setViewportSize(PHONE);
     await page.screenshot({ path: path.join(screens, `${group}-${name}-phone.png`), fullPage: true });
+    // The same in screen-sized parts, as a phone shows it (a long page is unreadable shrunk whole).
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (wide > PHONE.width) {
+      const culprits = await page.evaluate((w) => [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > w + 1)
+        .slice(-3).map((e) => `${e.tagName.toLowerCase()}.${e.className} "${(e.textContent || '').slice(0, 40)}"`), PHONE.width);
+      throw new Error(`${name}: the page is ${wide} px wide on a ${PHONE.width} px phone (sideways scrolling): ${culprits.join('; ')}`);
+    }
+    for (let y = 0, part = 1; y < height; y += PHONE.height, part += 1) {
+      await page.screenshot({ path: path.join(screens, `${group}-${name}-phone-${part}.png`), fullPage: true,
+        clip: { x: 0, y, width: PHONE.width, height: Math.min(PHONE.height, height - y) } });
+    }
     await check(page, `${name}-phone`);
     await page.setViewportSize(DESK);
   }

@@ -123,6 +123,12 @@ Result<std::vector<BenchTablet>> listTablets(UsbBus *bus, std::mutex &busMutex, 
             t.state = "ready";
             auto model = banner.properties.find("ro.product.model");
             if (model != banner.properties.end()) t.name = model->second;
+            // The name a person knows ("Xiaomi Pad 6" rather than "23043RP34G"), from its properties.
+            if (auto props = (*device)->adb().shell("getprop")) {
+                AndroidFacts named;
+                applyGetprop(parseGetprop(*props), named);
+                if (auto plain = named.plainName(); !plain.empty()) t.name = plain;
+            }
         } else if (device.error().message.find(kUnauthorized) != std::string::npos) {
             t.state = "unauthorized";
         } else {

@@ -217,6 +217,8 @@ export function benchPage(root) {
     switch (step) {
       case 'diagnose':
         return h('div', { class: 'step-actions' },
+          PORTABLE_KINDS.includes(unit.kind) ? h('p', { class: 'notice' }, t('tab.fromBench.diagnose'),
+            h('button', { type: 'button', class: 'secondary', onClick: () => tablets.focus() }, t('tab.goto'))) : null,
           h('button', { type: 'button', class: 'big', onClick: () => act(setStatus('diagnosed', t('do.diagnose.reason'))) }, t('do.diagnose')),
           h('button', { type: 'button', class: 'secondary', onClick: () => act(setStatus('to_repair', t('do.diagnose.reason'))) }, t('do.repair')));
       case 'wipe': {

@@ -178,5 +178,12 @@ export function tabletsSection({ currentUnit, onRecorded }) {
   }
 
   load();
-  return { element: section, refresh: load, announce: (text) => { note.textContent = text; } };
+  // Brings the section into view with the focus on its first action (the bench's hint for tablets).
+  function focus() {
+    const first = section.querySelector('.tablet-list button, button');
+    section.scrollIntoView({ block: 'start' });
+    if (first) first.focus();
+  }
+
+  return { element: section, refresh: load, focus, announce: (text) => { note.textContent = text; } };
 }
