@@ -82,6 +82,7 @@ export function scenarios({ check, signIn, signOut, scan, screens, group }) {
       await page.getByText(/refuse d’être réinitialisée à distance/).waitFor({ timeout: 30000 });
       await page.getByText(/Wipe data\/factory reset/).waitFor();
       await pageShots(page, 'tablette-a-la-main');
+      if (!(await page.getByRole('button', { name: /Réinitialiser \(tout effacer\)/ }).isDisabled())) throw new Error('the reset can be pressed twice');
       await page.getByRole('button', { name: /J’ai fait la réinitialisation/ }).click();
       await page.getByText(/Réinitialisation enregistrée pour RE-\d+/).waitFor();
       await signOut(page);
@@ -107,7 +108,7 @@ export function scenarios({ check, signIn, signOut, scan, screens, group }) {
       await signIn(page, env.base, 'alex');
       await page.goto(`${env.base}/#audit`);
       await page.getByRole('button', { name: 'Voir ce qui serait effacé' }).click();
-      await page.getByText(/1 donateur\(s\) particulier\(s\) : nom et e-mail n° 2/).waitFor();
+      await page.getByText('1 donateur(s) particulier(s), leur nom et leur e-mail : Jeanne Martin (n° 2)').waitFor();
       const purge = page.getByRole('button', { name: 'Effacer maintenant' });
       if (!(await purge.isDisabled())) throw new Error('the purge can be pressed before the confirmation');
       await pageShots(page, 'donnees-personnelles');

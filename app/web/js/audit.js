@@ -115,10 +115,21 @@ function purgeCard() {
   const confirm = h('button', { type: 'button', class: 'big danger', disabled: true }, t('privacy.purge'));
   understood.addEventListener('change', () => { confirm.disabled = !understood.checked; });
 
+  // Who is concerned, by name where the lists give it (an admin may see them): "Jeanne Martin (n° 2)".
+  let names = { donors: new Map(), schools: new Map() };
+  async function loadNames() {
+    const [donors, schools] = await Promise.all([api('GET', '/api/donors').catch(() => []), api('GET', '/api/schools').catch(() => [])]);
+    names = {
+      donors: new Map((Array.isArray(donors) ? donors : []).map((d) => [d.id, d.name])),
+      schools: new Map((Array.isArray(schools) ? schools : []).map((s) => [s.id, s.name])),
+    };
+  }
+  const who = (ids, map) => (ids || []).map((i) => (map.get(i) ? `${map.get(i)} (n° ${i})` : `n° ${i}`)).join(', ');
+
   function summary(r) {
     const items = [
-      t('privacy.donors', { n: r.donors, ids: (r.donor_ids || []).map((i) => `n° ${i}`).join(', ') }),
-      t('privacy.contacts', { n: r.contacts, ids: (r.school_ids || []).map((i) => `n° ${i}`).join(', ') }),
+      t('privacy.donors', { n: r.donors, ids: r.donors ? t('privacy.list', { names: who(r.donor_ids, names.donors) }) : '' }),
+      t('privacy.contacts', { n: r.contacts, ids: r.contacts ? t('privacy.list', { names: who(r.school_ids, names.schools) }) : '' }),
       t('privacy.fields', { n: r.donor_field_rows }),
       t('privacy.events', { n: r.events_redacted }),
     ];
@@ -128,7 +139,7 @@ function purgeCard() {
   async function dryRun() {
     clear(report, h('p', {}, t('loading')));
     try {
-      const r = await api('POST', '/api/privacy/purge', { dry_run: true });
+      const [r] = await Promise.all([api('POST', '/api/privacy/purge', { dry_run: true }), loadNames()]);
       const nothing = !r.donors && !r.contacts && !r.donor_field_rows && !r.events_redacted;
       understood.checked = false;
       confirm.disabled = true;

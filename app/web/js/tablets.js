@@ -103,9 +103,8 @@ export function tabletsSection({ currentUnit, onRecorded }) {
     const unit = unitFor();
     if (!unit) return h('p', { class: 'notice' }, t('tab.reset.needUnit'));
     if (f.account_lock_risk) return h('p', { class: 'hint' }, t('tab.reset.afterAccount'));
-    return h('div', { class: 'step-actions' },
-      h('p', {}, t('tab.reset.explain')),
-      h('button', { type: 'button', class: 'big danger', onClick: () => reset(d, unit, box) }, t('tab.reset', { tag: unit.tag })));
+    const button = h('button', { type: 'button', class: 'big danger', onClick: () => reset(d, unit, box, button) }, t('tab.reset', { tag: unit.tag }));
+    return h('div', { class: 'step-actions' }, h('p', {}, t('tab.reset.explain')), button);
   }
 
   // Android 8 and later refuse the reset over ADB: the device restarts into recovery, and the
@@ -127,7 +126,10 @@ export function tabletsSection({ currentUnit, onRecorded }) {
       done);
   }
 
-  async function reset(d, unit, box) {
+  // The button stays pressed once the request is sent: a second reset of the same tablet would
+  // only confuse (it is restarting, or waiting for the trainee in recovery).
+  async function reset(d, unit, box, button) {
+    button.disabled = true;
     const status = h('p', { role: 'status', class: 'notice' }, t('tab.reset.running'));
     box.append(status);
     try {
@@ -145,6 +147,7 @@ export function tabletsSection({ currentUnit, onRecorded }) {
     } catch (err) {
       status.remove();
       box.append(errorBox(err, h));
+      button.disabled = false;  // nothing happened: it may be tried again once fixed
     }
   }
 
