@@ -56,8 +56,8 @@ Result<json::Object> AuditVerifications::start(inventory::AuditCheck check, cons
     job->id = _next++;
     _jobs[job->id] = job;
     while (_jobs.size() > 8) _jobs.erase(_jobs.begin());
-    _thread = std::thread([this, job, check = std::move(check)]() mutable {
-        check.progress = [this, job](const inventory::AuditProgress &p) {
+    _thread = std::thread([this, job, check = std::move(check)] {
+        auto progress = [this, job](const inventory::AuditProgress &p) {
             std::lock_guard lock(_mutex);
             job->phase = std::string(p.phase);
             job->done = p.done;
@@ -65,7 +65,7 @@ Result<json::Object> AuditVerifications::start(inventory::AuditCheck check, cons
             return !_stop.load();
         };
         auto db = _open();
-        Result<inventory::AuditReport> report = db ? inventory::verifyAudit(**db, check) : Result<inventory::AuditReport>(db.error());
+        Result<inventory::AuditReport> report = db ? inventory::verifyAudit(**db, check, progress) : Result<inventory::AuditReport>(db.error());
         std::lock_guard lock(_mutex);
         if (report) {
             job->report = std::move(*report);

@@ -255,7 +255,10 @@ export function benchPage(root) {
       h('h3', {}, t('bench.storage')), storage,
       h('h3', {}, t('bench.history')), h('ul', { class: 'history' }, history));
     clear(result, section);
-    if (PORTABLE_KINDS.includes(unit.kind)) tablets.refresh();
+    if (PORTABLE_KINDS.includes(unit.kind)) {
+      tablets.refresh();
+      tablets.showLock(unit, section);
+    }
     if (lastWipe && lastWipe.tag === unit.tag) result.prepend(lastWipe.card);
     else lastWipe = null;
     const first = section.querySelector('.step-actions button.big, .step-actions input');

@@ -181,6 +181,18 @@ export function tabletsSection({ currentUnit, onRecorded }) {
   }
 
   load();
+  // A unit's activation lock, as last read: on or unknown keeps it from `ready`, so the bench says
+  // so at once, with what to ask the donor.
+  async function showLock(unit, where) {
+    try {
+      const lock = await api('GET', `/api/units/${encodeURIComponent(unit.tag)}/device-lock`);
+      if (lock.state !== 'on' && lock.state !== 'unknown') return;
+      where.prepend(h('div', { class: 'error', role: 'alert' },
+        h('p', {}, t(lock.state === 'on' ? 'tab.lock.unit.on' : 'tab.lock.unit.unknown')),
+        lock.detail ? h('p', { class: 'detail' }, t('err.detail', { message: lock.detail })) : null));
+    } catch { /* the unit's page says the rest */ }
+  }
+
   // Brings the section into view with the focus on its first action (the bench's hint for tablets).
   function focus() {
     const first = section.querySelector('.tablet-list button, button');
@@ -188,5 +200,5 @@ export function tabletsSection({ currentUnit, onRecorded }) {
     if (first) first.focus();
   }
 
-  return { element: section, refresh: load, focus, announce: (text) => { note.textContent = text; } };
+  return { element: section, refresh: load, focus, showLock, announce: (text) => { note.textContent = text; } };
 }

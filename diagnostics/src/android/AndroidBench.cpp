@@ -32,7 +32,9 @@ Result<AndroidDiagnosis> diagnoseAndroid(const AndroidTarget &target, const Andr
         if (!db) return makeError(Errc::Internal, "no database to store the facts in");
         auto unit = inventory::getUnit(*db, *unitTag);
         if (!unit) return unit.error();
-        recordedSerial = unit->serial;
+        // Only a tablet's or phone's (a laptop's tag is refused as such when the facts are recorded).
+        if (unit->kind == inventory::UnitKind::Tablet || unit->kind == inventory::UnitKind::Phone)
+            recordedSerial = unit->serial;
     }
     auto device = AndroidDevice::open(target, options);
     if (!device) return device.error();

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <sstream>
 
+#include <reemploi/common/Text.hpp>
 #include <reemploi/diagnostics/android/AdbClient.hpp>
 
 namespace reemploi::diagnostics::android {
@@ -96,7 +97,7 @@ bool failed(std::string_view out) {
 std::string firstLine(std::string_view out) {
     auto l = lines(out);
     for (auto s : l)
-        if (!trim(s).empty()) return std::string(trim(s));
+        if (!trim(s).empty()) return reemploi::text::validUtf8(trim(s));
     return "no output";
 }
 
@@ -132,7 +133,8 @@ std::map<std::string, std::string> parseGetprop(std::string_view text) {
         if (line.size() < 6 || line.front() != '[') continue;
         auto keyEnd = line.find("]: [");
         if (keyEnd == std::string_view::npos || line.back() != ']') continue;
-        out[std::string(line.substr(1, keyEnd - 1))] = std::string(line.substr(keyEnd + 4, line.size() - keyEnd - 5));
+        // A property is the device's text: made valid UTF-8 before it reaches JSON or a unit.
+        out[reemploi::text::validUtf8(line.substr(1, keyEnd - 1))] = reemploi::text::validUtf8(line.substr(keyEnd + 4, line.size() - keyEnd - 5));
     }
     return out;
 }
@@ -183,7 +185,7 @@ AndroidFacts::Battery parseBattery(std::string_view text) {
         else if (key == "temperature") {
             if (auto t = number<int>(value)) b.temperatureC = *t / 10.0;  // tenths of a degree
         } else if (key == "present") b.present = value == "true";
-        else if (key == "technology") b.technology = std::string(value);
+        else if (key == "technology") b.technology = reemploi::text::validUtf8(value);
         else if (key == "health") {
             // BatteryManager.BATTERY_HEALTH_*
             static const char *names[] = {"", "unknown", "good", "overheat", "dead", "over-voltage", "failure", "cold"};

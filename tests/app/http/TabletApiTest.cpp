@@ -4,6 +4,7 @@
 // reset by hand when Android refuses), and the methods table naming the reset.
 #include <gtest/gtest.h>
 
+#include <reemploi/inventory/DeviceLocks.hpp>
 #include <reemploi/inventory/Sanitization.hpp>
 #include <reemploi/inventory/Units.hpp>
 
@@ -207,4 +208,20 @@ TEST(TabletApi, AUnitsDeviceLockIsNotCheckedUntilRead) {
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.json()->getValue<std::string>("state"), "not_checked");
     EXPECT_EQ(bench.api.as("tom").get("/api/units/RE-999999/device-lock").status, 404);
+    // A reading (as `diag ios --unit` records it) is what the bench page shows.
+    inventory::DeviceLock lock;
+    lock.state = "on";
+    lock.detail = "Find My is on, tied to the donor's Apple ID";
+    ASSERT_TRUE(inventory::recordDeviceLock(*bench.api.db(), tag, lock, {"setup", inventory::Role::Admin, ""}));
+    auto on = bench.api.as("tom").get("/api/units/" + tag + "/device-lock");
+    ASSERT_EQ(on.status, 200);
+    EXPECT_EQ(on.json()->getValue<std::string>("state"), "on");
+    EXPECT_EQ(on.json()->getValue<std::string>("detail"), lock.detail);
+}
+
+TEST(TabletApi, AnIpadThatIsNotThereSaysWhatToCheck) {
+    ApiServer api;
+    auto r = api.as("tom").post("/api/tablets/diagnose", R"({"target":"ios:"})");
+    EXPECT_EQ(r.status, 404) << r.body;
+    EXPECT_NE(r.json()->getObject("error")->getValue<std::string>("message").find("plugged in"), std::string::npos) << r.body;
 }

@@ -106,10 +106,10 @@ struct AuditProgress {
 struct AuditCheck {
     bool replay = true;            // also compare the tables with what the events say
     std::vector<Anchor> anchors;   // witnesses the chain must still hold
-    // Called every few thousand events and when the comparison starts (a page shows a bar);
-    // returning false stops the verification (Errc::Refused, "stopped").
-    std::function<bool(const AuditProgress &)> progress;
 };
+// Called every few thousand events and when the comparison starts (a page shows a bar);
+// returning false stops the verification (Errc::Refused, "stopped").
+using AuditProgressFn = std::function<bool(const AuditProgress &)>;
 
 struct AuditReport {
     ChainReport chain;
@@ -123,7 +123,7 @@ struct AuditReport {
 // Walks the chain, checks the anchors, then (unless told not to) replays the events and compares
 // every unit, medium, sanitization record, storage declaration, allocation pin, school and need
 // with its table. Failures found are in the report; Result errors are for unreadable databases.
-Result<AuditReport> verifyAudit(Database &db, const AuditCheck &check = {});
+Result<AuditReport> verifyAudit(Database &db, const AuditCheck &check = {}, const AuditProgressFn &progress = {});
 
 Result<std::vector<Event>> listEvents(Database &db, std::string_view entity = {}, std::string_view entityId = {});
 
