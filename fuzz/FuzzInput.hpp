@@ -26,7 +26,7 @@ public:
     std::size_t bytes(std::span<std::uint8_t> out) {
         std::size_t n = std::min(out.size(), _size - std::min(_pos, _size));
         if (n) std::memcpy(out.data(), _data + _pos, n);
-        std::memset(out.data() + n, 0, out.size() - n);
+        if (out.size() > n) std::memset(out.data() + n, 0, out.size() - n);  // an empty span's data() may be null
         _pos += n;
         return n;
     }

@@ -130,6 +130,33 @@ std::vector<std::uint8_t> ataReturnSense(std::uint8_t lbaLow, std::uint8_t lbaMi
             lbaHigh, 0x40, 0x50};
 }
 
+
+// The tablet's side of an ADB conversation for the adb_session target: messages "built from
+// parts" (see FuzzTablet there): a selector byte, the command's index, arg0, arg1, length, data.
+class TabletScript {
+public:
+    void message(int command, std::uint32_t arg0, std::uint32_t arg1, const std::string &data = {}) {
+        _bytes += static_cast<char>(0x12);
+        _bytes += static_cast<char>(command);
+        for (std::uint32_t v : {arg0, arg1})
+            for (int i = 0; i < 4; ++i) _bytes += static_cast<char>(v >> (8 * i));
+        _bytes += static_cast<char>(data.size() & 0xff);
+        _bytes += static_cast<char>(data.size() >> 8);
+        _bytes += data;
+    }
+    // OKAY, the output in WRTEs of at most 4096 bytes, CLSE: one shell command's answer.
+    void answer(std::uint32_t local, const std::string &output) {
+        enum { Okay = 3, Clse = 4, Wrte = 5 };
+        message(Okay, 7, local);
+        for (std::size_t at = 0; at < output.size(); at += 4096) message(Wrte, 7, local, output.substr(at, 4096));
+        message(Clse, 7, local);
+    }
+    const std::string &bytes() const { return _bytes; }
+
+private:
+    std::string _bytes;
+};
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -241,6 +268,48 @@ int main(int argc, char **argv) {
     writeSeed(out, "usb_ids", "usb.ids.sample", ids + readFile(fixtures / "usb" / "usb.ids.sample"));
     writeSeed(out, "device_table", "devices.tsv",
               std::string("\x2d\x15\x78\x05\x00\x00\x00\x01\x08\x06\x50", 11) + readFile(data / "devices.tsv"));
+
+
+    // Tablets: each command's output through its parser (android_facts: the parser's number
+    // first), a whole conversation (adb_session), and an iPad's four lockdown domains (ios_info).
+    const std::pair<const char *, int> outputs[] = {{"getprop.txt", 0},      {"dumpsys-battery.txt", 1},
+                                                    {"df-data.txt", 2},      {"meminfo.txt", 3},
+                                                    {"wm-size.txt", 4},      {"wm-density.txt", 5},
+                                                    {"dumpsys-display.txt", 6}, {"dumpsys-account.txt", 7}};
+    for (const char *tablet : {"xiaomi-pad-6", "asus-tf201"}) {
+        const fs::path dir = fixtures / "android" / tablet;
+        for (const auto &[file, parser] : outputs)
+            if (fs::exists(dir / file))
+                writeSeed(out, "android_facts", std::string(tablet) + "-" + file,
+                          std::string(1, static_cast<char>(parser)) + readFile(dir / file));
+        auto output = [&](const char *file) { return fs::exists(dir / file) ? readFile(dir / file) : std::string(); };
+        TabletScript t;
+        t.message(0, 0x01000001, 4096, "device::ro.product.name=pipa;ro.product.model=23043RP34G;features=cmd");
+        std::uint32_t local = 0;
+        t.answer(++local, output("getprop.txt"));
+        t.answer(++local, output("dumpsys-battery.txt"));
+        t.answer(++local, "cat: /sys/class/power_supply/battery/cycle_count: Permission denied\n");
+        t.answer(++local, "cat: /sys/class/power_supply/battery/charge_full: Permission denied\n");
+        for (const char *file : {"df-data.txt", "meminfo.txt", "wm-size.txt", "wm-density.txt", "dumpsys-display.txt",
+                                 "dumpsys-account.txt", "reset-denied.txt"})
+            t.answer(++local, output(file));
+        t.answer(++local, "");  // reboot:recovery
+        writeSeed(out, "adb_session", tablet, t.bytes());
+    }
+    writeSeed(out, "android_facts", "banner", std::string(1, '\x08') + "device::ro.product.name=pipa;ro.product.model=23043RP34G;features=cmd,stat_v2");
+    // A configuration descriptor with the ADB interface (ff/42/01) and its two bulk endpoints.
+    writeSeed(out, "android_facts", "adb-configuration",
+              bytesOf({9, 0x09, 0x20, 0, 1, 1, 0, 0x80, 250, 9, 0x04, 0, 0, 2, 0xff, 0x42, 0x01, 0, 7, 0x05, 0x81, 0x02,
+                       0x00, 0x02, 0, 7, 0x05, 0x01, 0x02, 0x00, 0x02, 0})
+                  .insert(0, 1, '\x09'));
+    for (const auto &e : fs::directory_iterator(fixtures / "ios")) {
+        if (!e.is_directory()) continue;
+        std::string domains;
+        for (const char *file : {"lockdown.txt", "com.apple.fmip.txt", "com.apple.disk_usage.txt",
+                                 "com.apple.mobile.battery.txt"})
+            domains += (domains.empty() ? "" : "\xff") + readFile(e.path() / file);
+        writeSeed(out, "ios_info", e.path().filename().string(), domains);
+    }
 
     std::string keyDir = (fs::temp_directory_path() / "reemploi-seeds-XXXXXX").string();
     if (mkdtemp(keyDir.data())) {

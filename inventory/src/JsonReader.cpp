@@ -195,7 +195,7 @@ void write(const Value &v, std::string &out) {
         out += ']';
         return;
     case Value::Type::Object: {
-        std::vector<const std::pair<std::string, Value> *> sorted;
+        std::vector<const Member *> sorted;
         for (const auto &m : v.members) sorted.push_back(&m);
         std::stable_sort(sorted.begin(), sorted.end(), [](auto *a, auto *b) { return a->first < b->first; });
         out += '{';

@@ -93,13 +93,18 @@ json::Object toJson(const RetentionPolicy &p) {
 }
 
 json::Object toJson(const PurgeReport &r) {
+    json::Array donors, schools;
+    for (auto id : r.donorIds) donors.add(id);
+    for (auto id : r.schoolIds) schools.add(id);
     return json::Object()
         .set("dry_run", r.dryRun)
         .set("donors", r.donors)
         .set("contacts", r.contacts)
         .set("donor_field_rows", r.donorFieldRows)
         .set("events_redacted", r.eventsRedacted)
-        .set("event", r.eventId);
+        .set("event", r.eventId)
+        .raw("donor_ids", donors.str())
+        .raw("school_ids", schools.str());
 }
 
 Result<PurgeReport> purgePersonalData(Database &db, const RetentionPolicy &policy,
@@ -177,6 +182,8 @@ Result<PurgeReport> purgePersonalData(Database &db, const RetentionPolicy &polic
         }
         report.donors = static_cast<std::int64_t>(donors.size());
         report.contacts = static_cast<std::int64_t>(schools.size());
+        report.donorIds = donors;
+        report.schoolIds = schools;
         report.donorFieldRows = static_cast<std::int64_t>(fieldUnits.size());
         if (dryRun || (donors.empty() && schools.empty() && fieldUnits.empty() && report.eventsRedacted == 0))
             return report;

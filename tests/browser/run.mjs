@@ -11,6 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import * as tabletsAudit from './tablets-audit.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -23,6 +24,7 @@ const here = path.dirname(new URL(import.meta.url).pathname);
 const reemploi = path.resolve(option('reemploi', path.join(here, '../../build/reemploi')));
 const group = option('group', 'pages');
 const webRoot = option('web-root', '');
+const tabletTool = option('tablet', '');  // reemploi-emulated-tablet, for the tablets-audit group
 const screens = process.env.REEMPLOI_SCREENS || path.join(os.tmpdir(), 'reemploi-screens');
 const chromiumPath = process.env.REEMPLOI_CHROMIUM || '/usr/bin/chromium';
 const PASSWORD = 'atelier-velo-42-pommes';
@@ -101,9 +103,9 @@ function seed(port) {
   return { link };
 }
 
-async function startServer(port) {
+async function startServer(port, extraConfig = '') {
   // Regular files as wipe targets (a disk image): refused unless the configuration allows them.
-  const config = writeFile('reemploi.conf', `printer = tcp://127.0.0.1:${zpl.port}\nwipe.file_targets = yes\n`);
+  const config = writeFile('reemploi.conf', `printer = tcp://127.0.0.1:${zpl.port}\nwipe.file_targets = yes\n${extraConfig}`);
   const args = ['--db', db, 'serve', '--port', String(port), '--bind', '127.0.0.1', '--config', config];
   if (webRoot) args.push('--web-root', path.resolve(webRoot));
   // Test machines and containers often run as root; the refusal itself is tested in ApiTest.
@@ -356,6 +358,8 @@ const scenarios = {
   },
 };
 
+scenarios['tablets-audit'] = tabletsAudit.scenarios({ check, signIn, signOut, scan, screens, group });
+
 async function waitFor(condition, message, ms = 10000) {
   const until = Date.now() + ms;
   while (Date.now() < until) {
@@ -366,11 +370,12 @@ async function waitFor(condition, message, ms = 10000) {
 }
 
 async function main() {
-  if (!scenarios[group]) throw new Error(`--group ${group}: pages or web-api`);
+  if (!scenarios[group]) throw new Error(`--group ${group}: pages, web-api or tablets-audit`);
   await startPrinter();
   const port = await freePort();
   const { link } = seed(port);
-  const server = await startServer(port);
+  const extra = group === 'tablets-audit' ? await tabletsAudit.setup({ tabletTool, cli }) : { config: '', stop: () => {} };
+  const server = await startServer(port, extra.config);
   const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'reemploi-chromium-'));
   // A fresh user-data-dir each run (playwright passes it as --user-data-dir).
   const context = await chromium.launchPersistentContext(userData, {
@@ -381,7 +386,7 @@ async function main() {
     viewport: { width: 1024, height: 800 },
     locale: 'fr-FR',
   });
-  const env = { base: `http://127.0.0.1:${port}`, link };
+  const env = { base: `http://127.0.0.1:${port}`, link, tabletSerial: extra.serial };
   try {
     context.setDefaultTimeout(15000);
     const page = await context.newPage();
@@ -405,6 +410,7 @@ async function main() {
   } finally {
     await context.close();
     server.child.kill('SIGTERM');
+    extra.stop();
     const { code, signal } = await server.exited;
     if (code !== 0 && signal !== 'SIGTERM') console.log(`the server ended with ${code ?? signal}:\n${server.log()}`);
     zpl.server.close();

@@ -1,4 +1,6 @@
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -107,4 +109,25 @@ TEST_F(AuditLog, AppendingOutsideATransactionIsRefusedAndWritesNothing) {
     report = verifyChain(*db);
     EXPECT_FALSE(report->firstBrokenId);
     EXPECT_EQ(report->checked, 10);
+}
+
+// The audit page's progress: the chain's walk from 0 to its last id, then the comparison; a
+// callback that says stop stops the verification (an error, not a report that looks finished).
+TEST_F(AuditLog, VerifyReportsItsProgressAndStopsWhenAsked) {
+    std::vector<AuditProgress> seen;
+    std::vector<std::string> phases;
+    auto report = verifyAudit(*db, {}, [&](const AuditProgress &p) {
+        seen.push_back(p);
+        phases.emplace_back(p.phase);
+        return true;
+    });
+    ASSERT_TRUE(report);
+    ASSERT_EQ(phases, (std::vector<std::string>{"chain", "compare"}));
+    EXPECT_EQ(seen.front().done, 0);
+    EXPECT_EQ(seen.front().total, 8);
+    EXPECT_EQ(seen.back().done, 8);
+    auto stopped = verifyAudit(*db, {}, [](const AuditProgress &) { return false; });
+    ASSERT_FALSE(stopped);
+    EXPECT_EQ(stopped.error().code, Errc::Refused);
+    EXPECT_NE(stopped.error().message.find("stopped"), std::string::npos);
 }

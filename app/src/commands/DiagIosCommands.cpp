@@ -9,6 +9,7 @@
 
 #include "cli/Cli.hpp"
 #include "commands/DiagAndroidCommands.hpp"
+#include "services/Tablets.hpp"
 
 namespace reemploi::app {
 
@@ -21,16 +22,11 @@ int runDiagIos(Context &ctx, const Args &args) {
         return ctx.fail(makeError(Errc::InvalidInput, "diag ios takes no arguments (give --udid U), got '" +
                                                           args.positionals()[0] + "'"));
     auto unit = args.option("unit");
-    inventory::Database *db = nullptr;
-    if (unit) {
-        auto opened = ctx.db();
-        if (!opened) return ctx.fail(opened.error());
-        db = *opened;
-        if (auto known = inventory::getUnit(*db, *unit); !known) return ctx.fail(known.error());
-    }
-    auto device = openIosDevice(args.option("udid").value_or(""));
-    if (!device) return ctx.fail(device.error());
-    auto diagnosis = diagnoseIos(**device, db, unit, ctx.actor);
+    Result<inventory::Database *> db = static_cast<inventory::Database *>(nullptr);
+    if (unit) db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    // The same service as the web server's POST /api/tablets/diagnose.
+    auto diagnosis = tablets::diagnoseIosTablet(*db, "ios:" + args.option("udid").value_or(""), unit, ctx.actor);
     if (!diagnosis) return ctx.fail(diagnosis.error());
     const auto &f = diagnosis->facts;
     if (ctx.json) {

@@ -202,7 +202,9 @@ int runWipeMethods(Context &ctx, const Args &) {
     }
     for (const auto &m : wipeMethods())
         ctx.out << std::left << std::setw(20) << m.id << " HDD " << std::setw(6) << toString(m.levelMagnetic)
-                << " flash " << std::setw(6) << toString(m.levelFlash) << ' ' << m.label << '\n';
+                << " flash " << std::setw(6) << toString(m.levelFlash) << ' ' << m.label
+                << (m.levelEncrypted ? " (" + std::string(toString(*m.levelEncrypted)) + " when the device reports encryption)" : "")
+                << '\n';
     return 0;
 }
 

@@ -21,6 +21,7 @@
 #include "http/ServerConfig.hpp"
 #include "http/Sessions.hpp"
 #include "services/Accounts.hpp"
+#include "services/AuditVerifications.hpp"
 #include "services/WipeManager.hpp"
 
 namespace reemploi::app::http {
@@ -53,6 +54,7 @@ struct ServerState {
     std::unique_ptr<wipes::WipeManager> wipes;  // running wipes (each on a connection of its own)
     std::unique_ptr<diagnostics::UsbBus> usb;   // the bench's USB bus, watched for hotplug (none without USB access)
     std::mutex usbMutex;                        // list() from one request at a time
+    std::unique_ptr<audits::AuditVerifications> audits;  // `audit verify` runs for the audit page
 };
 
 // One API call as a handler sees it.

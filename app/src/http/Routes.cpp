@@ -17,6 +17,8 @@ void addScanRoutes(Router &);
 void addReportRoutes(Router &);
 void addProgrammeRoutes(Router &);
 void addSnapshotRoutes(Router &);
+void addTabletRoutes(Router &);
+void addAuditRoutes(Router &);
 
 Router buildRouter() {
     Router r;
@@ -34,6 +36,8 @@ Router buildRouter() {
     addReportRoutes(r);
     addProgrammeRoutes(r);
     addSnapshotRoutes(r);
+    addTabletRoutes(r);
+    addAuditRoutes(r);
     return r;
 }
 

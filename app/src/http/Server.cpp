@@ -334,6 +334,8 @@ Status Server::start() {
         [&events = _impl->state.events](const std::string &name, const std::string &data, const std::string &key) {
             events.publish(name, data, key);
         });
+    _impl->state.audits = std::make_unique<audits::AuditVerifications>(
+        [location = config.database] { return inventory::Database::open(location); });
     startUsbWatch(_impl->state);
     try {
         Poco::Net::SocketAddress address(config.bind, static_cast<Poco::UInt16>(config.port));
@@ -372,6 +374,7 @@ void Server::stop() {
     if (!_impl->server) return;
     // Running wipes first: cancelled, each recorded `interrupted`, their results still published.
     if (_impl->state.wipes) _impl->state.wipes->shutdown();
+    if (_impl->state.audits) _impl->state.audits->shutdown();
     if (_impl->state.usb) _impl->state.usb->stopWatching();
     _impl->state.events.close();
     _impl->server->stopAll(true);

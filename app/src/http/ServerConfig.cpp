@@ -59,6 +59,25 @@ Result<ServerConfig> loadServerConfig(const std::string &file, ServerConfig conf
         {"usb.ids", text(config.usbIdsPath)},
         {"usb.devices_table", text(config.devicesTablePath)},
         {"report.config", text(config.reportConfig)},
+        {"adb.key", text(config.adbKeyPath)},
+        {"adb.prompt_seconds", [&](const std::string &v) { auto n = integer(v, 1, 600); if (n) config.adbPromptSeconds = int(*n); return bool(n); }},
+        {"adb.reboot_seconds", [&](const std::string &v) { auto n = integer(v, 1, 600); if (n) config.adbRebootSeconds = int(*n); return bool(n); }},
+        {"adb.tcp", [&](const std::string &v) {
+             // HOST:PORT, comma-separated: network tablets the bench page lists.
+             config.adbTcp.clear();
+             if (reemploi::text::trimView(v).empty()) return true;
+             std::size_t start = 0;
+             while (start <= v.size()) {
+                 auto comma = v.find(',', start);
+                 auto one = reemploi::text::trim(std::string_view(v).substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+                 auto colon = one.rfind(':');
+                 if (colon == std::string::npos || colon == 0 || !integer(one.substr(colon + 1), 1, 65535)) return false;
+                 config.adbTcp.push_back(one);
+                 if (comma == std::string::npos) break;
+                 start = comma + 1;
+             }
+             return true;
+         }},
     };
     std::string line;
     for (int number = 1; std::getline(in, line); ++number) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include <reemploi/common/Result.hpp>
 
@@ -31,6 +32,13 @@ struct ServerConfig {
     bool wipeFileTargets = false;  // regular files as wipe targets (tests, disk images); drives only otherwise
     std::string usbIdsPath, devicesTablePath;  // the USB tables; the installed ones when empty
     std::string reportConfig;  // donors' reports (deploy/report.conf); the default one when empty
+    // Tablets and phones: the bench's ADB key (keys/adb-rsa2048.pem next to the database when
+    // empty, the command line's default), how long a person has to accept the debugging prompt
+    // and a device to restart after a reset, and the tablets reached over the network.
+    std::string adbKeyPath;
+    int adbPromptSeconds = 30;
+    int adbRebootSeconds = 30;
+    std::vector<std::string> adbTcp;  // HOST:PORT each
 
     bool https() const { return !tlsCertificate.empty() && !tlsKey.empty(); }
     std::string publicUrl() const;

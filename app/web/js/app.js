@@ -1,5 +1,5 @@
 // The web app's entry: sign-in, then the page of the signed-in role, chosen by the address's
-// hash (#bench, #scan, #intake, #coord); sign-out and the language switch in the header.
+// hash (#bench, #scan, #intake, #coord, #audit); sign-out and the language switch in the header.
 import { api, setCsrf, ApiError, errorBox } from './api.js';
 import { h, clear, field } from './dom.js';
 import { t, lang, setLang } from './i18n.js';
@@ -9,6 +9,7 @@ import { intakePage } from './intake.js';
 import { coordPage } from './coord.js';
 import { needsPage } from './needs.js';
 import { loansPage } from './loans.js';
+import { auditPage } from './audit.js';
 
 const top = document.getElementById('top');
 const app = document.getElementById('app');
@@ -23,6 +24,7 @@ const pages = {
   // A mediator sees only its school's needs; coordinators reach them too.
   needs: { title: 'nav.needs', render: needsPage, coordinator: true, mediator: true },
   loans: { title: 'nav.loans', render: loansPage, coordinator: true },
+  audit: { title: 'nav.audit', render: auditPage, coordinator: true },
 };
 
 const isCoordinator = () => me && (me.role === 'coordinator' || me.role === 'admin');

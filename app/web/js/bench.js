@@ -4,11 +4,13 @@
 import { api, ApiError, errorBox } from './api.js';
 import { h, clear, field, fileField } from './dom.js';
 import { t, has as known } from './i18n.js';
+import { tabletsSection } from './tablets.js';
 
 const STEPS = ['register', 'diagnose', 'wipe', 'grade', 'label', 'ready'];
 const KINDS = ['laptop', 'desktop', 'tablet', 'phone', 'monitor', 'other'];
 const NEEDS_STORAGE = ['laptop', 'desktop', 'tablet', 'phone'];
 const TAG = /^RE-\d+$/i;
+const PORTABLE_KINDS = ['tablet', 'phone'];
 
 function mediumState(unit, medium) {
   if (medium.destroyed) return 'destroyed';
@@ -110,7 +112,8 @@ export function benchPage(root) {
       return box;
     }
     if (unit.kind === 'tablet' || unit.kind === 'phone') {
-      box.append(h('button', { type: 'button', class: 'big', onClick: () => act(api('POST', `/api/units/${encodeURIComponent(unit.tag)}/factory-reset`, { checked_setup_screen: true })) }, t('do.factory')));
+      box.append(h('p', { class: 'hint' }, t('tab.fromBench')),
+        h('button', { type: 'button', class: 'big', onClick: () => act(api('POST', `/api/units/${encodeURIComponent(unit.tag)}/factory-reset`, { checked_setup_screen: true })) }, t('do.factory')));
       return box;
     }
     const target = h('input', { type: 'text', autocomplete: 'off', list: 'usb-targets', class: 'wide' });
@@ -119,7 +122,8 @@ export function benchPage(root) {
     const method = h('select', {}, h('option', { value: 'clear-zero' }, t('wipe.method.clear-zero')));
     api('GET', '/api/wipe-methods').then((methods) => {
       const list = Array.isArray(methods) ? methods : (methods && methods.methods) || [];
-      if (list.length) clear(method, list.map((m) => h('option', { value: m.id }, known(`wipe.method.${m.id}`) ? t(`wipe.method.${m.id}`) : m.label || m.id)));
+      // Drive methods only: a tablet's reset is in the tablets' section.
+      if (list.length) clear(method, list.filter((m) => !m.targets || m.targets === 'drives').map((m) => h('option', { value: m.id }, known(`wipe.method.${m.id}`) ? t(`wipe.method.${m.id}`) : m.label || m.id)));
     }).catch(() => {});
     box.append(h('form', { class: 'wipe-form', onSubmit: async (e) => {
       e.preventDefault();
@@ -213,6 +217,8 @@ export function benchPage(root) {
     switch (step) {
       case 'diagnose':
         return h('div', { class: 'step-actions' },
+          PORTABLE_KINDS.includes(unit.kind) ? h('p', { class: 'notice' }, t('tab.fromBench.diagnose'),
+            h('button', { type: 'button', class: 'secondary', onClick: () => tablets.focus() }, t('tab.goto'))) : null,
           h('button', { type: 'button', class: 'big', onClick: () => act(setStatus('diagnosed', t('do.diagnose.reason'))) }, t('do.diagnose')),
           h('button', { type: 'button', class: 'secondary', onClick: () => act(setStatus('to_repair', t('do.diagnose.reason'))) }, t('do.repair')));
       case 'wipe': {
@@ -249,6 +255,10 @@ export function benchPage(root) {
       h('h3', {}, t('bench.storage')), storage,
       h('h3', {}, t('bench.history')), h('ul', { class: 'history' }, history));
     clear(result, section);
+    if (PORTABLE_KINDS.includes(unit.kind)) {
+      tablets.refresh();
+      tablets.showLock(unit, section);
+    }
     if (lastWipe && lastWipe.tag === unit.tag) result.prepend(lastWipe.card);
     else lastWipe = null;
     const first = section.querySelector('.step-actions button.big, .step-actions input');
@@ -332,11 +342,15 @@ export function benchPage(root) {
     }
   });
 
+  // Tablets and phones: their own section, refreshed with the USB list.
+  const tablets = tabletsSection({ currentUnit: () => shown, onRecorded: () => reload().catch(() => {}) });
+
   const events = new EventSource('/api/events');
   events.addEventListener('usb', (e) => {
     const d = JSON.parse(e.data);
     usbNote.textContent = t(d.event === 'left' ? 'usb.left' : 'usb.arrived', { name: deviceName(d) });
     loadUsb();
+    tablets.refresh();
   });
   events.addEventListener('wipe-progress', (e) => onWipeProgress(JSON.parse(e.data)));
   events.addEventListener('wipe-result', (e) => onWipeResult(JSON.parse(e.data)));
@@ -359,6 +373,7 @@ export function benchPage(root) {
       h('button', { type: 'submit', class: 'big' }, t('bench.search'))),
     h('div', { class: 'photo' }, fileField(t('bench.photo'), photo), photoNote),
     result,
+    tablets.element,
     h('section', { class: 'card usb', 'aria-labelledby': 'usb-title' }, h('h2', { id: 'usb-title' }, t('usb.title')), usbNote, usbList));
   code.focus();
   loadUsb();

@@ -1,13 +1,16 @@
 // The host side of ADB: handshake and streams, one stream at a time (all the bench needs).
 #include <reemploi/diagnostics/android/AdbClient.hpp>
 
+#include <reemploi/common/Text.hpp>
+
 namespace reemploi::diagnostics::android {
 
 DeviceBanner parseBanner(std::string_view text) {
     DeviceBanner b;
     while (!text.empty() && text.back() == '\0') text.remove_suffix(1);
     auto colon = text.find(':');
-    b.state = std::string(text.substr(0, colon));
+    // The device's words (they are listed on the bench page): valid UTF-8.
+    b.state = reemploi::text::validUtf8(text.substr(0, colon));
     if (colon == std::string_view::npos) return b;
     // "device::" then "key=value;" pairs (the middle field, once the serial, is empty now).
     auto rest = text.substr(colon + 1);
@@ -16,7 +19,7 @@ DeviceBanner parseBanner(std::string_view text) {
         auto semi = rest.find(';');
         auto pair = rest.substr(0, semi);
         if (auto eq = pair.find('='); eq != std::string_view::npos) {
-            std::string key(pair.substr(0, eq)), value(pair.substr(eq + 1));
+            std::string key = reemploi::text::validUtf8(pair.substr(0, eq)), value = reemploi::text::validUtf8(pair.substr(eq + 1));
             if (key == "features") {
                 std::size_t start = 0;
                 while (start <= value.size()) {

@@ -26,11 +26,15 @@ inventory::DeviceFacts unitFactsFrom(const AndroidFacts &f) {
 Result<AndroidDiagnosis> diagnoseAndroid(const AndroidTarget &target, const AndroidOpenOptions &options,
                                          inventory::Database *db, const std::optional<std::string> &unitTag,
                                          const inventory::Actor &actor) {
+    std::string recordedSerial;
     if (unitTag) {
         // Before touching the device: a wrong tag is the trainee's to fix first.
         if (!db) return makeError(Errc::Internal, "no database to store the facts in");
         auto unit = inventory::getUnit(*db, *unitTag);
         if (!unit) return unit.error();
+        // Only a tablet's or phone's (a laptop's tag is refused as such when the facts are recorded).
+        if (unit->kind == inventory::UnitKind::Tablet || unit->kind == inventory::UnitKind::Phone)
+            recordedSerial = unit->serial;
     }
     auto device = AndroidDevice::open(target, options);
     if (!device) return device.error();
@@ -39,6 +43,10 @@ Result<AndroidDiagnosis> diagnoseAndroid(const AndroidTarget &target, const Andr
     auto facts = readFacts((*device)->adb());
     if (!facts) return facts.error().withContext(out.where);
     out.facts = std::move(*facts);
+    // Another device's facts must not land on this unit (the reset refuses the same).
+    if (unitTag && !recordedSerial.empty() && !out.facts.serial.empty() && recordedSerial != out.facts.serial)
+        return makeError(Errc::Refused, *unitTag + " is recorded with serial " + recordedSerial + ", this device says " +
+                                            out.facts.serial + ": check the tag (nothing was stored)");
     if (unitTag) {
         auto unit = inventory::recordDeviceFacts(*db, *unitTag, unitFactsFrom(out.facts), actor);
         if (!unit) return unit.error();

@@ -1,10 +1,13 @@
 // Parsing what Android's own commands print: the facts of the bench's tablets and phones.
 #include <reemploi/diagnostics/android/AndroidFacts.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <sstream>
 
+#include <reemploi/common/Text.hpp>
 #include <reemploi/diagnostics/android/AdbClient.hpp>
 
 namespace reemploi::diagnostics::android {
@@ -94,7 +97,7 @@ bool failed(std::string_view out) {
 std::string firstLine(std::string_view out) {
     auto l = lines(out);
     for (auto s : l)
-        if (!trim(s).empty()) return std::string(trim(s));
+        if (!trim(s).empty()) return reemploi::text::validUtf8(trim(s));
     return "no output";
 }
 
@@ -109,6 +112,19 @@ std::string_view toString(Encryption e) {
     }
 }
 
+std::string AndroidFacts::plainName() const {
+    auto startsWith = [](const std::string &s, const std::string &p) {
+        return p.size() <= s.size() && std::equal(p.begin(), p.end(), s.begin(), [](char a, char b) {
+                   return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+               });
+    };
+    const std::string &what = marketName.empty() ? model : marketName;
+    const std::string &maker = manufacturer.empty() ? brand : manufacturer;
+    if (what.empty()) return maker;
+    if (maker.empty() || startsWith(what, maker)) return what;
+    return maker + " " + what;
+}
+
 std::map<std::string, std::string> parseGetprop(std::string_view text) {
     std::map<std::string, std::string> out;
     for (auto line : lines(text)) {
@@ -117,7 +133,8 @@ std::map<std::string, std::string> parseGetprop(std::string_view text) {
         if (line.size() < 6 || line.front() != '[') continue;
         auto keyEnd = line.find("]: [");
         if (keyEnd == std::string_view::npos || line.back() != ']') continue;
-        out[std::string(line.substr(1, keyEnd - 1))] = std::string(line.substr(keyEnd + 4, line.size() - keyEnd - 5));
+        // A property is the device's text: made valid UTF-8 before it reaches JSON or a unit.
+        out[reemploi::text::validUtf8(line.substr(1, keyEnd - 1))] = reemploi::text::validUtf8(line.substr(keyEnd + 4, line.size() - keyEnd - 5));
     }
     return out;
 }
@@ -127,6 +144,11 @@ void applyGetprop(const std::map<std::string, std::string> &p, AndroidFacts &f) 
     f.brand = prop(p, "ro.product.brand");
     f.model = prop(p, "ro.product.model");
     f.device = prop(p, "ro.product.device");
+    // The name on the box ("Xiaomi Pad 6" where ro.product.model says "23043RP34G"), where the
+    // vendor sets one.
+    for (const char *key : {"ro.product.marketname", "ro.product.vendor.marketname", "ro.product.odm.marketname",
+                            "ro.config.marketing_name"})
+        if (f.marketName.empty()) f.marketName = prop(p, key);
     f.serial = prop(p, "ro.serialno");
     if (f.serial.empty()) f.serial = prop(p, "ro.boot.serialno");
     f.androidVersion = prop(p, "ro.build.version.release");
@@ -163,7 +185,7 @@ AndroidFacts::Battery parseBattery(std::string_view text) {
         else if (key == "temperature") {
             if (auto t = number<int>(value)) b.temperatureC = *t / 10.0;  // tenths of a degree
         } else if (key == "present") b.present = value == "true";
-        else if (key == "technology") b.technology = std::string(value);
+        else if (key == "technology") b.technology = reemploi::text::validUtf8(value);
         else if (key == "health") {
             // BatteryManager.BATTERY_HEALTH_*
             static const char *names[] = {"", "unknown", "good", "overheat", "dead", "over-voltage", "failure", "cold"};
@@ -296,6 +318,7 @@ bool AndroidFacts::accountLockRisk() const {
 json::Object AndroidFacts::toJson() const {
     json::Object o;
     o.set("kind", kind).set("manufacturer", manufacturer).set("brand", brand).set("model", model).set("device", device);
+    o.set("market_name", marketName).set("name", plainName());
     o.set("serial", serial).set("android_version", androidVersion).set("sdk", sdk).set("fingerprint", fingerprint);
     json::Object b;
     b.set("level_percent", battery.levelPercent).set("health", battery.health).set("status", battery.status);

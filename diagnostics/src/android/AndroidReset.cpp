@@ -2,6 +2,8 @@
 // the evidence that the device restarted.
 #include <reemploi/diagnostics/android/AndroidReset.hpp>
 
+#include <reemploi/common/Text.hpp>
+
 namespace reemploi::diagnostics::android {
 
 Status checkResetAllowed(const AndroidFacts &f) {
@@ -44,11 +46,12 @@ ResetLevel resetLevel(const AndroidFacts &f) {
 
 namespace {
 
+// The device's words, made valid UTF-8 (they reach the page, JSON and the command's message).
 std::string firstLine(const std::string &s) {
     auto start = s.find_first_not_of("\r\n");
     if (start == std::string::npos) return {};
     auto end = s.find_first_of("\r\n", start);
-    return s.substr(start, end - start);
+    return reemploi::text::validUtf8(std::string_view(s).substr(start, end == std::string::npos ? std::string::npos : end - start));
 }
 
 }  // namespace

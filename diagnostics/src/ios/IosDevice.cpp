@@ -1,6 +1,8 @@
 // iPads and iPhones: lockdownd values through libimobiledevice, and what they mean at the bench.
 #include <reemploi/diagnostics/ios/IosDevice.hpp>
 
+#include <reemploi/common/Text.hpp>
+
 #include <charconv>
 #include <cinttypes>
 #include <cstring>
@@ -33,9 +35,10 @@ std::optional<bool> boolean(const std::map<std::string, std::string> &m, const s
     return std::nullopt;
 }
 
+// The device's text, made valid UTF-8 before it reaches JSON or a unit.
 std::string value(const std::map<std::string, std::string> &m, const std::string &key) {
     auto it = m.find(key);
-    return it == m.end() ? std::string() : it->second;
+    return it == m.end() ? std::string() : reemploi::text::validUtf8(it->second);
 }
 
 // A plist scalar as ideviceinfo prints it; nullopt for containers and data.

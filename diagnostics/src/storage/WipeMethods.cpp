@@ -38,6 +38,14 @@ const std::vector<WipeMethod> kMethods = {
     {"clear-nvme-format", "NVMe Format NVM with user-data erase", WipeKind::NvmeFormatUserData, {}, NistLevel::Clear,
      NistLevel::Clear, Verification::Sample,
      "the controller may leave spare blocks untouched unless its maker says otherwise: Clear"},
+    // A tablet's or phone's reset from Android itself (adb: targets). Android 8 and later refuse it
+    // to the shell: the device then restarts into recovery for a reset by hand (AndroidReset.hpp).
+    {"android-factory-reset", "A tablet's or phone's factory reset, asked over ADB (adb: targets)",
+     WipeKind::DeviceReset, {}, NistLevel::Clear, NistLevel::Clear, Verification::None,
+     "Purge (cryptographic erase) only when the device reports file-based or full-disk encryption, else "
+     "Clear; counted only when the device restarts; Android 8 and later refuse it over ADB (reset by hand in "
+     "recovery, then recorded)",
+     NistLevel::Purge},
 };
 
 std::string lower(std::string_view s) {

@@ -100,6 +100,10 @@ Result<std::unique_ptr<WipeSession>> WipeSession::prepare(inventory::Database &d
     s->_actor = std::move(actor);
     auto method = findWipeMethod(config.method);
     if (!method) return method.error();
+    if ((*method)->forDevices())
+        return makeFieldError(Errc::InvalidInput, "method",
+                              std::string((*method)->id) + " resets a tablet or phone: give its adb:SERIAL (or adb:HOST:PORT) "
+                                                           "as the only target, not a drive");
     s->_method = *method;
     s->_verification = config.verification.value_or(s->_method->defaultVerification);
 
@@ -398,6 +402,8 @@ std::string wipeMethodsJson() {
         json::Array passes;
         for (auto p : m.passes) passes.add(toString(p));
         o.raw("passes", passes.str()).set("note", m.note);
+        o.set("targets", m.forDevices() ? "adb" : "drives");
+        if (m.levelEncrypted) o.set("level_encrypted", toString(*m.levelEncrypted));
         a.add(o);
     }
     return a.str();

@@ -133,3 +133,22 @@ TEST(ImportApi, UpdateAndKindMapAreTheCommandsOptions) {
         }
     }
 }
+
+// keep_column (the command line's --keep-column): a column that looks personal is dropped unless
+// named; an empty name is refused naming the parameter, and nothing is written.
+TEST(ImportApi, KeepColumnKeepsAPersonalLookingColumn) {
+    ApiServer api;
+    auto c = api.as("tom");
+    const std::string list = "serial,make,model,kind,Affecté à\nKEEP-1,HP,EliteBook 840,laptop,Service RH\n";
+    const std::string base = "/api/imports/donor-list?donation=" + std::to_string(api.donation) + "&dry_run=1";
+    auto dropped = c.upload(base, list);
+    ASSERT_EQ(dropped.status, 200) << dropped.body;
+    EXPECT_EQ(dropped.json()->getArray("dropped_columns")->size(), 1u) << dropped.body;
+    auto kept = c.upload(base + "&keep_column=Affect%C3%A9%20%C3%A0", list);
+    ASSERT_EQ(kept.status, 200) << kept.body;
+    EXPECT_EQ(kept.json()->getArray("dropped_columns")->size(), 0u) << kept.body;
+    auto empty = c.upload("/api/imports/donor-list?donation=" + std::to_string(api.donation) + "&keep_column=Notes,,x", list);
+    EXPECT_EQ(empty.status, 422);
+    EXPECT_EQ(empty.json()->getObject("error")->getValue<std::string>("field"), "keep_column");
+    EXPECT_EQ(unitCount(api), 0u);
+}

@@ -139,3 +139,22 @@ TEST(AndroidFacts, WhatGoesOnTheUnit) {
 }
 
 }  // namespace
+
+// Fuzz finding (android_facts, first minute): a device printing bytes that are not UTF-8 (a
+// vendor's Latin-1 market name, a corrupted property) put them into the facts' JSON, the page and
+// the unit. Each such byte is now U+FFFD; the rest of the text is kept.
+TEST(AndroidFacts, FuzzFindingDeviceTextThatIsNotUtf8BecomesValidText) {
+    auto props = parseGetprop("[ro.product.manufacturer]: [Acme]\n[ro.product.marketname]: [Tablette \xe9" "cole]\n"
+                              "[ro.product.model]: [X\xff\xfe" "1]\n[ro.build.characteristics]: [tablet]\n");
+    AndroidFacts f;
+    applyGetprop(props, f);
+    EXPECT_EQ(f.marketName, "Tablette \xEF\xBF\xBD" "cole");
+    EXPECT_EQ(f.model, "X\xEF\xBF\xBD\xEF\xBF\xBD" "1");
+    EXPECT_EQ(f.plainName(), "Acme Tablette \xEF\xBF\xBD" "cole");
+    auto battery = parseBattery("Current Battery Service state:\n  level: 50\n  technology: Li-\xc3\n");
+    EXPECT_EQ(battery.technology, "Li-\xEF\xBF\xBD");
+    auto banner = parseBanner("device::ro.product.model=Pad\xe9;features=cmd");
+    EXPECT_EQ(banner.properties["ro.product.model"], "Pad\xEF\xBF\xBD");
+    // A valid multi-byte character stays as it is.
+    EXPECT_EQ(parseGetprop("[ro.product.marketname]: [Écran 10\"]\n")["ro.product.marketname"], "Écran 10\"");
+}

@@ -1,6 +1,7 @@
 // iPads and iPhones: real `ideviceinfo` outputs (tests/fixtures/ios, SOURCES.md there) fed through
 // the IosLockdown interface; what reaches the unit, and the lifecycle's rule for a lock.
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <sstream>
 
@@ -157,3 +158,36 @@ TEST_F(IosUnit, AnUnknownTagChangesNothing) {
 }
 
 }  // namespace
+
+namespace {
+
+// A device answering each domain from text given here (ideviceinfo's output).
+class TextLockdown : public IosLockdown {
+public:
+    explicit TextLockdown(std::map<std::string, std::string> texts) : _texts(std::move(texts)) {}
+    Result<std::map<std::string, std::string>> domain(const std::string &name) override {
+        return parseIdeviceinfo(_texts[name]);
+    }
+    std::string describe() const override { return "text"; }
+
+private:
+    std::map<std::string, std::string> _texts;
+};
+
+}  // namespace
+
+// Fuzz finding (ios_info, first minute): lockdown values that are not UTF-8 went into the facts'
+// JSON and the unit as they were. Each such byte is now U+FFFD.
+TEST(IosFacts, FuzzFindingValuesThatAreNotUtf8BecomeValidText) {
+    std::map<std::string, std::string> texts;
+    texts[""] = "DeviceClass: iPad\nProductType: iPad7,5\nSerialNumber: DMP\xff" "1\nActivationState: Unactiva\xe9" "ed\n";
+    TextLockdown device(texts);
+    auto f = readIosFacts(device);
+    ASSERT_TRUE(f) << f.error().message;
+    EXPECT_EQ(f->serial, "DMP\xEF\xBF\xBD" "1");
+    EXPECT_EQ(f->activationState, "Unactiva\xEF\xBF\xBD" "ed");
+    EXPECT_EQ(f->activationLock(), ActivationLock::Unknown);
+    auto json = f->toJson().str();
+    EXPECT_EQ(json.find('\xff'), std::string::npos);
+    EXPECT_NE(json.find("DMP\xEF\xBF\xBD" "1"), std::string::npos);
+}

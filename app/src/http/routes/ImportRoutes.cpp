@@ -5,6 +5,7 @@
 #include <reemploi/intake/DonorListImport.hpp>
 #include <reemploi/intake/NeedImport.hpp>
 #include <reemploi/intake/SchoolImport.hpp>
+#include <reemploi/common/Text.hpp>
 
 #include "http/Router.hpp"
 
@@ -41,6 +42,7 @@ Response reportResponse(const std::string &report, bool succeeded, const std::st
 std::string plural(std::size_t n, const char *word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
 // ?donation=ID&dry_run=1&skip_invalid=1&update=1&kind_map=EINBAU=desktop,Station=desktop
+//  &keep_column=Affectation,Commentaire
 Response importDonorListRoute(Call &call) {
     if (auto refused = notAFile(call.request)) return *refused;
     intake::ImportOptions options;
@@ -67,6 +69,19 @@ Response importDonorListRoute(Call &call) {
         auto map = intake::parseKindMap(*words);
         if (!map) return errorResponse(makeFieldError(Errc::InvalidInput, "kind_map", map.error().message));
         options.kindMap = std::move(*map);
+    }
+    // The free-text columns to keep as donor fields (--keep-column): headers, comma-separated.
+    if (auto keep = call.request.queryValue("keep_column"); keep && !keep->empty()) {
+        std::size_t start = 0;
+        while (start <= keep->size()) {
+            auto comma = keep->find(',', start);
+            auto header = text::trim(std::string_view(*keep).substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+            if (header.empty())
+                return errorResponse(makeFieldError(Errc::InvalidInput, "keep_column", "keep_column: an empty header name in '" + *keep + "'"));
+            options.keepColumns.push_back(header);
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
     }
     auto report = intake::importDonorList(call.db, call.request.body, options, call.actor);
     if (!report) return errorResponse(report.error());
@@ -95,7 +110,7 @@ Response importSchoolDataRoute(Call &call, bool needs) {
 
 void addImportRoutes(Router &r) {
     r.add({"POST", "/api/imports/donor-list", Access::Trainee, importDonorListRoute,
-           "import a donor's asset list (the CSV as the body) ?donation=ID&dry_run=1&skip_invalid=1", true});
+           "import a donor's asset list (the CSV as the body) ?donation=ID&dry_run=1&skip_invalid=1&keep_column=H1,H2", true});
     r.add({"POST", "/api/imports/schools", Access::Coordinator, [](Call &c) { return importSchoolDataRoute(c, false); },
            "import schools (the CSV as the body) ?dry_run=1", true});
     r.add({"POST", "/api/imports/needs", Access::Coordinator, [](Call &c) { return importSchoolDataRoute(c, true); },

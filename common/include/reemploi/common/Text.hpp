@@ -68,6 +68,23 @@ inline long decodeUtf8Strict(std::string_view s, std::size_t &i) {
     return cp;
 }
 
+// What a device or another program printed, made valid UTF-8: each byte that starts no valid
+// sequence becomes U+FFFD, so that what reaches JSON, a page or the database is text.
+inline std::string validUtf8(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        std::size_t start = i;
+        if (decodeUtf8Strict(s, i) < 0) {
+            appendUtf8(out, 0xFFFD);
+            i = start + 1;
+        } else {
+            out.append(s.data() + start, i - start);
+        }
+    }
+    return out;
+}
+
 // Checks a text field as every service stores it: valid UTF-8, at most `maxChars` characters
 // (code points), and no control character (C0, DEL, C1); tab, CR and LF are allowed only when
 // `allowLineBreaks` (notes). Refusals (InvalidInput) name the field and the byte offset in

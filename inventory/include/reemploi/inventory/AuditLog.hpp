@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include <reemploi/inventory/Database.hpp>
@@ -94,10 +95,21 @@ Result<std::int64_t> exportEvents(Database &db, std::int64_t sinceId, const std:
 // of every event it holds. InvalidInput names the line that is not an exported event.
 Result<std::vector<Anchor>> anchorsFromExport(std::string_view jsonLines);
 
+// How far a verification is: the chain's walk ("chain", events read of about `total`, the
+// chain's last id), then the comparison of the tables with the replay ("compare").
+struct AuditProgress {
+    std::string_view phase;
+    std::int64_t done = 0;
+    std::int64_t total = 0;
+};
+
 struct AuditCheck {
     bool replay = true;            // also compare the tables with what the events say
     std::vector<Anchor> anchors;   // witnesses the chain must still hold
 };
+// Called every few thousand events and when the comparison starts (a page shows a bar);
+// returning false stops the verification (Errc::Refused, "stopped").
+using AuditProgressFn = std::function<bool(const AuditProgress &)>;
 
 struct AuditReport {
     ChainReport chain;
@@ -111,7 +123,7 @@ struct AuditReport {
 // Walks the chain, checks the anchors, then (unless told not to) replays the events and compares
 // every unit, medium, sanitization record, storage declaration, allocation pin, school and need
 // with its table. Failures found are in the report; Result errors are for unreadable databases.
-Result<AuditReport> verifyAudit(Database &db, const AuditCheck &check = {});
+Result<AuditReport> verifyAudit(Database &db, const AuditCheck &check = {}, const AuditProgressFn &progress = {});
 
 Result<std::vector<Event>> listEvents(Database &db, std::string_view entity = {}, std::string_view entityId = {});
 

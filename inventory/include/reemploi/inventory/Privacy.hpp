@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <reemploi/common/Json.hpp>
 #include <reemploi/common/Result.hpp>
@@ -38,6 +39,8 @@ struct PurgeReport {
     std::int64_t donorFieldRows = 0;   // units whose donor-list fields were removed
     std::int64_t eventsRedacted = 0;   // event payloads redacted in the trail
     std::optional<std::int64_t> eventId;  // the `privacy_purged` event that records it (none when nothing was due)
+    std::vector<std::int64_t> donorIds;   // which donors, which schools (what a dry run lists)
+    std::vector<std::int64_t> schoolIds;
 };
 json::Object toJson(const PurgeReport &report);
 

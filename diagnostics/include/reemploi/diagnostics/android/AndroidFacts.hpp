@@ -22,6 +22,7 @@ std::string_view toString(Encryption);  // "unknown", "none", "file-based", "ful
 
 struct AndroidFacts {
     std::string manufacturer, brand, model, device, serial;
+    std::string marketName;  // ro.product.marketname and the like: "Xiaomi Pad 6"; often absent
     std::string androidVersion;  // ro.build.version.release
     std::optional<int> sdk;
     std::string fingerprint;
@@ -59,6 +60,9 @@ struct AndroidFacts {
     // FRP will lock the device after a reset: a Google account is present (or could not be
     // counted) on a device with a persistent data block.
     bool accountLockRisk() const;
+    // What a person calls it: the market name with its maker ("Xiaomi Pad 6"), else the maker
+    // and the model ("asus TF201").
+    std::string plainName() const;
     json::Object toJson() const;
 };
 

@@ -20,10 +20,12 @@ enum class Pattern { Zero, One, Random };
 std::string_view toString(Pattern);
 
 // How a method erases: by overwriting every LBA from the host, or by asking the drive to erase
-// itself (the firmware reaches remapped and over-provisioned areas that the host cannot).
+// itself (the firmware reaches remapped and over-provisioned areas that the host cannot), or by
+// asking a tablet or phone to reset itself (adb: targets only, diagnostics/android).
 enum class WipeKind {
     Overwrite, AtaSanitize, AtaSecureErase,
     NvmeSanitize, NvmeFormatCrypto, NvmeFormatUserData,  // NVMe drives inside the computer (Nvme.hpp)
+    DeviceReset,
 };
 
 enum class Verification { None, Sample, Full };
@@ -39,6 +41,11 @@ struct WipeMethod {
     NistLevel levelFlash;         // … and on flash (SSD, NVMe, eMMC, USB stick)
     Verification defaultVerification;
     std::string_view note;  // why the level is what it is
+    // The level when the device reports its storage encrypted (a reset then destroys the key:
+    // cryptographic erase); DeviceReset only.
+    std::optional<NistLevel> levelEncrypted = std::nullopt;
+
+    bool forDevices() const { return kind == WipeKind::DeviceReset; }  // adb: targets, not drives
 
     NistLevel levelFor(bool flash) const { return flash ? levelFlash : levelMagnetic; }
 };
