@@ -419,6 +419,7 @@ void downgradeToTheFirstRule(Database &db) {
                                "allocation_runs DROP COLUMN programme_id", "schools DROP COLUMN kind",
                                "schools DROP COLUMN site_id", "users DROP COLUMN structure"})
         db.exec(std::string("ALTER TABLE ") + column);
+    db.exec("DELETE FROM counters WHERE name = 'structure_id' OR name = 'kit_tag'");
     if (db.dialect() == Dialect::Postgres) db.exec("DROP SEQUENCE kit_tag_seq; DROP SEQUENCE structure_id_seq");
     db.exec("ALTER TABLE events DROP COLUMN payload_sha256");
     db.exec("DROP TABLE unit_donor_fields");

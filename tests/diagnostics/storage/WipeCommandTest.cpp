@@ -221,8 +221,12 @@ TEST_F(WipeCommand, ATargetShorterThanItClaimsIsRecordedFailed) {
     auto recs = records();
     ASSERT_EQ(recs.size(), 1u);
     EXPECT_EQ(recs[0].result, inv::SanitizationResult::Failed);
-    ASSERT_TRUE(recs[0].lastLba.has_value());
-    EXPECT_LT(*recs[0].lastLba, (1 << 20) / 512);
+    // Where it stopped, when a block was confirmed before the error: never past what the backing
+    // file could hold. (On a loaded machine the kernel may report the error before any block is
+    // confirmed, leaving no last LBA: both are honest records.)
+    if (recs[0].lastLba) {
+        EXPECT_LT(*recs[0].lastLba, (1 << 20) / 512);
+    }
 }
 
 TEST_F(WipeCommand, SeveralTargetsAtOnceEachGetARecordAndACertificate) {
