@@ -244,11 +244,7 @@ Result<SchoolDataReport> importNeeds(Database &db, std::string_view bytes, const
 
 Result<SchoolDataReport> importNeedsFile(Database &db, const std::string &path, const SchoolDataOptions &options,
                                          const Actor &actor) {
-    auto bytes = readFileBytes(path, options.maxBytes);
-    if (!bytes) return bytes.error();
-    auto report = importNeeds(db, *bytes, options, actor);
-    if (!report) return report.error().withContext(path);
-    return report;
+    return importSchoolDataFile(path, options, [&](std::string_view bytes) { return importNeeds(db, bytes, options, actor); });
 }
 
 }  // namespace reemploi::intake

@@ -17,4 +17,15 @@ struct MappedCsv {
 Result<MappedCsv> readMappedCsv(std::string_view bytes, const std::vector<FieldSpec> &fields,
                                 const SchoolDataOptions &options, SchoolDataReport &report);
 
+// A school, need or site file: read within options.maxBytes, its bytes given to `import`, the
+// file named in any error.
+template <class Import>
+Result<SchoolDataReport> importSchoolDataFile(const std::string &path, const SchoolDataOptions &options, Import &&import) {
+    auto bytes = readFileBytes(path, options.maxBytes);
+    if (!bytes) return bytes.error();
+    auto report = import(std::string_view(*bytes));
+    if (!report) return report.error().withContext(path);
+    return report;
+}
+
 }  // namespace reemploi::intake

@@ -178,11 +178,7 @@ Result<SchoolDataReport> importSchools(inventory::Database &db, std::string_view
 
 Result<SchoolDataReport> importSchoolsFile(inventory::Database &db, const std::string &path,
                                            const SchoolDataOptions &options, const inventory::Actor &actor) {
-    auto bytes = readFileBytes(path, options.maxBytes);
-    if (!bytes) return bytes.error();
-    auto report = importSchools(db, *bytes, options, actor);
-    if (!report) return report.error().withContext(path);
-    return report;
+    return importSchoolDataFile(path, options, [&](std::string_view bytes) { return importSchools(db, bytes, options, actor); });
 }
 
 }  // namespace reemploi::intake

@@ -65,11 +65,7 @@ Result<SchoolDataReport> importSites(inventory::Database &db, std::string_view b
 
 Result<SchoolDataReport> importSitesFile(inventory::Database &db, const std::string &path,
                                          const SchoolDataOptions &options, const inventory::Actor &actor) {
-    auto bytes = readFileBytes(path, options.maxBytes);
-    if (!bytes) return bytes.error();
-    auto report = importSites(db, *bytes, options, actor);
-    if (!report) return report.error().withContext(path);
-    return report;
+    return importSchoolDataFile(path, options, [&](std::string_view bytes) { return importSites(db, bytes, options, actor); });
 }
 
 }  // namespace reemploi::intake
