@@ -62,7 +62,7 @@ private:
         if (length > 0 && in) {
             auto r = _drive->onBulkIn(EmulatedSataBridge::kIn, length);
             std::size_t n = std::min<std::size_t>(r.bytes.size(), length);
-            std::memcpy(data, r.bytes.data(), n);
+            if (n > 0) std::memcpy(data, r.bytes.data(), n);  // an empty reply has no buffer at all
             resid = static_cast<int>(length - n);
         }
         auto csw = _drive->onBulkIn(EmulatedSataBridge::kIn, 13);
