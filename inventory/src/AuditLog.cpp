@@ -293,7 +293,12 @@ Result<Anchor> parseAnchor(std::string_view text) {
     return a;
 }
 
-Result<std::vector<Anchor>> parseAnchors(std::string_view text) {
+namespace {
+
+// The anchors that `anchorOf` finds on each line of `text` ('\r' removed; a line for which it
+// returns nothing is skipped), or the first error, naming its line.
+Result<std::vector<Anchor>> anchorsByLine(std::string_view text,
+                                          const std::function<Result<std::optional<Anchor>>(std::string_view)> &anchorOf) {
     std::vector<Anchor> out;
     std::size_t lineNo = 0;
     while (!text.empty()) {
@@ -301,14 +306,25 @@ Result<std::vector<Anchor>> parseAnchors(std::string_view text) {
         auto line = text.substr(0, nl);
         text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
         ++lineNo;
-        while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
-        while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
-        if (line.empty() || line.front() == '#') continue;
-        auto anchor = parseAnchor(line);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        auto anchor = anchorOf(line);
         if (!anchor) return anchor.error().withContext("line " + std::to_string(lineNo));
-        out.push_back(*anchor);
+        if (*anchor) out.push_back(**anchor);
     }
     return out;
+}
+
+}  // namespace
+
+Result<std::vector<Anchor>> parseAnchors(std::string_view text) {
+    return anchorsByLine(text, [](std::string_view line) -> Result<std::optional<Anchor>> {
+        while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+        if (line.empty() || line.front() == '#') return std::optional<Anchor>();
+        auto anchor = parseAnchor(line);
+        if (!anchor) return anchor.error();
+        return std::optional<Anchor>(*anchor);
+    });
 }
 
 Result<std::int64_t> exportEvents(Database &db, std::int64_t sinceId, const std::function<void(const std::string &)> &line) {
@@ -330,27 +346,18 @@ Result<std::int64_t> exportEvents(Database &db, std::int64_t sinceId, const std:
 }
 
 Result<std::vector<Anchor>> anchorsFromExport(std::string_view text) {
-    std::vector<Anchor> out;
-    std::size_t lineNo = 0;
-    while (!text.empty()) {
-        auto nl = text.find('\n');
-        auto line = text.substr(0, nl);
-        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-        ++lineNo;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.empty()) continue;
-        auto where = "line " + std::to_string(lineNo);
+    return anchorsByLine(text, [](std::string_view line) -> Result<std::optional<Anchor>> {
+        if (line.empty()) return std::optional<Anchor>();
         auto value = jsonr::parse(line);
-        if (!value) return value.error().withContext(where);
+        if (!value) return value.error();
         const jsonr::Value *id = value->get("id"), *hash = value->get("hash");
         if (!value->isObject() || !id || !hash || id->type != jsonr::Value::Type::Number ||
             hash->type != jsonr::Value::Type::String)
-            return makeError(Errc::InvalidInput, where + ": not an exported event (no \"id\" and \"hash\")");
+            return makeError(Errc::InvalidInput, "not an exported event (no \"id\" and \"hash\")");
         auto anchor = parseAnchor(id->text + ":" + hash->text);
-        if (!anchor) return anchor.error().withContext(where);
-        out.push_back(*anchor);
-    }
-    return out;
+        if (!anchor) return anchor.error();
+        return std::optional<Anchor>(*anchor);
+    });
 }
 
 Result<AuditReport> verifyAudit(Database &db, const AuditCheck &check, const AuditProgressFn &progress) {
