@@ -48,6 +48,13 @@ Event readEvent(const Statement &st) {
 constexpr const char *kEventColumns = "id, at, actor, entity, entity_id, action, payload, prev_hash, hash, payload_sha256";
 constexpr const char *kRedactedPrefix = "{\"_redacted\":";
 
+// SHA-256, fetched once: given EVP_sha256(), OpenSSL 3 looks the algorithm up in its provider
+// tables again at each digest (a lock and a search per request that checks a session).
+const EVP_MD *sha256Algorithm() {
+    static EVP_MD *const algorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return algorithm;
+}
+
 // sha256Hex(canonicalEventText(e)) with a buffer and a context kept for the batch (a bulk
 // registration hashes one event per unit, a verify a million).
 class EventHasher {
@@ -79,7 +86,7 @@ public:
 
     // SHA-256 (hex) of bytes, with the same context.
     std::string digest(std::string_view bytes) {
-        EVP_DigestInit_ex(_ctx, EVP_sha256(), nullptr);
+        EVP_DigestInit_ex(_ctx, sha256Algorithm(), nullptr);
         EVP_DigestUpdate(_ctx, bytes.data(), bytes.size());
         return finish();
     }
@@ -138,7 +145,7 @@ LockedHead lockedChainHead(Database &db, const char *who) {
 std::string sha256Hex(std::string_view data) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+    EVP_Digest(data.data(), data.size(), digest, &length, sha256Algorithm(), nullptr);
     static const char *hex = "0123456789abcdef";
     std::string out;
     out.reserve(length * 2);

@@ -9,6 +9,7 @@ namespace reemploi::inventory {
 
 Result<UnitDetail> unitDetail(Database &db, std::string_view tag, UnitDetailParts parts) {
     UnitDetail d;
+    ReadSnapshot snapshot(db);  // the unit, its records and history as of one moment
     auto unit = getUnit(db, tag);
     if (!unit) return unit.error();
     d.unit = std::move(*unit);

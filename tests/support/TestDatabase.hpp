@@ -126,9 +126,9 @@ private:
 
 // At the start of SetUp or a test: `location` (a std::string) gets a fresh database's location,
 // or the test is skipped (fails under CI) when it runs on PostgreSQL and no server is given.
-#define REEMPLOI_FRESH_DATABASE(testDatabase, location)                                           \
+#define REEMPLOI_FRESH_DATABASE(testDatabase, location, ...)                                      \
     do {                                                                                          \
-        auto reemploiCreated_ = (testDatabase).create();                                          \
+        auto reemploiCreated_ = (testDatabase).create(__VA_ARGS__);                               \
         if (!reemploiCreated_) {                                                                  \
             if (reemploiCreated_.error().code == ::reemploi::Errc::NotFound) {                    \
                 REEMPLOI_SKIP_OR_FAIL_(std::optional<std::string>(reemploiCreated_.error().message)); \

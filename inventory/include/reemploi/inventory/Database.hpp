@@ -164,6 +164,13 @@ public:
     virtual void commit() = 0;
     virtual void rollback() = 0;
     virtual int transactionDepth() const = 0;
+    // A read snapshot: the reads until endRead() see one state of the database, and pay for one
+    // read transaction instead of one per statement (use ReadSnapshot below). Inside a transaction
+    // or another snapshot it is that one. SQLite: a deferred BEGIN (no write lock, writers go on);
+    // PostgreSQL: a REPEATABLE READ, READ ONLY transaction. begin() inside a snapshot that is not
+    // itself inside a transaction throws std::logic_error: a snapshot never becomes a writer.
+    virtual void beginRead() = 0;
+    virtual void endRead() = 0;
     // True when a statement of the current (or just ended) outermost transaction failed with a
     // retryable DbError: the transaction is lost and may be run again (see inTransaction).
     virtual bool retryableAbort() const { return false; }
@@ -227,6 +234,21 @@ public:
 private:
     Database &_db;
     int _level = 0;
+};
+
+// Scoped beginRead/endRead: the reads of one answer (a unit and its media and records) from one
+// state of the database.
+class ReadSnapshot {
+public:
+    explicit ReadSnapshot(Database &db) : _db(db) { _db.beginRead(); }
+    ~ReadSnapshot() {
+        try { _db.endRead(); } catch (...) {}
+    }
+    ReadSnapshot(const ReadSnapshot &) = delete;
+    ReadSnapshot &operator=(const ReadSnapshot &) = delete;
+
+private:
+    Database &_db;
 };
 
 // The Error a service returns for a DbError: Conflict for a constraint, Busy when another writer

@@ -1,0 +1,147 @@
+// The server's connections as a raw client sees them: several requests on one keep-alive
+// connection, pipelined requests answered in order, a malformed request answered 400 then closed,
+// `Connection: close` and HTTP/1.0 honoured, and a stop that does not wait for idle connections.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include "app/http/ApiServer.hpp"
+
+namespace reemploi::test {
+namespace {
+
+struct RawResponse {
+    int status = 0;
+    std::string head;
+    std::string body;
+};
+
+class RawClient {
+public:
+    explicit RawClient(int port) : _socket(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port))) {
+        _socket.setReceiveTimeout(Poco::Timespan(60, 0));
+    }
+
+    void send(const std::string &bytes) { _socket.sendBytes(bytes.data(), static_cast<int>(bytes.size())); }
+
+    // One response (its head, and a body of Content-Length bytes); status 0 if the server closed first.
+    RawResponse read() {
+        RawResponse r;
+        std::size_t end;
+        while ((end = _pending.find("\r\n\r\n")) == std::string::npos)
+            if (!fill()) return r;
+        r.head = _pending.substr(0, end);
+        _pending.erase(0, end + 4);
+        r.status = std::stoi(r.head.substr(r.head.find(' ') + 1, 3));
+        std::size_t length = 0;
+        if (auto at = lowered(r.head).find("content-length:"); at != std::string::npos)
+            length = std::stoul(r.head.substr(at + 15));
+        while (_pending.size() < length)
+            if (!fill()) return r;
+        r.body = _pending.substr(0, length);
+        _pending.erase(0, length);
+        return r;
+    }
+
+    // True once the server has closed its side (everything it sent has been read).
+    bool closedByServer() { return _pending.empty() && !fill(); }
+
+private:
+    static std::string lowered(std::string s) {
+        for (auto &c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+    }
+    bool fill() {
+        char buffer[4096];
+        int n = _socket.receiveBytes(buffer, sizeof buffer);
+        if (n <= 0) return false;
+        _pending.append(buffer, static_cast<std::size_t>(n));
+        return true;
+    }
+
+    Poco::Net::StreamSocket _socket;
+    std::string _pending;
+};
+
+std::string get(const std::string &path, const std::string &extra = "") {
+    return "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" + extra + "\r\n";
+}
+
+TEST(Connection, SeveralRequestsShareOneKeepAliveConnection) {
+    ApiServer api;
+    RawClient client(api.server->port());
+    for (int i = 0; i < 3; ++i) {
+        client.send(get("/api/units/RE-00000" + std::to_string(i)));
+        auto r = client.read();
+        EXPECT_EQ(r.status, 401) << r.head;  // not signed in, but answered on the same connection
+        EXPECT_NE(r.body.find("sign in first"), std::string::npos) << r.body;
+    }
+}
+
+TEST(Connection, PipelinedRequestsAreAnsweredInOrder) {
+    ApiServer api;
+    RawClient client(api.server->port());
+    client.send(get("/api/no-such-one") + get("/api/no-such-two") + get("/api/no-such-three"));
+    for (const char *name : {"no-such-one", "no-such-two", "no-such-three"}) {
+        auto r = client.read();
+        EXPECT_EQ(r.status, 404);
+        EXPECT_NE(r.body.find(name), std::string::npos) << r.body;
+    }
+}
+
+TEST(Connection, AMalformedRequestIsAnswered400ThenClosed) {
+    ApiServer api;
+    for (const std::string &bytes : {std::string("THIS IS NOT HTTP\r\n\r\n"),
+                                     "GET / HTTP/1.1\r\nX-Long: " + std::string(9000, 'a') + "\r\n\r\n"}) {
+        RawClient client(api.server->port());
+        client.send(bytes);
+        EXPECT_EQ(client.read().status, 400) << bytes.substr(0, 40);
+        EXPECT_TRUE(client.closedByServer());
+    }
+}
+
+TEST(Connection, ConnectionCloseAndHttp10AreHonoured) {
+    ApiServer api;
+    {
+        RawClient client(api.server->port());
+        client.send(get("/api/nothing", "Connection: close\r\n"));
+        EXPECT_EQ(client.read().status, 404);
+        EXPECT_TRUE(client.closedByServer());
+    }
+    {
+        RawClient client(api.server->port());
+        client.send("GET /api/nothing HTTP/1.0\r\n\r\n");
+        auto r = client.read();
+        EXPECT_EQ(r.status, 404);
+        EXPECT_TRUE(client.closedByServer());
+    }
+}
+
+TEST(Connection, EveryAnswerIsDated) {
+    ApiServer api;
+    RawClient client(api.server->port());
+    client.send(get("/api/nothing"));
+    auto r = client.read();
+    EXPECT_NE(r.head.find("\r\nDate: "), std::string::npos) << r.head;
+    EXPECT_NE(r.head.find(" GMT"), std::string::npos) << r.head;
+}
+
+// An idle keep-alive connection waits in a read for its next request: stopping the server wakes
+// it rather than waiting for the connection's receive timeout (15 s).
+TEST(Connection, StopDoesNotWaitForIdleConnections) {
+    ApiServer api;
+    RawClient client(api.server->port());
+    client.send(get("/api/nothing"));
+    ASSERT_EQ(client.read().status, 404);
+    const auto start = std::chrono::steady_clock::now();
+    api.server->stop();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+    EXPECT_TRUE(client.closedByServer());
+}
+
+}  // namespace
+}  // namespace reemploi::test
