@@ -29,6 +29,7 @@ struct WipeDefaults {
     std::string databasePath;  // never a target, nor its companions
     diagnostics::UsbBusOptions usb;
     bool allowFileTargets = true;  // regular files as targets (tests, disk images)
+    int cpuNice = 0;               // the wipe threads' niceness (WipeSessionConfig::cpuNice)
 };
 
 struct WipeTargetRequest {

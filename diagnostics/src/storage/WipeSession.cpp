@@ -3,11 +3,13 @@
 // certified as soon as it ends.
 #include <reemploi/diagnostics/storage/WipeSession.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <map>
 #include <set>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -242,6 +244,8 @@ Status WipeSession::start(WipeObserver *observer) {
 
 void WipeSession::runJob(std::size_t index) {
     auto &job = *_jobs[index];
+    // Per thread on Linux, and inherited by the writer and generator threads the runner starts.
+    if (_config.cpuNice > 0) ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), std::min(_config.cpuNice, 19));
     auto notify = [this](auto &&call) {
         if (!_observer) return;
         std::lock_guard lock(_observerMutex);

@@ -2,6 +2,9 @@
 // whole session or one target), a target that cannot begin leaving no trace of the others, a
 // certificate that cannot be written leaving an honest `passed` record, the observer's events,
 // checkpoints readable from another connection while the wipe runs, and the identity rule.
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -49,6 +52,7 @@ public:
     void finished(std::size_t i, const WipeJobResult &r) override {
         Call call(*this);
         std::lock_guard lock(m);
+        niceness.push_back(::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())));  // the job's thread
         ++done[i];
         results.push_back(r);
         cv.notify_all();
@@ -68,6 +72,7 @@ public:
     std::vector<int> done;
     std::vector<std::pair<std::size_t, inv::SanitizationRecord>> checkpoints;
     std::vector<WipeJobResult> results;
+    std::vector<int> niceness;  // of the thread that reported each target finished
     std::function<void(std::size_t, const inv::SanitizationRecord &)> onCheckpoint;
     std::atomic<bool> overlapping{false};  // two calls at once: the session promises never
 
@@ -177,6 +182,24 @@ TEST_F(WipeSessionTest, SeveralTargetsAtOnceEachPassWithTheirRecordAndCertificat
     auto chain = inv::verifyChain(*db);
     ASSERT_TRUE(chain);
     EXPECT_FALSE(chain->firstBrokenId) << chain->problem;
+}
+
+// A server's wipes give the CPU to its pages: the wipe's threads run at the niceness asked for,
+// the caller's own thread is left as it was.
+TEST_F(WipeSessionTest, TheWipeThreadsRunAtTheNicenessAskedFor) {
+    const int callerNice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+    auto file = dir.file("nice.img");
+    test::writeRandomFile(file, 1 << 20, 7);
+    auto c = config({file});
+    c.cpuNice = 10;
+    auto session = WipeSession::prepare(*db, c, actor);
+    ASSERT_TRUE(session) << session.error().message;
+    Recorder seen(1);
+    auto results = (*session)->run(&seen);
+    ASSERT_TRUE(results) << results.error().message;
+    ASSERT_EQ(seen.niceness.size(), 1u);
+    EXPECT_GE(seen.niceness[0], 10);
+    EXPECT_EQ(::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())), callerNice);
 }
 
 TEST_F(WipeSessionTest, CancelFromAnotherThreadRecordsEveryTargetInterruptedWithItsLastLba) {

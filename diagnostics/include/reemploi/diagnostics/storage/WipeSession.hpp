@@ -66,6 +66,9 @@ struct WipeSessionConfig {
     std::chrono::milliseconds checkpointInterval{60000};  // the record's last LBA kept current
     std::chrono::milliseconds progressInterval{250};
     std::optional<std::uint64_t> sampleSeed;  // fixed sample positions (tests)
+    // The wipe threads' niceness (0 to 19): a server's wipes run behind its pages (a wipe waits on
+    // the disk, a page on the CPU); the command line's run at the caller's own.
+    int cpuNice = 0;
 };
 
 // With several targets and one FILE, each target's certificate is FILE with the target's name
