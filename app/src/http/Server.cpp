@@ -5,7 +5,6 @@
 #include <ctime>
 #include <iostream>
 #include <mutex>
-#include <set>
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -19,15 +18,12 @@
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/Context.h>
-#include <Poco/Net/TCPServer.h>
-#include <Poco/Net/TCPServerConnection.h>
-#include <Poco/Net/TCPServerConnectionFactory.h>
-#include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
 #include <reemploi/diagnostics/storage/Certificate.hpp>
 #include <reemploi/inventory/Migrations.hpp>
 
+#include "http/Dispatcher.hpp"
 #include "http/StaticFiles.hpp"
 
 namespace reemploi::app::http {
@@ -98,37 +94,10 @@ struct Server::Impl {
 
     ServerState state;
     Router router;
-    std::unique_ptr<Poco::ThreadPool> pool;
-    std::unique_ptr<Poco::Net::TCPServer> server;
+    std::unique_ptr<Poco::Net::ServerSocket> listening;
+    std::unique_ptr<Dispatcher> dispatcher;
     Poco::Net::HTTPServerParams::Ptr params;
     int boundPort = 0;
-
-    // The open connections, so that stop() can wake the threads waiting on them for a request.
-    std::mutex connectionsMutex;
-    std::set<Poco::Net::StreamSocket *> connections;
-    bool stopping = false;  // under connectionsMutex
-
-    bool enter(Poco::Net::StreamSocket &socket) {
-        std::lock_guard lock(connectionsMutex);
-        if (stopping) return false;
-        connections.insert(&socket);
-        return true;
-    }
-    void leave(Poco::Net::StreamSocket &socket) {
-        std::lock_guard lock(connectionsMutex);
-        connections.erase(&socket);
-    }
-    void shutdownConnections() {
-        std::lock_guard lock(connectionsMutex);
-        stopping = true;
-        for (auto *socket : connections) {
-            try {
-                socket->shutdown();
-            } catch (const Poco::Exception &) {
-                // Already closed by its peer: its thread is on its way out.
-            }
-        }
-    }
 
     // `match` is the route table's answer for the request (read once, before the body).
     Response api(Request &request, RouteMatch match, const std::string &sessionToken) {
@@ -303,6 +272,7 @@ private:
         if (!session) return send(resp, unauthenticated(), false);
         auto sub = _impl.state.events.subscribe();
         if (!sub) return send(resp, errorResponse(503, "stopping", "the server is stopping"), false);
+        _impl.dispatcher->leavePool();  // this thread holds the stream from now on
         resp.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
         securityHeaders(resp);
         resp.setContentType("text/event-stream; charset=utf-8");
@@ -341,69 +311,34 @@ std::string httpDate() {
     return text;
 }
 
-// One keep-alive connection: its requests in turn, on the thread that holds it. Poco's own
-// connection waits for each next request in a poll set it creates and closes around every request
-// (four system calls a request, a quarter of the server's time under load, bench/http); this one
-// waits in the read itself, bounded by the socket's receive timeout.
-class Connection : public Poco::Net::TCPServerConnection {
-public:
-    Connection(const Poco::Net::StreamSocket &socket, Server::Impl &impl)
-        : TCPServerConnection(socket), _impl(impl) {}
-
-    void run() override {
-        if (!_impl.enter(socket())) return;
-        try {
-            serve();
-        } catch (const Poco::Exception &) {
-            // Reset, timed out or shut down by stop(): the connection ends here.
-        }
-        _impl.leave(socket());
+// Serves the request that is ready on a connection (its turn in the Dispatcher's pool).
+Dispatcher::Next serveRequest(Server::Impl &impl, Connection &c) {
+    using Next = Dispatcher::Next;
+    try {
+        Poco::Net::HTTPServerResponseImpl response(c.session);
+        Poco::Net::HTTPServerRequestImpl request(response, c.session, impl.params);
+        // Poco reads any three words as a request line: what is not HTTP/1.x is malformed.
+        if (request.getVersion().rfind("HTTP/1.", 0) != 0) throw Poco::Net::MessageException("not HTTP/1.x");
+        response.set("Date", httpDate());
+        response.setVersion(request.getVersion());
+        response.setKeepAlive(request.getKeepAlive() && ++c.requests < impl.params->getMaxKeepAliveRequests());
+        if (request.getExpectContinue() && response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK)
+            response.sendContinue();
+        Handler(impl).handleRequest(request, response);
+        return response.getKeepAlive() && request.getKeepAlive() ? Next::KeepOpen : Next::Close;
+    } catch (const Poco::Net::NoMessageException &) {
+        return Next::Close;  // the client closed between requests
+    } catch (const Poco::Net::MessageException &) {
+        Poco::Net::HTTPServerResponseImpl response(c.session);
+        response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+        response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
+        response.setKeepAlive(false);
+        response.send();
+        return Next::Close;
+    } catch (const Poco::Exception &) {
+        return Next::Close;  // reset, timed out in the middle of a request, shut down by stop()
     }
-
-private:
-    void serve() {
-        Poco::Net::HTTPServerSession session(socket(), _impl.params);
-        Handler handler(_impl);
-        int left = _impl.params->getMaxKeepAliveRequests();
-        for (;;) {
-            try {
-                Poco::Net::HTTPServerResponseImpl response(session);
-                Poco::Net::HTTPServerRequestImpl request(response, session, _impl.params);  // waits for it
-                // Poco reads any three words as a request line: what is not HTTP/1.x is malformed.
-                if (request.getVersion().rfind("HTTP/1.", 0) != 0) throw Poco::Net::MessageException("not HTTP/1.x");
-                response.set("Date", httpDate());
-                response.setVersion(request.getVersion());
-                response.setKeepAlive(request.getKeepAlive() && --left > 0);
-                if (request.getExpectContinue() && response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK)
-                    response.sendContinue();
-                handler.handleRequest(request, response);
-                if (!response.getKeepAlive() || !request.getKeepAlive()) return;
-            } catch (const Poco::Net::NoMessageException &) {
-                return;  // the client closed between requests
-            } catch (const Poco::Net::MessageException &) {
-                Poco::Net::HTTPServerResponseImpl response(session);
-                response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
-                response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
-                response.setKeepAlive(false);
-                response.send();
-                return;
-            }
-        }
-    }
-
-    Server::Impl &_impl;
-};
-
-class ConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
-public:
-    explicit ConnectionFactory(Server::Impl &impl) : _impl(impl) {}
-    Poco::Net::TCPServerConnection *createConnection(const Poco::Net::StreamSocket &socket) override {
-        return new Connection(socket, _impl);
-    }
-
-private:
-    Server::Impl &_impl;
-};
+}
 
 }  // namespace
 
@@ -460,18 +395,21 @@ Status Server::start() {
         }
         _impl->boundPort = socket->address().port();
         Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-        params->setMaxThreads(config.maxThreads);
-        params->setMaxQueued(config.maxQueued);
         params->setKeepAlive(true);
         params->setMaxKeepAliveRequests(10000);
-        // One receive timeout bounds both a keep-alive connection's wait for its next request
-        // and a client that stops sending in the middle of one.
-        params->setKeepAliveTimeout(Poco::Timespan(15, 0));
+        // The sessions' receive timeout: a client that stops sending in the middle of a request.
         params->setTimeout(Poco::Timespan(15, 0));
         _impl->params = params;
-        _impl->pool = std::make_unique<Poco::ThreadPool>(2, config.maxThreads);
-        _impl->server = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(*_impl), *_impl->pool, *socket, params);
-        _impl->server->start();
+        _impl->listening = std::move(socket);
+        Dispatcher::Options options;
+        options.workers = config.maxThreads;
+        options.maxConnections = static_cast<std::size_t>(config.maxConnections);
+        options.idleTimeout = std::chrono::seconds(15);
+        options.params = params;
+        options.secure = config.https();
+        _impl->dispatcher = std::make_unique<Dispatcher>(*_impl->listening, options,
+                                                         [impl = _impl.get()](Connection &c) { return serveRequest(*impl, c); });
+        _impl->dispatcher->start();
     } catch (const Poco::Exception &e) {
         return makeError(Errc::Io, "cannot serve on " + config.bind + ":" + std::to_string(config.port) + ": " +
                                        e.displayText());
@@ -482,16 +420,14 @@ Status Server::start() {
 int Server::port() const { return _impl->boundPort; }
 
 void Server::stop() {
-    if (!_impl->server) return;
+    if (!_impl->dispatcher) return;
     // Running wipes first: cancelled, each recorded `interrupted`, their results still published.
     if (_impl->state.wipes) _impl->state.wipes->shutdown();
     if (_impl->state.audits) _impl->state.audits->shutdown();
     if (_impl->state.usb) _impl->state.usb->stopWatching();
     _impl->state.events.close();
-    _impl->server->stop();             // no new connection
-    _impl->shutdownConnections();      // wakes the threads waiting for a next request
-    _impl->pool->joinAll();
-    _impl->server.reset();
+    _impl->dispatcher->stop();
+    _impl->dispatcher.reset();
 }
 
 ServerState &Server::state() { return _impl->state; }

@@ -1,5 +1,5 @@
-// The web server: Poco's HTTPServer (a thread pool, keep-alive), the security headers every
-// answer carries, the API dispatch through the route table (sessions, roles, CSRF), the live
+// The web server: connections in an epoll set served by a pool of threads (Dispatcher), requests
+// read and answered with Poco's HTTP messages, the security headers every answer carries, the API dispatch through the route table (sessions, roles, CSRF), the live
 // event stream, and the pages (built into the binary, or from a folder).
 #pragma once
 

@@ -23,8 +23,8 @@ struct ServerConfig {
     std::chrono::seconds donorLinkLifetime{90 * 24 * 60 * 60};
     std::size_t maxRequestBytes = 110u << 20;  // an upload of a donor's list (100 MB) and its envelope
     std::size_t maxJsonBytes = 1u << 20;       // any other request body
-    int maxThreads = 64;                       // connections served at once (SSE streams hold one each)
-    int maxQueued = 256;
+    int maxThreads = 64;                       // requests served at once (an event stream holds a thread of its own)
+    int maxConnections = 1024;                 // open connections (kept alive between requests)
     bool allowRoot = false;
     // Workshop details printed on certificates (see the wipe command's options).
     std::string workshop, workshopContact, workshopLocation, operatorPosition, destination;

@@ -84,6 +84,7 @@ public:
         if (r.status == 200) csrf = r.json()->getValue<std::string>("csrf");
         return r;
     }
+    const std::string &cookie() const { return _cookie; }  // the session cookie's value
     void forget() {
         _cookie.clear();
         csrf.clear();

@@ -1,10 +1,13 @@
 // The server's connections as a raw client sees them: several requests on one keep-alive
 // connection, pipelined requests answered in order, a malformed request answered 400 then closed,
-// `Connection: close` and HTTP/1.0 honoured, and a stop that does not wait for idle connections.
+// `Connection: close` and HTTP/1.0 honoured, many connections on a few threads, event streams
+// outside the pool, and a stop that does not wait for idle connections.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
@@ -130,8 +133,41 @@ TEST(Connection, EveryAnswerIsDated) {
     EXPECT_NE(r.head.find(" GMT"), std::string::npos) << r.head;
 }
 
-// An idle keep-alive connection waits in a read for its next request: stopping the server wakes
-// it rather than waiting for the connection's receive timeout (15 s).
+// Connections are not threads: a hundred kept-alive clients are served, twice each, by four.
+TEST(Connection, ManyKeptAliveConnectionsShareAFewThreads) {
+    ApiServer api([](app::http::ServerConfig &c) { c.maxThreads = 4; });
+    std::vector<std::unique_ptr<RawClient>> clients;
+    for (int round = 0; round < 2; ++round) {
+        for (int i = 0; i < 100; ++i) {
+            if (round == 0) clients.push_back(std::make_unique<RawClient>(api.server->port()));
+            clients[i]->send(get("/api/nothing-" + std::to_string(i)));
+        }
+        for (int i = 0; i < 100; ++i) {
+            auto r = clients[i]->read();
+            EXPECT_EQ(r.status, 404);
+            EXPECT_NE(r.body.find("nothing-" + std::to_string(i) + "\""), std::string::npos) << r.body;
+        }
+    }
+}
+
+// A page's event stream lasts as long as the page: it holds a thread of its own, never one of
+// the pool, so that more streams than the pool has threads leave every request served.
+TEST(Connection, EventStreamsDoNotHoldThePoolsThreads) {
+    ApiServer api([](app::http::ServerConfig &c) { c.maxThreads = 4; });
+    auto tom = api.as("tom");
+    std::vector<std::unique_ptr<RawClient>> streams;
+    for (int i = 0; i < 8; ++i) {
+        streams.push_back(std::make_unique<RawClient>(api.server->port()));
+        streams.back()->send(get("/api/events", "Cookie: reemploi_session=" + tom.cookie() + "\r\n"));
+        auto r = streams.back()->read();
+        ASSERT_EQ(r.status, 200) << r.head;
+        EXPECT_NE(r.head.find("text/event-stream"), std::string::npos) << r.head;
+    }
+    EXPECT_EQ(tom.get("/api/me").status, 200);
+}
+
+// Stopping the server closes an idle kept-alive connection at once rather than at the end of its
+// idle time (15 s).
 TEST(Connection, StopDoesNotWaitForIdleConnections) {
     ApiServer api;
     RawClient client(api.server->port());
