@@ -189,7 +189,7 @@ public:
     }
 
     void begin() override {
-        if (_depth == 0 && _readOwned) throw std::logic_error("begin() inside a read snapshot");
+        if (_depth == 0 && inReadSnapshot()) throw std::logic_error("begin() inside a read snapshot");
         if (_depth == 0) {
             if (_timeoutPending) applyLockTimeout();
             _retryable = false;
@@ -247,17 +247,8 @@ public:
     }
     int transactionDepth() const override { return _depth; }
 
-    void beginRead() override {
-        if (_depth == 0 && _readDepth == 0) {
-            exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            _readOwned = true;
-        }
-        ++_readDepth;
-    }
-    void endRead() override {
-        if (_readDepth == 0) throw std::logic_error("endRead() without a read snapshot");
-        if (--_readDepth > 0 || !_readOwned) return;
-        _readOwned = false;
+    void startReadTransaction() override { exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"); }
+    void finishReadTransaction() override {
         if (_depth == 0) exec("COMMIT");  // after a failed statement: the server rolls back
     }
     bool retryableAbort() const override { return _retryable; }
@@ -399,8 +390,6 @@ private:
     std::string _location;
     BusyPolicy _busy;
     int _depth = 0;
-    int _readDepth = 0;       // open read snapshots
-    bool _readOwned = false;  // the outermost snapshot began a transaction of its own
     bool _retryable = false;
     bool _timeoutPending = false;
     std::map<std::string, std::unique_ptr<PostgresStatement>, std::less<>> _cache;

@@ -136,7 +136,7 @@ public:
     // IMMEDIATE: take the write lock at the start, so that two processes appending to the audit
     // chain serialise instead of failing at commit.
     void begin() override {
-        if (_depth == 0 && _readOwned) throw std::logic_error("begin() inside a read snapshot");
+        if (_depth == 0 && inReadSnapshot()) throw std::logic_error("begin() inside a read snapshot");
         if (_depth == 0) {
             try {
                 exec("BEGIN IMMEDIATE");
@@ -185,17 +185,8 @@ public:
     int transactionDepth() const override { return _depth; }
 
     // A deferred BEGIN takes no lock: the first SELECT opens the read transaction, COMMIT ends it.
-    void beginRead() override {
-        if (_depth == 0 && _readDepth == 0) {
-            cached("BEGIN").step();
-            _readOwned = true;
-        }
-        ++_readDepth;
-    }
-    void endRead() override {
-        if (_readDepth == 0) throw std::logic_error("endRead() without a read snapshot");
-        if (--_readDepth > 0 || !_readOwned) return;
-        _readOwned = false;
+    void startReadTransaction() override { cached("BEGIN").step(); }
+    void finishReadTransaction() override {
         if (!sqlite3_get_autocommit(_db)) cached("COMMIT").step();
     }
 
@@ -307,8 +298,6 @@ private:
     std::chrono::steady_clock::time_point _waitStart;
     bool _waitNotified = false;
     int _depth = 0;
-    int _readDepth = 0;      // open read snapshots
-    bool _readOwned = false;  // the outermost snapshot began a transaction of its own
     int _bulkDepth = 0;
     bool _bulkTuned = false;
     bool _deferCheckpoint = false;

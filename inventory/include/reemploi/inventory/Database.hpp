@@ -169,8 +169,19 @@ public:
     // or another snapshot it is that one. SQLite: a deferred BEGIN (no write lock, writers go on);
     // PostgreSQL: a REPEATABLE READ, READ ONLY transaction. begin() inside a snapshot that is not
     // itself inside a transaction throws std::logic_error: a snapshot never becomes a writer.
-    virtual void beginRead() = 0;
-    virtual void endRead() = 0;
+    void beginRead() {
+        if (transactionDepth() == 0 && _readDepth == 0) {
+            startReadTransaction();
+            _readOwned = true;
+        }
+        ++_readDepth;
+    }
+    void endRead() {
+        if (_readDepth == 0) throw std::logic_error("endRead() without a read snapshot");
+        if (--_readDepth > 0 || !_readOwned) return;
+        _readOwned = false;
+        finishReadTransaction();
+    }
     // True when a statement of the current (or just ended) outermost transaction failed with a
     // retryable DbError: the transaction is lost and may be run again (see inTransaction).
     virtual bool retryableAbort() const { return false; }
@@ -198,6 +209,17 @@ public:
     // also a commit that syncs the WAL and leaves its checkpoint to the next commit or close.
     virtual void beginBulk(std::size_t rows) = 0;
     virtual void endBulk() = 0;
+
+protected:
+    // A snapshot of its own is open (begin() then throws: a snapshot never becomes a writer).
+    bool inReadSnapshot() const { return _readOwned; }
+    // The engine's read transaction for the outermost snapshot outside any write transaction.
+    virtual void startReadTransaction() = 0;
+    virtual void finishReadTransaction() = 0;
+
+private:
+    int _readDepth = 0;       // open snapshots
+    bool _readOwned = false;  // the outermost one began a read transaction of its own
 };
 
 // Scoped beginBulk/endBulk.
