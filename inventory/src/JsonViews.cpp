@@ -168,7 +168,17 @@ json::Object toJson(const UnitDetail &d) {
     for (const auto &r : d.sanitization) sanitization.add(toJson(r));
     for (const auto &e : d.history) history.add(toJson(e));
     for (auto s : d.nextStatuses) next.add(toString(s));
+    json::Array accessories;
+    for (const auto &a : d.accessories)
+        accessories.add(json::Object()
+                            .set("tag", a.tag)
+                            .set("kind", toString(a.kind))
+                            .set("make", a.make)
+                            .set("model", a.model)
+                            .set("status", toString(a.status)));
     return toJson(d.unit)
+        .set("attached_to", d.unit.attachedTo)
+        .raw("accessories", accessories.str())
         .raw("sanitization", sanitization.str())
         .raw("history", history.str())
         .raw("next_statuses", next.str())

@@ -7,7 +7,7 @@ import { t, has as known } from './i18n.js';
 import { tabletsSection } from './tablets.js';
 
 const STEPS = ['register', 'diagnose', 'wipe', 'grade', 'label', 'ready'];
-const KINDS = ['laptop', 'desktop', 'tablet', 'phone', 'monitor', 'other'];
+const KINDS = ['laptop', 'desktop', 'tablet', 'phone', 'monitor', 'printer', 'charger', 'mouse', 'keyboard', 'cable', 'other'];
 const NEEDS_STORAGE = ['laptop', 'desktop', 'tablet', 'phone'];
 const TAG = /^RE-\d+$/i;
 const PORTABLE_KINDS = ['tablet', 'phone'];
