@@ -92,7 +92,7 @@ Result<Unit> attachAccessory(Database &db, std::string_view accessoryTag, std::s
     });
 }
 
-Result<Unit> detachAccessory(Database &db, std::string_view accessoryTag, const Actor &actor) {
+Result<Unit> detachAccessory(Database &db, std::string_view accessoryTag, const Actor &actor, std::string_view fromUnit) {
     REEMPLOI_TRY(requireRole(actor, Role::Trainee, "detach an accessory"));
     return inTransaction(db, "detaching " + std::string(accessoryTag), [&]() -> Result<Unit> {
         lockUnit(db, accessoryTag);
@@ -100,6 +100,10 @@ Result<Unit> detachAccessory(Database &db, std::string_view accessoryTag, const 
         if (!accessory) return accessory.error();
         if (!accessory->attachedTo)
             return makeFieldError(Errc::Refused, "accessory", accessory->tag + " is attached to no unit");
+        if (!fromUnit.empty() && *accessory->attachedTo != fromUnit)
+            return makeFieldError(Errc::Refused, "accessory",
+                                  accessory->tag + " is attached to " + *accessory->attachedTo + ", not to " +
+                                      std::string(fromUnit));
         if (accessory->status == S::Allocated || accessory->status == S::Delivered || accessory->status == S::Lent)
             return makeFieldError(Errc::Refused, "accessory",
                                   accessory->tag + " is " + name(accessory->status) + " with " + *accessory->attachedTo +
@@ -110,7 +114,6 @@ Result<Unit> detachAccessory(Database &db, std::string_view accessoryTag, const 
         st.reset();
         appendEvent(db, actor, {"unit", accessory->tag, "accessory_detached",
                                 json::Object().set("from", *accessory->attachedTo).str()});
-        accessory->attachedTo.reset();
         return std::move(accessory.value());
     });
 }

@@ -517,10 +517,9 @@ int cmdUnitDetach(Context &ctx, const Args &args) {
     if (tag.empty()) return ctx.fail(e);
     auto db = ctx.db();
     if (!db) return ctx.fail(db.error());
-    auto before = getUnit(**db, tag);
     auto detached = detachAccessory(**db, tag, ctx.actor);
     if (!detached) return ctx.fail(detached.error());
-    std::string from = before && before->attachedTo ? *before->attachedTo : std::string();
+    std::string from = detached->attachedTo.value_or("");
     if (ctx.json) ctx.out << json::Object().set("accessory", detached->tag).set("detached_from", from).str() << '\n';
     else ctx.out << detached->tag << " detached from " << from << '\n';
     return 0;

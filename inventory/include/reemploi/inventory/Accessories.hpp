@@ -19,8 +19,11 @@ namespace reemploi::inventory {
 Result<Unit> attachAccessory(Database &db, std::string_view accessoryTag, std::string_view unitTag, const Actor &actor);
 
 // Detaches it from its unit (`accessory_detached` {"from": UNIT}). Refused when it is attached to
-// none, or is allocated, delivered or lent with its unit (it is with the family). Trainee and up.
-Result<Unit> detachAccessory(Database &db, std::string_view accessoryTag, const Actor &actor);
+// none (or, `fromUnit` given, to another unit than that one), or is allocated, delivered or lent
+// with its unit (it is with the family). Trainee and up. Returns the accessory as it was (with
+// the unit it was attached to).
+Result<Unit> detachAccessory(Database &db, std::string_view accessoryTag, const Actor &actor,
+                             std::string_view fromUnit = {});
 
 // The accessories attached to a unit, in tag order (empty for none). NotFound naming the tag.
 Result<std::vector<Unit>> accessoriesOf(Database &db, std::string_view unitTag);
