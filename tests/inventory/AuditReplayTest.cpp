@@ -411,6 +411,11 @@ void downgradeToTheFirstRule(Database &db) {
         prev = e.hash;
     }
     // Undo migrations 8 and after (10: units.site, and on PostgreSQL the tag sequence).
+    // 13: the indexes on units' children, and on PostgreSQL the accessory column (on SQLite the
+    // units table, rebuilt by 13, is rebuilt again by it).
+    for (const char *index : {"needs_unit", "allocation_assignments_unit", "handovers_unit"})
+        db.exec(std::string("DROP INDEX ") + index);
+    if (db.dialect() == Dialect::Postgres) db.exec("ALTER TABLE units DROP COLUMN attached_to");
     // 12: programmes, loans, kits, distribution sites, mediators.
     for (const char *table : {"handovers", "allocation_kit_assignments", "kits", "loans", "sites", "programmes", "levels"})
         db.exec(std::string("DROP TABLE ") + table);
