@@ -70,13 +70,15 @@ Result<Unit> attachAccessory(Database &db, std::string_view accessoryTag, std::s
         if (isAccessory(unit->kind))
             return makeFieldError(Errc::Refused, "to",
                                   unit->tag + " is a " + kindOf(*unit) + ": an accessory is attached to a device, not to another accessory");
+        if (settled(accessory->status))
+            return makeFieldError(Errc::Refused, "accessory",
+                                  accessory->tag + " is " + name(accessory->status) +
+                                      (accessory->attachedTo ? " with " + *accessory->attachedTo : std::string()) +
+                                      ": only an accessory at the workshop can be attached");
         if (accessory->attachedTo)
             return makeFieldError(Errc::Conflict, "accessory",
                                   accessory->tag + " is already attached to " + *accessory->attachedTo +
                                       " (reemploi unit detach " + accessory->tag + " first)");
-        if (settled(accessory->status))
-            return makeFieldError(Errc::Refused, "accessory",
-                                  accessory->tag + " is " + name(accessory->status) + ": only an accessory at the workshop can be attached");
         if (settled(unit->status))
             return makeFieldError(Errc::Refused, "to",
                                   unit->tag + " is " + name(unit->status) +

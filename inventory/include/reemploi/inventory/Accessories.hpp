@@ -15,7 +15,7 @@ namespace reemploi::inventory {
 // an `accessory_attached` event {"to": UNIT} on the accessory. Refused (each naming the rule): a
 // unit that is not an accessory, a target that is itself an accessory, either one allocated,
 // delivered, lent, taken for parts or recycled; Conflict when the accessory is already attached
-// (naming the unit). NotFound naming the tag. Trainee and up. Returns the accessory.
+// at the workshop (naming the unit). NotFound naming the tag. Trainee and up. Returns the accessory.
 Result<Unit> attachAccessory(Database &db, std::string_view accessoryTag, std::string_view unitTag, const Actor &actor);
 
 // Detaches it from its unit (`accessory_detached` {"from": UNIT}). Refused when it is attached to
