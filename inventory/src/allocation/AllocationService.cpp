@@ -15,6 +15,7 @@
 #include <reemploi/common/File.hpp>
 #include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/Lifecycle.hpp>
+#include <reemploi/inventory/Programmes.hpp>
 #include <reemploi/inventory/Units.hpp>
 
 #include "LifecycleInternal.hpp"
@@ -145,6 +146,26 @@ Result<Config> programmeConfig(Database &db, std::int64_t programmeId) {
         if (!config) return config.error().withContext("rules of programme " + st->getText(0));
         return config;
     });
+}
+
+Result<ProgrammeRun> programmeRun(Database &db, const std::optional<std::string> &programmeName,
+                                  const std::optional<Config> &given) {
+    ProgrammeRun run;
+    if (!programmeName) {
+        run.config = given.value_or(Config{});
+        return run;
+    }
+    auto programme = getProgramme(db, *programmeName);
+    if (!programme) return programme.error();
+    run.programmeId = programme->id;
+    if (given) {
+        run.config = *given;
+        return run;
+    }
+    auto rules = programmeConfig(db, run.programmeId);
+    if (!rules) return rules.error();
+    run.config = *rules;
+    return run;
 }
 
 Result<LoadedProblem> loadProblem(Database &db, const Config &config, std::int64_t programmeId) {

@@ -51,6 +51,17 @@ Result<Proposal> propose(Database &db, const Config &config, const Actor &actor,
 // The programme's own rules (its `rules` text), for propose.
 Result<Config> programmeConfig(Database &db, std::int64_t programmeId);
 
+// The programme an allocation runs in, by name, and the rules it runs by: `given` when there
+// is one (`allocate --config FILE`, a request's `config`), else the programme's own rules; with
+// no name, the default programme and `given` or the default configuration (today's behaviour).
+// NotFound naming the programme. The command line and the HTTP API both resolve it here.
+struct ProgrammeRun {
+    std::int64_t programmeId = 1;
+    Config config;
+};
+Result<ProgrammeRun> programmeRun(Database &db, const std::optional<std::string> &programmeName,
+                                  const std::optional<Config> &given);
+
 // The proposal as JSON: {"run", "dry_run", "assignments", "unmet", "unused", "figures", "notes"}.
 std::string proposalJson(const Proposal &proposal);
 
