@@ -673,10 +673,44 @@ TEST_F(Kinds, PrintersAndAccessoriesAreNeverAChildsDevice) {
     EXPECT_EQ(count("SELECT COUNT(*) FROM allocation_assignments"), 1);
     EXPECT_EQ(status(laptop), UnitStatus::Allocated);
     for (const auto &tag : {printer, mouse, keyboard}) EXPECT_EQ(status(tag), UnitStatus::Ready) << tag;
-    // A programme's rules name only the kinds the allocation hands out.
-    auto rules = parseConfig("kinds = laptop, printer\n");
-    ASSERT_FALSE(rules);
-    EXPECT_NE(rules.error().message.find("'printer'"), std::string::npos) << rules.error().message;
+    // Phones and desktops are never handed out; a level names laptops and tablets only.
+    auto phones = parseConfig("kinds = laptop, phone\n");
+    ASSERT_FALSE(phones);
+    EXPECT_NE(phones.error().message.find("'phone'"), std::string::npos) << phones.error().message;
+    EXPECT_FALSE(parseConfig("kinds.adults = printer\n"));
+}
+
+// A programme whose rules name printers gives them (never where a child needs a laptop); an
+// attached accessory is never given on its own.
+TEST_F(Kinds, AProgrammeThatNamesPrintersGivesThem) {
+    auto printers = programme("Imprimantes solidaires", {"adults", "cp-cm2"}, ProgrammeMode::Given, "kinds = printer\n");
+    auto printer = unitOf(UnitKind::Printer, "P1");
+    ASSERT_TRUE(recordUnitCheck(*db, printer, true, "", actor));
+    grade(printer);
+    ASSERT_TRUE(setStatus(*db, printer, UnitStatus::Ready, "graded", actor));
+    auto second = unitOf(UnitKind::Printer, "P2");
+    ASSERT_TRUE(recordUnitCheck(*db, second, true, "", actor));
+    grade(second);
+    ASSERT_TRUE(setStatus(*db, second, UnitStatus::Ready, "graded", actor));
+    auto laptop = readyUnit(UnitKind::Laptop, "L1");
+    auto charger = readyAccessory(UnitKind::Charger, "C1");
+    ASSERT_TRUE(attachAccessory(*db, charger, laptop, actor));
+    addNeed("A-1", {}, Internet::Box, 0, printers.name, "adults");
+    addNeed("C-1", {SchoolGrade::CM2}, Internet::Box, 0, printers.name, "cp-cm2");  // needs a laptop
+    auto config = programmeConfig(*db, printers.id);
+    ASSERT_TRUE(config) << config.error().message;
+    auto proposal = propose(*db, *config, actor, false, printers.id);
+    ASSERT_TRUE(proposal) << proposal.error().message;
+    const auto &p = proposal->input.problem;
+    ASSERT_EQ(proposal->solution.assignments.size(), 1u);
+    const auto &a = proposal->solution.assignments[0];
+    EXPECT_EQ(p.units[a.unit].kind, UnitKind::Printer);
+    EXPECT_EQ(p.needs[a.need].family, "A-1");
+    for (const auto &u : p.units) EXPECT_NE(u.tag, charger) << "attached: it goes with its laptop only";
+    ASSERT_TRUE(confirmProposal(*db, actor, printers.id));
+    EXPECT_EQ(findNeed(*db, "0750655E/C-1")->status, NeedStatus::Open);
+    EXPECT_EQ(status(laptop), UnitStatus::Ready) << "the programme hands out printers only";
+    expectAuditHolds();
 }
 
 TEST_F(Kinds, AnAttachedAccessoryGoesWithItsUnitToTheFamilyAndBack) {

@@ -20,7 +20,8 @@ namespace reemploi::inventory::allocation {
 //   min_laptop_storage_gb = 64     min_tablet_storage_gb = 16
 //   min_battery_percent = 70
 //   priority.qpv = 2               priority.referral = 3      priority.<flag> = <weight>
-//   kinds = laptop, tablet         (what a programme hands out; default both)
+//   kinds = laptop, tablet         (what a programme hands out; default both; printer, charger,
+//                                   mouse, keyboard, cable only when named here)
 //   kinds.<level> = laptop         (a level given laptops only, as CM1–CM2 are)
 // A flag found in the needs but not configured weighs 1. Errors name the line.
 Result<Config> parseConfig(std::string_view text);
