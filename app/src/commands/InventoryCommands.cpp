@@ -297,9 +297,11 @@ int cmdUnitShow(Context &ctx, const Args &args) {
         o << '\n';
     }
     if (detail->unit.attachedTo) o << "  attached to   " << *detail->unit.attachedTo << '\n';
-    for (const auto &a : detail->accessories)
-        o << "  accessory     " << a.tag << "  " << toString(a.kind) << "  " << a.make << (a.make.empty() ? "" : " ")
-          << a.model << "  [" << toString(a.status) << "]\n";
+    for (const auto &a : detail->accessories) {
+        std::string what = a.make + (a.make.empty() || a.model.empty() ? "" : " ") + a.model;
+        o << "  accessory     " << a.tag << "  " << toString(a.kind) << (what.empty() ? "" : "  " + what) << "  ["
+          << toString(a.status) << "]\n";
+    }
     o << "  next          ";
     for (std::size_t i = 0; i < detail->nextStatuses.size(); ++i) o << (i ? ", " : "") << toString(detail->nextStatuses[i]);
     o << '\n';
