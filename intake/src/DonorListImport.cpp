@@ -134,6 +134,14 @@ public:
                 u.model = split->second;
             }
         }
+        auto takeModel = [&](NewUnit &unit, const std::string &text) {
+            unit.model = text;
+            const auto &split = _splits.get(unit.model, [](const std::string &t) { return splitMakeFromModel(t); });
+            if (split && (unit.make.empty() || unit.make == split->first)) {
+                unit.make = split->first;
+                unit.model = split->second;
+            }
+        };
         u.kind = UnitKind::Other;
         std::string peripheral;  // the donor's word for a thing we do not refurbish, kept in the notes
         if (auto c = _col.kind; c && !isBlank(record.field(*c))) {
@@ -145,12 +153,21 @@ public:
             } else {
                 u.kind = kind.value->kind;
                 row.listedKind = u.kind;
+                // "Imprimante HP LaserJet" in the kind column: the words after the kind are the
+                // device, when no model column gives it.
+                if (!kind.value->rest.empty() && u.model.empty()) takeModel(u, kind.value->rest);
                 if (kind.value->peripheral) {
                     peripheral = trimmed(record.field(*c));
                     warning(row, c, "\"" + elide(peripheral, 80) +
                                         "\" is not a computer we refurbish: imported as other, the word kept in its notes");
                 }
             }
+        } else if (auto leading = u.model.empty() ? std::nullopt : kindFromLeadingWords(u.model)) {
+            // No kind given, but the model says it: "Imprimante HP LaserJet".
+            u.kind = leading->kind;
+            row.listedKind = u.kind;
+            u.model.clear();
+            takeModel(u, leading->rest);
         } else if (c) {
             warning(row, c, "no kind given: imported as other");
         }

@@ -242,6 +242,19 @@ const SynonymTable &kindSynonyms() {
           "cell phone", "cellphone", "gsm", "iphone"}},
         {"monitor", {"écran", "moniteur", "display", "screen", "écran plat", "écran lcd", "lcd monitor"}},
         {"other", {"autre", "divers"}},
+        // Printers and accessories a family can use: kinds of their own (they used to be
+        // peripherals, imported as other).
+        {"printer",
+         {"imprimante", "imprimante multifonction", "multifonction", "imprimante laser", "imprimante jet d'encre",
+          "mfp", "imprimante photo"}},
+        {"charger",
+         {"chargeur", "chargeur secteur", "chargeur pc", "bloc d'alimentation", "bloc alimentation", "power adapter",
+          "adaptateur secteur", "ac adapter", "alimentation portable"}},
+        {"mouse", {"souris", "souris sans fil", "souris usb", "wireless mouse"}},
+        {"keyboard", {"clavier", "clavier usb", "clavier sans fil", "clavier souris", "keyboard mouse",
+                      "combo clavier souris", "wireless keyboard"}},
+        {"cable", {"câble", "cordon", "câble usb", "câble hdmi", "câble vga", "câble réseau", "câble ethernet",
+                   "rallonge"}},
     });
     return table;
 }
@@ -250,21 +263,15 @@ const SynonymTable &peripheralWords() {
     // Things donors give with their computers that the workshop does not refurbish. The canonical
     // name is only for grouping; the donor's own word is what the unit keeps.
     static const SynonymTable table({
-        {"printer",
-         {"imprimante", "printer", "imprimante multifonction", "multifonction", "mfp", "copieur", "photocopieur",
-          "copier", "scanner", "scanneur", "traceur", "plotter", "label printer"}},
+        {"copier",
+         {"copieur", "photocopieur", "copier", "scanner", "scanneur", "traceur", "plotter", "label printer"}},
         {"headset", {"casque", "micro casque", "headset", "headphones", "écouteurs", "earphones"}},
-        {"keyboard", {"clavier", "keyboard", "clavier souris", "keyboard mouse", "combo clavier souris"}},
-        {"mouse", {"souris", "mouse"}},
         {"ups", {"onduleur", "ups", "alimentation secourue", "multiprise", "power strip"}},
         {"dock",
          {"station d'accueil", "docking station", "dock", "réplicateur de ports", "port replicator",
           "hub usb", "usb hub"}},
         {"camera", {"caméra", "camera", "webcam", "appareil photo", "cctv camera", "caméra de surveillance"}},
-        {"cable", {"câble", "cable", "cordon", "rallonge", "adaptateur", "adapter"}},
-        {"charger",
-         {"chargeur", "charger", "bloc d'alimentation", "alimentation", "power adapter", "power supply",
-          "adaptateur secteur"}},
+        {"adapter", {"adaptateur", "adapter", "alimentation", "power supply"}},
         {"projector", {"vidéoprojecteur", "videoprojecteur", "projecteur", "projector", "tableau blanc interactif",
                        "tbi", "vpi"}},
         {"audio",
@@ -280,24 +287,52 @@ const SynonymTable &peripheralWords() {
     return table;
 }
 
+namespace {
+
+const char *const kExpectedKinds =
+    "laptop/portable, desktop/fixe/unité centrale, tablet/tablette, phone/téléphone, monitor/écran, "
+    "printer/imprimante, charger/chargeur, mouse/souris, keyboard/clavier or cable/câble";
+
+}  // namespace
+
+std::optional<LeadingKind> kindFromLeadingWords(std::string_view text) {
+    // "Imprimante HP LaserJet": the first one to three words name the kind, the rest the device.
+    std::vector<std::string_view> words;
+    std::size_t p = 0;
+    while (p < text.size()) {
+        while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
+        std::size_t start = p;
+        while (p < text.size() && text[p] != ' ' && text[p] != '\t') ++p;
+        if (p > start) words.push_back(text.substr(start, p - start));
+    }
+    for (std::size_t n = std::min<std::size_t>(3, words.size() - (words.empty() ? 0 : 1)); n >= 1; --n) {
+        std::string_view head = text.substr(0, static_cast<std::size_t>(words[n - 1].data() + words[n - 1].size() - text.data()));
+        auto canonical = kindSynonyms().find(head);
+        if (!canonical) continue;
+        std::string_view rest = text.substr(head.size());
+        while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t' || rest.front() == '-' || rest.front() == ':'))
+            rest.remove_prefix(1);
+        return LeadingKind{*inventory::parseUnitKind(*canonical), std::string(rest)};
+    }
+    return std::nullopt;
+}
+
 Result<UnitKind> parseKind(std::string_view text) {
     if (auto canonical = kindSynonyms().find(text)) return inventory::parseUnitKind(*canonical);
-    return makeError(Errc::InvalidInput, "unknown kind " + quoted(text) +
-                                             " (expected laptop/portable, desktop/fixe/unité centrale, "
-                                             "tablet/tablette, phone/téléphone or monitor/écran)");
+    if (auto leading = kindFromLeadingWords(text)) return leading->kind;
+    return makeError(Errc::InvalidInput, "unknown kind " + quoted(text) + " (expected " + kExpectedKinds + ")");
 }
 
 Result<KindReading> readKind(std::string_view text, const KindMap &map) {
     std::string key = normalizeKey(text);
     for (const auto &[word, kind] : map.entries)
-        if (word == key) return KindReading{kind, false};
-    if (auto canonical = kindSynonyms().find(text)) return KindReading{*inventory::parseUnitKind(*canonical), false};
-    if (peripheralWords().find(text)) return KindReading{UnitKind::Other, true};
+        if (word == key) return KindReading{kind, false, {}};
+    if (auto canonical = kindSynonyms().find(text)) return KindReading{*inventory::parseUnitKind(*canonical), false, {}};
+    if (peripheralWords().find(text)) return KindReading{UnitKind::Other, true, {}};
+    if (auto leading = kindFromLeadingWords(text)) return KindReading{leading->kind, false, leading->rest};
     return makeError(Errc::InvalidInput,
-                     "unknown kind " + quoted(text) +
-                         " (expected laptop/portable, desktop/fixe/unité centrale, tablet/tablette, "
-                         "phone/téléphone or monitor/écran; --kind-map \"" + std::string(text.substr(0, 40)) +
-                         "=desktop\" maps a word of your own)");
+                     "unknown kind " + quoted(text) + " (expected " + kExpectedKinds + "; --kind-map \"" +
+                         std::string(text.substr(0, 40)) + "=desktop\" maps a word of your own)");
 }
 
 Result<KindMap> parseKindMap(std::string_view text) {
@@ -322,7 +357,8 @@ Result<KindMap> parseKindMap(std::string_view text) {
         auto kind = kindSynonyms().find(target);
         if (!kind)
             return makeError(Errc::InvalidInput, "--kind-map: " + quoted(target) +
-                                                     " is not a kind (laptop, desktop, tablet, phone, monitor or other)");
+                                                     " is not a kind (laptop, desktop, tablet, phone, monitor, printer, "
+                                                     "charger, mouse, keyboard, cable or other)");
         map.entries.emplace_back(std::move(word), *inventory::parseUnitKind(*kind));
         if (end == text.size()) break;
     }

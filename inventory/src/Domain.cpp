@@ -16,7 +16,8 @@ namespace {
 // One table per enum: the text form of each value, in enum order.
 constexpr std::array<std::string_view, 4> kRoles = {"mediator", "trainee", "coordinator", "admin"};
 constexpr std::array<std::string_view, 4> kDonorKinds = {"company", "administration", "association", "individual"};
-constexpr std::array<std::string_view, 6> kUnitKinds = {"laptop", "desktop", "tablet", "phone", "monitor", "other"};
+constexpr std::array<std::string_view, 11> kUnitKinds = {"laptop",  "desktop", "tablet", "phone",    "monitor", "other",
+                                                         "printer", "charger", "mouse",  "keyboard", "cable"};
 constexpr std::array<std::string_view, 11> kStatuses = {"received",  "diagnosed", "wiped",     "ready",
                                                         "allocated", "delivered", "returned",  "to_repair",
                                                         "for_parts", "recycled",  "lent"};
@@ -78,6 +79,16 @@ Status requireRole(const Actor &actor, Role minimum, std::string_view what) {
 
 bool alwaysHoldsData(UnitKind kind) {
     return kind == UnitKind::Laptop || kind == UnitKind::Desktop || kind == UnitKind::Tablet || kind == UnitKind::Phone;
+}
+
+bool isAccessory(UnitKind kind) {
+    return kind == UnitKind::Charger || kind == UnitKind::Mouse || kind == UnitKind::Keyboard || kind == UnitKind::Cable;
+}
+
+std::string_view checkOf(UnitKind kind) {
+    if (kind == UnitKind::Printer) return "test_page_printed";
+    if (isAccessory(kind)) return "works";
+    return {};
 }
 
 std::string nowUtc() { return utcTimestampNow(); }

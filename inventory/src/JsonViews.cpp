@@ -163,12 +163,26 @@ json::Object toJson(const MediaSanitization &m) {
     return o;
 }
 
+json::Array accessoriesJson(const std::vector<Unit> &accessories) {
+    json::Array out;
+    for (const auto &a : accessories)
+        out.add(json::Object()
+                    .set("tag", a.tag)
+                    .set("kind", toString(a.kind))
+                    .set("make", a.make)
+                    .set("model", a.model)
+                    .set("status", toString(a.status)));
+    return out;
+}
+
 json::Object toJson(const UnitDetail &d) {
     json::Array sanitization, history, next;
     for (const auto &r : d.sanitization) sanitization.add(toJson(r));
     for (const auto &e : d.history) history.add(toJson(e));
     for (auto s : d.nextStatuses) next.add(toString(s));
     return toJson(d.unit)
+        .set("attached_to", d.unit.attachedTo)
+        .raw("accessories", accessoriesJson(d.accessories).str())
         .raw("sanitization", sanitization.str())
         .raw("history", history.str())
         .raw("next_statuses", next.str())

@@ -101,7 +101,9 @@ Status checkRules(Database &db, const Unit &unit, UnitStatus to) {
             return refuse("every storage medium needs a passed sanitization record or a recorded destruction; " +
                           what + " has none" + (media->sinceReturn ? " since the unit was returned" : ""));
         }
-        if (to == S::Ready && !unit.grade) return refuse("it needs a cosmetic grade (A, B, C or D) first");
+        // A charger or a cable has no cosmetic grade worth giving: its check says it works.
+        if (to == S::Ready && !unit.grade && !isAccessory(unit.kind))
+            return refuse("it needs a cosmetic grade (A, B, C or D) first");
         // An activation lock makes the device unusable by a family (DeviceLocks.hpp).
         if (to == S::Ready) REEMPLOI_TRY(checkDeviceLock(db, unit));
         return {};
@@ -133,9 +135,20 @@ std::string allocationOnly(const Unit &unit, UnitStatus to) {
     return {};
 }
 
+// Who takes the arrow: a person (setStatus), the allocation or loan service, or a printer's or
+// accessory's own check (recordUnitCheck), the only way such a unit becomes `diagnosed`.
+enum class Path { Hand, Allocation, Check };
+
+// How to record a printer's or an accessory's check, for the refusal that names it.
+std::string checkCommand(const Unit &unit) {
+    return unit.kind == UnitKind::Printer ? "reemploi unit check " + unit.tag + " --test-page yes|no"
+                                          : "reemploi unit check " + unit.tag + " --works yes|no";
+}
+
 Result<Unit> applyStatus(Database &db, std::string_view tag, UnitStatus to, std::string_view reason, const Actor &actor,
-                         const json::Object &details, bool byAllocation,
+                         const json::Object &details, Path path,
                          const std::optional<std::string> &receipt = std::nullopt) {
+    const bool byAllocation = path == Path::Allocation;
     return inTransaction(db, "changing status of " + std::string(tag), [&]() -> Result<Unit> {
         // The status the rules are checked against stays the unit's until the commit (on
         // PostgreSQL another transaction may change it meanwhile; SQLite's writer excludes them).
@@ -150,6 +163,10 @@ Result<Unit> applyStatus(Database &db, std::string_view tag, UnitStatus to, std:
             if (auto rule = allocationOnly(*unit, to); !rule.empty())
                 return makeError(Errc::Refused, unit->tag + " cannot become " + name(to) + " by hand: " + rule);
         }
+        if (path != Path::Check && to == S::Diagnosed && !checkOf(unit->kind).empty())
+            return makeError(Errc::Refused, unit->tag + " cannot become diagnosed by hand: a " +
+                                                std::string(toString(unit->kind)) + " is diagnosed by its check (" +
+                                                checkCommand(*unit) + ")");
         REEMPLOI_TRY(checkRules(db, *unit, to));
         UnitStatus from = unit->status;
         std::string now = nowUtc();
@@ -179,6 +196,24 @@ Result<Unit> applyStatus(Database &db, std::string_view tag, UnitStatus to, std:
         payload.merge(details);
         appendEvent(db, actor, {"unit", unit->tag, "status_changed", payload.str()});
         unit->status = to;
+        // The accessories attached to the unit go with it to the family and come back with it,
+        // in this transaction: each takes the same arrow (its own event says with which unit).
+        // One left behind in another state would break the set: the whole move is refused.
+        if (byAllocation && (isAllocationArrow(from, to) || isLoanArrow(from, to))) {
+            auto accessories = internal::attachedAccessories(db, unit->id);
+            for (const auto &a : accessories) {
+                if (a.status != from)
+                    return makeError(Errc::Refused,
+                                     unit->tag + " cannot become " + name(to) + ": its " + std::string(toString(a.kind)) +
+                                         " " + a.tag + " is " + name(a.status) + ", not " + name(from) +
+                                         " (an attached accessory goes with its unit): make it " + name(from) +
+                                         " or detach it (reemploi unit detach " + a.tag + ")");
+                auto with = details;
+                with.set("with", unit->tag);
+                auto moved = applyStatus(db, a.tag, to, reason, actor, with, Path::Allocation);
+                if (!moved) return moved.error();
+            }
+        }
         return std::move(unit.value());
     });
 }
@@ -195,7 +230,33 @@ Result<Unit> setStatus(Database &db, std::string_view tag, UnitStatus to, std::s
                        const json::Object &details) {
     REEMPLOI_TRY(requireRole(actor, Role::Trainee, "change a unit's status"));
     REEMPLOI_TRY(checkLine(reason, "reason", kMaxReasonChars));
-    return applyStatus(db, tag, to, reason, actor, details, false);
+    return applyStatus(db, tag, to, reason, actor, details, Path::Hand);
+}
+
+Result<Unit> recordUnitCheck(Database &db, std::string_view tag, bool passed, std::string_view notes, const Actor &actor) {
+    REEMPLOI_TRY(requireRole(actor, Role::Trainee, "record a unit's check"));
+    REEMPLOI_TRY(checkLine(notes, "notes", kMaxReasonChars));
+    return inTransaction(db, "recording the check of " + std::string(tag), [&]() -> Result<Unit> {
+        auto unit = getUnit(db, tag);
+        if (!unit) return unit.error();
+        auto check = checkOf(unit->kind);
+        if (check.empty())
+            return makeFieldError(Errc::Refused, "kind",
+                                  unit->tag + " is a " + std::string(toString(unit->kind)) +
+                                      ": it is diagnosed at the bench; a check (test page, works) is for printers, "
+                                      "chargers, mice, keyboards and cables");
+        auto details = json::Object().set("check", check).set("result", passed ? "yes" : "no");
+        if (!text::trimView(notes).empty()) details.set("notes", text::trim(notes));
+        std::string what = unit->kind == UnitKind::Printer ? "test page printed: " : "works: ";
+        std::string reason = what + (passed ? "yes" : "no");
+        // A failed check sends the unit to repair; one already there keeps its state and the
+        // check is recorded all the same.
+        if (!passed && unit->status == S::ToRepair) {
+            appendEvent(db, actor, {"unit", unit->tag, "unit_checked", details.str()});
+            return std::move(unit.value());
+        }
+        return applyStatus(db, tag, passed ? S::Diagnosed : S::ToRepair, reason, actor, details, Path::Check);
+    });
 }
 
 namespace {
@@ -219,7 +280,7 @@ Result<Unit> recycleUnit(Database &db, std::string_view tag, std::string_view re
         if (!checked) return checked.error();
         value = std::move(*checked);
     }
-    return applyStatus(db, tag, S::Recycled, reason, actor, {}, false, value);
+    return applyStatus(db, tag, S::Recycled, reason, actor, {}, Path::Hand, value);
 }
 
 Result<Unit> setRecyclerReceipt(Database &db, std::string_view tag, std::string_view receipt, const Actor &actor) {
@@ -268,7 +329,7 @@ namespace internal {
 
 Result<Unit> setStatusByAllocation(Database &db, std::string_view tag, UnitStatus to, std::string_view reason,
                                    const Actor &actor, const json::Object &details) {
-    return applyStatus(db, tag, to, reason, actor, details, true);
+    return applyStatus(db, tag, to, reason, actor, details, Path::Allocation);
 }
 
 }  // namespace internal

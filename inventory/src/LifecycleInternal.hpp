@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include <reemploi/common/Json.hpp>
 #include <reemploi/inventory/Database.hpp>
@@ -16,5 +17,8 @@ namespace reemploi::inventory::internal {
 // checks the actor's role).
 Result<Unit> setStatusByAllocation(Database &db, std::string_view tag, UnitStatus to, std::string_view reason,
                                    const Actor &actor, const json::Object &details = {});
+
+// The accessories attached to unit `unitId` (Accessories.hpp), in tag order.
+std::vector<Unit> attachedAccessories(Database &db, std::int64_t unitId);
 
 }  // namespace reemploi::inventory::internal

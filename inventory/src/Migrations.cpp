@@ -26,6 +26,16 @@ struct Migration {
     Status (*code)(Database &) = nullptr;
 };
 
+// After a table was rebuilt (SQLite): every foreign key still finds its row. PostgreSQL altered
+// its tables in place and keeps checking them itself.
+Status checkForeignKeys(Database &db) {
+    if (db.dialect() != Dialect::Sqlite) return {};
+    auto st = db.prepare("PRAGMA foreign_key_check");
+    if (!st->step()) return {};
+    return makeError(Errc::Internal, "foreign key check after the rebuild: table " + st->getText(0) + ", row " +
+                                         st->getText(1) + " refers to a missing row of " + st->getText(2));
+}
+
 const std::vector<Migration> kMigrations = {
     {1, "core: donors, donations, units, storage, sanitization, events", R"sql(
 CREATE TABLE counters (
@@ -405,6 +415,81 @@ CREATE SEQUENCE kit_tag_seq;
 CREATE SEQUENCE structure_id_seq;
 SELECT setval(pg_get_serial_sequence('users', 'id'), COALESCE((SELECT MAX(id) FROM users), 0) + 1, false);
 )sql"},
+    {13, "kinds: printers and accessories (chargers, mice, keyboards, cables), an accessory attached to its unit", R"sql(
+-- The children of units that had no index on their unit: rebuilding units below drops the old
+-- table, which looks up every child row of every unit (and the allocation reads them by unit).
+CREATE INDEX needs_unit ON needs (unit_id);
+CREATE INDEX allocation_assignments_unit ON allocation_assignments (unit_id);
+CREATE INDEX handovers_unit ON handovers (unit_id);
+)sql",
+     // PostgreSQL alters a CHECK in place. attached_to: the unit an accessory goes with (a
+     // laptop and its charger); deferred so that a copy may insert the accessory first.
+     R"sql(
+ALTER TABLE units DROP CONSTRAINT units_kind_check;
+ALTER TABLE units ADD CONSTRAINT units_kind_check CHECK (kind = 'laptop' OR kind = 'desktop' OR kind = 'tablet' OR kind = 'phone' OR kind = 'monitor' OR kind = 'other' OR kind = 'printer' OR kind = 'charger' OR kind = 'mouse' OR kind = 'keyboard' OR kind = 'cable');
+ALTER TABLE units ADD COLUMN attached_to BIGINT REFERENCES units (id) DEFERRABLE INITIALLY DEFERRED;
+CREATE INDEX units_attached ON units (attached_to);
+)sql",
+     // SQLite cannot alter a CHECK: the table is rebuilt inside the migration's transaction, where
+     // foreign keys stay on (PRAGMA foreign_keys is a no-op there). With the checks deferred to the
+     // commit, dropping the old table counts each child row as a violation, and re-inserting the
+     // rows into the new table (under the old name) counts each one resolved: the copy goes through
+     // a holding table so that the inserts happen once the new table is `units`. The columns keep
+     // their order (PostgreSQL adds attached_to last too); migrateForeignKeysChecked checks after.
+     R"sql(
+PRAGMA defer_foreign_keys = ON;
+CREATE TABLE units_v13 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tag TEXT NOT NULL UNIQUE,
+    donation_id BIGINT NOT NULL REFERENCES donations (id),
+    kind TEXT NOT NULL CHECK (kind = 'laptop' OR kind = 'desktop' OR kind = 'tablet' OR kind = 'phone' OR kind = 'monitor' OR kind = 'other' OR kind = 'printer' OR kind = 'charger' OR kind = 'mouse' OR kind = 'keyboard' OR kind = 'cable'),
+    make TEXT NOT NULL DEFAULT '',
+    make_key TEXT NOT NULL DEFAULT '',
+    model TEXT NOT NULL DEFAULT '',
+    serial TEXT NOT NULL,
+    donor_tag TEXT NOT NULL DEFAULT '',
+    cpu TEXT NOT NULL DEFAULT '',
+    ram_mib BIGINT,
+    screen_inches DOUBLE PRECISION,
+    keyboard_layout TEXT NOT NULL DEFAULT '',
+    battery_health BIGINT CHECK (battery_health BETWEEN 0 AND 100),
+    os TEXT NOT NULL DEFAULT '',
+    grade TEXT CHECK (grade = 'A' OR grade = 'B' OR grade = 'C' OR grade = 'D'),
+    status TEXT NOT NULL,
+    status_since TEXT NOT NULL,
+    returned_at TEXT,
+    sanitization_floor BIGINT NOT NULL DEFAULT 0,
+    location TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    site TEXT NOT NULL DEFAULT '',
+    recycler_receipt TEXT,
+    attached_to BIGINT REFERENCES units (id) DEFERRABLE INITIALLY DEFERRED
+);
+CREATE TABLE units_v13_seq AS SELECT seq FROM sqlite_sequence WHERE name = 'units';
+CREATE TABLE units_v13_hold AS SELECT id, tag, donation_id, kind, make, make_key, model, serial, donor_tag, cpu,
+    ram_mib, screen_inches, keyboard_layout, battery_health, os, grade, status, status_since, returned_at,
+    sanitization_floor, location, notes, created_at, updated_at, site, recycler_receipt FROM units;
+DROP TABLE units;
+ALTER TABLE units_v13 RENAME TO units;
+INSERT INTO units (id, tag, donation_id, kind, make, make_key, model, serial, donor_tag, cpu, ram_mib, screen_inches,
+    keyboard_layout, battery_health, os, grade, status, status_since, returned_at, sanitization_floor, location,
+    notes, created_at, updated_at, site, recycler_receipt)
+    SELECT id, tag, donation_id, kind, make, make_key, model, serial, donor_tag, cpu, ram_mib, screen_inches,
+    keyboard_layout, battery_health, os, grade, status, status_since, returned_at, sanitization_floor, location,
+    notes, created_at, updated_at, site, recycler_receipt FROM units_v13_hold ORDER BY id;
+DROP TABLE units_v13_hold;
+-- Ids are never reused: the sequence goes on from the old table's, not from its highest row.
+UPDATE sqlite_sequence SET seq = (SELECT seq FROM units_v13_seq) WHERE name = 'units' AND seq < (SELECT seq FROM units_v13_seq);
+DROP TABLE units_v13_seq;
+CREATE UNIQUE INDEX units_make_serial ON units (make_key, serial);
+CREATE INDEX units_donation ON units (donation_id);
+CREATE INDEX units_status ON units (status);
+CREATE INDEX units_serial ON units (serial);
+CREATE INDEX units_site ON units (site);
+CREATE INDEX units_attached ON units (attached_to);
+)sql", checkForeignKeys},
 };
 
 std::string expand(const std::string &sql, Dialect dialect) {

@@ -78,9 +78,10 @@ Result<RetentionPolicy> parseRetentionPolicy(std::string_view text) {
         if (key == "individual_donors") p.individualDonorsDays = days;
         else if (key == "contacts") p.contactsDays = days;
         else if (key == "donor_list_fields") p.donorListFieldsDays = days;
+        else if (key == "site_contacts") p.siteContactsDays = days;
         else
-            return makeError(Errc::InvalidInput,
-                             where + ": unknown key '" + key + "' (individual_donors, contacts, donor_list_fields)");
+            return makeError(Errc::InvalidInput, where + ": unknown key '" + key +
+                                                     "' (individual_donors, contacts, donor_list_fields, site_contacts)");
     }
     return p;
 }
@@ -89,13 +90,15 @@ json::Object toJson(const RetentionPolicy &p) {
     return json::Object()
         .set("individual_donors", p.individualDonorsDays)
         .set("contacts", p.contactsDays)
-        .set("donor_list_fields", p.donorListFieldsDays);
+        .set("donor_list_fields", p.donorListFieldsDays)
+        .set("site_contacts", p.siteContactsDays);
 }
 
 json::Object toJson(const PurgeReport &r) {
-    json::Array donors, schools;
+    json::Array donors, schools, sites;
     for (auto id : r.donorIds) donors.add(id);
     for (auto id : r.schoolIds) schools.add(id);
+    for (const auto &code : r.siteCodes) sites.add(code);
     return json::Object()
         .set("dry_run", r.dryRun)
         .set("donors", r.donors)
@@ -104,7 +107,9 @@ json::Object toJson(const PurgeReport &r) {
         .set("events_redacted", r.eventsRedacted)
         .set("event", r.eventId)
         .raw("donor_ids", donors.str())
-        .raw("school_ids", schools.str());
+        .raw("school_ids", schools.str())
+        .set("site_contacts", r.siteContacts)
+        .raw("site_codes", sites.str());
 }
 
 Result<PurgeReport> purgePersonalData(Database &db, const RetentionPolicy &policy,
@@ -113,6 +118,7 @@ Result<PurgeReport> purgePersonalData(Database &db, const RetentionPolicy &polic
     const std::string donorsBefore = cutoff(now, policy.individualDonorsDays);
     const std::string contactsBefore = cutoff(now, policy.contactsDays);
     const std::string fieldsBefore = cutoff(now, policy.donorListFieldsDays);
+    const std::string sitesBefore = cutoff(now, policy.siteContactsDays);
     auto work = [&]() -> Result<PurgeReport> {
         PurgeReport report;
         report.dryRun = dryRun;
@@ -134,6 +140,18 @@ Result<PurgeReport> purgePersonalData(Database &db, const RetentionPolicy &polic
             auto st = db.prepare("SELECT id FROM schools WHERE contact <> '' AND updated_at < ? ORDER BY id");
             st->bind(1, contactsBefore);
             while (st->step()) schools.push_back(st->getInt(0));
+        }
+        // Distribution sites' contacts past their period (the site itself stays: its lists, its
+        // hand-overs). Their events are keyed by the site's code.
+        std::vector<std::int64_t> siteIds;
+        std::vector<std::string> siteCodes;
+        {
+            auto st = db.prepare("SELECT id, code FROM sites WHERE contact <> '' AND updated_at < ? ORDER BY code");
+            st->bind(1, sitesBefore);
+            while (st->step()) {
+                siteIds.push_back(st->getInt(0));
+                siteCodes.push_back(st->getText(1));
+            }
         }
         std::vector<std::int64_t> fieldUnits;
         {
@@ -158,6 +176,14 @@ Result<PurgeReport> purgePersonalData(Database &db, const RetentionPolicy &polic
         };
         collect("donor", donors, {"name", "email"});
         collect("school", schools, {"contact"});
+        if (!siteCodes.empty()) {
+            auto st = db.prepare("SELECT id FROM events WHERE entity = 'site' AND entity_id = ? ORDER BY id");
+            for (const auto &code : siteCodes) {
+                st->bind(1, code);
+                while (st->step()) targets.push_back({st->getInt(0), {"contact"}});
+                st->reset();
+            }
+        }
         std::sort(targets.begin(), targets.end(), [](const Target &a, const Target &b) { return a.id < b.id; });
 
         json::Array redacted;
@@ -185,10 +211,13 @@ Result<PurgeReport> purgePersonalData(Database &db, const RetentionPolicy &polic
         report.donorIds = donors;
         report.schoolIds = schools;
         report.donorFieldRows = static_cast<std::int64_t>(fieldUnits.size());
-        if (dryRun || (donors.empty() && schools.empty() && fieldUnits.empty() && report.eventsRedacted == 0))
+        report.siteContacts = static_cast<std::int64_t>(siteCodes.size());
+        report.siteCodes = siteCodes;
+        if (dryRun || (donors.empty() && schools.empty() && fieldUnits.empty() && siteIds.empty() &&
+                       report.eventsRedacted == 0))
             return report;
 
-        json::Object schoolTables;
+        json::Object schoolTables, siteTables;
         {
             auto donor = db.prepare("UPDATE donors SET name = 'individual donor #' || CAST(id AS TEXT), email = '' WHERE id = ?");
             for (auto id : donors) {
@@ -202,6 +231,14 @@ Result<PurgeReport> purgePersonalData(Database &db, const RetentionPolicy &polic
                 school->step();
                 school->reset();
                 schoolTables.set(std::to_string(id), json::Object().set("contact", ""));
+            }
+            // The purge is not an update of the site: updated_at stays, the contact goes.
+            auto site = db.prepare("UPDATE sites SET contact = '' WHERE id = ?");
+            for (std::size_t i = 0; i < siteIds.size(); ++i) {
+                site->bind(1, siteIds[i]);
+                site->step();
+                site->reset();
+                siteTables.set(siteCodes[i], json::Object().set("contact", ""));
             }
             auto fields = db.prepare("DELETE FROM unit_donor_fields WHERE unit_id = ?");
             for (auto id : fieldUnits) {
@@ -219,8 +256,9 @@ Result<PurgeReport> purgePersonalData(Database &db, const RetentionPolicy &polic
                                       .raw("donors", donorIds.str())
                                       .set("contacts", report.contacts)
                                       .set("donor_field_rows", report.donorFieldRows)
+                                      .set("site_contacts", report.siteContacts)
                                       .raw("redacted", redacted.str())
-                                      .set("tables", json::Object().set("schools", schoolTables))
+                                      .set("tables", json::Object().set("schools", schoolTables).set("sites", siteTables))
                                       .str()});
         report.eventId = event.id;
         return report;

@@ -38,11 +38,13 @@ std::string show(const std::optional<std::string> &v) {
 
 // The unit's columns that replay checks, in the order a disagreement is looked for.
 // `site` is known once an event moves the unit (at creation it is its donation's site).
-constexpr std::array<const char *, 18> kUnitFields = {
+// `attached_to`: the unit an accessory is attached to (its tag), set and cleared by the
+// accessory's own events.
+constexpr std::array<const char *, 19> kUnitFields = {
     "kind", "donation", "make", "model", "serial", "donor_tag", "cpu", "ram_mib", "screen_inches",
     "keyboard_layout", "battery_health", "os", "grade", "status", "location", "sanitization_floor",
-    "recycler_receipt", "site"};
-constexpr std::size_t kStatus = 13, kFloor = 15, kReceipt = 16;
+    "recycler_receipt", "site", "attached_to"};
+constexpr std::size_t kStatus = 13, kFloor = 15, kReceipt = 16, kAttachedTo = 18;
 
 int unitFieldIndex(std::string_view key) {
     if (key == "ram_mb") key = "ram_mib";  // the intake's unit_updated contract may spell it so
@@ -147,6 +149,7 @@ struct Replayer::State {
             }
             u.f[kFloor].set(std::optional<std::string>("0"));
             u.f[kReceipt].set(std::nullopt);
+            u.f[kAttachedTo].set(std::nullopt);
             u.declaration.set(std::nullopt);
             u.pin.set(std::nullopt);
             if (const Value *storage = p.get("storage"))
@@ -175,6 +178,11 @@ struct Replayer::State {
             // Confirming an allocation removes the unit's pin.
             if (to->text == "allocated" && u.pin.known && u.pin.value && u.pin.value->rfind("pin ", 0) == 0)
                 u.pin.set(std::nullopt);
+        } else if (a == "accessory_attached") {
+            if (const Value *to = p.get("to")) u.f[kAttachedTo].set(*to);
+            else u.f[kAttachedTo] = Field{};
+        } else if (a == "accessory_detached") {
+            u.f[kAttachedTo].set(std::nullopt);
         } else if (a == "recycler_receipt_recorded") {
             if (const Value *receipt = p.get("recycler_receipt")) u.f[kReceipt].set(*receipt);
         } else if (a == "storage_added") {
@@ -297,8 +305,8 @@ std::optional<std::string> Replayer::compare(Database &db) const {
     {
         auto st = db.prepare(
             "SELECT tag, kind, donation_id, make, model, serial, donor_tag, cpu, ram_mib, screen_inches,"
-            " keyboard_layout, battery_health, os, grade, status, location, sanitization_floor, recycler_receipt, site"
-            " FROM units ORDER BY id");
+            " keyboard_layout, battery_health, os, grade, status, location, sanitization_floor, recycler_receipt, site,"
+            " (SELECT a.tag FROM units a WHERE a.id = units.attached_to) FROM units ORDER BY id");
         while (st->step()) {
             std::string tag = st->getText(0);
             auto it = s.units.find(tag);

@@ -158,18 +158,33 @@ Result<PickupList> pickupList(Database &db, std::string_view siteCode, const Act
         while (units->step())
             list.lines.push_back({units->getText(0), units->getText(1),
                                   makeAndModel(units->getText(2), units->getText(3)),
-                                  units->getText(4) + "/" + units->getText(5)});
+                                  units->getText(4) + "/" + units->getText(5), ""});
+        // The accessories that go with those units (allocated with them).
+        auto accessories = db.prepare(
+            "SELECT a.tag, a.kind, a.make, a.model, s.uai, n.family_ref, u.tag FROM units a"
+            " JOIN units u ON u.id = a.attached_to JOIN needs n ON n.unit_id = u.id JOIN schools s ON s.id = n.school_id"
+            " WHERE s.site_id = ? AND n.status = 'served' AND u.status = 'allocated' AND a.status = 'allocated'");
+        accessories->bind(1, site->id);
+        while (accessories->step())
+            list.lines.push_back({accessories->getText(0), accessories->getText(1),
+                                  makeAndModel(accessories->getText(2), accessories->getText(3)),
+                                  accessories->getText(4) + "/" + accessories->getText(5), accessories->getText(6)});
         auto kits = db.prepare(
             "SELECT k.tag, k.kind, k.operator, s.uai, n.family_ref FROM kits k JOIN needs n ON n.id = k.need_id"
             " JOIN schools s ON s.id = n.school_id WHERE s.site_id = ? AND k.status = 'allocated'");
         kits->bind(1, site->id);
         while (kits->step())
             list.lines.push_back({kits->getText(0), kits->getText(1), kits->getText(2),
-                                  kits->getText(3) + "/" + kits->getText(4)});
+                                  kits->getText(3) + "/" + kits->getText(4), ""});
         std::stable_sort(list.lines.begin(), list.lines.end(), [](const PickupLine &a, const PickupLine &b) {
             if (a.needRef != b.needRef) return a.needRef < b.needRef;
             bool ak = a.tag.rfind("K-", 0) == 0, bk = b.tag.rfind("K-", 0) == 0;
-            return ak != bk ? !ak : a.tag < b.tag;
+            if (ak != bk) return !ak;
+            // A unit, then its accessories.
+            const std::string &au = a.with.empty() ? a.tag : a.with, &bu = b.with.empty() ? b.tag : b.with;
+            if (au != bu) return au < bu;
+            if (a.with.empty() != b.with.empty()) return a.with.empty();
+            return a.tag < b.tag;
         });
         return list;
     });
@@ -192,6 +207,9 @@ Result<Handover> recordHandover(Database &db, std::string_view siteCode, std::st
         if (line == list->lines.end())
             return makeError(Errc::Refused, tag + " is not on the pick-up list of site " + list->site.code +
                                                 " (only allocated units and kits of the structures that name it)");
+        if (!line->with.empty())
+            return makeError(Errc::Refused, line->tag + " goes with " + line->with + ": scan " + line->with +
+                                                ", its accessories are handed over with it");
         std::string now = nowUtc();
         if (line->tag.rfind("K-", 0) == 0) {
             auto &st = db.cached("UPDATE kits SET status = 'delivered', updated_at = ? WHERE tag = ? AND status = 'allocated'");

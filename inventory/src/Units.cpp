@@ -36,7 +36,8 @@ namespace {
 
 constexpr const char *kUnitColumns =
     "id, tag, donation_id, kind, make, model, serial, donor_tag, cpu, ram_mib, screen_inches, keyboard_layout,"
-    " battery_health, os, grade, status, location, notes, created_at, site";
+    " battery_health, os, grade, status, location, notes, created_at, site,"
+    " (SELECT a.tag FROM units a WHERE a.id = units.attached_to)";
 
 using text::trim;
 
@@ -62,6 +63,7 @@ Unit readUnit(const Statement &st) {
     u.notes = st.getText(17);
     u.createdAt = st.getText(18);
     u.site = st.getText(19);
+    if (!st.isNull(20)) u.attachedTo = st.getText(20);
     return u;
 }
 
@@ -589,6 +591,10 @@ Result<StorageMedium> addMedium(Database &db, std::string_view tag, const NewMed
     return inTransaction(db, "adding storage to " + std::string(tag), [&]() -> Result<StorageMedium> {
         auto unit = getUnit(db, tag);
         if (!unit) return unit.error();
+        if (isAccessory(unit->kind))
+            return makeFieldError(Errc::Refused, "kind",
+                                  unit->tag + " is a " + std::string(toString(unit->kind)) +
+                                      ": an accessory holds no storage (a printer may have a disk)");
         // A medium found in a unit declared without storage: the declaration no longer holds,
         // and the medium must now be sanitized like any other.
         auto cleared = clearStorageDeclaration(db, unit->id);

@@ -1,6 +1,7 @@
 // Read-only views shared by the front ends: a unit's page, the stock figures, a need's rank.
 #include <reemploi/inventory/Views.hpp>
 
+#include <reemploi/inventory/Accessories.hpp>
 #include <reemploi/inventory/Lifecycle.hpp>
 #include <reemploi/inventory/Units.hpp>
 #include <reemploi/inventory/allocation/Allocation.hpp>
@@ -17,6 +18,12 @@ Result<UnitDetail> unitDetail(Database &db, std::string_view tag, UnitDetailPart
     if (!records) return records.error();
     d.sanitization = std::move(*records);
     d.nextStatuses = nextStatusesByHand(d.unit.status);
+    // A printer or an accessory is diagnosed by its check, not by hand.
+    if (!checkOf(d.unit.kind).empty())
+        std::erase(d.nextStatuses, UnitStatus::Diagnosed);
+    auto accessories = accessoriesOf(db, d.unit.tag);
+    if (!accessories) return accessories.error();
+    d.accessories = std::move(*accessories);
     if (parts.history) {
         auto events = listEvents(db, "unit", d.unit.tag);
         if (!events) return events.error();

@@ -348,3 +348,45 @@ TEST_F(Cli, ConfigurationFilesThatAreNotFilesAreRefused) {
     EXPECT_EQ(serve.exitCode, 2) << serve.err;
     EXPECT_NE(serve.err.find("configuration file: /dev/zero is not a regular file"), std::string::npos) << serve.err;
 }
+
+// A printer's test page, an accessory's check, a charger attached to its laptop: exit 0; what is
+// refused exits 2 naming the rule, and changes nothing.
+TEST_F(Cli, UnitCheckAttachAndDetach) {
+    seed();
+    ASSERT_EQ(run({"unit", "add", "--donation", "1", "--kind", "printer", "--make", "HP", "--serial", "PR-1"}).exitCode, 0);
+    ASSERT_EQ(run({"unit", "add", "--donation", "1", "--kind", "charger", "--make", "Dell", "--serial", "CH-1"}).exitCode, 0);
+    auto wrongOption = run({"unit", "check", "RE-000002", "--works", "yes"});
+    EXPECT_EQ(wrongOption.exitCode, 2);
+    EXPECT_NE(wrongOption.err.find("--test-page"), std::string::npos) << wrongOption.err;
+    auto notYesNo = run({"unit", "check", "RE-000002", "--test-page", "maybe"});
+    EXPECT_EQ(notYesNo.exitCode, 2);
+    EXPECT_NE(notYesNo.err.find("'maybe' is not yes or no"), std::string::npos) << notYesNo.err;
+    auto page = run({"unit", "check", "RE-000002", "--test-page", "oui"});
+    ASSERT_EQ(page.exitCode, 0) << page.err;
+    EXPECT_EQ(page.out, "RE-000002: test page printed: yes → diagnosed\n");
+    auto laptopCheck = run({"unit", "check", "RE-000001", "--works", "yes"});
+    EXPECT_EQ(laptopCheck.exitCode, 2);
+    auto byHand = run({"unit", "set-status", "RE-000003", "diagnosed", "--reason", "ok"});
+    EXPECT_EQ(byHand.exitCode, 2);
+    EXPECT_NE(byHand.err.find("reemploi unit check RE-000003 --works yes|no"), std::string::npos) << byHand.err;
+
+    auto attached = run({"unit", "attach", "RE-000003", "--to", "RE-000001"});
+    ASSERT_EQ(attached.exitCode, 0) << attached.err;
+    EXPECT_EQ(attached.out, "RE-000003 (charger) attached to RE-000001\n");
+    auto again = run({"unit", "attach", "RE-000003", "--to", "RE-000002"});
+    EXPECT_EQ(again.exitCode, 2);
+    EXPECT_NE(again.err.find("already attached to RE-000001"), std::string::npos) << again.err;
+    EXPECT_EQ(run({"unit", "attach", "RE-000001", "--to", "RE-000002"}).exitCode, 2);
+    EXPECT_EQ(run({"unit", "attach", "RE-000003"}).exitCode, 2);
+    auto shown = run({"unit", "show", "RE-000001"});
+    ASSERT_EQ(shown.exitCode, 0) << shown.err;
+    EXPECT_NE(shown.out.find("accessory     RE-000003  charger  Dell  [received]"), std::string::npos) << shown.out;
+    auto json = run({"unit", "show", "RE-000003", "--json"});
+    EXPECT_NE(json.out.find("\"attached_to\":\"RE-000001\""), std::string::npos) << json.out;
+    auto detached = run({"unit", "detach", "RE-000003"});
+    ASSERT_EQ(detached.exitCode, 0) << detached.err;
+    EXPECT_EQ(detached.out, "RE-000003 detached from RE-000001\n");
+    EXPECT_EQ(run({"unit", "detach", "RE-000003"}).exitCode, 2);
+    auto verify = run({"audit", "verify"});
+    EXPECT_EQ(verify.exitCode, 0) << verify.out << verify.err;
+}

@@ -489,3 +489,39 @@ TEST_F(DonorListImport, JsonReportCarriesCountsTagsAndErrors) {
     EXPECT_EQ(e->getValue<std::string>("field"), "ram");
     EXPECT_NE(e->getValue<std::string>("message").find("huit"), std::string::npos);
 }
+
+// Printers and accessories in a donor's list: kinds of their own, in the kind column or at the
+// head of the model ("Imprimante HP LaserJet"), the rest giving the make and the model.
+TEST_F(DonorListImport, PrintersAndAccessoriesComeInAsTheirKinds) {
+    ImportOptions options;
+    options.donationId = donation;
+    auto typed = importDonorList(*db,
+                                 "type;marque;modèle;numéro de série\n"
+                                 "Imprimante HP LaserJet;;;PR-1\n"
+                                 "imprimante;Brother;HL-L2350DW;PR-2\n"
+                                 "chargeur;Dell;65W;CH-1\n"
+                                 "souris;Logitech;M185;MO-1\n"
+                                 "clavier;Logitech;K120;KB-1\n"
+                                 "câble;;HDMI 2 m;CA-1\n",
+                                 options, actor);
+    ASSERT_TRUE(typed) << typed.error().message;
+    EXPECT_EQ(typed->created, 6u);
+    EXPECT_EQ(typed->warned, 0u) << "no peripheral's warning";
+    auto list = units();
+    const auto &laserjet = bySerial(list, "PR-1");
+    EXPECT_EQ(laserjet.kind, inventory::UnitKind::Printer);
+    EXPECT_EQ(laserjet.make, "HP");
+    EXPECT_EQ(laserjet.model, "LaserJet");
+    EXPECT_EQ(bySerial(list, "PR-2").kind, inventory::UnitKind::Printer);
+    EXPECT_EQ(bySerial(list, "CH-1").kind, inventory::UnitKind::Charger);
+    EXPECT_EQ(bySerial(list, "MO-1").kind, inventory::UnitKind::Mouse);
+    EXPECT_EQ(bySerial(list, "KB-1").kind, inventory::UnitKind::Keyboard);
+    EXPECT_EQ(bySerial(list, "CA-1").kind, inventory::UnitKind::Cable);
+    // No kind column: the model names it.
+    auto untyped = importDonorList(*db, "modèle;numéro de série\nImprimante HP LaserJet Pro;PR-3\n", options, actor);
+    ASSERT_TRUE(untyped) << untyped.error().message;
+    const auto &pro = bySerial(units(), "PR-3");
+    EXPECT_EQ(pro.kind, inventory::UnitKind::Printer);
+    EXPECT_EQ(pro.make, "HP");
+    EXPECT_EQ(pro.model, "LaserJet Pro");
+}

@@ -46,12 +46,39 @@ TEST(Values, KindsInFrenchAndEnglishSingularAndPlural) {
 }
 
 TEST(Values, UnknownKindNamesTheValueAndWhatIsAccepted) {
-    auto k = parseKind("Imprimante");
+    auto k = parseKind("Photocopieur");
     ASSERT_FALSE(k.ok());
     EXPECT_EQ(k.error().code, Errc::InvalidInput);
-    EXPECT_NE(k.error().message.find("unknown kind \"Imprimante\""), std::string::npos);
+    EXPECT_NE(k.error().message.find("unknown kind \"Photocopieur\""), std::string::npos);
     EXPECT_NE(k.error().message.find("laptop/portable"), std::string::npos);
+    EXPECT_NE(k.error().message.find("printer/imprimante"), std::string::npos);
     EXPECT_FALSE(parseKind("VOIP Phones").ok());
+}
+
+// Printers and accessories are kinds of their own, in French and English, and a kind in the
+// first words of a cell gives the device after it ("Imprimante HP LaserJet").
+TEST(Values, PrintersAndAccessoriesAreKinds) {
+    for (auto t : {"imprimante", "Imprimantes", "printer", "Printers", "Imprimante multifonction", "MFP"})
+        EXPECT_EQ(parseKind(t).value(), UnitKind::Printer) << t;
+    for (auto t : {"chargeur", "Chargeurs", "charger", "Bloc d'alimentation", "adaptateur secteur"})
+        EXPECT_EQ(parseKind(t).value(), UnitKind::Charger) << t;
+    for (auto t : {"souris", "mouse", "Souris sans fil"}) EXPECT_EQ(parseKind(t).value(), UnitKind::Mouse) << t;
+    for (auto t : {"clavier", "Claviers", "keyboard", "clavier souris"}) EXPECT_EQ(parseKind(t).value(), UnitKind::Keyboard) << t;
+    for (auto t : {"câble", "Câbles", "cable", "cordon", "Câble HDMI"}) EXPECT_EQ(parseKind(t).value(), UnitKind::Cable) << t;
+    auto leading = readKind("Imprimante HP LaserJet");
+    ASSERT_TRUE(leading.ok()) << leading.error().message;
+    EXPECT_EQ(leading->kind, UnitKind::Printer);
+    EXPECT_FALSE(leading->peripheral);
+    EXPECT_EQ(leading->rest, "HP LaserJet");
+    auto charger = kindFromLeadingWords("Chargeur Dell 65W");
+    ASSERT_TRUE(charger);
+    EXPECT_EQ(charger->kind, UnitKind::Charger);
+    EXPECT_EQ(charger->rest, "Dell 65W");
+    EXPECT_FALSE(kindFromLeadingWords("Imprimante")) << "nothing after the kind: not a device's name";
+    EXPECT_FALSE(kindFromLeadingWords("HP LaserJet"));
+    auto map = parseKindMap("Drucker=printer");
+    ASSERT_TRUE(map.ok()) << map.error().message;
+    EXPECT_EQ(readKind("Drucker", *map)->kind, UnitKind::Printer);
 }
 
 TEST(Values, RamInEveryCommonForm) {
@@ -210,7 +237,7 @@ TEST(Values, PeripheralsAreOtherAndTheKindMapComesFirst) {
     ASSERT_TRUE(headset.ok());
     EXPECT_EQ(headset->kind, UnitKind::Other);
     EXPECT_TRUE(headset->peripheral);
-    for (const char *word : {"imprimante", "Onduleur", "Docking station", "Souris", "Clavier", "Webcam", "câbles"}) {
+    for (const char *word : {"Photocopieur", "Onduleur", "Docking station", "Scanner", "Webcam", "Adaptateur"}) {
         auto k = readKind(word);
         ASSERT_TRUE(k.ok()) << word;
         EXPECT_TRUE(k->peripheral) << word;

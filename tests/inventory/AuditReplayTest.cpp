@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <reemploi/inventory/Accessories.hpp>
 #include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/Lifecycle.hpp>
 #include <reemploi/inventory/Sanitization.hpp>
@@ -41,7 +42,10 @@ protected:
         switch (unit->status) {
         case UnitStatus::Received:
         case UnitStatus::Returned:
-        case UnitStatus::ToRepair: (void)setStatus(*db, tag, UnitStatus::Diagnosed, "tested", actor); break;
+        case UnitStatus::ToRepair:
+            if (!checkOf(unit->kind).empty()) (void)recordUnitCheck(*db, tag, true, "", actor);
+            else (void)setStatus(*db, tag, UnitStatus::Diagnosed, "tested", actor);
+            break;
         case UnitStatus::Diagnosed:
             for (const auto &m : unit->storage) {
                 if (m.destroyed) continue;
@@ -91,7 +95,12 @@ protected:
         allocation::Config config;
         config.minBatteryPercent = 0;
         for (int step = 0; step < steps; ++step) {
-            switch (pick(18)) {
+            switch (pick(20)) {
+            case 18:  // an accessory attached to a unit, or detached; a check failed
+                if (pick(4) == 0) (void)recordUnitCheck(*db, someTag(), false, "step " + std::to_string(step), actor);
+                else if (pick(3) == 0) (void)detachAccessory(*db, someTag(), actor);
+                else (void)attachAccessory(*db, someTag(), someTag(), actor);
+                break;
             case 1: {
                 auto tag = someTag();
                 for (int i = 0; i < 4; ++i) advance(tag);
@@ -100,11 +109,16 @@ protected:
             case 0: {  // register one or a few units
                 std::vector<NewUnit> batch;
                 for (int i = pick(3) + 1; i > 0; --i) {
-                    auto kind = pick(4);
+                    auto kind = pick(6);
                     NewUnit u = laptop(donation, "S" + std::to_string(seed) + "-" + std::to_string(++serial), kind != 1);
                     if (kind == 2) u.kind = UnitKind::Monitor;
                     if (kind == 3) {
                         u.kind = UnitKind::Tablet;
+                        u.storage = {};
+                    }
+                    if (kind == 4) u.kind = UnitKind::Printer;  // with a disk
+                    if (kind == 5) {
+                        u.kind = pick(2) ? UnitKind::Charger : UnitKind::Mouse;
                         u.storage = {};
                     }
                     if (pick(2)) u.grade = Grade::B;
@@ -218,9 +232,13 @@ protected:
 }  // namespace
 
 TEST_F(AuditReplay, RandomServiceCallsAlwaysReplayToTheTables) {
+    std::int64_t attachments = 0;  // the accessories' column is exercised, not only declared
     for (std::uint32_t seed = 1; seed <= 12; ++seed) {
         SetUp();  // a fresh database per seed
         randomCalls(seed, 250);
+        auto attached = db->prepare("SELECT COUNT(*) FROM events WHERE action = 'accessory_attached'");
+        attached->step();
+        attachments += attached->getInt(0);
         auto report = verify();
         ASSERT_FALSE(report.chain.firstBrokenId) << "seed " << seed << ": " << report.chain.problem;
         ASSERT_TRUE(report.replayed);
@@ -228,6 +246,7 @@ TEST_F(AuditReplay, RandomServiceCallsAlwaysReplayToTheTables) {
         auto units = listUnits(*db).value();
         EXPECT_FALSE(units.empty()) << "seed " << seed;
     }
+    EXPECT_GT(attachments, 0);
 }
 
 TEST_F(AuditReplay, TheRandomCallsReachTheInterestingStates) {
@@ -411,6 +430,11 @@ void downgradeToTheFirstRule(Database &db) {
         prev = e.hash;
     }
     // Undo migrations 8 and after (10: units.site, and on PostgreSQL the tag sequence).
+    // 13: the indexes on units' children, and on PostgreSQL the accessory column (on SQLite the
+    // units table, rebuilt by 13, is rebuilt again by it).
+    for (const char *index : {"needs_unit", "allocation_assignments_unit", "handovers_unit"})
+        db.exec(std::string("DROP INDEX ") + index);
+    if (db.dialect() == Dialect::Postgres) db.exec("ALTER TABLE units DROP COLUMN attached_to");
     // 12: programmes, loans, kits, distribution sites, mediators.
     for (const char *table : {"handovers", "allocation_kit_assignments", "kits", "loans", "sites", "programmes", "levels"})
         db.exec(std::string("DROP TABLE ") + table);
@@ -426,7 +450,12 @@ void downgradeToTheFirstRule(Database &db) {
     db.exec("ALTER TABLE units DROP COLUMN recycler_receipt");
     db.exec("DROP INDEX units_site");
     db.exec("ALTER TABLE units DROP COLUMN site");
-    if (db.dialect() == Dialect::Postgres) db.exec("DROP SEQUENCE unit_tag_seq");
+    if (db.dialect() == Dialect::Postgres) {
+        // Before 10 the counter gave the tags: it takes back where the sequence was.
+        db.exec("UPDATE counters SET value = (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END"
+                " FROM unit_tag_seq) WHERE name = 'unit_tag'");
+        db.exec("DROP SEQUENCE unit_tag_seq");
+    }
     db.exec("DELETE FROM schema_migrations WHERE version >= 8");
 }
 
@@ -494,4 +523,45 @@ TEST_F(AuditReplay, AnImportUpdateEventInTheSharedContractIsReplayed) {
     auto report = verify();
     ASSERT_TRUE(report.disagreement);
     EXPECT_EQ(report.disagreement->rfind("RE-000001: ram_mib is 8192, events say 16384", 0), 0u) << *report.disagreement;
+}
+
+// Migration 13 rebuilds the units table on SQLite (a CHECK cannot be altered there) inside its
+// transaction, foreign keys on: every row keeps its id, every child row its unit, ids go on.
+TEST_F(AuditReplay, MigrationThirteenKeepsEveryUnitAndEveryForeignKey) {
+    auto d = makeDonation();
+    auto first = addLaptop(d, "SN1");
+    auto second = addLaptop(d, "SN2");
+    ASSERT_TRUE(allocation::excludeUnit(*db, second.tag, actor));
+    auto count = [&](const std::string &sql) {
+        auto st = db->prepare(sql);
+        st->step();
+        return st->getInt(0);
+    };
+    downgradeToTheFirstRule(*db);
+    auto migrated = migrate(*db);
+    ASSERT_TRUE(migrated) << migrated.error().message;
+    if (db->dialect() == Dialect::Sqlite) {
+        auto check = db->prepare("PRAGMA foreign_key_check");
+        EXPECT_FALSE(check->step()) << "a row of " << check->getText(0) << " lost its parent";
+    }
+    EXPECT_EQ(count("SELECT COUNT(*) FROM units"), 2);
+    EXPECT_EQ(getUnit(*db, first.tag)->id, first.id);
+    EXPECT_EQ(getUnit(*db, second.tag)->storage.size(), 1u);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM storage_media m JOIN units u ON u.id = m.unit_id"), 2);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM allocation_pins p JOIN units u ON u.id = p.unit_id"), 1);
+    NewUnit printer;
+    printer.donationId = d;
+    printer.kind = UnitKind::Printer;
+    printer.serial = "P1";
+    auto added = addUnit(*db, printer, actor);
+    ASSERT_TRUE(added) << added.error().message;
+    EXPECT_GT(added->id, second.id);
+    // A child row whose unit does not exist is still refused.
+    auto orphan = inTransaction(*db, "an orphan medium", [&]() -> Status {
+        db->exec("INSERT INTO storage_media (unit_id, type, created_at) VALUES (999999, 'hdd', 'now')");
+        return {};
+    });
+    EXPECT_FALSE(orphan);
+    auto report = verify();
+    EXPECT_TRUE(report.ok()) << report.chain.problem << (report.disagreement ? *report.disagreement : "");
 }

@@ -5,6 +5,7 @@
 #include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/Privacy.hpp>
 #include <reemploi/inventory/Schools.hpp>
+#include <reemploi/inventory/Sites.hpp>
 
 #include "inventory/InventoryFixture.hpp"
 
@@ -26,6 +27,11 @@ protected:
         ASSERT_TRUE(saveSchools(*db, {{"0750655E", "École Jean Jaurès", "Paris", "", true, "Mme Martin"}}, admin));
         // The school's contact is updated: two events hold it.
         ASSERT_TRUE(saveSchools(*db, {{"0750655E", "École Jean Jaurès", "Paris", "", true, "M. Martin"}}, admin));
+        // A distribution site whose contact is a person (kept three years by default).
+        ASSERT_TRUE(saveSites(*db, {{"MAIRIE-19", "Mairie du 19e", "5 place Armand Carrel", "mar. 16h-18h",
+                                     "Mme Leroy 06 12 34 56 78"}},
+                              admin));
+        ASSERT_TRUE(setStructureSite(*db, "0750655E", "MAIRIE-19", admin));
     }
     bool anyPayloadHolds(const std::string &text) {
         auto events = listEvents(*db);
@@ -86,6 +92,47 @@ TEST_F(Privacy, APurgeForgetsInTablesAndPayloadsAndEverythingStillVerifies) {
     EXPECT_EQ(again->eventsRedacted, 0);
 }
 
+// A site's contact is a person's: past its period the purge removes it, in the table and in the
+// site's events, and keeps the site (its name, address, hours, the structures that name it).
+TEST_F(Privacy, APurgeRemovesASitesContactPastItsPeriodAndKeepsTheSite) {
+    auto kept = purgePersonalData(*db, policy(), later(), false, admin);
+    ASSERT_TRUE(kept) << kept.error().message;
+    EXPECT_EQ(kept->siteContacts, 0) << "three years by default: not due yet";
+    EXPECT_EQ(getSite(*db, "MAIRIE-19")->contact, "Mme Leroy 06 12 34 56 78");
+    EXPECT_TRUE(anyPayloadHolds("Mme Leroy"));
+
+    auto p = policy();
+    p.siteContactsDays = 0;
+    auto dry = purgePersonalData(*db, p, later(), true, admin);
+    ASSERT_TRUE(dry) << dry.error().message;
+    EXPECT_EQ(dry->siteContacts, 1);
+    EXPECT_EQ(dry->siteCodes, std::vector<std::string>{"MAIRIE-19"});
+    EXPECT_EQ(getSite(*db, "MAIRIE-19")->contact, "Mme Leroy 06 12 34 56 78") << "a dry run writes nothing";
+
+    auto report = purgePersonalData(*db, p, later(), false, admin);
+    ASSERT_TRUE(report) << report.error().message;
+    ASSERT_TRUE(report->eventId);
+    EXPECT_EQ(report->siteContacts, 1);
+    EXPECT_FALSE(anyPayloadHolds("Leroy"));
+    EXPECT_FALSE(anyPayloadHolds("06 12 34 56 78"));
+    auto site = getSite(*db, "MAIRIE-19");
+    ASSERT_TRUE(site) << "the site stays";
+    EXPECT_EQ(site->contact, "");
+    EXPECT_EQ(site->name, "Mairie du 19e");
+    EXPECT_EQ(site->address, "5 place Armand Carrel");
+    EXPECT_EQ(site->hours, "mar. 16h-18h");
+    auto created = listEvents(*db, "site", "MAIRIE-19").value().front();
+    EXPECT_NE(created.payload.find(R"("_redacted":["contact"])"), std::string::npos) << created.payload;
+    EXPECT_NE(created.payload.find("Mairie du 19e"), std::string::npos) << created.payload;
+    auto audit = verifyAudit(*db);
+    ASSERT_TRUE(audit);
+    EXPECT_TRUE(audit->ok()) << audit->chain.problem << (audit->disagreement ? *audit->disagreement : "");
+    // Nothing more is due for it.
+    auto again = purgePersonalData(*db, p, later(), false, admin);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->siteContacts, 0);
+}
+
 TEST_F(Privacy, NothingIsDueBeforeItsPeriodEnds) {
     RetentionPolicy p;  // three years for contacts: the school was updated just now
     p.individualDonorsDays = 100 * 365;
@@ -120,7 +167,11 @@ TEST(RetentionPolicy, ParsesDaysAndNamesTheBadLine) {
     EXPECT_EQ(p->donorListFieldsDays, 0);
     auto unknown = parseRetentionPolicy("contacts = 30\nemployees = 10\n");
     ASSERT_FALSE(unknown);
-    EXPECT_EQ(unknown.error().message, "retention, line 2: unknown key 'employees' (individual_donors, contacts, donor_list_fields)");
+    EXPECT_EQ(unknown.error().message,
+              "retention, line 2: unknown key 'employees' (individual_donors, contacts, donor_list_fields, site_contacts)");
+    auto sites = parseRetentionPolicy("site_contacts = 90\n");
+    ASSERT_TRUE(sites) << sites.error().message;
+    EXPECT_EQ(sites->siteContactsDays, 90);
     auto days = parseRetentionPolicy("contacts = soon\n");
     ASSERT_FALSE(days);
     EXPECT_NE(days.error().message.find("'soon' is not a number of days"), std::string::npos);

@@ -183,27 +183,18 @@ int cmdAllocate(Context &ctx, const Args &args) {
     if (!args.positionals().empty())
         return ctx.fail(makeError(Errc::InvalidInput, "unknown argument '" + args.positionals()[0] +
                                                           "' (see reemploi allocate --help)"));
-    alloc::Config config;
+    std::optional<alloc::Config> given;
     if (auto path = args.option("config")) {
         auto loaded = alloc::loadConfigFile(*path);
         if (!loaded) return ctx.fail(loaded.error());
-        config = *loaded;
+        given = *loaded;
     }
     auto db = ctx.db();
     if (!db) return ctx.fail(db.error());
     // Within a programme: its own rules, unless --config names a file (which then replaces them).
-    std::int64_t programmeId = kDefaultProgrammeId;
-    if (auto name = args.option("programme")) {
-        auto programme = getProgramme(**db, *name);
-        if (!programme) return ctx.fail(programme.error());
-        programmeId = programme->id;
-        if (!args.option("config")) {
-            auto rules = alloc::programmeConfig(**db, programmeId);
-            if (!rules) return ctx.fail(rules.error());
-            config = *rules;
-        }
-    }
-    auto proposal = alloc::propose(**db, config, ctx.actor, args.flag("dry-run"), programmeId);
+    auto run = alloc::programmeRun(**db, args.option("programme"), given);
+    if (!run) return ctx.fail(run.error());
+    auto proposal = alloc::propose(**db, run->config, ctx.actor, args.flag("dry-run"), run->programmeId);
     if (!proposal) return ctx.fail(proposal.error());
     if (ctx.json) ctx.out << alloc::proposalJson(*proposal) << '\n';
     else printProposal(ctx, *proposal);
@@ -213,13 +204,9 @@ int cmdAllocate(Context &ctx, const Args &args) {
 int cmdAllocateConfirm(Context &ctx, const Args &args) {
     auto db = ctx.db();
     if (!db) return ctx.fail(db.error());
-    std::int64_t programmeId = kDefaultProgrammeId;
-    if (auto name = args.option("programme")) {
-        auto programme = getProgramme(**db, *name);
-        if (!programme) return ctx.fail(programme.error());
-        programmeId = programme->id;
-    }
-    auto report = alloc::confirmProposal(**db, ctx.actor, programmeId);
+    auto run = alloc::programmeRun(**db, args.option("programme"), alloc::Config{});
+    if (!run) return ctx.fail(run.error());
+    auto report = alloc::confirmProposal(**db, ctx.actor, run->programmeId);
     if (!report) return ctx.fail(report.error());
     if (ctx.json)
         ctx.out << alloc::toJson(*report).str() << '\n';

@@ -7,6 +7,7 @@
 #include <reemploi/common/File.hpp>
 #include <reemploi/common/Json.hpp>
 #include <reemploi/common/Text.hpp>
+#include <reemploi/inventory/Accessories.hpp>
 #include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/Donors.hpp>
 #include <reemploi/inventory/JsonViews.hpp>
@@ -295,6 +296,12 @@ int cmdUnitShow(Context &ctx, const Args &args) {
         if (!r.certificateId.empty()) o << "  certificate " << r.certificateId;
         o << '\n';
     }
+    if (detail->unit.attachedTo) o << "  attached to   " << *detail->unit.attachedTo << '\n';
+    for (const auto &a : detail->accessories) {
+        std::string what = a.make + (a.make.empty() || a.model.empty() ? "" : " ") + a.model;
+        o << "  accessory     " << a.tag << "  " << toString(a.kind) << (what.empty() ? "" : "  " + what) << "  ["
+          << toString(a.status) << "]\n";
+    }
     o << "  next          ";
     for (std::size_t i = 0; i < detail->nextStatuses.size(); ++i) o << (i ? ", " : "") << toString(detail->nextStatuses[i]);
     o << '\n';
@@ -455,6 +462,71 @@ int cmdUnitDeclareStorage(Context &ctx, const Args &args) {
     return 0;
 }
 
+// "yes"/"no" (oui/non) for a check's option, naming the option otherwise.
+Result<bool> yesNo(const std::string &value, const std::string &option) {
+    std::string v = text::trim(value);
+    for (auto &c : v) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    if (v == "yes" || v == "oui" || v == "y") return true;
+    if (v == "no" || v == "non" || v == "n") return false;
+    return makeFieldError(Errc::InvalidInput, option, "--" + option + ": '" + value + "' is not yes or no");
+}
+
+int cmdUnitCheck(Context &ctx, const Args &args) {
+    const std::string usage = "expected: reemploi unit check TAG --test-page yes|no (a printer) | --works yes|no (an accessory) [--notes N]";
+    if (args.positionals().size() != 1) return ctx.fail(makeError(Errc::InvalidInput, usage));
+    auto page = args.option("test-page");
+    auto works = args.option("works");
+    if (bool(page) == bool(works)) return ctx.fail(makeError(Errc::InvalidInput, usage));
+    auto passed = page ? yesNo(*page, "test-page") : yesNo(*works, "works");
+    if (!passed) return ctx.fail(passed.error());
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    const std::string &tag = args.positionals()[0];
+    // The option must be the unit's own check: a printer prints a test page, an accessory works.
+    auto unit = getUnit(**db, tag);
+    if (!unit) return ctx.fail(unit.error());
+    if (page && unit->kind != UnitKind::Printer && !checkOf(unit->kind).empty())
+        return ctx.fail(makeFieldError(Errc::InvalidInput, "test-page",
+                                       "--test-page is a printer's check: " + tag + " is a " +
+                                           std::string(toString(unit->kind)) + " (use --works yes|no)"));
+    if (works && unit->kind == UnitKind::Printer)
+        return ctx.fail(makeFieldError(Errc::InvalidInput, "works",
+                                       "--works is an accessory's check: " + tag + " is a printer (use --test-page yes|no)"));
+    auto checked = recordUnitCheck(**db, tag, *passed, args.option("notes").value_or(""), ctx.actor);
+    if (!checked) return ctx.fail(checked.error());
+    if (ctx.json) ctx.out << toJson(*checked).str() << '\n';
+    else ctx.out << tag << ": " << (page ? "test page printed: " : "works: ") << (*passed ? "yes" : "no") << " → "
+                 << toString(checked->status) << '\n';
+    return 0;
+}
+
+int cmdUnitAttach(Context &ctx, const Args &args) {
+    auto to = args.option("to");
+    if (args.positionals().size() != 1 || !to)
+        return ctx.fail(makeError(Errc::InvalidInput, "expected: reemploi unit attach ACCESSORY_TAG --to TAG"));
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto attached = attachAccessory(**db, args.positionals()[0], *to, ctx.actor);
+    if (!attached) return ctx.fail(attached.error());
+    if (ctx.json) ctx.out << json::Object().set("accessory", attached->tag).set("attached_to", attached->attachedTo).str() << '\n';
+    else ctx.out << attached->tag << " (" << toString(attached->kind) << ") attached to " << *to << '\n';
+    return 0;
+}
+
+int cmdUnitDetach(Context &ctx, const Args &args) {
+    Error e;
+    auto tag = oneTag(args, "unit detach ACCESSORY_TAG", &e);
+    if (tag.empty()) return ctx.fail(e);
+    auto db = ctx.db();
+    if (!db) return ctx.fail(db.error());
+    auto detached = detachAccessory(**db, tag, ctx.actor);
+    if (!detached) return ctx.fail(detached.error());
+    std::string from = detached->attachedTo.value_or("");
+    if (ctx.json) ctx.out << json::Object().set("accessory", detached->tag).set("detached_from", from).str() << '\n';
+    else ctx.out << detached->tag << " detached from " << from << '\n';
+    return 0;
+}
+
 int cmdUnitFactoryReset(Context &ctx, const Args &args) {
     if (args.positionals().size() != 1)
         return ctx.fail(makeError(Errc::InvalidInput,
@@ -575,7 +647,7 @@ void registerInventoryCommands(CommandRegistry &r) {
            cmdDonationAdd});
     r.add({"donation list", "[--donor ID]", "list donations", {}, cmdDonationList});
     r.add({"unit add",
-           "--donation ID --kind laptop|desktop|tablet|phone|monitor|other --serial S [--make M] [--model M]"
+           "--donation ID --kind laptop|desktop|tablet|phone|monitor|printer|charger|mouse|keyboard|cable|other --serial S [--make M] [--model M]"
            " [--donor-tag T] [--cpu C] [--ram-mib N] [--screen-inches X] [--keyboard L] [--battery PCT] [--os OS]"
            " [--grade A-D] [--location L] [--notes N] [--storage TYPE[:CAPACITY[:MODEL[:SERIAL]]]]...",
            "register a unit (the serial may be typed by a hand scanner)", {}, cmdUnitAdd});
@@ -596,6 +668,12 @@ void registerInventoryCommands(CommandRegistry &r) {
     r.add({"unit declare-storage", "TAG --removed|--absent --reason R",
            "declare that a unit holds no storage (drive removed, or none fitted), with a reason",
            {"removed", "absent"}, cmdUnitDeclareStorage});
+    r.add({"unit check", "TAG --test-page yes|no | --works yes|no [--notes N]",
+           "a printer's or an accessory's own check (test page printed, works): diagnosed, or to repair", {},
+           cmdUnitCheck});
+    r.add({"unit attach", "ACCESSORY_TAG --to TAG", "attach a charger, mouse, keyboard or cable to a unit (a working set)",
+           {}, cmdUnitAttach});
+    r.add({"unit detach", "ACCESSORY_TAG", "detach an accessory from its unit", {}, cmdUnitDetach});
     r.add({"unit factory-reset", "TAG [--medium ID] --checked-setup-screen",
            "record a tablet's or phone's factory reset as the sanitization of its internal flash",
            {"checked-setup-screen"}, cmdUnitFactoryReset});

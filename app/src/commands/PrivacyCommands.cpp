@@ -31,7 +31,8 @@ int cmdPrivacyPurge(Context &ctx, const Args &args) {
         return 0;
     }
     ctx.out << (dryRun ? "would purge: " : "purged: ") << report->donors << " individual donors' names and e-mails, "
-            << report->contacts << " schools' contact persons, " << report->donorFieldRows
+            << report->contacts << " schools' contact persons, " << report->siteContacts
+            << " distribution sites' contacts, " << report->donorFieldRows
             << " units' donor-list fields; " << report->eventsRedacted << " event payloads redacted\n";
     if (report->eventId)
         ctx.out << "recorded as event " << *report->eventId << " (privacy_purged); 'reemploi audit verify' still passes\n";

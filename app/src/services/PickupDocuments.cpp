@@ -36,9 +36,10 @@ void text(cairo_t *cr, double x, double y, const std::string &s, double size, bo
 }  // namespace
 
 std::string pickupCsv(const inventory::PickupList &list) {
-    std::string out = "\xEF\xBB\xBF" "tag;kind;model;need\r\n";
+    std::string out = "\xEF\xBB\xBF" "tag;kind;model;need;with\r\n";
     for (const auto &l : list.lines)
-        out += csvField(l.tag) + ";" + csvField(l.kind) + ";" + csvField(l.model) + ";" + csvField(l.needRef) + "\r\n";
+        out += csvField(l.tag) + ";" + csvField(l.kind) + ";" + csvField(l.model) + ";" + csvField(l.needRef) + ";" +
+               csvField(l.with) + "\r\n";
     return out;
 }
 
@@ -75,9 +76,12 @@ Result<std::string> pickupPdf(const inventory::PickupList &list, const std::stri
             ++page;
             header();
         }
-        text(cr, 50, y, l.tag, 8.5, false, 14);
+        // An accessory goes under its unit, indented, and is handed over with it.
+        double indent = l.with.empty() ? 0 : 8;
+        text(cr, 50 + indent, y, l.tag, 8.5, false, 14);
         text(cr, 125, y, l.kind, 8.5, false, 12);
-        text(cr, 185, y, l.model, 8.5, false, 32);
+        text(cr, 185, y, l.with.empty() ? l.model : l.model + (l.model.empty() ? "" : " ") + "(avec / with " + l.with + ")",
+             8.5, false, 32);
         text(cr, 345, y, l.needRef, 8.5, false, 40);
         cairo_rectangle(cr, 525, y - 9, 10, 10);
         cairo_stroke(cr);

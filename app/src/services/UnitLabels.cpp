@@ -19,6 +19,11 @@ std::string kindText(inventory::UnitKind kind) {
     case inventory::UnitKind::Phone: return "Téléphone";
     case inventory::UnitKind::Monitor: return "Écran";
     case inventory::UnitKind::Other: return "Autre";
+    case inventory::UnitKind::Printer: return "Imprimante";
+    case inventory::UnitKind::Charger: return "Chargeur";
+    case inventory::UnitKind::Mouse: return "Souris";
+    case inventory::UnitKind::Keyboard: return "Clavier";
+    case inventory::UnitKind::Cable: return "Câble";
     }
     return "";
 }

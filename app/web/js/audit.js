@@ -130,6 +130,7 @@ function purgeCard() {
     const items = [
       t('privacy.donors', { n: r.donors, ids: r.donors ? t('privacy.list', { names: who(r.donor_ids, names.donors) }) : '' }),
       t('privacy.contacts', { n: r.contacts, ids: r.contacts ? t('privacy.list', { names: who(r.school_ids, names.schools) }) : '' }),
+      t('privacy.sites', { n: r.site_contacts || 0, ids: r.site_contacts ? t('privacy.list', { names: (r.site_codes || []).join(', ') }) : '' }),
       t('privacy.fields', { n: r.donor_field_rows }),
       t('privacy.events', { n: r.events_redacted }),
     ];
@@ -140,7 +141,7 @@ function purgeCard() {
     clear(report, h('p', {}, t('loading')));
     try {
       const [r] = await Promise.all([api('POST', '/api/privacy/purge', { dry_run: true }), loadNames()]);
-      const nothing = !r.donors && !r.contacts && !r.donor_field_rows && !r.events_redacted;
+      const nothing = !r.donors && !r.contacts && !r.site_contacts && !r.donor_field_rows && !r.events_redacted;
       understood.checked = false;
       confirm.disabled = true;
       clear(report,

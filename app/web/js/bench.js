@@ -7,10 +7,12 @@ import { t, has as known } from './i18n.js';
 import { tabletsSection } from './tablets.js';
 
 const STEPS = ['register', 'diagnose', 'wipe', 'grade', 'label', 'ready'];
-const KINDS = ['laptop', 'desktop', 'tablet', 'phone', 'monitor', 'other'];
+const KINDS = ['laptop', 'desktop', 'tablet', 'phone', 'monitor', 'printer', 'charger', 'mouse', 'keyboard', 'cable', 'other'];
 const NEEDS_STORAGE = ['laptop', 'desktop', 'tablet', 'phone'];
 const TAG = /^RE-\d+$/i;
 const PORTABLE_KINDS = ['tablet', 'phone'];
+// Diagnosed by their own check (POST /api/units/{tag}/check), not at the bench.
+const ACCESSORY_KINDS = ['charger', 'mouse', 'keyboard', 'cable'];
 
 function mediumState(unit, medium) {
   if (medium.destroyed) return 'destroyed';
@@ -25,14 +27,14 @@ function has(unit, action) {
 // What the trainee does next, read from the unit's page (status, media, grade, labels).
 export function nextStep(unit) {
   const s = unit.status;
-  if (s === 'received' || s === 'returned') return 'diagnose';
+  if (s === 'received' || s === 'returned') return unit.kind === 'printer' || ACCESSORY_KINDS.includes(unit.kind) ? 'check' : 'diagnose';
   if (s === 'diagnosed') {
     // Media go through `wiped` (erase each, then mark); a unit without must say why it has none.
     if (unit.storage.length) return 'wipe';
     if (NEEDS_STORAGE.includes(unit.kind) && !has(unit, 'storage_declared')) return 'wipe';
   }
   if (s === 'diagnosed' || s === 'wiped') {
-    if (!unit.grade) return 'grade';
+    if (!unit.grade && !ACCESSORY_KINDS.includes(unit.kind)) return 'grade';
     if (!has(unit, 'label_printed') && !has(unit, 'label_attached')) return 'label';
     return 'ready';
   }
@@ -91,7 +93,7 @@ export function benchPage(root) {
   }
 
   function stepList(current) {
-    const at = current ? STEPS.indexOf(current) : STEPS.length;
+    const at = current ? STEPS.indexOf(current === 'check' ? 'diagnose' : current) : STEPS.length;
     return h('ol', { class: 'steps', 'aria-label': t('steps.label') },
       STEPS.map((s, i) => h('li', { class: i < at ? 'done' : i === at ? 'current' : 'todo', 'aria-current': i === at ? 'step' : null }, t(`step.${s}`))));
   }
@@ -221,6 +223,14 @@ export function benchPage(root) {
             h('button', { type: 'button', class: 'secondary', onClick: () => tablets.focus() }, t('tab.goto'))) : null,
           h('button', { type: 'button', class: 'big', onClick: () => act(setStatus('diagnosed', t('do.diagnose.reason'))) }, t('do.diagnose')),
           h('button', { type: 'button', class: 'secondary', onClick: () => act(setStatus('to_repair', t('do.diagnose.reason'))) }, t('do.repair')));
+      case 'check': {
+        // A printer prints a test page; an accessory works or not: the result is its diagnosis.
+        const field = unit.kind === 'printer' ? 'test_page' : 'works';
+        const check = (ok) => act(api('POST', `/api/units/${encodeURIComponent(unit.tag)}/check`, { [field]: ok }));
+        return h('div', { class: 'step-actions' },
+          h('button', { type: 'button', class: 'big', onClick: () => check(true) }, t(`do.check.${field}.yes`)),
+          h('button', { type: 'button', class: 'secondary', onClick: () => check(false) }, t(`do.check.${field}.no`)));
+      }
       case 'wipe': {
         const allDone = unit.storage.length && unit.storage.every((m) => mediumState(unit, m) !== 'pending');
         if (!allDone) return wipeControls(unit);
@@ -253,6 +263,11 @@ export function benchPage(root) {
       done,
       step ? stepControls(unit, step) : null,
       h('h3', {}, t('bench.storage')), storage,
+      unit.attached_to ? h('p', { class: 'facts' }, t('bench.attachedTo', { tag: unit.attached_to })) : null,
+      (unit.accessories || []).length
+        ? [h('h3', {}, t('bench.accessories')),
+          h('ul', { class: 'accessories' }, unit.accessories.map((a) => h('li', {}, `${a.tag} · ${t(`kind.${a.kind}`)} ${a.make || ''} ${a.model || ''} · ${t(`status.${a.status}`)}`)))]
+        : null,
       h('h3', {}, t('bench.history')), h('ul', { class: 'history' }, history));
     clear(result, section);
     if (PORTABLE_KINDS.includes(unit.kind)) {

@@ -15,6 +15,7 @@
 #include <reemploi/common/File.hpp>
 #include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/Lifecycle.hpp>
+#include <reemploi/inventory/Programmes.hpp>
 #include <reemploi/inventory/Units.hpp>
 
 #include "LifecycleInternal.hpp"
@@ -96,9 +97,18 @@ Result<Config> parseConfig(std::string_view text) {
                 item = trim(item);
                 if (item.empty()) continue;
                 auto kind = parseUnitKind(item);
-                if (!kind || (*kind != UnitKind::Laptop && *kind != UnitKind::Tablet))
+                // Laptops and tablets; a printer or an accessory only when a programme names it
+                // (a programme lending printers); desktops, phones, monitors are not handed out.
+                if (!kind || !(*kind == UnitKind::Laptop || *kind == UnitKind::Tablet || *kind == UnitKind::Printer ||
+                               isAccessory(*kind)))
+                    return makeError(Errc::InvalidInput,
+                                     where + key + ": '" + item +
+                                         "' is not a kind the allocation hands out (laptop, tablet; printer, charger, "
+                                         "mouse, keyboard, cable when a programme names them)");
+                if (key != "kinds" && *kind != UnitKind::Laptop && *kind != UnitKind::Tablet)
                     return makeError(Errc::InvalidInput, where + key + ": '" + item +
-                                                             "' is not a kind the allocation hands out (laptop, tablet)");
+                                                             "': a level names laptops and tablets only (name " + item +
+                                                             " in kinds)");
                 kinds.push_back(*kind);
             }
             if (kinds.empty()) return makeError(Errc::InvalidInput, where + key + ": name at least one kind (laptop, tablet)");
@@ -147,6 +157,26 @@ Result<Config> programmeConfig(Database &db, std::int64_t programmeId) {
     });
 }
 
+Result<ProgrammeRun> programmeRun(Database &db, const std::optional<std::string> &programmeName,
+                                  const std::optional<Config> &given) {
+    ProgrammeRun run;
+    if (!programmeName) {
+        run.config = given.value_or(Config{});
+        return run;
+    }
+    auto programme = getProgramme(db, *programmeName);
+    if (!programme) return programme.error();
+    run.programmeId = programme->id;
+    if (given) {
+        run.config = *given;
+        return run;
+    }
+    auto rules = programmeConfig(db, run.programmeId);
+    if (!rules) return rules.error();
+    run.config = *rules;
+    return run;
+}
+
 Result<LoadedProblem> loadProblem(Database &db, const Config &config, std::int64_t programmeId) {
     return guard("loading the allocation problem", [&]() -> Result<LoadedProblem> {
         LoadedProblem out;
@@ -170,7 +200,7 @@ Result<LoadedProblem> loadProblem(Database &db, const Config &config, std::int64
                 "SELECT u.id, u.tag, u.kind, u.keyboard_layout, u.ram_mib, u.battery_health,"
                 " (SELECT SUM(m.capacity_bytes) FROM storage_media m WHERE m.unit_id = u.id),"
                 " (SELECT COUNT(*) FROM storage_media m WHERE m.unit_id = u.id AND m.capacity_bytes IS NULL)"
-                " FROM units u WHERE u.status = 'ready' ORDER BY u.id");
+                " FROM units u WHERE u.status = 'ready' AND u.attached_to IS NULL ORDER BY u.id");
             while (st->step()) {
                 AllocUnit u;
                 u.id = st->getInt(0);

@@ -86,8 +86,10 @@ std::optional<std::uint32_t> Config::flagIndex(std::string_view name) const {
 }
 
 bool Config::allowsKind(UnitKind kind) const {
-    if (kind != UnitKind::Laptop && kind != UnitKind::Tablet) return false;
-    return kinds.empty() || std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+    bool listed = std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+    // A printer or an accessory is a child's device only where a programme's rules name it.
+    if (kind != UnitKind::Laptop && kind != UnitKind::Tablet) return listed;
+    return kinds.empty() || listed;
 }
 
 bool Config::laptopOnlyFor(std::string_view level) const {
@@ -209,6 +211,7 @@ std::optional<std::uint8_t> CostModel::unitClass(const AllocUnit &unit) const {
     bool tablet;
     if (unit.kind == UnitKind::Laptop) tablet = false;
     else if (unit.kind == UnitKind::Tablet) tablet = true;
+    else if (c.allowsKind(unit.kind)) return kClassOtherKind;  // a printer or an accessory a programme names
     else return std::nullopt;
     if (!c.allowsKind(unit.kind)) return std::nullopt;
     std::int64_t minRam = tablet ? c.minTabletRamMib : c.minLaptopRamMib;
@@ -226,8 +229,10 @@ std::optional<std::uint8_t> CostModel::unitClass(const AllocUnit &unit) const {
 
 ReasonPart CostModel::unusableWhy(const AllocUnit &unit) const {
     const auto &c = _problem.config;
-    if (unit.kind != UnitKind::Laptop && unit.kind != UnitKind::Tablet)
+    if (unit.kind != UnitKind::Laptop && unit.kind != UnitKind::Tablet) {
+        if (c.allowsKind(unit.kind)) return {};
         return {"unusable.kind", {std::string(toString(unit.kind))}};
+    }
     if (!c.allowsKind(unit.kind)) {
         std::string allowed;
         for (auto k : c.kinds) allowed += (allowed.empty() ? "" : ", ") + std::string(toString(k));
@@ -282,6 +287,12 @@ namespace {
 std::optional<int> suitabilityOf(std::uint8_t unitClass, bool laptopRequired, KindPreference preference) {
     bool tablet = unitClass & kClassTablet;
     int keyboard = (unitClass >> kClassKeyboardShift) & 3;
+    // A printer or an accessory named by the programme: never where a laptop is required, and
+    // neither what a family preferring a laptop or a tablet asked for.
+    if (unitClass == kClassOtherKind) {
+        if (laptopRequired) return std::nullopt;
+        return preference == KindPreference::Either ? 0 : 2;
+    }
     if (laptopRequired && (tablet || keyboard == 0)) return std::nullopt;
     int points = 0;
     if ((preference == KindPreference::Laptop && tablet) || (preference == KindPreference::Tablet && !tablet))

@@ -90,6 +90,7 @@ std::vector<ReasonPart> reasonFor(const Problem &p, const CostModel &model, cons
     if (auto flags = model.effectiveFlags(need)) out.push_back({"priority", {flagsText(p, flags)}});
     out.push_back(gradesPart(need));
     const char *kind = unit.kind == UnitKind::Tablet ? "tablet" : unit.kind == UnitKind::Laptop ? "laptop" : nullptr;
+    const std::string kindWord(toString(unit.kind));
     auto cls = model.unitClass(unit);
     auto fit = cls ? model.suitability(*cls, need) : std::nullopt;
     if (!fit) {
@@ -104,7 +105,8 @@ std::vector<ReasonPart> reasonFor(const Problem &p, const CostModel &model, cons
         }
         return out;
     }
-    out.push_back({"fits", {kind}});
+    out.push_back({"fits", {kindWord}});
+    if (*cls == kClassOtherKind) return out;
     bool tablet = *cls & kClassTablet;
     if (need.preference == KindPreference::Laptop && tablet) out.push_back({"preferred", {"laptop"}});
     if (need.preference == KindPreference::Tablet && !tablet) out.push_back({"preferred", {"tablet"}});

@@ -179,6 +179,11 @@ std::string kindText(Lang lang, UnitKind k) {
     case UnitKind::Phone: return lang == Lang::Fr ? "téléphone" : "phone";
     case UnitKind::Monitor: return lang == Lang::Fr ? "écran" : "monitor";
     case UnitKind::Other: return lang == Lang::Fr ? "autre" : "other";
+    case UnitKind::Printer: return lang == Lang::Fr ? "imprimante" : "printer";
+    case UnitKind::Charger: return lang == Lang::Fr ? "chargeur" : "charger";
+    case UnitKind::Mouse: return lang == Lang::Fr ? "souris" : "mouse";
+    case UnitKind::Keyboard: return lang == Lang::Fr ? "clavier" : "keyboard";
+    case UnitKind::Cable: return lang == Lang::Fr ? "câble" : "cable";
     }
     return {};
 }

@@ -58,8 +58,10 @@ Result<ReportSettings> parseReportSettings(std::string_view content, const std::
         {"smtp.password", text(s.smtp.password)},
         {"smtp.from", text(s.smtp.from)},
     };
+    // Printers and accessories may be given factors; a report without them counts them as none.
     for (UnitKind kind : {UnitKind::Laptop, UnitKind::Desktop, UnitKind::Tablet, UnitKind::Phone, UnitKind::Monitor,
-                          UnitKind::Other}) {
+                          UnitKind::Other, UnitKind::Printer, UnitKind::Charger, UnitKind::Mouse, UnitKind::Keyboard,
+                          UnitKind::Cable}) {
         std::string k(toString(kind));
         keys["impact." + k + ".kg_ewaste"] = [&s, &given, kind](const std::string &v) {
             auto d = decimal(v);

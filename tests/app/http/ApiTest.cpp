@@ -70,7 +70,8 @@ app::http::Server *Api::server = nullptr;
 std::string concrete(std::string pattern) {
     const std::vector<std::pair<std::string, std::string>> values = {
         {"{tag}", "RE-999999"}, {"{token}", std::string(64, 'a')}, {"{id}", "RC-00000000-00000000"},
-        {"{uai}", "0750655E"},  {"{family}", "F-404"},              {"{code}", "NOSITE"}};
+        {"{uai}", "0750655E"},  {"{family}", "F-404"},              {"{code}", "NOSITE"},
+        {"{accessory}", "RE-999998"}};
     for (const auto &[param, value] : values) {
         auto at = pattern.find(param);
         if (at != std::string::npos) pattern.replace(at, param.size(), value);

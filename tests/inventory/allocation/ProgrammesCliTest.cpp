@@ -133,9 +133,9 @@ TEST_F(ProgrammesCli, ASitesPickUpListAsCsvAndPdf) {
     std::string csv = db.dir + "/m19.csv";
     auto r = run({"site", "pickup-list", "M19", "--format", "csv", "-o", csv});
     ASSERT_EQ(r.exitCode, 0) << r.err;
-    EXPECT_EQ(read(csv), "\xEF\xBB\xBFtag;kind;model;need\r\n"
-                         "RE-000001;laptop;Dell Latitude 5490;0750655E/F-1\r\n"
-                         "K-000001;4g-key;Orange;0750655E/F-1\r\n");
+    EXPECT_EQ(read(csv), "\xEF\xBB\xBFtag;kind;model;need;with\r\n"
+                         "RE-000001;laptop;Dell Latitude 5490;0750655E/F-1;\r\n"
+                         "K-000001;4g-key;Orange;0750655E/F-1;\r\n");
     std::string pdf = db.dir + "/m19.pdf";
     ASSERT_EQ(run({"site", "pickup-list", "M19", "--format", "pdf", "-o", pdf}).exitCode, 0);
     auto bytes = read(pdf);

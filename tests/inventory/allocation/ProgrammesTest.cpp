@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include <reemploi/intake/SiteImport.hpp>
+#include <reemploi/inventory/Accessories.hpp>
 #include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/Kits.hpp>
 #include <reemploi/inventory/Lifecycle.hpp>
@@ -18,6 +19,8 @@
 #include <reemploi/inventory/Schools.hpp>
 #include <reemploi/inventory/Sites.hpp>
 #include <reemploi/inventory/Storage.hpp>
+#include <reemploi/inventory/JsonViews.hpp>
+#include <reemploi/inventory/Views.hpp>
 #include <reemploi/inventory/allocation/AllocationService.hpp>
 
 #include "inventory/InventoryFixture.hpp"
@@ -549,6 +552,284 @@ TEST_F(Programmes, AMediatorEntersAndUpdatesItsSchoolsNeedsOnlyAndSeesNoUnit) {
     EXPECT_EQ(updateNeed(*db, "0750655E", "F-3", patch, mediator).error().message, "devices_at_home: must be 0 to 99");
     EXPECT_EQ(findNeed(*db, "0750655E/F-3")->devicesAtHome, 2);
     EXPECT_EQ(updateNeed(*db, "0750655E", "F-1", NeedPatch{}, mediator).error().code, Errc::Refused);
+    expectAuditHolds();
+}
+
+
+// Every kind that is donated: printers and accessories, their checks, an accessory attached to
+// its unit.
+
+class Kinds : public Programmes {
+protected:
+    std::string unitOf(UnitKind kind, const std::string &serial, bool disk = false) {
+        NewUnit u;
+        u.donationId = donation;
+        u.kind = kind;
+        u.make = "HP";
+        u.model = "LaserJet P2035";
+        u.serial = serial;
+        if (disk) u.storage.push_back({MediumType::Hdd, "HDD", "H-" + serial, 80'000'000'000});
+        auto unit = addUnit(*db, u, actor);
+        EXPECT_TRUE(unit) << unit.error().message;
+        return unit->tag;
+    }
+    std::string readyAccessory(UnitKind kind, const std::string &serial) {
+        auto tag = unitOf(kind, serial);
+        auto checked = recordUnitCheck(*db, tag, true, "", actor);
+        EXPECT_TRUE(checked) << checked.error().message;
+        auto ready = setStatus(*db, tag, UnitStatus::Ready, "works", actor);
+        EXPECT_TRUE(ready) << ready.error().message;
+        return tag;
+    }
+    void grade(const std::string &tag) {
+        UnitPatch patch;
+        patch.grade = Grade::B;
+        ASSERT_TRUE(updateUnit(*db, tag, patch, actor));
+    }
+    UnitStatus status(const std::string &tag) { return getUnit(*db, tag)->status; }
+    bool eventsHold(const std::string &tag, const std::string &text) {
+        auto events = listEvents(*db, "unit", tag);
+        EXPECT_TRUE(events);
+        for (const auto &e : *events)
+            if (e.payload.find(text) != std::string::npos) return true;
+        return false;
+    }
+};
+
+TEST_F(Kinds, APrintersTestPageIsItsDiagnosticAndADiskStillNeedsItsWipe) {
+    auto plain = unitOf(UnitKind::Printer, "P1");
+    auto withDisk = unitOf(UnitKind::Printer, "P2", true);
+    auto byHand = setStatus(*db, plain, UnitStatus::Diagnosed, "looks fine", actor);
+    ASSERT_FALSE(byHand);
+    EXPECT_EQ(byHand.error().code, Errc::Refused);
+    EXPECT_NE(byHand.error().message.find("--test-page yes|no"), std::string::npos) << byHand.error().message;
+    EXPECT_EQ(status(plain), UnitStatus::Received);
+    // A test page that did not print: to repair, the result in the lifecycle's event.
+    auto failed = recordUnitCheck(*db, plain, false, "paper jam", actor);
+    ASSERT_TRUE(failed) << failed.error().message;
+    EXPECT_EQ(failed->status, UnitStatus::ToRepair);
+    EXPECT_TRUE(eventsHold(plain, R"("check":"test_page_printed")"));
+    EXPECT_TRUE(eventsHold(plain, R"("result":"no")"));
+    auto passed = recordUnitCheck(*db, plain, true, "", actor);
+    ASSERT_TRUE(passed) << passed.error().message;
+    EXPECT_EQ(passed->status, UnitStatus::Diagnosed);
+    EXPECT_TRUE(eventsHold(plain, R"("result":"yes")"));
+    // No storage: straight on to ready once graded.
+    grade(plain);
+    auto ready = setStatus(*db, plain, UnitStatus::Ready, "graded", actor);
+    ASSERT_TRUE(ready) << ready.error().message;
+    // A printer with a disk: its sanitization before ready, as any unit's.
+    ASSERT_TRUE(recordUnitCheck(*db, withDisk, true, "", actor));
+    grade(withDisk);
+    auto early = setStatus(*db, withDisk, UnitStatus::Ready, "graded", actor);
+    ASSERT_FALSE(early);
+    EXPECT_NE(early.error().message.find("wiped first"), std::string::npos) << early.error().message;
+    auto unwiped = setStatus(*db, withDisk, UnitStatus::Wiped, "wiped", actor);
+    ASSERT_FALSE(unwiped);
+    wipe(withDisk);
+    ASSERT_TRUE(setStatus(*db, withDisk, UnitStatus::Wiped, "wiped", actor));
+    ASSERT_TRUE(setStatus(*db, withDisk, UnitStatus::Ready, "graded", actor));
+    // A laptop is diagnosed at the bench: no such check.
+    auto laptop = unitOf(UnitKind::Laptop, "L9");
+    auto notAPrinter = recordUnitCheck(*db, laptop, true, "", actor);
+    ASSERT_FALSE(notAPrinter);
+    EXPECT_EQ(notAPrinter.error().code, Errc::Refused);
+    EXPECT_EQ(notAPrinter.error().field, "kind");
+    EXPECT_EQ(status(laptop), UnitStatus::Received);
+    expectAuditHolds();
+}
+
+TEST_F(Kinds, AnAccessoryWorksOrGoesToRepairAndHoldsNoStorage) {
+    auto charger = unitOf(UnitKind::Charger, "C1");
+    auto medium = addMedium(*db, charger, {MediumType::Flash, "", "", 1'000'000'000}, actor);
+    ASSERT_FALSE(medium);
+    EXPECT_EQ(medium.error().code, Errc::Refused);
+    EXPECT_TRUE(getUnit(*db, charger)->storage.empty());
+    ASSERT_EQ(recordUnitCheck(*db, charger, false, "", actor)->status, UnitStatus::ToRepair);
+    // Failing again in repair: recorded, the state kept.
+    auto events = listEvents(*db, "unit", charger).value().size();
+    ASSERT_EQ(recordUnitCheck(*db, charger, false, "still dead", actor)->status, UnitStatus::ToRepair);
+    EXPECT_EQ(listEvents(*db, "unit", charger).value().back().action, "unit_checked");
+    EXPECT_EQ(listEvents(*db, "unit", charger).value().size(), events + 1);
+    ASSERT_EQ(recordUnitCheck(*db, charger, true, "new cable", actor)->status, UnitStatus::Diagnosed);
+    EXPECT_TRUE(eventsHold(charger, R"("check":"works")"));
+    // No wipe, no grade: ready.
+    auto ready = setStatus(*db, charger, UnitStatus::Ready, "works", actor);
+    ASSERT_TRUE(ready) << ready.error().message;
+    expectAuditHolds();
+}
+
+TEST_F(Kinds, PrintersAndAccessoriesAreNeverAChildsDevice) {
+    auto printer = unitOf(UnitKind::Printer, "P1");
+    ASSERT_TRUE(recordUnitCheck(*db, printer, true, "", actor));
+    grade(printer);
+    ASSERT_TRUE(setStatus(*db, printer, UnitStatus::Ready, "graded", actor));
+    auto mouse = readyAccessory(UnitKind::Mouse, "M1");
+    auto keyboard = readyAccessory(UnitKind::Keyboard, "K1");
+    auto laptop = readyUnit(UnitKind::Laptop, "L1");
+    for (int i = 0; i < 4; ++i) addNeed("F-" + std::to_string(i), {SchoolGrade::CP}, Internet::Box);
+    ASSERT_TRUE(propose(*db, Config{}, actor, false));
+    ASSERT_TRUE(confirmProposal(*db, actor));
+    EXPECT_EQ(count("SELECT COUNT(*) FROM allocation_assignments"), 1);
+    EXPECT_EQ(status(laptop), UnitStatus::Allocated);
+    for (const auto &tag : {printer, mouse, keyboard}) EXPECT_EQ(status(tag), UnitStatus::Ready) << tag;
+    // Phones and desktops are never handed out; a level names laptops and tablets only.
+    auto phones = parseConfig("kinds = laptop, phone\n");
+    ASSERT_FALSE(phones);
+    EXPECT_NE(phones.error().message.find("'phone'"), std::string::npos) << phones.error().message;
+    EXPECT_FALSE(parseConfig("kinds.adults = printer\n"));
+}
+
+// A programme whose rules name printers gives them (never where a child needs a laptop); an
+// attached accessory is never given on its own.
+TEST_F(Kinds, AProgrammeThatNamesPrintersGivesThem) {
+    auto printers = programme("Imprimantes solidaires", {"adults", "cp-cm2"}, ProgrammeMode::Given, "kinds = printer\n");
+    auto printer = unitOf(UnitKind::Printer, "P1");
+    ASSERT_TRUE(recordUnitCheck(*db, printer, true, "", actor));
+    grade(printer);
+    ASSERT_TRUE(setStatus(*db, printer, UnitStatus::Ready, "graded", actor));
+    auto second = unitOf(UnitKind::Printer, "P2");
+    ASSERT_TRUE(recordUnitCheck(*db, second, true, "", actor));
+    grade(second);
+    ASSERT_TRUE(setStatus(*db, second, UnitStatus::Ready, "graded", actor));
+    auto laptop = readyUnit(UnitKind::Laptop, "L1");
+    auto charger = readyAccessory(UnitKind::Charger, "C1");
+    ASSERT_TRUE(attachAccessory(*db, charger, laptop, actor));
+    addNeed("A-1", {}, Internet::Box, 0, printers.name, "adults");
+    addNeed("C-1", {SchoolGrade::CM2}, Internet::Box, 0, printers.name, "cp-cm2");  // needs a laptop
+    auto config = programmeConfig(*db, printers.id);
+    ASSERT_TRUE(config) << config.error().message;
+    auto proposal = propose(*db, *config, actor, false, printers.id);
+    ASSERT_TRUE(proposal) << proposal.error().message;
+    const auto &p = proposal->input.problem;
+    ASSERT_EQ(proposal->solution.assignments.size(), 1u);
+    const auto &a = proposal->solution.assignments[0];
+    EXPECT_EQ(p.units[a.unit].kind, UnitKind::Printer);
+    EXPECT_EQ(p.needs[a.need].family, "A-1");
+    for (const auto &u : p.units) EXPECT_NE(u.tag, charger) << "attached: it goes with its laptop only";
+    ASSERT_TRUE(confirmProposal(*db, actor, printers.id));
+    EXPECT_EQ(findNeed(*db, "0750655E/C-1")->status, NeedStatus::Open);
+    EXPECT_EQ(status(laptop), UnitStatus::Ready) << "the programme hands out printers only";
+    expectAuditHolds();
+}
+
+TEST_F(Kinds, AnAttachedAccessoryGoesWithItsUnitToTheFamilyAndBack) {
+    ASSERT_TRUE(saveSites(*db, {{"MAIRIE-19", "Mairie du 19e", "", "", ""}}, actor));
+    ASSERT_TRUE(setStructureSite(*db, "0750655E", "MAIRIE-19", actor));
+    auto laptop = readyUnit(UnitKind::Laptop, "L1");
+    auto charger = readyAccessory(UnitKind::Charger, "C1");
+    auto mouse = readyAccessory(UnitKind::Mouse, "M1");
+    auto attached = attachAccessory(*db, charger, laptop, actor);
+    ASSERT_TRUE(attached) << attached.error().message;
+    EXPECT_EQ(attached->attachedTo, laptop);
+    ASSERT_TRUE(attachAccessory(*db, mouse, laptop, actor));
+    auto detail = unitDetail(*db, laptop);
+    ASSERT_TRUE(detail);
+    ASSERT_EQ(detail->accessories.size(), 2u);
+    EXPECT_EQ(detail->accessories[0].tag, charger);
+    EXPECT_EQ(detail->accessories[1].tag, mouse);
+    auto json = toJson(*detail).str();
+    EXPECT_NE(json.find(R"("accessories":[{"kind":"charger")"), std::string::npos) << json;
+    addNeed("F-1", {SchoolGrade::CM2}, Internet::Box);
+    ASSERT_TRUE(propose(*db, Config{}, actor, false));
+    ASSERT_TRUE(confirmProposal(*db, actor));
+    for (const auto &tag : {laptop, charger, mouse}) EXPECT_EQ(status(tag), UnitStatus::Allocated) << tag;
+    EXPECT_TRUE(eventsHold(charger, R"("with":")" + laptop + "\""));
+    // The pick-up list: the accessories under their unit, never a line of their own to hand over.
+    auto list = pickupList(*db, "MAIRIE-19", actor);
+    ASSERT_TRUE(list) << list.error().message;
+    std::vector<std::string> lines;
+    for (const auto &l : list->lines) lines.push_back(l.tag + " " + l.kind + " " + l.needRef + " " + l.with);
+    EXPECT_EQ(lines, (std::vector<std::string>{laptop + " laptop 0750655E/F-1 ", charger + " charger 0750655E/F-1 " + laptop,
+                                               mouse + " mouse 0750655E/F-1 " + laptop}));
+    auto alone = recordHandover(*db, "MAIRIE-19", charger, actor);
+    ASSERT_FALSE(alone);
+    EXPECT_NE(alone.error().message.find("goes with " + laptop), std::string::npos) << alone.error().message;
+    ASSERT_TRUE(recordHandover(*db, "MAIRIE-19", laptop, actor));
+    for (const auto &tag : {laptop, charger, mouse}) EXPECT_EQ(status(tag), UnitStatus::Delivered) << tag;
+    // With the family: neither detached nor attached elsewhere.
+    auto detach = detachAccessory(*db, charger, actor);
+    ASSERT_FALSE(detach);
+    EXPECT_EQ(detach.error().code, Errc::Refused);
+    auto other = readyUnit(UnitKind::Laptop, "L2");
+    auto delivered = attachAccessory(*db, charger, other, actor);
+    ASSERT_FALSE(delivered);
+    EXPECT_EQ(delivered.error().code, Errc::Refused);
+    EXPECT_NE(delivered.error().message.find("delivered"), std::string::npos) << delivered.error().message;
+    // Back together.
+    ASSERT_TRUE(returnUnit(*db, laptop, actor));
+    for (const auto &tag : {laptop, charger, mouse}) EXPECT_EQ(status(tag), UnitStatus::Returned) << tag;
+    auto detached = detachAccessory(*db, mouse, actor);
+    ASSERT_TRUE(detached) << detached.error().message;
+    EXPECT_FALSE(getUnit(*db, mouse)->attachedTo);
+    EXPECT_EQ(unitDetail(*db, laptop)->accessories.size(), 1u);
+    expectAuditHolds();
+}
+
+TEST_F(Kinds, AnAccessoryLeftBehindStopsItsUnitsAllocationAndNothingMoves) {
+    auto laptop = readyUnit(UnitKind::Laptop, "L1");
+    auto charger = unitOf(UnitKind::Charger, "C1");
+    ASSERT_TRUE(recordUnitCheck(*db, charger, true, "", actor));  // diagnosed, not ready
+    ASSERT_TRUE(attachAccessory(*db, charger, laptop, actor));
+    addNeed("F-1", {SchoolGrade::CM2}, Internet::Box);
+    ASSERT_TRUE(propose(*db, Config{}, actor, false));
+    auto confirmed = confirmProposal(*db, actor);
+    ASSERT_FALSE(confirmed);
+    EXPECT_EQ(confirmed.error().code, Errc::Refused);
+    EXPECT_NE(confirmed.error().message.find(charger + " is diagnosed, not ready"), std::string::npos)
+        << confirmed.error().message;
+    EXPECT_EQ(status(laptop), UnitStatus::Ready);
+    EXPECT_EQ(status(charger), UnitStatus::Diagnosed);
+    EXPECT_EQ(findNeed(*db, "0750655E/F-1")->status, NeedStatus::Open);
+    expectAuditHolds();
+}
+
+TEST_F(Kinds, AnAttachedAccessoryIsLentAndReturnedWithItsUnit) {
+    auto lent = programme("Prêt", {"cp-cm2"}, ProgrammeMode::Lent);
+    auto tablet = readyUnit(UnitKind::Tablet, "T1");
+    auto charger = readyAccessory(UnitKind::Charger, "C1");
+    ASSERT_TRUE(attachAccessory(*db, charger, tablet, actor));
+    addNeed("F-1", {SchoolGrade::CP}, Internet::Box, 0, lent.name);
+    auto loan = lendUnit(*db, tablet, "0750655E/F-1", "2027-01-10", "", actor, "2026-12-01");
+    ASSERT_TRUE(loan) << loan.error().message;
+    EXPECT_EQ(status(charger), UnitStatus::Lent);
+    ASSERT_TRUE(returnLoan(*db, tablet, actor));
+    EXPECT_EQ(status(charger), UnitStatus::Returned);
+    expectAuditHolds();
+}
+
+TEST_F(Kinds, AttachingRefusesWhatMakesNoSetAndNamesTheField) {
+    auto laptop = readyUnit(UnitKind::Laptop, "L1");
+    auto tablet = readyUnit(UnitKind::Tablet, "T1");
+    auto charger = readyAccessory(UnitKind::Charger, "C1");
+    auto cable = readyAccessory(UnitKind::Cable, "K1");
+    auto printer = unitOf(UnitKind::Printer, "P1");
+    auto refused = [&](const std::string &accessory, const std::string &to, Errc code, const std::string &field,
+                       const std::string &words) {
+        auto r = attachAccessory(*db, accessory, to, actor);
+        ASSERT_FALSE(r) << accessory << " to " << to;
+        EXPECT_EQ(r.error().code, code) << r.error().message;
+        EXPECT_EQ(r.error().field, field) << r.error().message;
+        EXPECT_NE(r.error().message.find(words), std::string::npos) << r.error().message;
+    };
+    refused(laptop, tablet, Errc::Refused, "accessory", "is a laptop");
+    refused(printer, laptop, Errc::Refused, "accessory", "is a printer");
+    refused(charger, cable, Errc::Refused, "to", "is a cable");
+    refused(charger, "RE-999999", Errc::NotFound, "to", "RE-999999");
+    refused(charger, charger, Errc::InvalidInput, "to", "itself");
+    ASSERT_TRUE(attachAccessory(*db, charger, laptop, actor));
+    refused(charger, tablet, Errc::Conflict, "accessory", "already attached to " + laptop);
+    // A unit already with a family takes no accessory.
+    addNeed("F-1", {SchoolGrade::CM2}, Internet::Box);
+    ASSERT_TRUE(propose(*db, Config{}, actor, false));
+    ASSERT_TRUE(confirmProposal(*db, actor));
+    ASSERT_EQ(status(laptop), UnitStatus::Allocated);
+    refused(cable, laptop, Errc::Refused, "to", "before its allocation");
+    refused(charger, tablet, Errc::Refused, "accessory", "allocated with " + laptop);
+    EXPECT_FALSE(getUnit(*db, cable)->attachedTo);
+    auto none = detachAccessory(*db, cable, actor);
+    ASSERT_FALSE(none);
+    EXPECT_NE(none.error().message.find("attached to no unit"), std::string::npos);
     expectAuditHolds();
 }
 

@@ -1,4 +1,5 @@
 // Units, donors, donations, the stock and the audit trail: parse, call one service, answer.
+#include <reemploi/inventory/Accessories.hpp>
 #include <reemploi/inventory/AuditLog.hpp>
 #include <reemploi/inventory/Donors.hpp>
 #include <reemploi/inventory/JsonViews.hpp>
@@ -96,7 +97,40 @@ Response getUnitRoute(Call &call) {
     for (const auto &r : detail->sanitization) sanitization.add(toJson(r));
     json::Array next;
     for (auto s : detail->nextStatuses) next.add(toString(s));
-    return jsonResponse(toJson(detail->unit).raw("sanitization", sanitization.str()).raw("next_statuses", next.str()));
+    return jsonResponse(toJson(detail->unit)
+                            .raw("sanitization", sanitization.str())
+                            .raw("next_statuses", next.str())
+                            .set("attached_to", detail->unit.attachedTo)
+                            .raw("accessories", accessoriesJson(detail->accessories).str()));
+}
+
+// A printer's or an accessory's check: {"test_page": true|false} or {"works": true|false}, "notes".
+Response unitCheckRoute(Call &call) {
+    auto body = JsonBody::parse(call.request);
+    if (!body) return badRequest(body.error().message);
+    bool page = body->has("test_page"), works = body->has("works");
+    if (page == works)
+        return errorResponse(makeFieldError(Errc::InvalidInput, "test_page",
+                                            "give test_page (a printer) or works (an accessory): true or false"));
+    REEMPLOI_HTTP_TRY(passed, body->flag(page ? "test_page" : "works"));
+    REEMPLOI_HTTP_TRY(notes, body->optionalText("notes"));
+    REEMPLOI_HTTP_TRY(unit, recordUnitCheck(call.db, call.request.param("tag"), *passed, notes->value_or(""), call.actor));
+    return jsonResponse(toJson(*unit));
+}
+
+// {"accessory": TAG}: attaches it to the unit of the path.
+Response attachAccessoryRoute(Call &call) {
+    auto body = JsonBody::parse(call.request);
+    if (!body) return badRequest(body.error().message);
+    REEMPLOI_HTTP_TRY(accessory, body->text("accessory"));
+    REEMPLOI_HTTP_TRY(unit, attachAccessory(call.db, *accessory, call.request.param("tag"), call.actor));
+    return jsonResponse(json::Object().set("accessory", unit->tag).set("attached_to", unit->attachedTo), 201);
+}
+
+Response detachAccessoryRoute(Call &call) {
+    const auto &tag = call.request.param("tag");
+    REEMPLOI_HTTP_TRY(unit, detachAccessory(call.db, call.request.param("accessory"), call.actor, tag));
+    return jsonResponse(json::Object().set("accessory", unit->tag).set("detached_from", tag));
 }
 
 Response setStatusRoute(Call &call) {
@@ -187,6 +221,12 @@ void addInventoryRoutes(Router &r) {
     r.add({"GET", "/api/units/{tag}", Access::Trainee, getUnitRoute, "a unit, its storage, sanitization and next statuses"});
     r.add({"GET", "/api/units/{tag}/history", Access::Trainee, unitHistoryRoute, "a unit's audit events"});
     r.add({"POST", "/api/units/{tag}/status", Access::Trainee, setStatusRoute, "move a unit: {status, reason}"});
+    r.add({"POST", "/api/units/{tag}/check", Access::Trainee, unitCheckRoute,
+           "a printer's or an accessory's check: {test_page | works: true|false, notes}"});
+    r.add({"POST", "/api/units/{tag}/accessories", Access::Trainee, attachAccessoryRoute,
+           "attach an accessory to the unit: {accessory}"});
+    r.add({"DELETE", "/api/units/{tag}/accessories/{accessory}", Access::Trainee, detachAccessoryRoute,
+           "detach an accessory from the unit"});
     r.add({"GET", "/api/donors", Access::Coordinator, listDonorsRoute, "list donors"});
     r.add({"POST", "/api/donors", Access::Coordinator, addDonorRoute, "register a donor: {name, kind, email}"});
     r.add({"GET", "/api/donations", Access::Trainee, listDonationsRoute, "list donations (?donor=)"});

@@ -215,7 +215,7 @@ Response pickupListRoute(Call &call) {
     if (format == "json") {
         json::Array lines;
         for (const auto &l : list->lines)
-            lines.add(json::Object().set("tag", l.tag).set("kind", l.kind).set("model", l.model).set("need", l.needRef));
+            lines.add(json::Object().set("tag", l.tag).set("kind", l.kind).set("model", l.model).set("need", l.needRef).set("with", l.with));
         return jsonResponse(json::Object().set("site", list->site.code).set("name", list->site.name).raw("lines", lines.str()));
     }
     Response r;

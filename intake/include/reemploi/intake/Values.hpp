@@ -25,9 +25,10 @@ const SynonymTable &kindSynonyms();
 // Blank text is not a kind: callers decide what an empty cell means.
 Result<inventory::UnitKind> parseKind(std::string_view text);
 
-// Words for things donors give that we do not refurbish (printers, headsets, keyboards, mice,
-// UPS, docking stations, cameras, cables, chargers, projectors, speakers, TVs, network gear,
-// desk phones, servers): imported as `other`, the donor's word kept, with a warning.
+// Words for things donors give that we do not refurbish (copiers and scanners, headsets, UPS,
+// docking stations, cameras, adapters, projectors, speakers, TVs, network gear, desk phones,
+// servers): imported as `other`, the donor's word kept, with a warning. Printers, chargers, mice,
+// keyboards and cables are kinds of their own (kindSynonyms).
 const SynonymTable &peripheralWords();
 
 // A donor's own words for kinds, for one import: `--kind-map "EINBAU=desktop,Station=desktop"`.
@@ -38,12 +39,22 @@ struct KindMap {
 // InvalidInput naming the item when an entry has no '=', no word, or a target that is not a kind.
 Result<KindMap> parseKindMap(std::string_view text);
 
+// A kind named by the first words of a cell ("Imprimante HP LaserJet" → printer, "HP LaserJet").
+struct LeadingKind {
+    inventory::UnitKind kind = inventory::UnitKind::Other;
+    std::string rest;  // what follows the kind's words (the device's make and model), trimmed
+};
+// The longest leading run of one to three words that kindSynonyms knows, with something after it.
+std::optional<LeadingKind> kindFromLeadingWords(std::string_view text);
+
 struct KindReading {
     inventory::UnitKind kind = inventory::UnitKind::Other;
     bool peripheral = false;  // a thing we do not refurbish (kind is Other)
+    std::string rest;         // the words after the kind ("Imprimante HP LaserJet" → "HP LaserJet")
 };
 // A kind cell of a donor's list: the map's words first, then kindSynonyms, then peripheralWords
-// (Other, peripheral). InvalidInput for a word none of them knows, suggesting --kind-map.
+// (Other, peripheral), then a kind in the cell's first words with a model after it. InvalidInput
+// for a word none of them knows, suggesting --kind-map.
 Result<KindReading> readKind(std::string_view text, const KindMap &map = {});
 
 // Memory size in MiB: "8", "8 Go", "8GB", "8 Gio", "8192 MB", "8192 Mio", "2 x 4 Go", "8 Go DDR4".

@@ -37,7 +37,9 @@ Status requireRole(const Actor &actor, Role minimum, std::string_view what);
 
 enum class DonorKind { Company, Administration, Association, Individual };
 
-enum class UnitKind { Laptop, Desktop, Tablet, Phone, Monitor, Other };
+// Printers and accessories (chargers, mice, keyboards, cables) are donated with the computers:
+// one kind each, so that stock counts, labels and programme rules name them as a workshop does.
+enum class UnitKind { Laptop, Desktop, Tablet, Phone, Monitor, Other, Printer, Charger, Mouse, Keyboard, Cable };
 
 enum class UnitStatus {
     Received, Diagnosed, Wiped, Ready, Allocated, Delivered, Returned,
@@ -48,6 +50,12 @@ enum class UnitStatus {
 // Laptops, desktops, tablets and phones always hold data somewhere: they reach `wiped` or `ready`
 // only once every medium is sanitized, or once their storage is declared removed or absent.
 bool alwaysHoldsData(UnitKind kind);
+// Chargers, mice, keyboards, cables: no storage, a "works" check instead of diagnostics, and
+// they may be attached to a unit (Units.hpp: attachAccessory) so that a family gets a working set.
+bool isAccessory(UnitKind kind);
+// What a unit's own check records ("test page printed" for a printer, "works" for an accessory);
+// empty for the kinds diagnosed at the bench.
+std::string_view checkOf(UnitKind kind);
 
 enum class Grade { A, B, C, D };
 
@@ -128,6 +136,7 @@ struct Unit {
     std::string createdAt;
     std::string site;  // the workshop that holds it: its donation's site, moved by a coordinator
     std::vector<StorageMedium> storage;
+    std::optional<std::string> attachedTo;  // an accessory's unit (its tag), if attached to one
 };
 
 // What registering a unit needs; the tag and status are given by the inventory.

@@ -32,6 +32,8 @@ json::Object toJson(const MediaSanitization &);
 // The unit with its storage, plus "sanitization" (its records), "history" (its events),
 // "next_statuses" and "sanitization_state" (MediaSanitization).
 json::Object toJson(const UnitDetail &);
+// An accessory as its unit's page lists it: {tag, kind, make, model, status}.
+json::Array accessoriesJson(const std::vector<Unit> &accessories);
 // {"donors","units","by_status":{status:n},"by_kind":{kind:n},"by_status_kind":{status:{kind:n}}},
 // only the statuses and kinds that have units.
 json::Object toJson(const StockSummary &);

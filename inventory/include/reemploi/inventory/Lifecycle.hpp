@@ -9,7 +9,10 @@
 //     unit's last return, or a recorded destruction; a laptop, desktop, tablet or phone with no
 //     medium recorded needs its storage declared removed or absent (Storage.hpp);
 //   - a unit with storage media reaches `ready` only through `wiped`; one without may skip it;
-//   - `ready` needs a cosmetic grade;
+//   - `ready` needs a cosmetic grade (not an accessory);
+//   - a printer or an accessory becomes `diagnosed` only through its check (recordUnitCheck);
+//   - the accessories attached to a unit (Accessories.hpp) take the allocation's and the loan's
+//     arrows with it, in the same transaction, or the arrow is refused;
 //   - `allocated` only from `ready`, `delivered` only from `allocated`;
 //   - into `allocated` and `delivered`, and out of them, only through the allocation service
 //     (confirm, cancel, delivery record, return), which moves the need with the unit: setStatus
@@ -47,6 +50,15 @@ Status checkTransition(Database &db, const Unit &unit, UnitStatus to);
 // family clears the unit's storage declaration. Runs in the caller's transaction if there is one.
 Result<Unit> setStatus(Database &db, std::string_view tag, UnitStatus to, std::string_view reason,
                        const Actor &actor, const json::Object &details = {});
+
+// A printer's or an accessory's own check, its diagnostics: "test page printed" for a printer,
+// "works" for a charger, mouse, keyboard or cable. Passed: the unit becomes `diagnosed` (the only
+// way such a unit gets there); failed: `to_repair`. The result is in the `status_changed` event
+// ({"check": "test_page_printed"|"works", "result": "yes"|"no", "notes"}), or in a `unit_checked`
+// event when a unit already in repair fails again. Refused for the kinds diagnosed at the bench.
+// After it, a printer with a storage medium is wiped before `ready`, one without goes straight
+// on; an accessory holds no storage and needs no grade. Any role (trainee and up).
+Result<Unit> recordUnitCheck(Database &db, std::string_view tag, bool passed, std::string_view notes, const Actor &actor);
 
 // The recycler's receipt for a recycled unit (the reference on its waste tracking slip or
 // certificate of treatment), at most 200 characters, shown in donors' reports.

@@ -51,10 +51,11 @@ struct PickupLine {
     std::string kind;   // "laptop", "tablet", "4g-key", …
     std::string model;  // make and model (for a kit: its operator)
     std::string needRef;
+    std::string with;  // an accessory: the unit it goes with (it follows that unit's line)
 };
 struct PickupList {
     Site site;
-    std::vector<PickupLine> lines;  // by need reference, then units before kits
+    std::vector<PickupLine> lines;  // by need reference, then units (each followed by its accessories) before kits
 };
 // The confirmed, not yet delivered assignments (units `allocated`, kits `allocated`) of the needs
 // whose structure names this site. Coordinator.

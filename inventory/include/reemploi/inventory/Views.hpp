@@ -24,6 +24,7 @@ struct UnitDetail {
     std::vector<Event> history;                    // its audit events, oldest first
     std::vector<UnitStatus> nextStatuses;          // where it may go by hand (setStatus)
     MediaSanitization media;                       // where its media stand (the lifecycle's reading)
+    std::vector<Unit> accessories;                 // the accessories attached to it (Accessories.hpp)
 };
 // What to read besides the unit: its history (every event of the unit) and where its media stand
 // cost more than the rest, and a scan at the bench or a list's row needs neither.

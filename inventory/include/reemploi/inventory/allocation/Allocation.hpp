@@ -97,7 +97,8 @@ struct Config {
     std::int64_t minBatteryPercent = 70;  // laptops and tablets
     // At most 32. Defaults: "qpv" (priority neighbourhood) 2, "referral" (social worker) 3.
     std::vector<PriorityFlag> flags = {{"qpv", 2}, {"referral", 3}};
-    // Which kinds a programme hands out ("kinds = laptop"): empty means laptops and tablets.
+    // Which kinds a programme hands out ("kinds = laptop"): empty means laptops and tablets;
+    // a printer or an accessory only when named here.
     std::vector<UnitKind> kinds;
     // Which kinds fit a level ("kinds.post-bac = laptop"), by level code.
     std::vector<std::pair<std::string, std::vector<UnitKind>>> kindsByLevel;

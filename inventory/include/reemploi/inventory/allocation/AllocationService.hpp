@@ -20,7 +20,8 @@ namespace reemploi::inventory::allocation {
 //   min_laptop_storage_gb = 64     min_tablet_storage_gb = 16
 //   min_battery_percent = 70
 //   priority.qpv = 2               priority.referral = 3      priority.<flag> = <weight>
-//   kinds = laptop, tablet         (what a programme hands out; default both)
+//   kinds = laptop, tablet         (what a programme hands out; default both; printer, charger,
+//                                   mouse, keyboard, cable only when named here)
 //   kinds.<level> = laptop         (a level given laptops only, as CM1–CM2 are)
 // A flag found in the needs but not configured weighs 1. Errors name the line.
 Result<Config> parseConfig(std::string_view text);
@@ -50,6 +51,17 @@ Result<Proposal> propose(Database &db, const Config &config, const Actor &actor,
                          std::int64_t programmeId = 1);
 // The programme's own rules (its `rules` text), for propose.
 Result<Config> programmeConfig(Database &db, std::int64_t programmeId);
+
+// The programme an allocation runs in, by name, and the rules it runs by: `given` when there
+// is one (`allocate --config FILE`, a request's `config`), else the programme's own rules; with
+// no name, the default programme and `given` or the default configuration (today's behaviour).
+// NotFound naming the programme. The command line and the HTTP API both resolve it here.
+struct ProgrammeRun {
+    std::int64_t programmeId = 1;
+    Config config;
+};
+Result<ProgrammeRun> programmeRun(Database &db, const std::optional<std::string> &programmeName,
+                                  const std::optional<Config> &given);
 
 // The proposal as JSON: {"run", "dry_run", "assignments", "unmet", "unused", "figures", "notes"}.
 std::string proposalJson(const Proposal &proposal);

@@ -38,6 +38,9 @@ inline constexpr std::uint8_t kClassKeyboardShift = 1;   // 2 bits: 0 none, 1 ye
 inline constexpr std::uint8_t kClassRamUnknown = 8;
 inline constexpr std::uint8_t kClassStorageUnknown = 16;
 inline constexpr std::uint8_t kClassBatteryUnknown = 32;
+// A kind other than laptop and tablet that a programme's rules name (a printer, an accessory):
+// keyboard value 3, which no laptop has; no spec minimum applies.
+inline constexpr std::uint8_t kClassOtherKind = 3 << kClassKeyboardShift;
 inline constexpr int kUnitClassCount = 64;
 inline constexpr int kMaxSuitability = 6;
 
