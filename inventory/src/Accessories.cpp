@@ -128,4 +128,11 @@ Result<std::vector<Unit>> accessoriesOf(Database &db, std::string_view unitTag) 
     });
 }
 
+Result<std::vector<Unit>> accessoriesOf(Database &db, const Unit &unit) {
+    if (isAccessory(unit.kind)) return std::vector<Unit>{};  // nothing is attached to an accessory
+    return guard("reading a unit's accessories", [&]() -> Result<std::vector<Unit>> {
+        return internal::attachedAccessories(db, unit.id);
+    });
+}
+
 }  // namespace reemploi::inventory

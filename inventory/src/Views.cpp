@@ -21,7 +21,7 @@ Result<UnitDetail> unitDetail(Database &db, std::string_view tag, UnitDetailPart
     // A printer or an accessory is diagnosed by its check, not by hand.
     if (!checkOf(d.unit.kind).empty())
         std::erase(d.nextStatuses, UnitStatus::Diagnosed);
-    auto accessories = accessoriesOf(db, d.unit.tag);
+    auto accessories = accessoriesOf(db, d.unit);
     if (!accessories) return accessories.error();
     d.accessories = std::move(*accessories);
     if (parts.history) {

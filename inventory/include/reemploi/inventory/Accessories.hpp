@@ -27,5 +27,7 @@ Result<Unit> detachAccessory(Database &db, std::string_view accessoryTag, const 
 
 // The accessories attached to a unit, in tag order (empty for none). NotFound naming the tag.
 Result<std::vector<Unit>> accessoriesOf(Database &db, std::string_view unitTag);
+// The same for a unit already read (a unit's page reads it once).
+Result<std::vector<Unit>> accessoriesOf(Database &db, const Unit &unit);
 
 }  // namespace reemploi::inventory
