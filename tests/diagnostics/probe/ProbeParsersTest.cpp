@@ -147,9 +147,9 @@ TEST(Chassis, KindsAndDates) {
 }
 
 TEST(SnapshotJson, RefusesAnotherSchemaAndNamesTheMember) {
-    auto other = parseSnapshotJson(R"({"schema_version": 2, "machine": {}})");
+    auto other = parseSnapshotJson(R"({"schema_version": 3, "machine": {}})");
     ASSERT_FALSE(other);
-    EXPECT_NE(other.error().message.find("schema_version 2"), std::string::npos);
+    EXPECT_NE(other.error().message.find("schema_version 3"), std::string::npos);
     auto none = parseSnapshotJson(R"({"machine": {}})");
     ASSERT_FALSE(none);
     EXPECT_NE(none.error().message.find("schema_version"), std::string::npos);
