@@ -240,6 +240,10 @@ Result<SnapshotImportResult> importSnapshot(inventory::Database &db, std::string
             if (!w.failure.empty()) r.notes += ": " + w.failure;
             if (w.result == "passed" && !w.certificate.empty()) {
                 auto fields = certificateFieldsOf(w.certificate);
+                // A stick given --unit names the unit in what it signs: it must be this one.
+                if (!fields->unitTag.empty() && fields->unitTag != unit->tag)
+                    return makeError(Errc::InvalidInput, at + ".certificate: signed for " + fields->unitTag +
+                                                             ", but the snapshot is " + unit->tag + "'s");
                 r.certificateId = fields->id;
                 r.certificateJson = w.certificate;  // as signed on the machine
                 imported.signedWhere = kSignedOnTheMachine;

@@ -232,6 +232,15 @@ TEST_F(InPlaceWipeImport, ATamperedOrForeignSignatureIsRefusedAndNothingIsImport
     auto foreign = clearZero(s);
     signOnStick(foreign, dir + "/another-ed25519.pem");  // a key that is not the workshop's
     refusedNaming(withWipe(s, foreign), "wipes[0].signature: does not verify");
+    // Signed on a stick told another unit's tag (--unit): not this unit's certificate.
+    auto otherUnit = clearZero(s);
+    {
+        auto key = WorkshopKey::loadOrCreate(benchKey).value();
+        InPlaceWipeConfig stick;
+        stick.unitTag = "RE-999999";
+        ASSERT_TRUE(signOnMachine(otherUnit, key, stick));
+    }
+    refusedNaming(withWipe(s, otherUnit), "wipes[0].certificate: signed for RE-999999, but the snapshot is " + unit.tag + "'s");
     // A record changed after signing: the certificate verifies but no longer says the same.
     auto edited = w;
     edited.endedAt = "2026-12-01T09:50:00.000Z";
