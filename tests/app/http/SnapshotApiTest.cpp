@@ -155,4 +155,17 @@ TEST(SnapshotApi, AWipeRecordIsSignedAtImportOrVerifiedAndAForgedOneIsRefused) {
     EXPECT_TRUE(wipes->getObject(0)->getValue<bool>("already_recorded"));
     EXPECT_EQ(wipes->getObject(1)->getValue<std::string>("signed"), "at import by the bench after checking");
     EXPECT_EQ(inventory::listSanitization(*api.db(), tag)->size(), 2u);
+
+    // Like a dock wipe's: each certificate as a PDF, and in the donor's report.
+    auto cora = api.as("cora");
+    auto report = cora.get("/api/donations/" + std::to_string(api.donation) + "/report?format=json");
+    ASSERT_EQ(report.status, 200) << report.body;
+    for (unsigned i = 0; i < 2; ++i) {
+        auto id = wipes->getObject(i)->getValue<std::string>("certificate_id");
+        auto pdf = tom.get("/api/certificates/" + id + "/pdf");
+        EXPECT_EQ(pdf.status, 200) << pdf.body;
+        EXPECT_EQ(pdf.body.rfind("%PDF", 0), 0u);
+    }
+    // The report shows a medium's latest passed certificate: the one signed at import.
+    EXPECT_NE(report.body.find(wipes->getObject(1)->getValue<std::string>("certificate_id")), std::string::npos) << report.body;
 }
