@@ -74,6 +74,17 @@ void printSnapshot(Context &ctx, const Snapshot &s) {
     for (const auto &u : s.unavailable) show("not read", u);
 }
 
+// The wipe records a snapshot file of this same machine already holds are kept when it is
+// written again: a failed wipe and the one that passed after it are both the disk's history.
+void keepEarlierWipes(Snapshot &snapshot, const std::string &path) {
+    auto earlier = file::readRegularFile(path, 4'000'000);
+    if (!earlier) return;
+    auto parsed = parseSnapshotJson(*earlier);
+    if (parsed && parsed->machine.vendor == snapshot.machine.vendor && parsed->machine.serial == snapshot.machine.serial &&
+        parsed->machine.product == snapshot.machine.product)
+        snapshot.wipes = parsed->wipes;
+}
+
 int runProbe(Context &ctx, const Args &args) {
     if (!args.positionals().empty())
         return ctx.fail(makeError(Errc::InvalidInput, "unexpected argument '" + args.positionals().front() +
@@ -83,6 +94,7 @@ int runProbe(Context &ctx, const Args &args) {
     options.driveHealth = !args.option("root");  // the disks themselves: only on this machine
     auto snapshot = probeMachine(options);
     if (!snapshot) return ctx.fail(snapshot.error());
+    if (auto out = args.option("out")) keepEarlierWipes(*snapshot, *out);
     std::string json = snapshotJson(*snapshot);
     if (auto out = args.option("out")) {
         std::ofstream file(*out, std::ios::binary | std::ios::trunc);
@@ -190,14 +202,7 @@ int runProbeWipeToSnapshot(Context &ctx, const Args &args, const WipePlan &plan,
     probe.driveHealth = !args.option("root");
     auto snapshot = probeMachine(probe);
     if (!snapshot) return ctx.fail(snapshot.error());
-    // Records of an earlier run on this machine, in the same file, are kept: a failed wipe and
-    // the one that passed after it are both the disk's history.
-    if (auto earlier = file::readRegularFile(out, 4'000'000)) {
-        auto parsed = parseSnapshotJson(*earlier);
-        if (parsed && parsed->machine.vendor == snapshot->machine.vendor && parsed->machine.serial == snapshot->machine.serial &&
-            parsed->machine.product == snapshot->machine.product)
-            snapshot->wipes = parsed->wipes;
-    }
+    keepEarlierWipes(*snapshot, out);
 
     std::vector<std::string> targets;
     for (const auto &t : plan.targets) targets.push_back(t.path);

@@ -183,6 +183,16 @@ TEST(ProbeWipe, WithoutADatabaseTheRecordsGoIntoTheSnapshotAndTheBenchSignsThemA
     EXPECT_EQ(written->wipes[0].result, "passed");
     EXPECT_EQ(written->wipes[0].verification, "full");
     EXPECT_TRUE(written->wipes[0].certificate.empty());
+    // The same machine read again into the same file keeps the records; a second wipe adds its own.
+    ASSERT_EQ(runReemploi(stickDb, {"probe", "--root", pc.root.string(), "--out", snapshot}).exitCode, 0);
+    ASSERT_EQ(diagnostics::probe::parseSnapshotJson(content(snapshot))->wipes.size(), 2u);
+    auto second = runReemploi(stickDb, {"probe", "wipe", "--root", pc.root.string(), "--out", snapshot, "--disk", "sdb",
+                                        "--method", "clear-random", "--verify", "sample"},
+                              {}, 120);
+    ASSERT_EQ(second.exitCode, 0) << second.out << second.err;
+    written = diagnostics::probe::parseSnapshotJson(content(snapshot));
+    ASSERT_EQ(written->wipes.size(), 3u);
+    EXPECT_EQ(written->wipes[2].method, "clear-random");
 
     auto tag = unitTag(tmp.path);
     auto bench = runReemploi(tmp.path, {"probe", "import", snapshot, "--unit", tag});
@@ -190,7 +200,7 @@ TEST(ProbeWipe, WithoutADatabaseTheRecordsGoIntoTheSnapshotAndTheBenchSignsThemA
     EXPECT_NE(bench.out.find("signed at import by the bench after checking"), std::string::npos) << bench.out;
     auto db = inventory::Database::open(tmp.path).value();
     auto records = inventory::listSanitization(*db, tag).value();
-    ASSERT_EQ(records.size(), 2u);
+    ASSERT_EQ(records.size(), 3u);
     for (const auto &r : records) {
         EXPECT_EQ(r.result, inventory::SanitizationResult::Passed);
         EXPECT_FALSE(r.certificateJson.empty());
@@ -198,7 +208,7 @@ TEST(ProbeWipe, WithoutADatabaseTheRecordsGoIntoTheSnapshotAndTheBenchSignsThemA
     auto again = runReemploi(tmp.path, {"probe", "import", snapshot, "--unit", tag});
     ASSERT_EQ(again.exitCode, 0) << again.err;
     EXPECT_NE(again.out.find("nothing new"), std::string::npos) << again.out;
-    EXPECT_EQ(inventory::listSanitization(*db, tag)->size(), 2u);
+    EXPECT_EQ(inventory::listSanitization(*db, tag)->size(), 3u);
 }
 
 TEST(ProbeWipe, AStickHoldingTheKeySignsOnTheMachineAndAForgedSignatureIsRefused) {
