@@ -74,15 +74,9 @@ void printSnapshot(Context &ctx, const Snapshot &s) {
     for (const auto &u : s.unavailable) show("not read", u);
 }
 
-// The wipe records a snapshot file of this same machine already holds are kept when it is
-// written again: a failed wipe and the one that passed after it are both the disk's history.
-void keepEarlierWipes(Snapshot &snapshot, const std::string &path) {
-    auto earlier = file::readRegularFile(path, 4'000'000);
-    if (!earlier) return;
-    auto parsed = parseSnapshotJson(*earlier);
-    if (parsed && parsed->machine.vendor == snapshot.machine.vendor && parsed->machine.serial == snapshot.machine.serial &&
-        parsed->machine.product == snapshot.machine.product)
-        snapshot.wipes = parsed->wipes;
+// The records a snapshot file of this machine holds stay when it is written again.
+void keepWipesOf(Snapshot &snapshot, const std::string &path) {
+    if (auto earlier = file::readRegularFile(path, 4'000'000)) keepEarlierWipes(snapshot, *earlier);
 }
 
 int runProbe(Context &ctx, const Args &args) {
@@ -94,7 +88,7 @@ int runProbe(Context &ctx, const Args &args) {
     options.driveHealth = !args.option("root");  // the disks themselves: only on this machine
     auto snapshot = probeMachine(options);
     if (!snapshot) return ctx.fail(snapshot.error());
-    if (auto out = args.option("out")) keepEarlierWipes(*snapshot, *out);
+    if (auto out = args.option("out")) keepWipesOf(*snapshot, *out);
     std::string json = snapshotJson(*snapshot);
     if (auto out = args.option("out")) {
         std::ofstream file(*out, std::ios::binary | std::ios::trunc);
@@ -202,7 +196,7 @@ int runProbeWipeToSnapshot(Context &ctx, const Args &args, const WipePlan &plan,
     probe.driveHealth = !args.option("root");
     auto snapshot = probeMachine(probe);
     if (!snapshot) return ctx.fail(snapshot.error());
-    keepEarlierWipes(*snapshot, out);
+    keepWipesOf(*snapshot, out);
 
     std::vector<std::string> targets;
     for (const auto &t : plan.targets) targets.push_back(t.path);

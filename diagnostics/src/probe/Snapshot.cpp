@@ -366,4 +366,11 @@ Result<Snapshot> parseSnapshotJson(std::string_view text) {
     return s;
 }
 
+void keepEarlierWipes(Snapshot &snapshot, std::string_view earlierJson) {
+    auto earlier = parseSnapshotJson(earlierJson);
+    if (!earlier) return;
+    const auto &a = earlier->machine, &b = snapshot.machine;
+    if (a.vendor == b.vendor && a.product == b.product && a.serial == b.serial) snapshot.wipes = earlier->wipes;
+}
+
 }  // namespace reemploi::diagnostics::probe

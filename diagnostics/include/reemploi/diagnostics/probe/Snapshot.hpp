@@ -142,6 +142,11 @@ struct Snapshot {
 
 // Canonical JSON (keys sorted), as documented in docs/probe-snapshot.md.
 std::string snapshotJson(const Snapshot &snapshot);
+// When `earlierJson` (the file a snapshot is about to replace) is a snapshot of the same machine
+// (vendor, product, serial), its wipe records are kept in `snapshot`: a failed wipe and the one
+// that passed after it are both the disk's history. Anything else changes nothing.
+void keepEarlierWipes(Snapshot &snapshot, std::string_view earlierJson);
+
 // Reads a snapshot back (schema 1 or 2); refuses another version and names the member that is wrong.
 Result<Snapshot> parseSnapshotJson(std::string_view text);
 
