@@ -131,7 +131,9 @@ Status checkOne(const Snapshot &s, std::size_t i, const WorkshopKey *key, std::s
     if (hasCertificate) {
         if (w.certificate.empty() || w.signature.empty())
             return bad(w.certificate.empty() ? "certificate" : "signature", "missing: a certificate comes with its signature");
-        if (!key) return bad("signature", "cannot be checked: no workshop key here");
+        if (!key)
+            return makeError(Errc::Refused, at + ".signature: cannot be checked without the workshop key (set REEMPLOI_KEY, "
+                                                 "or workshop.key in the server's configuration)");
         auto sig = unhex(w.signature);
         if (!sig || sig->size() != 64) return bad("signature", "not 64 bytes in hexadecimal");
         if (!key->verify(w.certificate, *sig))
@@ -156,7 +158,7 @@ Status checkOne(const Snapshot &s, std::size_t i, const WorkshopKey *key, std::s
             return bad("certificate", "not a certificate signed on the machine (\"signed\": \"on the machine\")");
     } else if (w.result == "passed" && (!key || !key->canSign())) {
         return makeError(Errc::Refused, at + ": the bench signs this wipe's certificate at import, and has no workshop "
-                                             "key to sign with (set REEMPLOI_KEY)");
+                                             "key to sign with (set REEMPLOI_KEY, or workshop.key in the server's configuration)");
     }
     return {};
 }

@@ -348,7 +348,16 @@ TEST_F(InPlaceWipeImport, APassedRecordNeedsTheBenchsKeyToBeSigned) {
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().code, Errc::Refused);
     EXPECT_NE(refused.error().message.find("REEMPLOI_KEY"), std::string::npos) << refused.error().message;
+    auto signedHere = clearZero(s);
+    signOnStick(signedHere, benchKey);
+    auto unchecked = importSnapshot(*db, withWipe(s, signedHere), std::nullopt, trainee, ImportSigning{});
+    ASSERT_FALSE(unchecked);
+    EXPECT_EQ(unchecked.error().code, Errc::Refused);
+    EXPECT_NE(unchecked.error().message.find("wipes[0].signature: cannot be checked without the workshop key"),
+              std::string::npos)
+        << unchecked.error().message;
     EXPECT_EQ(events(), before);
+    EXPECT_EQ(records(), 0);
 }
 
 }  // namespace
