@@ -27,6 +27,12 @@ std::string hex(std::string_view bytes) {
     return out;
 }
 
+// What the probe says the disk is, for a target that cannot tell (a disk image in the tests).
+std::string probedMediaType(const Disk &d) {
+    if (d.transport == "nvme" || d.transport == "emmc") return d.transport;
+    return d.rotational ? "hdd" : "ssd";
+}
+
 }  // namespace
 
 InPlaceWipe inPlaceWipeRecord(const Disk &disk, const WipeReport &report, const WipeMethod &method,
@@ -38,10 +44,7 @@ InPlaceWipe inPlaceWipeRecord(const Disk &disk, const WipeReport &report, const 
     w.model = !t.model.empty() ? t.model : disk.model;
     w.serial = !t.serial.empty() ? t.serial : disk.serial;
     w.firmware = !t.firmware.empty() ? t.firmware : disk.firmware;
-    w.mediaType = t.kind == "file" ? (disk.transport == "nvme" ? "nvme" : disk.transport == "emmc" ? "emmc"
-                                                                       : disk.rotational          ? "hdd"
-                                                                                                  : "ssd")
-                                   : t.mediaType();
+    w.mediaType = t.kind == "file" ? probedMediaType(disk) : t.mediaType();
     w.sizeBytes = static_cast<std::int64_t>(t.sizeBytes ? t.sizeBytes : static_cast<std::uint64_t>(disk.sizeBytes));
     w.sectorSize = t.logicalSectorSize;
     w.hiddenArea = report.hiddenArea;
