@@ -1,8 +1,12 @@
 // `reemploi probe`: the computer it runs on (the bench stick), as a snapshot printed, written to
-// a file or sent to the workshop's server; `probe import` records a snapshot on its unit. They
-// parse and print; the work is in diagnostics/probe.
+// a file or sent to the workshop's server; `probe import` records a snapshot (and the stick's
+// wipes) on its unit; `probe wipe` erases the internal disks, recording into the workshop's
+// database or, with --out, into the snapshot. They parse and print; the work is in diagnostics/probe.
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
+
+#include <unistd.h>
 
 #include <reemploi/common/File.hpp>
 #include <reemploi/diagnostics/probe/InPlaceWipe.hpp>
@@ -190,6 +194,17 @@ int runProbeWipeToSnapshot(Context &ctx, const Args &args, const WipePlan &plan,
         if (args.option(option))
             return ctx.fail(makeError(Errc::InvalidInput, std::string("--") + option + " needs the workshop's database: with --out, "
                                                                                  "the bench credits each disk by its serial at import"));
+
+    // The records must have somewhere to go before anything is erased.
+    {
+        namespace fs = std::filesystem;
+        std::error_code ec;
+        fs::path folder = fs::path(out).parent_path();
+        bool writable = fs::exists(out, ec) ? ::access(out.c_str(), W_OK) == 0
+                                            : ::access((folder.empty() ? fs::path(".") : folder).c_str(), W_OK) == 0;
+        if (!writable || fs::is_directory(out, ec))
+            return ctx.fail(makeError(Errc::InvalidInput, "--out " + out + ": cannot be written (nothing was erased)"));
+    }
 
     ProbeOptions probe;
     if (auto root = args.option("root")) probe.root = *root;

@@ -156,6 +156,14 @@ TEST(ProbeWipe, NamingTheSystemDiskOrTheStickIsRefusedAndWritesNothing) {
                                         "clear-zero", "--verify", "sample", "--disk", "sdc"});
     EXPECT_EQ(stick.exitCode, 2);
     EXPECT_NE(stick.err.find("sdc is a USB disk"), std::string::npos) << stick.err;
+    // Without a database, a snapshot file that cannot be written stops it before anything is erased.
+    auto nowhere = runReemploi(tmp.dir + "/stick.db", {"probe", "wipe", "--root", pc.root.string(), "--out",
+                                                       tmp.dir + "/no-such-folder/snapshot.json", "--method",
+                                                       "clear-zero", "--verify", "sample"});
+    EXPECT_EQ(nowhere.exitCode, 2);
+    EXPECT_NE(nowhere.err.find("cannot be written (nothing was erased)"), std::string::npos) << nowhere.err;
+    EXPECT_NE(content(pc.root / "dev/sdb").find_first_not_of('\0'), std::string::npos);
+    EXPECT_NE(content(pc.root / "dev/nvme0n1").find_first_not_of('\0'), std::string::npos);
 }
 
 // A stick without the workshop's database: `probe wipe --out` erases the disks and writes the
