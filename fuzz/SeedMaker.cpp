@@ -204,8 +204,33 @@ int main(int argc, char **argv) {
         writeSeed(out, "probe_machine", name + "-cpuinfo", readFile(machine.path() / "proc/cpuinfo"));
         diagnostics::probe::ProbeOptions options;
         options.root = machine.path();
-        if (auto s = diagnostics::probe::probeMachine(options))
+        if (auto s = diagnostics::probe::probeMachine(options)) {
             writeSeed(out, "probe_snapshot", name, diagnostics::probe::snapshotJson(*s));
+            // With a stick's wipe record (schema 2's wipes), signed and not.
+            if (s->disks.empty()) continue;
+            diagnostics::probe::InPlaceWipe w;
+            w.disk = s->disks[0].name;
+            w.serial = "S3Z-SEED";
+            w.sizeBytes = s->disks[0].sizeBytes;
+            w.method = "clear-zero";
+            w.level = "clear";
+            w.passes = {"zero"};
+            w.verification = "sample";
+            w.verificationResult = "passed";
+            w.result = "passed";
+            w.startedAt = "2026-12-01T09:00:00.000Z";
+            w.endedAt = "2026-12-01T09:41:40.000Z";
+            w.durationSeconds = 2500.25;
+            w.throughputMBps = 100.02;
+            w.lastLba = 1234;
+            w.errors = {{17, "read error"}};
+            s->wipes = {w};
+            writeSeed(out, "probe_snapshot", name + "-wipe", diagnostics::probe::snapshotJson(*s));
+            w.certificate = R"({"format":"reemploi-sanitization-certificate/1","signed":"on the machine"})";
+            w.signature = std::string(128, 'a');
+            s->wipes.push_back(w);
+            writeSeed(out, "probe_snapshot", name + "-wipes-signed", diagnostics::probe::snapshotJson(*s));
+        }
     }
     for (const auto &e : fs::directory_iterator(fixtures / "storage" / "nvme")) {
         std::string bytes;

@@ -110,6 +110,13 @@ void printResult(Context &ctx, const WipeJobResult &r) {
 
 }  // namespace
 
+void withWipeProgress(Context &ctx, const std::vector<std::string> &targets,
+                      const std::function<void(WipeObserver &)> &work) {
+    ProgressPrinter printer(ctx, targets);
+    work(printer);
+    printer.done();
+}
+
 int runWipeOn(Context &ctx, const Args &args, const std::vector<std::string> &targets) {
     if (targets.empty())
         return ctx.fail(makeError(Errc::InvalidInput, "expected at least one target: reemploi wipe TARGET... --unit TAG "

@@ -80,11 +80,31 @@ std::string snapshotJson(const Snapshot &s) {
     }
     json::Array unavailable;
     for (const auto &u : s.unavailable) unavailable.add(u);
+    json::Array wipes;
+    for (const auto &w : s.wipes) {
+        json::Object o;
+        o.set("disk", w.disk).set("vendor", w.vendor).set("model", w.model).set("serial", w.serial);
+        o.set("firmware", w.firmware).set("media_type", w.mediaType).set("size_bytes", w.sizeBytes);
+        o.set("sector_size", w.sectorSize).set("hidden_area", w.hiddenArea).set("method", w.method).set("level", w.level);
+        json::Array passes;
+        for (const auto &p : w.passes) passes.add(p);
+        o.raw("passes", passes.str()).set("verification", w.verification).set("verification_result", w.verificationResult);
+        o.set("bytes_verified", w.bytesVerified).set("sample_subsections", w.sampleSubsections).set("result", w.result);
+        o.set("started_at", w.startedAt).set("ended_at", w.endedAt).set("duration_seconds", w.durationSeconds);
+        o.set("bytes_written", w.bytesWritten).set("throughput_mb_s", w.throughputMBps).set("last_lba", w.lastLba);
+        json::Array errors;
+        for (const auto &e : w.errors) errors.add(json::Object().set("lba", e.lba).set("message", e.message));
+        o.raw("errors", errors.str()).set("failure", w.failure).set("operator", w.operatorName);
+        o = optionalText(o, "certificate", w.certificate);
+        o = optionalText(o, "signature", w.signature);
+        wipes.add(o);
+    }
 
     json::Object root;
     root.set("schema_version", s.schemaVersion).set("probed_at", s.probedAt).set("machine", machine).set("cpu", cpu);
     root.set("memory", memory).raw("batteries", batteries.str()).raw("screens", screens.str());
     root.raw("network", network.str()).raw("disks", disks.str()).raw("unavailable", unavailable.str());
+    if (s.schemaVersion >= 2) root.raw("wipes", wipes.str());
     return root.str();
 }
 
@@ -171,9 +191,10 @@ Result<Snapshot> parseSnapshotJson(std::string_view text) {
     Snapshot s;
     auto version = r.integer<int>(root, "schema_version", "");
     if (!version) return makeError(Errc::InvalidInput, "snapshot: no schema_version (is this a reemploi probe snapshot?)");
-    if (*version != kSnapshotSchemaVersion)
+    if (*version < kOldestSnapshotSchemaVersion || *version > kSnapshotSchemaVersion)
         return makeError(Errc::InvalidInput, "snapshot: schema_version " + std::to_string(*version) + " is not " +
-                                                 std::to_string(kSnapshotSchemaVersion) + ", the version this reemploi reads");
+                                                 std::to_string(kOldestSnapshotSchemaVersion) + " to " +
+                                                 std::to_string(kSnapshotSchemaVersion) + ", the versions this reemploi reads");
     s.schemaVersion = *version;
     s.probedAt = r.text(root, "probed_at", "");
     auto m = r.object(root, "machine");
@@ -288,8 +309,68 @@ Result<Snapshot> parseSnapshotJson(std::string_view text) {
         }
     if (auto list = r.array(root, "unavailable"))
         for (std::size_t i = 0; i < list->size(); ++i) s.unavailable.push_back(list->getElement<std::string>(static_cast<unsigned>(i)));
+    if (*version < 2 && root->has("wipes")) r.fail("wipes: not in schema_version 1 (a stick's wipes come with version 2)");
+    if (auto list = r.array(root, "wipes"))
+        for (std::size_t i = 0; i < list->size() && r.error.empty(); ++i) {
+            auto o = list->getObject(static_cast<unsigned>(i));
+            std::string at = "wipes[" + std::to_string(i) + "].";
+            if (!o) { r.fail(at + ": not an object"); break; }
+            InPlaceWipe w;
+            w.disk = r.text(o, "disk", at);
+            w.vendor = r.text(o, "vendor", at);
+            w.model = r.text(o, "model", at);
+            w.serial = r.text(o, "serial", at);
+            w.firmware = r.text(o, "firmware", at);
+            w.mediaType = r.text(o, "media_type", at);
+            w.sizeBytes = r.integer<std::int64_t>(o, "size_bytes", at).value_or(0);
+            w.sectorSize = r.integer<std::int64_t>(o, "sector_size", at).value_or(512);
+            w.hiddenArea = r.text(o, "hidden_area", at);
+            w.method = r.text(o, "method", at);
+            w.level = r.text(o, "level", at);
+            if (auto passes = r.array(o, "passes"))
+                for (std::size_t p = 0; p < passes->size(); ++p) {
+                    auto v = passes->get(static_cast<unsigned>(p));
+                    if (!v.isString()) { r.fail(at + "passes[" + std::to_string(p) + "]: not a string"); break; }
+                    w.passes.push_back(v.extract<std::string>());
+                }
+            w.verification = r.text(o, "verification", at);
+            w.verificationResult = r.text(o, "verification_result", at);
+            w.bytesVerified = r.integer<std::int64_t>(o, "bytes_verified", at).value_or(0);
+            w.sampleSubsections = r.integer<std::int64_t>(o, "sample_subsections", at).value_or(0);
+            w.result = r.text(o, "result", at);
+            w.startedAt = r.text(o, "started_at", at);
+            w.endedAt = r.text(o, "ended_at", at);
+            w.durationSeconds = r.real(o, "duration_seconds", at).value_or(0);
+            w.bytesWritten = r.integer<std::int64_t>(o, "bytes_written", at).value_or(0);
+            w.throughputMBps = r.real(o, "throughput_mb_s", at).value_or(0);
+            w.lastLba = r.integer<std::int64_t>(o, "last_lba", at);
+            if (auto errors = r.array(o, "errors"))
+                for (std::size_t e = 0; e < errors->size(); ++e) {
+                    auto eo = errors->getObject(static_cast<unsigned>(e));
+                    std::string eat = at + "errors[" + std::to_string(e) + "].";
+                    if (!eo) { r.fail(eat + ": not an object"); break; }
+                    auto lba = r.integer<std::int64_t>(eo, "lba", eat).value_or(0);
+                    if (lba < 0) r.fail(eat + "lba: negative");
+                    w.errors.push_back({static_cast<std::uint64_t>(lba), r.text(eo, "message", eat)});
+                }
+            w.failure = r.text(o, "failure", at);
+            w.operatorName = r.text(o, "operator", at);
+            w.certificate = r.text(o, "certificate", at);
+            w.signature = r.text(o, "signature", at);
+            if (w.sizeBytes < 0 || w.bytesWritten < 0 || w.bytesVerified < 0 || w.sampleSubsections < 0 ||
+                (w.lastLba && *w.lastLba < 0) || w.sectorSize <= 0)
+                r.fail(at + ": a size, count or LBA is negative");
+            s.wipes.push_back(std::move(w));
+        }
     if (!r.error.empty()) return makeError(Errc::InvalidInput, r.error);
     return s;
+}
+
+void keepEarlierWipes(Snapshot &snapshot, std::string_view earlierJson) {
+    auto earlier = parseSnapshotJson(earlierJson);
+    if (!earlier) return;
+    const auto &a = earlier->machine, &b = snapshot.machine;
+    if (a.vendor == b.vendor && a.product == b.product && a.serial == b.serial) snapshot.wipes = earlier->wipes;
 }
 
 }  // namespace reemploi::diagnostics::probe

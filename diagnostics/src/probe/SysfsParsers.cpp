@@ -28,6 +28,9 @@ Result<Cpu> parseCpuinfo(std::string_view text) {
     std::set<std::pair<std::string, std::string>> cores;
     std::string physical, core;
     bool anyCoreId = false;
+    // A core belongs to the processor entry it is written in: lines before the first entry
+    // describe none (else a text could count more cores than threads).
+    bool inProcessor = false;
     std::size_t lineNo = 0;
     auto endProcessor = [&] {
         if (!core.empty()) cores.insert({physical, core});
@@ -51,11 +54,12 @@ Result<Cpu> parseCpuinfo(std::string_view text) {
         if (key == "processor") {
             endProcessor();
             ++cpu.threads;
+            inProcessor = true;
         } else if ((key == "model name" || key == "cpu model" || key == "Processor") && cpu.model.empty()) {
             cpu.model = std::string(value);
-        } else if (key == "physical id") {
+        } else if (key == "physical id" && inProcessor) {
             physical = std::string(value);
-        } else if (key == "core id") {
+        } else if (key == "core id" && inProcessor) {
             core = std::string(value);
             anyCoreId = true;
         }

@@ -293,6 +293,7 @@ std::string canonicalCertificate(const CertificateFields &f) {
     cert.set("media", media).set("sanitization", san).set("verification", ver);
     cert.set("destination", f.destination);
     if (f.auditHead) cert.set("audit_head", json::Object().set("event", f.auditHead->event).set("hash", f.auditHead->hash));
+    if (f.signedWhere) cert.set("signed", *f.signedWhere);
     return cert.str();
 }
 
@@ -563,6 +564,7 @@ Result<CertificateFields> certificateFieldsOf(std::string_view json) {
     f.destination = r.text("destination");
     if (r.has("audit_head")) f.auditHead = AuditHeadRef{static_cast<std::int64_t>(r.count("audit_head.event")),
                                                         r.text("audit_head.hash")};
+    if (r.has("signed")) f.signedWhere = r.text("signed");
     if (r.error()) return *r.error();
     // What is drawn must be what was signed: a text that the fields do not give back exactly
     // (another key order, an added field, a changed date) is not a certificate as issued.

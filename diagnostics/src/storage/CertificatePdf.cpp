@@ -176,6 +176,10 @@ Result<std::string> certificatePdf(const IssuedCertificate &c, CertificateLangua
     page.line(tr("Atelier", "Workshop"), orDash(f.workshop) + " / " + orDash(f.workshopContact));
     page.line(tr("Clé (SHA-256)", "Key (SHA-256)"), c.keyFingerprint.substr(0, 32));
     page.line("", c.keyFingerprint.substr(32));
+    if (f.signedWhere)
+        page.line(tr("Signé", "Signed"), *f.signedWhere == kSignedOnTheMachine
+                                             ? tr("sur l'ordinateur effacé", "on the erased computer")
+                                             : tr("à l'import par l'atelier, après contrôle", "at import by the bench, after checking"));
     if (f.auditHead) {
         // The trail's head when this was issued: `reemploi audit verify --anchor EVENT:HASH` later.
         page.line(tr("Tête de la chaîne d'audit", "Audit trail head"), tr("événement ", "event ") + std::to_string(f.auditHead->event) + ", " + f.auditHead->hash.substr(0, 32));

@@ -61,7 +61,7 @@ TEST(ProbeCli, JsonAndOutFileFromARecordedMachine) {
     auto file = tmp.dir + "/x1.json";
     auto written = runReemploi(tmp.path, {"probe", "--root", root("lenovo-thinkpad-x1-extreme"), "--out", file});
     ASSERT_EQ(written.exitCode, 0) << written.err;
-    EXPECT_NE(read(file).find("\"schema_version\":1"), std::string::npos);
+    EXPECT_NE(read(file).find("\"schema_version\":2"), std::string::npos);
 
     auto human = runReemploi(tmp.path, {"probe", "--root", root("dell-latitude-e7450")});
     ASSERT_EQ(human.exitCode, 0) << human.err;

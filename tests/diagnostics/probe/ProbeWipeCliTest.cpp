@@ -7,7 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <reemploi/diagnostics/probe/Snapshot.hpp>
 #include <reemploi/diagnostics/probe/WipeTargets.hpp>
+#include <reemploi/diagnostics/storage/Certificate.hpp>
+#include <reemploi/inventory/Sanitization.hpp>
 #include <reemploi/inventory/Donors.hpp>
 #include <reemploi/inventory/Migrations.hpp>
 #include <reemploi/inventory/Units.hpp>
@@ -37,6 +40,13 @@ std::string content(const fs::path &p) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// Sets an environment variable for the runs of the binary in its scope.
+struct ScopedEnv {
+    ScopedEnv(const char *name, const std::string &value) : name(name) { ::setenv(name, value.c_str(), 1); }
+    ~ScopedEnv() { ::unsetenv(name); }
+    const char *name;
+};
+
 // A laptop whose system is on sda (/ on sda2, /boot/efi on sda1), with a second SATA disk and an
 // NVMe drive; a USB stick (sdc) plugged in. Disks are 2 MiB files under dev/.
 struct Computer {
@@ -49,6 +59,7 @@ struct Computer {
             write(dir / "removable", removable ? "1\n" : "0\n");
             write(dir / "queue/rotational", "0\n");
             write(dir / "device/model", transportFiles + "\n");
+            write(dir / "device/serial", "SER-" + name + "\n");
             fs::create_directories(root / "sys/block");
             fs::create_symlink(fs::path("..") / devpath, root / "sys/block" / name);
             write(root / "dev" / name, random(size, seed));
@@ -145,4 +156,104 @@ TEST(ProbeWipe, NamingTheSystemDiskOrTheStickIsRefusedAndWritesNothing) {
                                         "clear-zero", "--verify", "sample", "--disk", "sdc"});
     EXPECT_EQ(stick.exitCode, 2);
     EXPECT_NE(stick.err.find("sdc is a USB disk"), std::string::npos) << stick.err;
+    // Without a database, a snapshot file that cannot be written stops it before anything is erased.
+    auto nowhere = runReemploi(tmp.dir + "/stick.db", {"probe", "wipe", "--root", pc.root.string(), "--out",
+                                                       tmp.dir + "/no-such-folder/snapshot.json", "--method",
+                                                       "clear-zero", "--verify", "sample"});
+    EXPECT_EQ(nowhere.exitCode, 2);
+    EXPECT_NE(nowhere.err.find("cannot be written (nothing was erased)"), std::string::npos) << nowhere.err;
+    EXPECT_NE(content(pc.root / "dev/sdb").find_first_not_of('\0'), std::string::npos);
+    EXPECT_NE(content(pc.root / "dev/nvme0n1").find_first_not_of('\0'), std::string::npos);
+}
+
+// A stick without the workshop's database: `probe wipe --out` erases the disks and writes the
+// records into the snapshot; the bench imports it, checks the records and signs them itself.
+TEST(ProbeWipe, WithoutADatabaseTheRecordsGoIntoTheSnapshotAndTheBenchSignsThemAtImport) {
+    TempDb tmp;
+    Computer pc(fs::path(tmp.dir) / "root");
+    fs::create_directories(tmp.dir + "/stick");
+    const std::string stickDb = tmp.dir + "/stick/reemploi.db";  // named, never opened
+    const std::string snapshot = tmp.dir + "/snapshot.json";
+    auto stick = runReemploi(stickDb, {"probe", "wipe", "--root", pc.root.string(), "--out", snapshot, "--method",
+                                       "clear-zero", "--verify", "full"},
+                             {}, 120);
+    ASSERT_EQ(stick.exitCode, 0) << stick.out << stick.err;
+    EXPECT_NE(stick.out.find("the bench checks the record and signs it at import"), std::string::npos) << stick.out;
+    EXPECT_FALSE(fs::exists(stickDb)) << "no database made on the stick";
+    EXPECT_FALSE(fs::exists(tmp.dir + "/stick/keys")) << "no key made on the stick";
+    for (const char *disk : {"sdb", "nvme0n1"})
+        EXPECT_EQ(content(pc.root / "dev" / disk).find_first_not_of('\0'), std::string::npos) << disk << " still holds data";
+    auto written = diagnostics::probe::parseSnapshotJson(content(snapshot));
+    ASSERT_TRUE(written) << written.error().message;
+    EXPECT_EQ(written->schemaVersion, 2);
+    ASSERT_EQ(written->wipes.size(), 2u);
+    EXPECT_EQ(written->wipes[0].serial, "SER-nvme0n1");
+    EXPECT_EQ(written->wipes[0].result, "passed");
+    EXPECT_EQ(written->wipes[0].verification, "full");
+    EXPECT_TRUE(written->wipes[0].certificate.empty());
+    // The same machine read again into the same file keeps the records; a second wipe adds its own.
+    ASSERT_EQ(runReemploi(stickDb, {"probe", "--root", pc.root.string(), "--out", snapshot}).exitCode, 0);
+    ASSERT_EQ(diagnostics::probe::parseSnapshotJson(content(snapshot))->wipes.size(), 2u);
+    auto second = runReemploi(stickDb, {"probe", "wipe", "--root", pc.root.string(), "--out", snapshot, "--disk", "sdb",
+                                        "--method", "clear-random", "--verify", "sample"},
+                              {}, 120);
+    ASSERT_EQ(second.exitCode, 0) << second.out << second.err;
+    written = diagnostics::probe::parseSnapshotJson(content(snapshot));
+    ASSERT_EQ(written->wipes.size(), 3u);
+    EXPECT_EQ(written->wipes[2].method, "clear-random");
+
+    auto tag = unitTag(tmp.path);
+    auto bench = runReemploi(tmp.path, {"probe", "import", snapshot, "--unit", tag});
+    ASSERT_EQ(bench.exitCode, 0) << bench.out << bench.err;
+    EXPECT_NE(bench.out.find("signed at import by the bench after checking"), std::string::npos) << bench.out;
+    auto db = inventory::Database::open(tmp.path).value();
+    auto records = inventory::listSanitization(*db, tag).value();
+    ASSERT_EQ(records.size(), 3u);
+    for (const auto &r : records) {
+        EXPECT_EQ(r.result, inventory::SanitizationResult::Passed);
+        EXPECT_FALSE(r.certificateJson.empty());
+    }
+    auto again = runReemploi(tmp.path, {"probe", "import", snapshot, "--unit", tag});
+    ASSERT_EQ(again.exitCode, 0) << again.err;
+    EXPECT_NE(again.out.find("nothing new"), std::string::npos) << again.out;
+    EXPECT_EQ(inventory::listSanitization(*db, tag)->size(), 3u);
+}
+
+TEST(ProbeWipe, AStickHoldingTheKeySignsOnTheMachineAndAForgedSignatureIsRefused) {
+    TempDb tmp;
+    Computer pc(fs::path(tmp.dir) / "root");
+    const std::string key = tmp.dir + "/keys/workshop-ed25519.pem";
+    ASSERT_TRUE(diagnostics::storage::WorkshopKey::loadOrCreate(key));
+    ScopedEnv env("REEMPLOI_KEY", key);
+    const std::string snapshot = tmp.dir + "/snapshot.json";
+    auto stick = runReemploi(tmp.dir + "/stick.db", {"probe", "wipe", "--root", pc.root.string(), "--out", snapshot,
+                                                             "--disk", "nvme0n1", "--method", "clear-zero", "--verify",
+                                                             "sample", "--json"},
+                             {}, 120);
+    ASSERT_EQ(stick.exitCode, 0) << stick.out << stick.err;
+    EXPECT_NE(stick.out.find("\"signed\":\"on the machine\""), std::string::npos) << stick.out;
+    auto text = content(snapshot);
+    auto written = diagnostics::probe::parseSnapshotJson(text);
+    ASSERT_TRUE(written) << written.error().message;
+    ASSERT_EQ(written->wipes.size(), 1u);
+    EXPECT_FALSE(written->wipes[0].signature.empty());
+
+    auto tag = unitTag(tmp.path);
+    // Forged: one hexadecimal digit of the signature changed. Refused, exit 2, nothing imported.
+    auto forged = *written;
+    auto &sig = forged.wipes[0].signature;
+    sig[0] = sig[0] == 'a' ? 'b' : 'a';
+    write(tmp.dir + "/forged.json", diagnostics::probe::snapshotJson(forged));
+    auto refused = runReemploi(tmp.path, {"probe", "import", tmp.dir + "/forged.json", "--unit", tag});
+    EXPECT_EQ(refused.exitCode, 2);
+    EXPECT_NE(refused.err.find("wipes[0].signature: does not verify with the workshop's key"), std::string::npos) << refused.err;
+    auto db = inventory::Database::open(tmp.path).value();
+    EXPECT_TRUE(inventory::getUnit(*db, tag)->storage.empty());
+
+    auto bench = runReemploi(tmp.path, {"probe", "import", snapshot, "--unit", tag});
+    ASSERT_EQ(bench.exitCode, 0) << bench.out << bench.err;
+    EXPECT_NE(bench.out.find("signed on the machine"), std::string::npos) << bench.out;
+    auto records = inventory::listSanitization(*db, tag).value();
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0].certificateJson, written->wipes[0].certificate);
 }

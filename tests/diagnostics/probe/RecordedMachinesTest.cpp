@@ -145,7 +145,7 @@ TEST(RecordedMachines, JsonReadsBackTheSameSnapshot) {
                                 "dell-optiplex-7010", "dell-latitude-e7450"}) {
         auto s = probe(machine);
         auto json = snapshotJson(s);
-        EXPECT_NE(json.find(R"("schema_version":1)"), std::string::npos);
+        EXPECT_NE(json.find(R"("schema_version":2)"), std::string::npos);
         auto back = parseSnapshotJson(json);
         ASSERT_TRUE(back) << machine << ": " << back.error().message;
         EXPECT_EQ(snapshotJson(*back), json) << machine;

@@ -3,6 +3,7 @@
 #include <reemploi/diagnostics/probe/SnapshotImport.hpp>
 
 #include "http/Router.hpp"
+#include "services/WipeManager.hpp"
 
 namespace reemploi::app::http {
 
@@ -11,17 +12,25 @@ namespace {
 Response postSnapshotRoute(Call &call) {
     auto unit = call.request.queryValue("unit");
     if (unit && unit->empty()) unit.reset();
-    REEMPLOI_HTTP_TRY(measured, diagnostics::probe::importSnapshot(call.db, call.request.body, unit, call.actor));
-    json::Array changed, added, completed;
-    for (const auto &c : measured->changed) changed.add(c);
-    for (auto id : measured->mediaAdded) added.add(id);
-    for (auto id : measured->mediaCompleted) completed.add(id);
+    // The stick's wipes: verified against, or signed with, the workshop key the server's wipes use.
+    const auto &defaults = call.state.wipes->defaults();
+    REEMPLOI_HTTP_TRY(imported, diagnostics::probe::importSnapshot(call.db, call.request.body, unit, call.actor,
+                                                                   {defaults.keyPath, defaults.workshop}));
+    const auto &measured = imported->measurement;
+    json::Array changed, added, completed, wipes;
+    for (const auto &c : measured.changed) changed.add(c);
+    for (auto id : measured.mediaAdded) added.add(id);
+    for (auto id : measured.mediaCompleted) completed.add(id);
+    for (const auto &w : imported->wipes) {
+        wipes.add(diagnostics::probe::toJson(w));
+    }
     return jsonResponse(json::Object()
-                            .set("tag", measured->tag)
-                            .set("matched_by", measured->matchedBy)
+                            .set("tag", measured.tag)
+                            .set("matched_by", measured.matchedBy)
                             .raw("changed", changed.str())
                             .raw("media_added", added.str())
-                            .raw("media_completed", completed.str()));
+                            .raw("media_completed", completed.str())
+                            .raw("wipes", wipes.str()));
 }
 
 }  // namespace

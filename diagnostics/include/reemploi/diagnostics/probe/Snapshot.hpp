@@ -1,5 +1,6 @@
 // What the probe read from a computer: a plain value, its JSON form (docs/probe-snapshot.md,
-// "schema_version" 1) and the reading back of that JSON (for `probe import` and the web API).
+// "schema_version" 2; 1 is still read) and the reading back of that JSON (for `probe import` and
+// the web API), with the records of the wipes the stick did in place.
 // No personal data: no host name, no user, no file names, no network addresses other than the
 // adapters' own hardware (MAC) addresses.
 #pragma once
@@ -15,7 +16,8 @@
 
 namespace reemploi::diagnostics::probe {
 
-inline constexpr int kSnapshotSchemaVersion = 1;
+inline constexpr int kSnapshotSchemaVersion = 2;
+inline constexpr int kOldestSnapshotSchemaVersion = 1;  // read too (it has no `wipes`)
 
 struct MachineIdentity {
     std::string vendor;   // /sys/class/dmi/id/sys_vendor, as written ("LENOVO")
@@ -84,6 +86,41 @@ struct Disk {
     std::optional<DiskHealth> health;  // not read (a recorded tree, or not asked): none
 };
 
+struct WipeRecordError {
+    std::uint64_t lba = 0;
+    std::string message;
+};
+
+// One erasure the stick did in place without the workshop's database (`probe wipe --out`): the
+// sanitization record the bench stores at import. A passed wipe on a stick holding the workshop
+// key also carries its certificate, signed there; otherwise the bench checks the record and
+// signs the certificate itself at import.
+struct InPlaceWipe {
+    std::string disk;  // nvme0n1: a disk of the snapshot
+    std::string vendor, model, serial, firmware;
+    std::string mediaType;  // "ssd", "hdd", "nvme", "emmc", … (the inventory's media types)
+    std::int64_t sizeBytes = 0;
+    std::int64_t sectorSize = 512;
+    std::string hiddenArea;  // "none", "restored N sectors", "not checked: …"
+    std::string method;      // an id of the wipe methods table
+    std::string level;       // "clear", "purge": the NIST level the stick's runner gave
+    std::vector<std::string> passes;
+    std::string verification;        // "full", "sample"
+    std::string verificationResult;  // "passed", "failed", "not run"
+    std::int64_t bytesVerified = 0, sampleSubsections = 0;
+    std::string result;  // "passed", "failed", "interrupted"
+    std::string startedAt, endedAt;
+    double durationSeconds = 0;
+    std::int64_t bytesWritten = 0;
+    double throughputMBps = 0;
+    std::optional<std::int64_t> lastLba;
+    std::vector<WipeRecordError> errors;
+    std::string failure;        // why it did not pass
+    std::string operatorName;   // who ran it on the stick
+    // Signed on the machine: the certificate's canonical JSON and its Ed25519 signature (hex).
+    std::string certificate, signature;
+};
+
 struct Snapshot {
     int schemaVersion = kSnapshotSchemaVersion;
     std::string probedAt;  // UTC ISO 8601
@@ -95,6 +132,7 @@ struct Snapshot {
     std::vector<NetworkInterface> network;
     std::vector<Disk> disks;
     std::vector<std::string> unavailable;  // what could not be read, and why
+    std::vector<InPlaceWipe> wipes;        // schema 2: erasures done in place by `probe wipe --out`
 
     // The unit's values: the batteries' full over design capacity (not measured when any battery
     // is not); the internal panel's diagonal.
@@ -104,7 +142,12 @@ struct Snapshot {
 
 // Canonical JSON (keys sorted), as documented in docs/probe-snapshot.md.
 std::string snapshotJson(const Snapshot &snapshot);
-// Reads a snapshot back; refuses another schema version and names the member that is wrong.
+// When `earlierJson` (the file a snapshot is about to replace) is a snapshot of the same machine
+// (vendor, product, serial), its wipe records are kept in `snapshot`: a failed wipe and the one
+// that passed after it are both the disk's history. Anything else changes nothing.
+void keepEarlierWipes(Snapshot &snapshot, std::string_view earlierJson);
+
+// Reads a snapshot back (schema 1 or 2); refuses another version and names the member that is wrong.
 Result<Snapshot> parseSnapshotJson(std::string_view text);
 
 }  // namespace reemploi::diagnostics::probe

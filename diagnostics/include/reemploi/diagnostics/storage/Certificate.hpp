@@ -95,7 +95,14 @@ struct CertificateFields {
     // "audit_head" in the JSON; absent in certificates issued before it existed, which verify as
     // they were signed.
     std::optional<AuditHeadRef> auditHead;
+    // Where it was signed, for a wipe done in place from the bench stick ("signed" in the JSON):
+    // kSignedOnTheMachine or kSignedAtImport. Absent for the bench's own wipes and in
+    // certificates issued before it existed.
+    std::optional<std::string> signedWhere;
 };
+
+inline constexpr std::string_view kSignedOnTheMachine = "on the machine";
+inline constexpr std::string_view kSignedAtImport = "at import by the bench after checking";
 
 // Fills the media, sanitization and verification fields from a finished wipe.
 CertificateFields certificateFieldsFrom(const WipeReport &report, const WipeMethod &method);
