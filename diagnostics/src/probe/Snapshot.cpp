@@ -169,6 +169,19 @@ struct Reader {
     void fail(std::string message) {
         if (error.empty()) error = "snapshot: " + std::move(message);
     }
+    // Calls each(element, "WHEREkey[i].") for the objects of the array at `key` (none when absent),
+    // until one is not an object (named) or an error is recorded.
+    template <class F>
+    void objects(const Object::Ptr &o, const std::string &key, const std::string &where, F &&each) {
+        auto list = array(o, key);
+        if (!list) return;
+        for (std::size_t i = 0; i < list->size() && error.empty(); ++i) {
+            auto element = list->getObject(static_cast<unsigned>(i));
+            std::string at = where + key + "[" + std::to_string(i) + "].";
+            if (!element) return fail(at + ": not an object");
+            each(element, at);
+        }
+    }
 };
 
 }  // namespace
@@ -216,152 +229,124 @@ Result<Snapshot> parseSnapshotJson(std::string_view text) {
         s.memory.totalMib = r.integer<std::int64_t>(mem, "total_mib", "memory.");
         s.memory.kernelTotalKib = r.integer<std::int64_t>(mem, "kernel_total_kib", "memory.");
         s.memory.source = r.text(mem, "source", "memory.");
-        if (auto list = r.array(mem, "modules"))
-            for (std::size_t i = 0; i < list->size(); ++i) {
-                auto o = list->getObject(static_cast<unsigned>(i));
-                std::string at = "memory.modules[" + std::to_string(i) + "].";
-                if (!o) { r.fail(at + ": not an object"); break; }
-                MemoryModule mm;
-                mm.locator = r.text(o, "locator", at);
-                mm.bankLocator = r.text(o, "bank_locator", at);
-                mm.sizeMib = r.integer<std::int64_t>(o, "size_mib", at).value_or(0);
-                mm.type = r.text(o, "type", at);
-                mm.speedMts = r.integer<int>(o, "speed_mts", at);
-                mm.manufacturer = r.text(o, "manufacturer", at);
-                mm.partNumber = r.text(o, "part_number", at);
-                s.memory.modules.push_back(std::move(mm));
-            }
+        r.objects(mem, "modules", "memory.", [&](const Object::Ptr &o, const std::string &at) {
+            MemoryModule mm;
+            mm.locator = r.text(o, "locator", at);
+            mm.bankLocator = r.text(o, "bank_locator", at);
+            mm.sizeMib = r.integer<std::int64_t>(o, "size_mib", at).value_or(0);
+            mm.type = r.text(o, "type", at);
+            mm.speedMts = r.integer<int>(o, "speed_mts", at);
+            mm.manufacturer = r.text(o, "manufacturer", at);
+            mm.partNumber = r.text(o, "part_number", at);
+            s.memory.modules.push_back(std::move(mm));
+        });
     }
-    if (auto list = r.array(root, "batteries"))
-        for (std::size_t i = 0; i < list->size(); ++i) {
-            auto o = list->getObject(static_cast<unsigned>(i));
-            std::string at = "batteries[" + std::to_string(i) + "].";
-            if (!o) { r.fail(at + ": not an object"); break; }
-            Battery b;
-            b.name = r.text(o, "name", at);
-            b.manufacturer = r.text(o, "manufacturer", at);
-            b.model = r.text(o, "model", at);
-            b.technology = r.text(o, "technology", at);
-            b.status = r.text(o, "status", at);
-            b.unit = r.text(o, "unit", at);
-            b.designCapacity = r.integer<std::int64_t>(o, "design_capacity", at);
-            b.fullCapacity = r.integer<std::int64_t>(o, "full_capacity", at);
-            b.cycleCount = r.integer<int>(o, "cycle_count", at);
-            b.healthPercent = r.integer<int>(o, "health_percent", at);
-            if (b.healthPercent && (*b.healthPercent < 0 || *b.healthPercent > 100))
-                r.fail(at + "health_percent: " + std::to_string(*b.healthPercent) + " is not between 0 and 100");
-            s.batteries.push_back(std::move(b));
+    r.objects(root, "batteries", "", [&](const Object::Ptr &o, const std::string &at) {
+        Battery b;
+        b.name = r.text(o, "name", at);
+        b.manufacturer = r.text(o, "manufacturer", at);
+        b.model = r.text(o, "model", at);
+        b.technology = r.text(o, "technology", at);
+        b.status = r.text(o, "status", at);
+        b.unit = r.text(o, "unit", at);
+        b.designCapacity = r.integer<std::int64_t>(o, "design_capacity", at);
+        b.fullCapacity = r.integer<std::int64_t>(o, "full_capacity", at);
+        b.cycleCount = r.integer<int>(o, "cycle_count", at);
+        b.healthPercent = r.integer<int>(o, "health_percent", at);
+        if (b.healthPercent && (*b.healthPercent < 0 || *b.healthPercent > 100))
+            r.fail(at + "health_percent: " + std::to_string(*b.healthPercent) + " is not between 0 and 100");
+        s.batteries.push_back(std::move(b));
+    });
+    r.objects(root, "screens", "", [&](const Object::Ptr &o, const std::string &at) {
+        Screen sc;
+        sc.connector = r.text(o, "connector", at);
+        sc.internal = r.boolean(o, "internal", at);
+        sc.manufacturer = r.text(o, "manufacturer", at);
+        sc.name = r.text(o, "name", at);
+        sc.productCode = r.integer<std::uint16_t>(o, "product_code", at).value_or(0);
+        sc.widthMm = r.integer<std::uint16_t>(o, "width_mm", at).value_or(0);
+        sc.heightMm = r.integer<std::uint16_t>(o, "height_mm", at).value_or(0);
+        sc.diagonalInches = r.real(o, "diagonal_inches", at);
+        sc.nativeWidth = r.integer<std::uint16_t>(o, "native_width", at).value_or(0);
+        sc.nativeHeight = r.integer<std::uint16_t>(o, "native_height", at).value_or(0);
+        s.screens.push_back(std::move(sc));
+    });
+    r.objects(root, "network", "", [&](const Object::Ptr &o, const std::string &at) {
+        s.network.push_back({r.text(o, "name", at), r.text(o, "mac", at), r.text(o, "kind", at)});
+    });
+    r.objects(root, "disks", "", [&](const Object::Ptr &o, const std::string &at) {
+        Disk d;
+        d.name = r.text(o, "name", at);
+        d.model = r.text(o, "model", at);
+        d.serial = r.text(o, "serial", at);
+        d.firmware = r.text(o, "firmware", at);
+        d.sizeBytes = r.integer<std::int64_t>(o, "size_bytes", at).value_or(0);
+        d.rotational = r.boolean(o, "rotational", at);
+        d.removable = r.boolean(o, "removable", at);
+        d.transport = r.text(o, "transport", at);
+        if (d.sizeBytes < 0) r.fail(at + "size_bytes: negative");
+        if (auto h = r.object(o, "health")) {
+            std::string hat = at + "health.";
+            DiskHealth health;
+            health.available = r.boolean(h, "available", hat);
+            health.unavailableWhy = r.text(h, "unavailable_why", hat);
+            if (h->has("healthy") && !h->isNull("healthy")) health.healthy = r.boolean(h, "healthy", hat);
+            health.powerOnHours = r.integer<std::uint64_t>(h, "power_on_hours", hat);
+            health.reallocated = r.integer<std::uint64_t>(h, "reallocated", hat);
+            health.pending = r.integer<std::uint64_t>(h, "pending", hat);
+            health.uncorrectable = r.integer<std::uint64_t>(h, "uncorrectable", hat);
+            health.wearPercentLeft = r.integer<int>(h, "wear_percent_left", hat);
+            d.health = std::move(health);
         }
-    if (auto list = r.array(root, "screens"))
-        for (std::size_t i = 0; i < list->size(); ++i) {
-            auto o = list->getObject(static_cast<unsigned>(i));
-            std::string at = "screens[" + std::to_string(i) + "].";
-            if (!o) { r.fail(at + ": not an object"); break; }
-            Screen sc;
-            sc.connector = r.text(o, "connector", at);
-            sc.internal = r.boolean(o, "internal", at);
-            sc.manufacturer = r.text(o, "manufacturer", at);
-            sc.name = r.text(o, "name", at);
-            sc.productCode = r.integer<std::uint16_t>(o, "product_code", at).value_or(0);
-            sc.widthMm = r.integer<std::uint16_t>(o, "width_mm", at).value_or(0);
-            sc.heightMm = r.integer<std::uint16_t>(o, "height_mm", at).value_or(0);
-            sc.diagonalInches = r.real(o, "diagonal_inches", at);
-            sc.nativeWidth = r.integer<std::uint16_t>(o, "native_width", at).value_or(0);
-            sc.nativeHeight = r.integer<std::uint16_t>(o, "native_height", at).value_or(0);
-            s.screens.push_back(std::move(sc));
-        }
-    if (auto list = r.array(root, "network"))
-        for (std::size_t i = 0; i < list->size(); ++i) {
-            auto o = list->getObject(static_cast<unsigned>(i));
-            std::string at = "network[" + std::to_string(i) + "].";
-            if (!o) { r.fail(at + ": not an object"); break; }
-            s.network.push_back({r.text(o, "name", at), r.text(o, "mac", at), r.text(o, "kind", at)});
-        }
-    if (auto list = r.array(root, "disks"))
-        for (std::size_t i = 0; i < list->size(); ++i) {
-            auto o = list->getObject(static_cast<unsigned>(i));
-            std::string at = "disks[" + std::to_string(i) + "].";
-            if (!o) { r.fail(at + ": not an object"); break; }
-            Disk d;
-            d.name = r.text(o, "name", at);
-            d.model = r.text(o, "model", at);
-            d.serial = r.text(o, "serial", at);
-            d.firmware = r.text(o, "firmware", at);
-            d.sizeBytes = r.integer<std::int64_t>(o, "size_bytes", at).value_or(0);
-            d.rotational = r.boolean(o, "rotational", at);
-            d.removable = r.boolean(o, "removable", at);
-            d.transport = r.text(o, "transport", at);
-            if (d.sizeBytes < 0) r.fail(at + "size_bytes: negative");
-            if (auto h = r.object(o, "health")) {
-                std::string hat = at + "health.";
-                DiskHealth health;
-                health.available = r.boolean(h, "available", hat);
-                health.unavailableWhy = r.text(h, "unavailable_why", hat);
-                if (h->has("healthy") && !h->isNull("healthy")) health.healthy = r.boolean(h, "healthy", hat);
-                health.powerOnHours = r.integer<std::uint64_t>(h, "power_on_hours", hat);
-                health.reallocated = r.integer<std::uint64_t>(h, "reallocated", hat);
-                health.pending = r.integer<std::uint64_t>(h, "pending", hat);
-                health.uncorrectable = r.integer<std::uint64_t>(h, "uncorrectable", hat);
-                health.wearPercentLeft = r.integer<int>(h, "wear_percent_left", hat);
-                d.health = std::move(health);
-            }
-            s.disks.push_back(std::move(d));
-        }
+        s.disks.push_back(std::move(d));
+    });
     if (auto list = r.array(root, "unavailable"))
         for (std::size_t i = 0; i < list->size(); ++i) s.unavailable.push_back(list->getElement<std::string>(static_cast<unsigned>(i)));
     if (*version < 2 && root->has("wipes")) r.fail("wipes: not in schema_version 1 (a stick's wipes come with version 2)");
-    if (auto list = r.array(root, "wipes"))
-        for (std::size_t i = 0; i < list->size() && r.error.empty(); ++i) {
-            auto o = list->getObject(static_cast<unsigned>(i));
-            std::string at = "wipes[" + std::to_string(i) + "].";
-            if (!o) { r.fail(at + ": not an object"); break; }
-            InPlaceWipe w;
-            w.disk = r.text(o, "disk", at);
-            w.vendor = r.text(o, "vendor", at);
-            w.model = r.text(o, "model", at);
-            w.serial = r.text(o, "serial", at);
-            w.firmware = r.text(o, "firmware", at);
-            w.mediaType = r.text(o, "media_type", at);
-            w.sizeBytes = r.integer<std::int64_t>(o, "size_bytes", at).value_or(0);
-            w.sectorSize = r.integer<std::int64_t>(o, "sector_size", at).value_or(512);
-            w.hiddenArea = r.text(o, "hidden_area", at);
-            w.method = r.text(o, "method", at);
-            w.level = r.text(o, "level", at);
-            if (auto passes = r.array(o, "passes"))
-                for (std::size_t p = 0; p < passes->size(); ++p) {
-                    auto v = passes->get(static_cast<unsigned>(p));
-                    if (!v.isString()) { r.fail(at + "passes[" + std::to_string(p) + "]: not a string"); break; }
-                    w.passes.push_back(v.extract<std::string>());
-                }
-            w.verification = r.text(o, "verification", at);
-            w.verificationResult = r.text(o, "verification_result", at);
-            w.bytesVerified = r.integer<std::int64_t>(o, "bytes_verified", at).value_or(0);
-            w.sampleSubsections = r.integer<std::int64_t>(o, "sample_subsections", at).value_or(0);
-            w.result = r.text(o, "result", at);
-            w.startedAt = r.text(o, "started_at", at);
-            w.endedAt = r.text(o, "ended_at", at);
-            w.durationSeconds = r.real(o, "duration_seconds", at).value_or(0);
-            w.bytesWritten = r.integer<std::int64_t>(o, "bytes_written", at).value_or(0);
-            w.throughputMBps = r.real(o, "throughput_mb_s", at).value_or(0);
-            w.lastLba = r.integer<std::int64_t>(o, "last_lba", at);
-            if (auto errors = r.array(o, "errors"))
-                for (std::size_t e = 0; e < errors->size(); ++e) {
-                    auto eo = errors->getObject(static_cast<unsigned>(e));
-                    std::string eat = at + "errors[" + std::to_string(e) + "].";
-                    if (!eo) { r.fail(eat + ": not an object"); break; }
-                    auto lba = r.integer<std::int64_t>(eo, "lba", eat).value_or(0);
-                    if (lba < 0) r.fail(eat + "lba: negative");
-                    w.errors.push_back({static_cast<std::uint64_t>(lba), r.text(eo, "message", eat)});
-                }
-            w.failure = r.text(o, "failure", at);
-            w.operatorName = r.text(o, "operator", at);
-            w.certificate = r.text(o, "certificate", at);
-            w.signature = r.text(o, "signature", at);
-            if (w.sizeBytes < 0 || w.bytesWritten < 0 || w.bytesVerified < 0 || w.sampleSubsections < 0 ||
-                (w.lastLba && *w.lastLba < 0) || w.sectorSize <= 0)
-                r.fail(at + ": a size, count or LBA is negative");
-            s.wipes.push_back(std::move(w));
-        }
+    r.objects(root, "wipes", "", [&](const Object::Ptr &o, const std::string &at) {
+        InPlaceWipe w;
+        w.disk = r.text(o, "disk", at);
+        w.vendor = r.text(o, "vendor", at);
+        w.model = r.text(o, "model", at);
+        w.serial = r.text(o, "serial", at);
+        w.firmware = r.text(o, "firmware", at);
+        w.mediaType = r.text(o, "media_type", at);
+        w.sizeBytes = r.integer<std::int64_t>(o, "size_bytes", at).value_or(0);
+        w.sectorSize = r.integer<std::int64_t>(o, "sector_size", at).value_or(512);
+        w.hiddenArea = r.text(o, "hidden_area", at);
+        w.method = r.text(o, "method", at);
+        w.level = r.text(o, "level", at);
+        if (auto passes = r.array(o, "passes"))
+            for (std::size_t p = 0; p < passes->size(); ++p) {
+                auto v = passes->get(static_cast<unsigned>(p));
+                if (!v.isString()) { r.fail(at + "passes[" + std::to_string(p) + "]: not a string"); break; }
+                w.passes.push_back(v.extract<std::string>());
+            }
+        w.verification = r.text(o, "verification", at);
+        w.verificationResult = r.text(o, "verification_result", at);
+        w.bytesVerified = r.integer<std::int64_t>(o, "bytes_verified", at).value_or(0);
+        w.sampleSubsections = r.integer<std::int64_t>(o, "sample_subsections", at).value_or(0);
+        w.result = r.text(o, "result", at);
+        w.startedAt = r.text(o, "started_at", at);
+        w.endedAt = r.text(o, "ended_at", at);
+        w.durationSeconds = r.real(o, "duration_seconds", at).value_or(0);
+        w.bytesWritten = r.integer<std::int64_t>(o, "bytes_written", at).value_or(0);
+        w.throughputMBps = r.real(o, "throughput_mb_s", at).value_or(0);
+        w.lastLba = r.integer<std::int64_t>(o, "last_lba", at);
+        r.objects(o, "errors", at, [&](const Object::Ptr &eo, const std::string &eat) {
+            auto lba = r.integer<std::int64_t>(eo, "lba", eat).value_or(0);
+            if (lba < 0) r.fail(eat + "lba: negative");
+            w.errors.push_back({static_cast<std::uint64_t>(lba), r.text(eo, "message", eat)});
+        });
+        w.failure = r.text(o, "failure", at);
+        w.operatorName = r.text(o, "operator", at);
+        w.certificate = r.text(o, "certificate", at);
+        w.signature = r.text(o, "signature", at);
+        if (w.sizeBytes < 0 || w.bytesWritten < 0 || w.bytesVerified < 0 || w.sampleSubsections < 0 ||
+            (w.lastLba && *w.lastLba < 0) || w.sectorSize <= 0)
+            r.fail(at + ": a size, count or LBA is negative");
+        s.wipes.push_back(std::move(w));
+    });
     if (!r.error.empty()) return makeError(Errc::InvalidInput, r.error);
     return s;
 }
