@@ -520,7 +520,8 @@ TEST_F(DonorListImport, PrintersAndAccessoriesComeInAsTheirKinds) {
     // No kind column: the model names it.
     auto untyped = importDonorList(*db, "modèle;numéro de série\nImprimante HP LaserJet Pro;PR-3\n", options, actor);
     ASSERT_TRUE(untyped) << untyped.error().message;
-    const auto &pro = bySerial(units(), "PR-3");
+    const auto all = units();  // kept: bySerial answers a reference into it
+    const auto &pro = bySerial(all, "PR-3");
     EXPECT_EQ(pro.kind, inventory::UnitKind::Printer);
     EXPECT_EQ(pro.make, "HP");
     EXPECT_EQ(pro.model, "LaserJet Pro");
