@@ -1,6 +1,9 @@
 // The SQLite backend of Database: WAL, foreign keys, a busy handler that waits for another
 // writer within a bound, cached statements, and savepoints for nested transactions.
 #include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <sqlite3.h>
@@ -33,9 +36,46 @@ std::string describe(std::chrono::milliseconds d) {
     return std::to_string(ms) + " ms";
 }
 
+// One database file's version in this process (Database::version): moved on by every commit
+// of a connection of this process, and when a look at `data_version` sees another process's.
+struct FileVersion {
+    std::atomic<std::uint64_t> number{1};
+    std::atomic<std::int64_t> lastLookNs{std::numeric_limits<std::int64_t>::min() / 2};
+};
+
+// Every connection to a file shares its FileVersion (by the file's canonical path); a private
+// database (":memory:", "") has one of its own.
+std::shared_ptr<FileVersion> fileVersionOf(const std::string &location) {
+    if (location.empty() || location == ":memory:" || location.starts_with("file:"))
+        return std::make_shared<FileVersion>();
+    std::error_code ec;
+    auto canonical = std::filesystem::weakly_canonical(location, ec);
+    const std::string key = ec ? location : canonical.string();
+    static std::mutex m;
+    static std::map<std::string, std::weak_ptr<FileVersion>> files;
+    std::lock_guard lock(m);
+    std::erase_if(files, [](const auto &kv) { return kv.second.expired(); });
+    auto &slot = files[key];
+    auto shared = slot.lock();
+    if (!shared) slot = shared = std::make_shared<FileVersion>();
+    return shared;
+}
+
+// A connection's commits: the commit hook marks one while it runs, and the call that ran it
+// (a statement's step or reset, an exec) settles it once SQLite returns: the commit has ended.
+struct Commits {
+    bool pending = false;
+    std::shared_ptr<FileVersion> file;
+    void settle() {
+        if (!pending) return;
+        pending = false;
+        file->number.fetch_add(1, std::memory_order_acq_rel);
+    }
+};
+
 class SqliteStatement final : public Statement {
 public:
-    SqliteStatement(sqlite3 *db, std::string_view sql) : _db(db) {
+    SqliteStatement(sqlite3 *db, std::string_view sql, Commits &commits) : _db(db), _commits(commits) {
         int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                                     &_stmt, nullptr);
         if (rc != SQLITE_OK) throwSqlite(db, rc, sql);
@@ -66,13 +106,15 @@ public:
     }
     bool step() override {
         int rc = sqlite3_step(_stmt);
+        _commits.settle();
         if (rc == SQLITE_ROW) return true;
         if (rc == SQLITE_DONE) return false;
         sqlite3_reset(_stmt);
         throwSqlite(_db, rc, sqlite3_sql(_stmt));
     }
     void reset() override {
-        sqlite3_reset(_stmt);
+        sqlite3_reset(_stmt);  // may end an autocommit statement that had rows left, and commit it
+        _commits.settle();
         sqlite3_clear_bindings(_stmt);
     }
     int columnCount() const override { return sqlite3_column_count(_stmt); }
@@ -93,14 +135,16 @@ private:
         if (rc != SQLITE_OK) throwSqlite(_db, rc, sqlite3_sql(_stmt));
     }
     sqlite3 *_db;
+    Commits &_commits;
     sqlite3_stmt *_stmt = nullptr;
 };
 
 class SqliteDatabase final : public Database {
 public:
     SqliteDatabase(sqlite3 *db, std::string location, BusyPolicy busy)
-        : _db(db), _location(std::move(location)), _busy(std::move(busy)) {
+        : _db(db), _location(std::move(location)), _busy(std::move(busy)), _commits{false, fileVersionOf(_location)} {
         sqlite3_busy_handler(_db, &SqliteDatabase::busyHandler, this);
+        sqlite3_commit_hook(_db, &SqliteDatabase::commitHook, &_commits);
     }
     ~SqliteDatabase() override {
         _cache.clear();
@@ -111,12 +155,12 @@ public:
     const std::string &location() const override { return _location; }
 
     std::unique_ptr<Statement> prepare(std::string_view sql) override {
-        return std::make_unique<SqliteStatement>(_db, sql);
+        return std::make_unique<SqliteStatement>(_db, sql, _commits);
     }
     Statement &cached(std::string_view sql) override {
         auto it = _cache.find(sql);
         if (it == _cache.end())
-            it = _cache.emplace(std::string(sql), std::make_unique<SqliteStatement>(_db, sql)).first;
+            it = _cache.emplace(std::string(sql), std::make_unique<SqliteStatement>(_db, sql, _commits)).first;
         it->second->reset();
         return *it->second;
     }
@@ -124,6 +168,7 @@ public:
         std::string s(sql);
         char *message = nullptr;
         int rc = sqlite3_exec(_db, s.c_str(), nullptr, nullptr, &message);
+        _commits.settle();
         if (rc != SQLITE_OK) {
             std::string text = message ? message : sqlite3_errstr(rc);
             sqlite3_free(message);
@@ -188,6 +233,44 @@ public:
     void startReadTransaction() override { cached("BEGIN").step(); }
     void finishReadTransaction() override {
         if (!sqlite3_get_autocommit(_db)) cached("COMMIT").step();
+    }
+
+    // The baseline of this connection's looks at `data_version`, taken when it opens. Opening
+    // counts as a change: a commit of another process before it may not have been seen yet.
+    void watchVersion() {
+        _dataVersion = dataVersion();
+        _commits.file->number.fetch_add(1, std::memory_order_acq_rel);
+    }
+    std::int64_t dataVersion() {
+        auto &st = cached("PRAGMA data_version");
+        const std::int64_t seen = st.step() ? st.getInt(0) : -1;
+        st.reset();
+        return seen;
+    }
+
+    std::optional<std::uint64_t> version() override {
+        if (_depth > 0 || inReadSnapshot()) throw std::logic_error("version() inside a transaction");
+        // Another process's commits: one look for the whole process at most every millisecond.
+        constexpr std::int64_t kLookEveryNs = 1'000'000;
+        const std::int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                     std::chrono::steady_clock::now().time_since_epoch())
+                                     .count();
+        std::int64_t last = _commits.file->lastLookNs.load(std::memory_order_relaxed);
+        if (now - last >= kLookEveryNs && _commits.file->lastLookNs.compare_exchange_strong(last, now)) {
+            // Changes when another connection commits (this process's too, already counted: a
+            // needless step on, never a missed one).
+            if (const std::int64_t seen = dataVersion(); seen != _dataVersion) {
+                _dataVersion = seen;
+                _commits.file->number.fetch_add(1, std::memory_order_acq_rel);
+            }
+        }
+        return _commits.file->number.load(std::memory_order_acquire);
+    }
+    // Runs inside the commit: the version moves on once the statement that commits has ended
+    // (Commits::settle), when a reader can no longer see the state before it.
+    static int commitHook(void *commits) {
+        static_cast<Commits *>(commits)->pending = true;
+        return 0;  // 0: the commit goes on
     }
 
     // BEGIN IMMEDIATE holds SQLite's one write lock for the whole transaction.
@@ -302,6 +385,8 @@ private:
     bool _bulkTuned = false;
     bool _deferCheckpoint = false;
     std::int64_t _previousCache = 0;
+    Commits _commits;
+    std::int64_t _dataVersion = -1;  // `data_version` at this connection's last look
     std::map<std::string, std::unique_ptr<SqliteStatement>, std::less<>> _cache;
 };
 
@@ -330,6 +415,7 @@ Result<std::unique_ptr<Database>> openSqlite(const std::string &location, BusyPo
         // at most the last commits, never half of one.
         database->exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
         sqlite3_wal_hook(db, &SqliteDatabase::walHook, database.get());
+        database->watchVersion();
     } catch (const DbError &e) {
         if (e.kind == DbError::Kind::Busy) return databaseError("cannot open database " + location, e);
         return makeError(Errc::Io, "cannot open database " + location + ": " + e.what());

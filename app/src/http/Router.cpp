@@ -1,6 +1,8 @@
 // Matching paths against the route table.
 #include "http/Router.hpp"
 
+#include <stdexcept>
+
 #include <sstream>
 
 namespace reemploi::app::http {
@@ -49,6 +51,9 @@ std::string_view toString(Access a) {
 }
 
 void Router::add(Route route) {
+    // A donor link's answer is its donation's, not a role's: it is never kept.
+    if (route.cacheable && (route.method != "GET" || route.access == Access::DonorLink))
+        throw std::logic_error("only a GET of a signed-in or public route is cacheable: " + route.pattern);
     std::vector<Segment> pattern;
     int literals = 0;
     forEachSegment(route.pattern, [&](std::string_view p) {

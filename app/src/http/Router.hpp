@@ -77,7 +77,17 @@ struct Route {
     Handler handler;
     std::string summary;
     bool upload = false;  // takes a file (up to maxRequestBytes) rather than a small JSON body
+    // A GET whose answer depends only on the database, the path, the query and the caller's role,
+    // site and structure (not on the time, the user's name or the server's memory): answered
+    // from the ResponseCache while the database is unchanged.
+    bool cacheable = false;
 };
+
+// A route answered from the ResponseCache (see Route::cacheable).
+inline Route cacheable(Route route) {
+    route.cacheable = true;
+    return route;
+}
 
 struct RouteMatch {
     const Route *route = nullptr;

@@ -24,6 +24,7 @@
 #include <reemploi/inventory/Migrations.hpp>
 
 #include "http/Dispatcher.hpp"
+#include "http/ResponseCache.hpp"
 #include "http/StaticFiles.hpp"
 
 namespace reemploi::app::http {
@@ -41,6 +42,16 @@ constexpr const char *kCsp =
 Response unauthenticated() { return errorResponse(401, "unauthenticated", "sign in first (POST /api/login)"); }
 
 bool changesState(const std::string &method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+
+// What a cacheable answer depends on besides the database (Route::cacheable): the path, the
+// query, and who asks as the services see it (role, site, structure; not the user's name).
+std::string cacheKeyOf(const Request &request, const inventory::Actor &actor) {
+    std::string key = request.path;
+    for (const auto &[name, value] : request.query) key.append(1, '\x1f').append(name).append(1, '=').append(value);
+    key.append(1, '\x1e').append(inventory::toString(actor.role));
+    key.append(1, '\x1e').append(actor.site).append(1, '\x1e').append(actor.structure);
+    return key;
+}
 
 
 }  // namespace
@@ -94,6 +105,7 @@ struct Server::Impl {
 
     ServerState state;
     Router router;
+    ResponseCache answers{state.config.cacheBytes};
     std::unique_ptr<Poco::Net::ServerSocket> listening;
     std::unique_ptr<Dispatcher> dispatcher;
     Poco::Net::HTTPServerParams::Ptr params;
@@ -129,6 +141,13 @@ struct Server::Impl {
         auto lease = state.databases->acquire();
         if (!lease) return errorResponse(lease.error());
         inventory::Database &db = **lease;
+        // Access was checked above: the cache only spares the reading.
+        std::optional<std::uint64_t> version;
+        std::string cacheKey;
+        if (route.cacheable && state.config.cacheBytes > 0 && (version = db.version())) {
+            cacheKey = cacheKeyOf(request, actor);
+            if (auto kept = answers.find(cacheKey, *version)) return *kept;
+        }
         std::optional<std::int64_t> donation;
         if (route.access == Access::DonorLink) {
             auto resolved = resolveDonorLinkForRequest(db, request.params["token"]);
@@ -138,7 +157,9 @@ struct Server::Impl {
         }
         Call call{request, db, actor, csrf, donation, state, sessionToken};
         try {
-            return route.handler(call);
+            Response answer = route.handler(call);
+            if (version && answer.status == 200) answers.store(cacheKey, *version, answer);
+            return answer;
         } catch (const inventory::DbError &e) {
             if (e.kind == inventory::DbError::Kind::Busy)
                 return errorResponse(503, "busy", "the database is busy, try again");
@@ -429,6 +450,8 @@ void Server::stop() {
     _impl->dispatcher->stop();
     _impl->dispatcher.reset();
 }
+
+ResponseCache::Counts Server::cacheCounts() const { return _impl->answers.counts(); }
 
 ServerState &Server::state() { return _impl->state; }
 const Router &Server::router() const { return _impl->router; }

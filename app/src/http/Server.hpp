@@ -7,6 +7,7 @@
 
 #include <reemploi/common/Result.hpp>
 
+#include "http/ResponseCache.hpp"
 #include "http/Router.hpp"
 #include "http/ServerConfig.hpp"
 
@@ -25,6 +26,8 @@ public:
 
     ServerState &state();
     const Router &router() const;
+    // How the read-only answers' cache has served (hits, misses, what it holds).
+    ResponseCache::Counts cacheCounts() const;
 
     struct Impl;  // public so that the request handlers in Server.cpp can reach it
 

@@ -153,9 +153,10 @@ Response scanActionRoute(Call &call) {
 }  // namespace
 
 void addBenchRoutes(Router &r) {
-    r.add({"GET", "/api/stock", Access::Trainee, stockRoute, "the stock by status and kind (?site=; a bench account sees its workshop)"});
-    r.add({"GET", "/api/units/{tag}/detail", Access::Trainee, detailRoute,
-           "a unit's page: storage, sanitization, history, next statuses"});
+    r.add(cacheable({"GET", "/api/stock", Access::Trainee, stockRoute,
+                     "the stock by status and kind (?site=; a bench account sees its workshop)"}));
+    r.add(cacheable({"GET", "/api/units/{tag}/detail", Access::Trainee, detailRoute,
+                     "a unit's page: storage, sanitization, history, next statuses"}));
     r.add({"PATCH", "/api/units/{tag}", Access::Trainee, patchUnitRoute, "edit a unit's fields (those of `unit set`)"});
     r.add({"POST", "/api/units/{tag}/storage", Access::Trainee, addStorageRoute, "add a storage medium: {spec}"});
     r.add({"POST", "/api/media/{id}/destroy", Access::Trainee, destroyMediumRoute,

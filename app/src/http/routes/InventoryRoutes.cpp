@@ -218,7 +218,7 @@ Response auditVerifyRoute(Call &call) {
 void addInventoryRoutes(Router &r) {
     r.add({"GET", "/api/units", Access::Trainee, listUnitsRoute, "list units (?status=&kind=&donation=&site=; a bench account sees its workshop)"});
     r.add({"POST", "/api/units", Access::Trainee, addUnitRoute, "register a unit (the fields of `unit add`)"});
-    r.add({"GET", "/api/units/{tag}", Access::Trainee, getUnitRoute, "a unit, its storage, sanitization and next statuses"});
+    r.add(cacheable({"GET", "/api/units/{tag}", Access::Trainee, getUnitRoute, "a unit, its storage, sanitization and next statuses"}));
     r.add({"GET", "/api/units/{tag}/history", Access::Trainee, unitHistoryRoute, "a unit's audit events"});
     r.add({"POST", "/api/units/{tag}/status", Access::Trainee, setStatusRoute, "move a unit: {status, reason}"});
     r.add({"POST", "/api/units/{tag}/check", Access::Trainee, unitCheckRoute,

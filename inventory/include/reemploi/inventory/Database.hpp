@@ -182,6 +182,15 @@ public:
         _readOwned = false;
         finishReadTransaction();
     }
+    // The database's version as this process knows it: a number that grows whenever a commit may
+    // have changed the database, so that an answer computed at version V is still right while
+    // version() says V (the server's ResponseCache). Asked outside any transaction or snapshot
+    // (std::logic_error otherwise). SQLite: the commits of every connection of this process to the
+    // file move it on as they end; another process's are seen within a millisecond (SQLite's
+    // `data_version`, looked at no more than once a millisecond by the whole process: it costs a
+    // read transaction). nullopt when the engine cannot tell without reading the data
+    // (PostgreSQL: other servers write to it).
+    virtual std::optional<std::uint64_t> version() { return std::nullopt; }
     // True when a statement of the current (or just ended) outermost transaction failed with a
     // retryable DbError: the transaction is lost and may be run again (see inTransaction).
     virtual bool retryableAbort() const { return false; }
