@@ -29,11 +29,15 @@ constexpr std::uint32_t kReadable = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
 
 }  // namespace
 
-Connection::Connection(const Poco::Net::StreamSocket &s, const Poco::Net::HTTPServerParams::Ptr &params)
-    : socket(s), session(socket, params) {}
+Connection::Connection(const Poco::Net::StreamSocket &s, std::chrono::seconds receiveTimeout) : socket(s) {
+    socket.setReceiveTimeout(Poco::Timespan(receiveTimeout.count(), 0));
+    socket.setSendTimeout(Poco::Timespan(60, 0));  // a client that stops reading its answer
+    socket.setNoDelay(true);  // an answer is one send: nothing to gain from waiting to fill a segment
+    peer = socket.peerAddress().host().toString();
+}
 
 bool Connection::hasPending() {
-    if (session.buffered() > 0) return true;
+    if (reader.hasBuffered()) return true;
     // What OpenSSL has decrypted and not handed over (SSL_pending): never seen by epoll.
     return secure && socket.available() > 0;
 }
@@ -146,7 +150,7 @@ void Dispatcher::acceptLoop() {
             continue;
         }
         try {
-            auto c = std::make_unique<Connection>(socket, _options.params);
+            auto c = std::make_unique<Connection>(socket, _options.receiveTimeout);
             c->secure = _options.secure;
             c->idleSince = Clock::now();
             std::lock_guard lock(_m);

@@ -14,28 +14,25 @@
 #include <thread>
 #include <unordered_map>
 
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
 
+#include "http/Wire.hpp"
+
 namespace reemploi::app::http {
 
-// One client connection. Its HTTP session keeps what the client sent beyond the request being
-// served (a pipelined next request) from one turn to the next.
+// One client connection. Its reader keeps what the client sent beyond the request being served
+// (a pipelined next request) from one turn to the next.
 struct Connection {
-    Connection(const Poco::Net::StreamSocket &s, const Poco::Net::HTTPServerParams::Ptr &params);
+    Connection(const Poco::Net::StreamSocket &s, std::chrono::seconds receiveTimeout);
 
-    // Whether a next request is already here, read ahead by the session or held by TLS: epoll
-    // would not report it, since the socket has nothing more to read.
+    // Whether a next request is already here, read ahead or held by TLS: epoll would not report
+    // it, since the socket has nothing more to read.
     bool hasPending();
 
     Poco::Net::StreamSocket socket;
-    class Session : public Poco::Net::HTTPServerSession {
-    public:
-        using HTTPServerSession::HTTPServerSession;
-        using HTTPServerSession::buffered;
-    } session;
+    wire::Reader reader{socket};
+    std::string peer;  // the client's address, asked once
     bool secure = false;
     int requests = 0;  // served on this connection
     // Under the dispatcher's lock: being served (out of the epoll set), idle since when.
@@ -54,7 +51,7 @@ public:
         int workers = 64;                                  // threads serving requests
         std::size_t maxConnections = 4096;                 // more are closed as they arrive
         std::chrono::seconds idleTimeout{15};              // a kept-alive connection with no request
-        Poco::Net::HTTPServerParams::Ptr params;           // the sessions' limits and receive timeout
+        std::chrono::seconds receiveTimeout{15};           // silence in the middle of a request
         bool secure = false;                               // the listening socket is TLS
     };
 

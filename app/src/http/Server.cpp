@@ -2,18 +2,11 @@
 // headers, dispatches /api/ through the route table and serves the pages.
 #include "http/Server.hpp"
 
+#include <charconv>
 #include <ctime>
 #include <iostream>
 #include <mutex>
 
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerRequestImpl.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/HTTPServerResponseImpl.h>
-#include <Poco/Net/HTTPServerSession.h>
-#include <Poco/Net/NameValueCollection.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
@@ -26,18 +19,19 @@
 #include "http/Dispatcher.hpp"
 #include "http/ResponseCache.hpp"
 #include "http/StaticFiles.hpp"
+#include "http/Wire.hpp"
 
 namespace reemploi::app::http {
 
 namespace {
 
-using Poco::Net::HTTPServerRequest;
-using Poco::Net::HTTPServerResponse;
-
 // No inline script or style anywhere: the pages load their modules and style sheets from 'self'.
 constexpr const char *kCsp =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+// Requests served on one kept-alive connection before it is closed (a client then opens another).
+constexpr int kMaxRequestsPerConnection = 10000;
 
 Response unauthenticated() { return errorResponse(401, "unauthenticated", "sign in first (POST /api/login)"); }
 
@@ -108,7 +102,6 @@ struct Server::Impl {
     ResponseCache answers{state.config.cacheBytes};
     std::unique_ptr<Poco::Net::ServerSocket> listening;
     std::unique_ptr<Dispatcher> dispatcher;
-    Poco::Net::HTTPServerParams::Ptr params;
     int boundPort = 0;
 
     // `match` is the route table's answer for the request (read once, before the body).
@@ -171,153 +164,8 @@ struct Server::Impl {
 
 namespace {
 
-class Handler : public Poco::Net::HTTPRequestHandler {
-public:
-    explicit Handler(Server::Impl &impl) : _impl(impl) {}
-
-    void handleRequest(HTTPServerRequest &req, HTTPServerResponse &resp) override {
-        try {
-            serve(req, resp);
-        } catch (const Poco::Net::NetException &) {
-            // The client went away mid-answer: nothing to tell it.
-        } catch (const std::exception &e) {
-            std::cerr << "reemploi serve: " << req.getMethod() << ' ' << req.getURI() << ": " << e.what() << '\n';
-            if (!resp.sent()) send(resp, errorResponse(500, "internal", "internal error (see the server's log)"), false);
-        }
-    }
-
-private:
-    void serve(HTTPServerRequest &req, HTTPServerResponse &resp) {
-        Request r;
-        r.method = req.getMethod();
-        Poco::URI uri;
-        try {
-            uri = Poco::URI(req.getURI());
-            r.path = uri.getPath();
-            for (const auto &[k, v] : uri.getQueryParameters()) r.query[k] = v;
-        } catch (const Poco::Exception &) {
-            return send(resp, badRequest("the request's address is malformed"), false);
-        }
-        for (const auto &[k, v] : req) {
-            std::string name = k;
-            for (auto &c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            r.headers[name] = v;
-        }
-        r.contentType = req.getContentType();
-        r.remoteAddress = req.clientAddress().host().toString();
-        const bool isApi = r.path.rfind("/api/", 0) == 0;
-
-        // Bodies are bounded before they are read: an upload route takes a donor's list, any
-        // other route a small JSON object.
-        const auto &config = _impl.state.config;
-        auto match = isApi ? _impl.router.match(r.method, r.path) : RouteMatch{};
-        std::size_t limit = (match.route && match.route->upload) ? config.maxRequestBytes
-                                                                                          : config.maxJsonBytes;
-        if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(limit)) {
-            resp.setKeepAlive(false);
-            send(resp, errorResponse(413, "too_large", "the request body is larger than " + std::to_string(limit >> 10) + " KiB"), false);
-            // A client still sending would get a reset instead of the answer: read (a bounded
-            // part of) what it sends before closing.
-            std::istream &in = req.stream();
-            char sink[16384];
-            for (std::size_t drained = 0; drained < (16u << 20) && in.read(sink, sizeof sink);) drained += sizeof sink;
-            return;
-        }
-        if (changesState(r.method) || req.hasContentLength() || req.getChunkedTransferEncoding()) {
-            std::istream &in = req.stream();
-            char buffer[16384];
-            while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-                r.body.append(buffer, static_cast<std::size_t>(in.gcount()));
-                if (r.body.size() > limit)
-                    return send(resp, errorResponse(413, "too_large", "the request body is larger than " + std::to_string(limit >> 10) + " KiB"), false);
-            }
-        }
-
-        Poco::Net::NameValueCollection cookies;
-        req.getCookies(cookies);
-        std::string token = cookies.get(kSessionCookie, "");
-
-        if (r.path == "/api/events" && r.method == "GET") return events(resp, token);
-        if (isApi) return send(resp, _impl.api(r, std::move(match), token), r.method == "HEAD");
-        if (r.method != "GET" && r.method != "HEAD") return send(resp, errorResponse(405, "method_not_allowed", "pages are read with GET"), false);
-        auto file = findStaticFile(r.path, config.webRoot);
-        if (!file) {
-            // Pages are single files with their own routing: an unknown page path is the app's.
-            if (r.path.find('.') == std::string::npos) file = findStaticFile("/", config.webRoot);
-            if (!file) return send(resp, errorResponse(404, "not_found", "no such page " + r.path), r.method == "HEAD");
-        }
-        if (auto inm = r.headers.find("if-none-match"); inm != r.headers.end() && inm->second == file->etag) {
-            Response notModified;
-            notModified.status = 304;
-            notModified.contentType.clear();
-            notModified.header("ETag", file->etag).header("Cache-Control", "no-cache");
-            return send(resp, notModified, true);
-        }
-        Response page;
-        page.contentType = std::string(file->contentType);
-        page.body = file->owned.empty() ? std::string(file->body) : std::move(file->owned);
-        page.header("ETag", file->etag).header("Cache-Control", "no-cache");
-        send(resp, page, r.method == "HEAD");
-    }
-
-    void securityHeaders(HTTPServerResponse &resp) {
-        resp.set("Content-Security-Policy", kCsp);
-        resp.set("X-Content-Type-Options", "nosniff");
-        resp.set("X-Frame-Options", "DENY");
-        resp.set("Referrer-Policy", "no-referrer");  // donor links carry their token in the path
-        if (_impl.state.config.https()) resp.set("Strict-Transport-Security", "max-age=31536000");
-    }
-
-    void send(HTTPServerResponse &resp, const Response &r, bool headOnly) {
-        resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(r.status));
-        securityHeaders(resp);
-        bool cacheSet = false;
-        for (const auto &[k, v] : r.headers) {
-            if (k == "Set-Cookie") resp.add(k, v);
-            else resp.set(k, v);
-            cacheSet |= k == "Cache-Control";
-        }
-        if (!cacheSet) resp.set("Cache-Control", "no-store");
-        if (!r.contentType.empty()) resp.setContentType(r.contentType);
-        resp.setContentLength64(static_cast<Poco::Int64>(r.body.size()));
-        if (headOnly || r.status == 304) {
-            resp.send();
-            return;
-        }
-        resp.sendBuffer(r.body.data(), r.body.size());
-    }
-
-    // Server-Sent Events: one stream per signed-in page, until the page or the server goes.
-    void events(HTTPServerResponse &resp, const std::string &token) {
-        auto session = token.empty() ? std::nullopt : _impl.state.sessions.find(token);
-        if (!session) return send(resp, unauthenticated(), false);
-        auto sub = _impl.state.events.subscribe();
-        if (!sub) return send(resp, errorResponse(503, "stopping", "the server is stopping"), false);
-        _impl.dispatcher->leavePool();  // this thread holds the stream from now on
-        resp.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
-        securityHeaders(resp);
-        resp.setContentType("text/event-stream; charset=utf-8");
-        resp.set("Cache-Control", "no-store");
-        resp.set("X-Accel-Buffering", "no");
-        resp.setChunkedTransferEncoding(true);
-        std::ostream &out = resp.send();
-        out << "retry: 3000\n: connected\n\n" << std::flush;
-        while (out) {
-            auto e = sub->next(std::chrono::seconds(15));
-            if (sub->closed()) break;
-            if (!e) {
-                out << ": keep-alive\n\n" << std::flush;
-                continue;
-            }
-            out << "id: " << e->id << "\nevent: " << e->name << "\ndata: " << e->data << "\n\n" << std::flush;
-        }
-    }
-
-    Server::Impl &_impl;
-};
-
 // The Date header, formatted once a second rather than at each answer.
-std::string httpDate() {
+const std::string &httpDate() {
     thread_local std::time_t last = 0;
     thread_local std::string text;
     const std::time_t now = std::time(nullptr);
@@ -332,29 +180,225 @@ std::string httpDate() {
     return text;
 }
 
+// The session cookie's value in a Cookie field ("a=1; reemploi_session=…"), or "".
+std::string sessionCookie(const std::string *field) {
+    if (!field) return {};
+    std::string_view rest(*field);
+    while (!rest.empty()) {
+        auto semicolon = rest.find(';');
+        auto pair = rest.substr(0, semicolon);
+        while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+        if (auto eq = pair.find('='); eq != std::string_view::npos && pair.substr(0, eq) == kSessionCookie) {
+            auto value = pair.substr(eq + 1);
+            while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+            if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+            return std::string(value);
+        }
+        if (semicolon == std::string_view::npos) break;
+        rest.remove_prefix(semicolon + 1);
+    }
+    return {};
+}
+
+// One request on a connection and how its answer goes back.
+struct Exchange {
+    Connection &connection;
+    wire::RequestHead head;
+    bool keepAlive = true;  // after this answer
+    bool answered = false;
+};
+
+class Handler {
+public:
+    explicit Handler(Server::Impl &impl) : _impl(impl) {}
+
+    void handle(Exchange &x) {
+        try {
+            serve(x);
+        } catch (const wire::BadRequest &) {
+            throw;  // a malformed body: answered by serveRequest
+        } catch (const Poco::Exception &) {
+            throw;  // the client went away mid-answer: nothing to tell it
+        } catch (const std::exception &e) {
+            std::cerr << "reemploi serve: " << x.head.method << ' ' << x.head.target << ": " << e.what() << '\n';
+            if (!x.answered) {
+                x.keepAlive = false;
+                send(x, errorResponse(500, "internal", "internal error (see the server's log)"), false);
+            }
+        }
+    }
+
+    // An answer in one send: the head (status, date, security headers, the answer's own) and the body.
+    void send(Exchange &x, const Response &r, bool headOnly) {
+        wire::HeadWriter head(r.status);
+        head.field("Date", httpDate());
+        securityHeaders(head);
+        bool cacheSet = false;
+        for (const auto &[k, v] : r.headers) {
+            head.field(k, v);
+            cacheSet |= k == "Cache-Control";
+        }
+        if (!cacheSet) head.field("Cache-Control", "no-store");
+        if (!r.contentType.empty()) head.field("Content-Type", r.contentType);
+        if (r.status != 304 && r.status != 204) head.field("Content-Length", std::to_string(r.body.size()));
+        connectionField(x, head);
+        std::string &out = head.finish();
+        if (!headOnly && r.status != 304 && r.status != 204) out.append(r.body);
+        x.answered = true;
+        wire::sendAll(x.connection.socket, out);
+    }
+
+private:
+    void serve(Exchange &x) {
+        const auto &h = x.head;
+        Request r;
+        r.method = h.method;
+        try {
+            Poco::URI uri(h.target);
+            r.path = uri.getPath();
+            for (const auto &[k, v] : uri.getQueryParameters()) r.query[k] = v;
+        } catch (const Poco::Exception &) {
+            x.keepAlive = false;
+            return send(x, badRequest("the request's address is malformed"), false);
+        }
+        for (const auto &[name, value] : h.fields) r.headers[name] = value;
+        if (auto *type = h.field("content-type")) r.contentType = *type;
+        r.remoteAddress = x.connection.peer;
+        const bool isApi = r.path.rfind("/api/", 0) == 0;
+
+        // Bodies are bounded before they are read: an upload route takes a donor's list, any
+        // other route a small JSON object.
+        const auto &config = _impl.state.config;
+        auto match = isApi ? _impl.router.match(r.method, r.path) : RouteMatch{};
+        std::size_t limit = (match.route && match.route->upload) ? config.maxRequestBytes : config.maxJsonBytes;
+        auto tooLarge = [&] {
+            return errorResponse(413, "too_large", "the request body is larger than " + std::to_string(limit >> 10) + " KiB");
+        };
+        if (h.contentLength && *h.contentLength > limit) {
+            x.keepAlive = false;
+            send(x, tooLarge(), false);
+            if (h.expectContinue) return;  // it waits for our word: it sends nothing
+            // A client still sending would get a reset instead of the answer: read (a bounded
+            // part of) what it sends before closing.
+            char sink[16384];
+            for (std::size_t drained = 0; drained < (16u << 20);) {
+                std::size_t n = x.connection.reader.readBody(sink, sizeof sink);
+                if (n == 0) break;
+                drained += n;
+            }
+            return;
+        }
+        if (h.hasBody()) {
+            if (h.expectContinue) wire::sendAll(x.connection.socket, "HTTP/1.1 100 Continue\r\n\r\n");
+            char buffer[16384];
+            while (std::size_t n = x.connection.reader.readBody(buffer, sizeof buffer)) {
+                r.body.append(buffer, n);
+                if (r.body.size() > limit) {
+                    x.keepAlive = false;  // the rest of the body is not read
+                    return send(x, tooLarge(), false);
+                }
+            }
+        }
+
+        std::string token = sessionCookie(h.field("cookie"));
+        const bool headOnly = r.method == "HEAD";
+        if (r.path == "/api/events" && r.method == "GET") return events(x, token);
+        if (isApi) return send(x, _impl.api(r, std::move(match), token), headOnly);
+        if (r.method != "GET" && r.method != "HEAD") return send(x, errorResponse(405, "method_not_allowed", "pages are read with GET"), false);
+        auto file = findStaticFile(r.path, config.webRoot);
+        if (!file) {
+            // Pages are single files with their own routing: an unknown page path is the app's.
+            if (r.path.find('.') == std::string::npos) file = findStaticFile("/", config.webRoot);
+            if (!file) return send(x, errorResponse(404, "not_found", "no such page " + r.path), headOnly);
+        }
+        if (auto inm = r.headers.find("if-none-match"); inm != r.headers.end() && inm->second == file->etag) {
+            Response notModified;
+            notModified.status = 304;
+            notModified.contentType.clear();
+            notModified.header("ETag", file->etag).header("Cache-Control", "no-cache");
+            return send(x, notModified, true);
+        }
+        Response page;
+        page.contentType = std::string(file->contentType);
+        page.body = file->owned.empty() ? std::string(file->body) : std::move(file->owned);
+        page.header("ETag", file->etag).header("Cache-Control", "no-cache");
+        send(x, page, headOnly);
+    }
+
+    void securityHeaders(wire::HeadWriter &head) {
+        head.field("Content-Security-Policy", kCsp);
+        head.field("X-Content-Type-Options", "nosniff");
+        head.field("X-Frame-Options", "DENY");
+        head.field("Referrer-Policy", "no-referrer");  // donor links carry their token in the path
+        if (_impl.state.config.https()) head.field("Strict-Transport-Security", "max-age=31536000");
+    }
+
+    // HTTP/1.1 keeps the connection unless told; HTTP/1.0 closes it unless told.
+    static void connectionField(const Exchange &x, wire::HeadWriter &head) {
+        if (!x.keepAlive) head.field("Connection", "close");
+        else if (x.head.minor == 0) head.field("Connection", "keep-alive");
+    }
+
+    // Server-Sent Events: one stream per signed-in page, until the page or the server goes.
+    void events(Exchange &x, const std::string &token) {
+        auto session = token.empty() ? std::nullopt : _impl.state.sessions.find(token);
+        if (!session) return send(x, unauthenticated(), false);
+        auto sub = _impl.state.events.subscribe();
+        if (!sub) return send(x, errorResponse(503, "stopping", "the server is stopping"), false);
+        _impl.dispatcher->leavePool();  // this thread holds the stream from now on
+        x.keepAlive = false;  // the stream ends with the connection
+        wire::HeadWriter head(200);
+        head.field("Date", httpDate());
+        securityHeaders(head);
+        head.field("Content-Type", "text/event-stream; charset=utf-8");
+        head.field("Cache-Control", "no-store");
+        head.field("X-Accel-Buffering", "no");
+        head.field("Transfer-Encoding", "chunked");
+        connectionField(x, head);
+        x.answered = true;
+        auto &socket = x.connection.socket;
+        // Each event is a chunk of its own, sent as it comes.
+        auto chunk = [&socket](std::string out, const std::string &text) {
+            char size[20];
+            auto [end, ec] = std::to_chars(size, size + sizeof size, text.size(), 16);
+            out.append(size, end).append("\r\n").append(text).append("\r\n");
+            wire::sendAll(socket, out);
+        };
+        chunk(head.finish(), "retry: 3000\n: connected\n\n");
+        for (;;) {
+            auto e = sub->next(std::chrono::seconds(15));
+            if (sub->closed()) break;
+            if (!e) {
+                chunk({}, ": keep-alive\n\n");
+                continue;
+            }
+            chunk({}, "id: " + std::to_string(e->id) + "\nevent: " + e->name + "\ndata: " + e->data + "\n\n");
+        }
+        wire::sendAll(socket, "0\r\n\r\n");  // the stream's end: the server is stopping
+    }
+
+    Server::Impl &_impl;
+};
+
 // Serves the request that is ready on a connection (its turn in the Dispatcher's pool).
 Dispatcher::Next serveRequest(Server::Impl &impl, Connection &c) {
     using Next = Dispatcher::Next;
+    Exchange x{c, {}};
+    Handler handler(impl);
     try {
-        Poco::Net::HTTPServerResponseImpl response(c.session);
-        Poco::Net::HTTPServerRequestImpl request(response, c.session, impl.params);
-        // Poco reads any three words as a request line: what is not HTTP/1.x is malformed.
-        if (request.getVersion().rfind("HTTP/1.", 0) != 0) throw Poco::Net::MessageException("not HTTP/1.x");
-        response.set("Date", httpDate());
-        response.setVersion(request.getVersion());
-        response.setKeepAlive(request.getKeepAlive() && ++c.requests < impl.params->getMaxKeepAliveRequests());
-        if (request.getExpectContinue() && response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK)
-            response.sendContinue();
-        Handler(impl).handleRequest(request, response);
-        return response.getKeepAlive() && request.getKeepAlive() ? Next::KeepOpen : Next::Close;
-    } catch (const Poco::Net::NoMessageException &) {
-        return Next::Close;  // the client closed between requests
-    } catch (const Poco::Net::MessageException &) {
-        Poco::Net::HTTPServerResponseImpl response(c.session);
-        response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
-        response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
-        response.setKeepAlive(false);
-        response.send();
+        if (c.reader.readHead(x.head) == wire::Reader::Outcome::Closed) return Next::Close;
+        x.keepAlive = x.head.keepAlive && ++c.requests < kMaxRequestsPerConnection;
+        handler.handle(x);
+        return x.keepAlive ? Next::KeepOpen : Next::Close;
+    } catch (const wire::BadRequest &bad) {
+        // A malformed request: what follows it on the connection cannot be trusted either.
+        if (!x.answered) {
+            x.keepAlive = false;
+            try {
+                handler.send(x, errorResponse(bad.status, "bad_request", bad.message), false);
+            } catch (const Poco::Exception &) {
+            }
+        }
         return Next::Close;
     } catch (const Poco::Exception &) {
         return Next::Close;  // reset, timed out in the middle of a request, shut down by stop()
@@ -415,18 +459,13 @@ Status Server::start() {
             socket = std::make_unique<Poco::Net::ServerSocket>(address, 128);
         }
         _impl->boundPort = socket->address().port();
-        Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-        params->setKeepAlive(true);
-        params->setMaxKeepAliveRequests(10000);
-        // The sessions' receive timeout: a client that stops sending in the middle of a request.
-        params->setTimeout(Poco::Timespan(15, 0));
-        _impl->params = params;
         _impl->listening = std::move(socket);
         Dispatcher::Options options;
         options.workers = config.maxThreads;
         options.maxConnections = static_cast<std::size_t>(config.maxConnections);
         options.idleTimeout = std::chrono::seconds(15);
-        options.params = params;
+        // A client that stops sending in the middle of a request.
+        options.receiveTimeout = std::chrono::seconds(15);
         options.secure = config.https();
         _impl->dispatcher = std::make_unique<Dispatcher>(*_impl->listening, options,
                                                          [impl = _impl.get()](Connection &c) { return serveRequest(*impl, c); });
