@@ -31,7 +31,8 @@ struct Connection {
     bool hasPending();
 
     Poco::Net::StreamSocket socket;
-    wire::Reader reader{socket};
+    wire::SocketSource source{socket};
+    wire::Reader reader{source};
     std::string peer;  // the client's address, asked once
     bool secure = false;
     int requests = 0;  // served on this connection

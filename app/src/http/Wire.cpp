@@ -60,6 +60,11 @@ const std::string *RequestHead::field(std::string_view name) const {
     return nullptr;
 }
 
+std::size_t SocketSource::receive(char *out, std::size_t n) {
+    int got = _socket.receiveBytes(out, static_cast<int>(std::min<std::size_t>(n, 1u << 30)));
+    return got > 0 ? static_cast<std::size_t>(got) : 0;
+}
+
 bool Reader::fill() {
     // What was consumed goes first: a kept-alive connection's buffer stays one receive large.
     if (_start > 0) {
@@ -68,10 +73,9 @@ bool Reader::fill() {
         _start = 0;
     }
     if (_buffer.size() - _end < kReceiveSize) _buffer.resize(_end + kReceiveSize);
-    int n = _socket.receiveBytes(_buffer.data() + _end, static_cast<int>(_buffer.size() - _end));
-    if (n <= 0) return false;
-    _end += static_cast<std::size_t>(n);
-    return true;
+    std::size_t n = _source.receive(_buffer.data() + _end, _buffer.size() - _end);
+    _end += n;
+    return n > 0;
 }
 
 std::optional<std::string_view> Reader::line(std::size_t limit, int status, const char *what) {

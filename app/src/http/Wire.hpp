@@ -48,19 +48,37 @@ struct BadRequest {
     std::string message;
 };
 
+// Where a reader's bytes come from: a connection's socket, or a fuzzer's bytes.
+class ByteSource {
+public:
+    virtual ~ByteSource() = default;
+    // Up to `n` bytes into `out`; 0 once the other side has closed. Throws when the source fails
+    // (a reset, a receive timeout).
+    virtual std::size_t receive(char *out, std::size_t n) = 0;
+};
+
+class SocketSource final : public ByteSource {
+public:
+    explicit SocketSource(Poco::Net::StreamSocket &socket) : _socket(socket) {}
+    std::size_t receive(char *out, std::size_t n) override;
+
+private:
+    Poco::Net::StreamSocket &_socket;
+};
+
 // One connection's incoming bytes. Holds what the client sent past the request being read (a
 // pipelined next request) until it is asked for.
 class Reader {
 public:
-    explicit Reader(Poco::Net::StreamSocket &socket, Limits limits = {}) : _socket(socket), _limits(limits) {}
+    explicit Reader(ByteSource &source, Limits limits = {}) : _source(source), _limits(limits) {}
 
     enum class Outcome { Head, Closed };
     // The next request's head: Closed when the client closed before sending a byte of it; throws
-    // BadRequest for a malformed or too large head, Poco's exceptions for a socket that fails or
-    // stays silent past its receive timeout in the middle of a head.
+    // BadRequest for a malformed or too large head; what the source throws (a socket that fails
+    // or stays silent past its receive timeout in the middle of a head).
     Outcome readHead(RequestHead &head);
     // Up to `n` bytes of the current request's body (its Content-Length, or its chunks decoded);
-    // 0 once it has all been read. Throws BadRequest for a malformed chunk, Poco's exceptions as above.
+    // 0 once it has all been read. Throws BadRequest for a malformed chunk or a body cut short.
     std::size_t readBody(char *out, std::size_t n);
     // Whether bytes of a next request are already here (epoll will not report them).
     bool hasBuffered() const { return _start < _end; }
@@ -75,7 +93,7 @@ private:
     void settle(RequestHead &head);
     std::size_t take(char *out, std::size_t n);  // from the buffer, then one receive
 
-    Poco::Net::StreamSocket &_socket;
+    ByteSource &_source;
     Limits _limits;
     std::string _buffer;     // [_start, _end): received, not yet consumed
     std::size_t _start = 0;
