@@ -201,17 +201,21 @@ std::size_t Reader::take(char *out, std::size_t n) {
     return n;
 }
 
+// Up to n of the _left bytes of the body or chunk; `then` once they are all read.
+std::size_t Reader::takeLeft(char *out, std::size_t n, Body then) {
+    std::size_t got = take(out, static_cast<std::size_t>(std::min<std::uint64_t>(n, _left)));
+    _left -= got;
+    if (_left == 0) _body = then;
+    return got;
+}
+
 std::size_t Reader::readBody(char *out, std::size_t n) {
     for (;;) {
         switch (_body) {
         case Body::None:
             return 0;
-        case Body::Length: {
-            std::size_t got = take(out, static_cast<std::size_t>(std::min<std::uint64_t>(n, _left)));
-            _left -= got;
-            if (_left == 0) _body = Body::None;
-            return got;
-        }
+        case Body::Length:
+            return takeLeft(out, n, Body::None);
         case Body::ChunkSize: {
             auto l = line(kChunkLine, 400, "a chunk's size line");
             if (!l) bad(400, "the request ended in its body");
@@ -224,12 +228,8 @@ std::size_t Reader::readBody(char *out, std::size_t n) {
             _body = s == 0 ? Body::Trailers : Body::ChunkData;
             continue;
         }
-        case Body::ChunkData: {
-            std::size_t got = take(out, static_cast<std::size_t>(std::min<std::uint64_t>(n, _left)));
-            _left -= got;
-            if (_left == 0) _body = Body::ChunkEnd;
-            return got;
-        }
+        case Body::ChunkData:
+            return takeLeft(out, n, Body::ChunkEnd);
         case Body::ChunkEnd: {
             auto l = line(2, 400, "a chunk's end");
             if (!l || !l->empty()) bad(400, "a chunk does not end where its size says");

@@ -91,7 +91,9 @@ private:
     void parseRequestLine(std::string_view line, RequestHead &head);
     void parseField(std::string_view line, RequestHead &head);
     void settle(RequestHead &head);
+    enum class Body { None, Length, ChunkSize, ChunkData, ChunkEnd, Trailers };
     std::size_t take(char *out, std::size_t n);  // from the buffer, then one receive
+    std::size_t takeLeft(char *out, std::size_t n, Body then);
 
     ByteSource &_source;
     Limits _limits;
@@ -99,7 +101,7 @@ private:
     std::size_t _start = 0;
     std::size_t _end = 0;
     // The body being read.
-    enum class Body { None, Length, ChunkSize, ChunkData, ChunkEnd, Trailers } _body = Body::None;
+    Body _body = Body::None;
     std::uint64_t _left = 0;  // of the body (Length) or of the current chunk (ChunkData)
 };
 

@@ -36,13 +36,8 @@ public:
 
     // One response (its head, and a body of Content-Length bytes); status 0 if the server closed first.
     RawResponse read() {
-        RawResponse r;
-        std::size_t end;
-        while ((end = _pending.find("\r\n\r\n")) == std::string::npos)
-            if (!fill()) return r;
-        r.head = _pending.substr(0, end);
-        _pending.erase(0, end + 4);
-        r.status = std::stoi(r.head.substr(r.head.find(' ') + 1, 3));
+        RawResponse r = readHeadOnly();
+        if (r.status == 0) return r;
         std::size_t length = 0;
         if (auto at = lowered(r.head).find("content-length:"); at != std::string::npos)
             length = std::stoul(r.head.substr(at + 15));
