@@ -44,10 +44,9 @@ struct FileVersion {
 };
 
 // Every connection to a file shares its FileVersion (by the file's canonical path); a private
-// database (":memory:", "") has one of its own.
+// database (":memory:", "": a database per connection) has one of its own.
 std::shared_ptr<FileVersion> fileVersionOf(const std::string &location) {
-    if (location.empty() || location == ":memory:" || location.starts_with("file:"))
-        return std::make_shared<FileVersion>();
+    if (location.empty() || location == ":memory:") return std::make_shared<FileVersion>();
     std::error_code ec;
     auto canonical = std::filesystem::weakly_canonical(location, ec);
     const std::string key = ec ? location : canonical.string();
