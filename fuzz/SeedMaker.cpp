@@ -336,6 +336,19 @@ int main(int argc, char **argv) {
         writeSeed(out, "ios_info", e.path().filename().string(), domains);
     }
 
+    // What browsers and scripts send the web server (the first byte sets the pieces' sizes): a
+    // signed-in read, a sign-in with Expect: 100-continue then an HTTP/1.0 request, a chunked
+    // upload with a trailer then a HEAD.
+    writeSeed(out, "http_request", "get",
+              "\x05GET /api/units/RE-000001?x=1 HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n"
+              "Cookie: a=1; reemploi_session=0123456789abcdef\r\n\r\n");
+    writeSeed(out, "http_request", "post-continue",
+              "\x09POST /api/login HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 11\r\n"
+              "Expect: 100-continue\r\n\r\n{\"a\":\"b12\"}GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    writeSeed(out, "http_request", "chunked",
+              "\x11POST /api/imports HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;e=1\r\nhello\r\n0\r\n"
+              "X-Trailer: 1\r\n\r\nHEAD / HTTP/1.1\r\n\r\n");
+
     std::string keyDir = (fs::temp_directory_path() / "reemploi-seeds-XXXXXX").string();
     if (mkdtemp(keyDir.data())) {
         auto key = diagnostics::storage::WorkshopKey::loadOrCreate(keyDir + "/key.pem");
