@@ -74,6 +74,7 @@ wipes::WipeDefaults wipeDefaults(const ServerConfig &config) {
     // to 16 % of their rate and 40 % on p99 to wipes of a file (CPU-bound) once the answers came
     // from the cache; at 19 they lose none, and a file's wipe runs at half speed under that load.
     d.cpuNice = 19;
+    d.cpuIdle = true;
     return d;
 }
 

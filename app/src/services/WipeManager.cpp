@@ -40,6 +40,7 @@ Result<WipeSessionConfig> makeWipeSessionConfig(const WipeDefaults &defaults, Wi
     config.databasePath = defaults.databasePath;
     config.usb = defaults.usb;
     config.cpuNice = defaults.cpuNice;
+    config.cpuIdle = defaults.cpuIdle;
     for (std::size_t i = 0; i < request.targets.size(); ++i) {
         auto &t = request.targets[i];
         std::string field = "targets[" + std::to_string(i) + "]";

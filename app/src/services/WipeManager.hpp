@@ -30,6 +30,7 @@ struct WipeDefaults {
     diagnostics::UsbBusOptions usb;
     bool allowFileTargets = true;  // regular files as targets (tests, disk images)
     int cpuNice = 0;               // the wipe threads' niceness (WipeSessionConfig::cpuNice)
+    bool cpuIdle = false;          // and SCHED_IDLE (WipeSessionConfig::cpuIdle)
 };
 
 struct WipeTargetRequest {

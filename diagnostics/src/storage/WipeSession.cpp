@@ -9,6 +9,8 @@
 #include <map>
 #include <set>
 
+#include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -246,6 +248,10 @@ void WipeSession::runJob(std::size_t index) {
     auto &job = *_jobs[index];
     // Per thread on Linux, and inherited by the writer and generator threads the runner starts.
     if (_config.cpuNice > 0) ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), std::min(_config.cpuNice, 19));
+    if (_config.cpuIdle) {
+        sched_param idle{};
+        ::pthread_setschedparam(::pthread_self(), SCHED_IDLE, &idle);  // allowed to any thread
+    }
     auto notify = [this](auto &&call) {
         if (!_observer) return;
         std::lock_guard lock(_observerMutex);

@@ -2,6 +2,7 @@
 // whole session or one target), a target that cannot begin leaving no trace of the others, a
 // certificate that cannot be written leaving an honest `passed` record, the observer's events,
 // checkpoints readable from another connection while the wipe runs, and the identity rule.
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -53,6 +54,7 @@ public:
         Call call(*this);
         std::lock_guard lock(m);
         niceness.push_back(::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())));  // the job's thread
+        policies.push_back(::sched_getscheduler(0));
         ++done[i];
         results.push_back(r);
         cv.notify_all();
@@ -73,6 +75,7 @@ public:
     std::vector<std::pair<std::size_t, inv::SanitizationRecord>> checkpoints;
     std::vector<WipeJobResult> results;
     std::vector<int> niceness;  // of the thread that reported each target finished
+    std::vector<int> policies;  // its scheduling policy
     std::function<void(std::size_t, const inv::SanitizationRecord &)> onCheckpoint;
     std::atomic<bool> overlapping{false};  // two calls at once: the session promises never
 
@@ -199,7 +202,28 @@ TEST_F(WipeSessionTest, TheWipeThreadsRunAtTheNicenessAskedFor) {
     ASSERT_TRUE(results) << results.error().message;
     ASSERT_EQ(seen.niceness.size(), 1u);
     EXPECT_GE(seen.niceness[0], 10);
+    EXPECT_EQ(seen.policies[0], SCHED_OTHER) << "SCHED_IDLE only when asked";
     EXPECT_EQ(::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())), callerNice);
+}
+
+// A server's wipes also run only when the CPU has nothing else to do (SCHED_IDLE), and finish.
+TEST_F(WipeSessionTest, TheWipeThreadsRunWhenTheCpuIsIdleWhenAsked) {
+    const int callerPolicy = ::sched_getscheduler(0);
+    auto file = dir.file("idle.img");
+    test::writeRandomFile(file, 1 << 20, 7);
+    auto c = config({file});
+    c.cpuNice = 19;
+    c.cpuIdle = true;
+    auto session = WipeSession::prepare(*db, c, actor);
+    ASSERT_TRUE(session) << session.error().message;
+    Recorder seen(1);
+    auto results = (*session)->run(&seen);
+    ASSERT_TRUE(results) << results.error().message;
+    ASSERT_EQ(seen.policies.size(), 1u);
+    EXPECT_EQ(seen.policies[0], SCHED_IDLE);
+    EXPECT_EQ(seen.niceness[0], 19);
+    EXPECT_EQ(results->at(0).record.result, inv::SanitizationResult::Passed);
+    EXPECT_EQ(::sched_getscheduler(0), callerPolicy) << "the caller's thread is left as it was";
 }
 
 TEST_F(WipeSessionTest, CancelFromAnotherThreadRecordsEveryTargetInterruptedWithItsLastLba) {

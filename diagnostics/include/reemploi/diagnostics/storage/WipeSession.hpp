@@ -69,6 +69,10 @@ struct WipeSessionConfig {
     // The wipe threads' niceness (0 to 19): a server's wipes run behind its pages (a wipe waits on
     // the disk, a page on the CPU); the command line's run at the caller's own.
     int cpuNice = 0;
+    // SCHED_IDLE besides: the wipe threads run only when no other thread wants the CPU, and give
+    // it back at once when one does (a niced thread keeps its time slice, a few milliseconds that
+    // a page waits for). A wipe of a drive sleeps on its disk and hardly notices.
+    bool cpuIdle = false;
 };
 
 // With several targets and one FILE, each target's certificate is FILE with the target's name
