@@ -69,10 +69,9 @@ wipes::WipeDefaults wipeDefaults(const ServerConfig &config) {
     d.usb.usbIdsPath = config.usbIdsPath;  // empty: the installed tables
     d.usb.deviceTablePath = config.devicesTablePath;
     d.allowFileTargets = config.wipeFileTargets;
-    // The server's wipes run behind its pages: 20 trainees' pages answer as fast while a wipe runs
-    // (bench/http), and a wipe, waiting on its disk, hardly notices. At 10 the pages still lost up
-    // to 16 % of their rate and 40 % on p99 to wipes of a file (CPU-bound) once the answers came
-    // from the cache; at 19 they lose none, and a file's wipe runs at half speed under that load.
+    // The server's wipes run behind its pages (niceness 19, SCHED_IDLE): a page waits on the CPU,
+    // a drive's wipe on its disk. Under a saturating load a file's wipe runs at about half speed
+    // (bench/http).
     d.cpuNice = 19;
     d.cpuIdle = true;
     return d;
