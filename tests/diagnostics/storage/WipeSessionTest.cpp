@@ -188,42 +188,35 @@ TEST_F(WipeSessionTest, SeveralTargetsAtOnceEachPassWithTheirRecordAndCertificat
 }
 
 // A server's wipes give the CPU to its pages: the wipe's threads run at the niceness asked for,
+// and only when the CPU has nothing else to do (SCHED_IDLE) when asked; the wipe still passes and
 // the caller's own thread is left as it was.
-TEST_F(WipeSessionTest, TheWipeThreadsRunAtTheNicenessAskedFor) {
-    const int callerNice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
-    auto file = dir.file("nice.img");
-    test::writeRandomFile(file, 1 << 20, 7);
-    auto c = config({file});
-    c.cpuNice = 10;
-    auto session = WipeSession::prepare(*db, c, actor);
-    ASSERT_TRUE(session) << session.error().message;
-    Recorder seen(1);
-    auto results = (*session)->run(&seen);
-    ASSERT_TRUE(results) << results.error().message;
-    ASSERT_EQ(seen.niceness.size(), 1u);
-    EXPECT_GE(seen.niceness[0], 10);
-    EXPECT_EQ(seen.policies[0], SCHED_OTHER) << "SCHED_IDLE only when asked";
-    EXPECT_EQ(::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())), callerNice);
-}
-
-// A server's wipes also run only when the CPU has nothing else to do (SCHED_IDLE), and finish.
-TEST_F(WipeSessionTest, TheWipeThreadsRunWhenTheCpuIsIdleWhenAsked) {
-    const int callerPolicy = ::sched_getscheduler(0);
-    auto file = dir.file("idle.img");
-    test::writeRandomFile(file, 1 << 20, 7);
-    auto c = config({file});
-    c.cpuNice = 19;
-    c.cpuIdle = true;
-    auto session = WipeSession::prepare(*db, c, actor);
-    ASSERT_TRUE(session) << session.error().message;
-    Recorder seen(1);
-    auto results = (*session)->run(&seen);
-    ASSERT_TRUE(results) << results.error().message;
-    ASSERT_EQ(seen.policies.size(), 1u);
-    EXPECT_EQ(seen.policies[0], SCHED_IDLE);
-    EXPECT_EQ(seen.niceness[0], 19);
-    EXPECT_EQ(results->at(0).record.result, inv::SanitizationResult::Passed);
-    EXPECT_EQ(::sched_getscheduler(0), callerPolicy) << "the caller's thread is left as it was";
+TEST_F(WipeSessionTest, TheWipeThreadsRunAtThePriorityAskedFor) {
+    struct Case {
+        int nice;
+        bool idle;
+        int policy;
+    };
+    for (auto [nice, idle, policy] : {Case{10, false, SCHED_OTHER}, Case{19, true, SCHED_IDLE}}) {
+        SCOPED_TRACE("niceness " + std::to_string(nice) + (idle ? ", SCHED_IDLE" : ""));
+        const int callerNice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+        const int callerPolicy = ::sched_getscheduler(0);
+        auto file = dir.file("priority-" + std::to_string(nice) + ".img");
+        test::writeRandomFile(file, 1 << 20, 7);
+        auto c = config({file});
+        c.cpuNice = nice;
+        c.cpuIdle = idle;
+        auto session = WipeSession::prepare(*db, c, actor);
+        ASSERT_TRUE(session) << session.error().message;
+        Recorder seen(1);
+        auto results = (*session)->run(&seen);
+        ASSERT_TRUE(results) << results.error().message;
+        ASSERT_EQ(seen.niceness.size(), 1u);
+        EXPECT_GE(seen.niceness[0], nice);  // never lower than the caller's own (only raised)
+        EXPECT_EQ(seen.policies[0], policy);
+        EXPECT_EQ(results->at(0).record.result, inv::SanitizationResult::Passed);
+        EXPECT_EQ(::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())), callerNice);
+        EXPECT_EQ(::sched_getscheduler(0), callerPolicy);
+    }
 }
 
 TEST_F(WipeSessionTest, CancelFromAnotherThreadRecordsEveryTargetInterruptedWithItsLastLba) {
