@@ -232,9 +232,7 @@ public:
 
     // An answer in one send: the head (status, date, security headers, the answer's own) and the body.
     void send(Exchange &x, const Response &r, bool headOnly) {
-        wire::HeadWriter head(r.status);
-        head.field("Date", httpDate());
-        securityHeaders(head);
+        wire::HeadWriter head = headOf(r.status);
         bool cacheSet = false;
         for (const auto &[k, v] : r.headers) {
             head.field(k, v);
@@ -327,12 +325,16 @@ private:
         send(x, page, headOnly);
     }
 
-    void securityHeaders(wire::HeadWriter &head) {
+    // What every answer's head starts with: the status, the date, the security headers.
+    wire::HeadWriter headOf(int status) {
+        wire::HeadWriter head(status);
+        head.field("Date", httpDate());
         head.field("Content-Security-Policy", kCsp);
         head.field("X-Content-Type-Options", "nosniff");
         head.field("X-Frame-Options", "DENY");
         head.field("Referrer-Policy", "no-referrer");  // donor links carry their token in the path
         if (_impl.state.config.https()) head.field("Strict-Transport-Security", "max-age=31536000");
+        return head;
     }
 
     // HTTP/1.1 keeps the connection unless told; HTTP/1.0 closes it unless told.
@@ -349,9 +351,7 @@ private:
         if (!sub) return send(x, errorResponse(503, "stopping", "the server is stopping"), false);
         _impl.dispatcher->leavePool();  // this thread holds the stream from now on
         x.keepAlive = false;  // the stream ends with the connection
-        wire::HeadWriter head(200);
-        head.field("Date", httpDate());
-        securityHeaders(head);
+        wire::HeadWriter head = headOf(200);
         head.field("Content-Type", "text/event-stream; charset=utf-8");
         head.field("Cache-Control", "no-store");
         head.field("X-Accel-Buffering", "no");

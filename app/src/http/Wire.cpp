@@ -79,18 +79,19 @@ bool Reader::fill() {
 }
 
 std::optional<std::string_view> Reader::line(std::size_t limit, int status, const char *what) {
+    auto tooLong = [&] { bad(status, std::string(what) + " is longer than " + std::to_string(limit) + " bytes"); };
     std::size_t searched = 0;  // from _start: offsets move when fill() drops the consumed bytes
     for (;;) {
         const char *from = _buffer.data() + _start;
         if (auto *nl = static_cast<const char *>(std::memchr(from + searched, '\n', _end - _start - searched))) {
             std::string_view l(from, static_cast<std::size_t>(nl - from));
-            if (l.size() > limit) bad(status, std::string(what) + " is longer than " + std::to_string(limit) + " bytes");
+            if (l.size() > limit) tooLong();
             _start += l.size() + 1;
             if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
             return l;
         }
         searched = _end - _start;
-        if (searched > limit) bad(status, std::string(what) + " is longer than " + std::to_string(limit) + " bytes");
+        if (searched > limit) tooLong();
         if (!fill()) return std::nullopt;
     }
 }
