@@ -1,8 +1,9 @@
-// Connections in one epoll set, a pool of threads for the ready ones (see Dispatcher.hpp).
+// Connections in one epoll set, served by the threads that wait on it (see Dispatcher.hpp).
 #include "http/Dispatcher.hpp"
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,12 +20,25 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A request that waited this long for a thread means the running ones are held (a handler waiting
-// for the database, a large upload): one more is woken.
-constexpr auto kQueueWait = std::chrono::milliseconds(5);
+// A request served for this long holds its thread (a handler waiting for the database, a large
+// upload, a client reading slowly): another takes its place on the set.
+constexpr std::int64_t kHeld = std::chrono::nanoseconds(std::chrono::milliseconds(5)).count();
+constexpr std::int64_t kSecond = std::chrono::nanoseconds(std::chrono::seconds(1)).count();
 
-thread_local bool tLeftPool = false;  // this pool thread serves one long answer, then ends
+std::int64_t nowNs() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+}
 
+// This pool thread serves one long answer outside the pool, then ends.
+thread_local bool tLeftPool = false;
+thread_local void *tWorker = nullptr;  // this thread's Dispatcher::Worker
+
+// Both directions, on the descriptor: the thread serving the connection (or taking it from the set)
+// reads its end. Not through Poco: a TLS socket's shutdown writes through OpenSSL's state, which
+// that thread may be using.
+void shutDown(Connection &c) { ::shutdown(c.socket.impl()->sockfd(), SHUT_RDWR); }
+
+// One-shot: a connection is reported to one thread, and to none until that thread puts it back.
 constexpr std::uint32_t kReadable = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
 
 }  // namespace
@@ -44,7 +58,7 @@ bool Connection::hasPending() {
 
 Dispatcher::Dispatcher(Poco::Net::ServerSocket &listening, Options options, Serve serve)
     : _listening(listening), _options(std::move(options)), _serve(std::move(serve)),
-      _runningTarget(std::max(1u, std::thread::hardware_concurrency()) + 1) {}
+      _target(_options.onSet ? _options.onSet : std::max(1u, std::thread::hardware_concurrency()) + 1) {}
 
 Dispatcher::~Dispatcher() { stop(); }
 
@@ -53,14 +67,15 @@ void Dispatcher::start() {
     _wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (_epoll < 0 || _wake < 0) throw std::runtime_error(std::string("epoll: ") + std::strerror(errno));
     epoll_event e{};
-    e.events = EPOLLIN;
-    e.data.ptr = nullptr;  // the wake-up
+    e.events = EPOLLIN;  // level-triggered: once written, every thread that waits sees it
+    e.data.ptr = nullptr;
     ::epoll_ctl(_epoll, EPOLL_CTL_ADD, _wake, &e);
     {
         std::lock_guard lock(_m);
+        _allowed = _target;
         for (int i = 0; i < std::max(1, _options.workers); ++i) startWorker();
     }
-    _poller = std::thread([this] { pollLoop(); });
+    _supervisor = std::thread([this] { superviseLoop(); });
     _acceptor = std::thread([this] { acceptLoop(); });
 }
 
@@ -69,24 +84,19 @@ void Dispatcher::stop() {
         std::lock_guard lock(_m);
         if (_epoll < 0 || _stopping) return;
         _stopping = true;
+        _spare.notify_all();
+        _supervise.notify_all();
     }
     std::uint64_t one = 1;
     [[maybe_unused]] auto written = ::write(_wake, &one, sizeof one);
     if (_acceptor.joinable()) _acceptor.join();
-    if (_poller.joinable()) _poller.join();
+    if (_supervisor.joinable()) _supervisor.join();
     std::list<Worker> workers;
     {
         std::lock_guard lock(_m);
         // A thread waiting in a read for the rest of a request (or an event stream's next write)
         // wakes with an error; the others finish what they serve.
-        for (auto &[c, owned] : _connections) {
-            try {
-                c->socket.shutdown();
-            } catch (const Poco::Exception &) {
-                // Already closed by the client.
-            }
-        }
-        _ready.notify_all();
+        for (auto &[c, owned] : _connections) shutDown(*c);
     }
     // Threads leave the list only here; a thread that left the pool may still start a replacement
     // until it sees _stopping, so take the list under the lock until it stays empty.
@@ -101,11 +111,15 @@ void Dispatcher::stop() {
         workers.clear();
     }
     std::lock_guard lock(_m);
-    _queue.clear();
     _connections.clear();
     ::close(_epoll);
     ::close(_wake);
     _epoll = _wake = -1;
+}
+
+Dispatcher::Counts Dispatcher::counts() {
+    std::lock_guard lock(_m);
+    return {_active.load(), _allowed.load(), _connections.size()};
 }
 
 void Dispatcher::startWorker() {
@@ -118,10 +132,10 @@ void Dispatcher::startWorker() {
             ++it;
         }
     }
-    ++_running;  // until it first waits
     auto &w = _workers.emplace_back();
     w.thread = std::thread([this, &w] {
-        workerLoop();
+        tWorker = &w;
+        workerLoop(w);
         std::lock_guard lock(_m);
         w.finished = true;
     });
@@ -129,18 +143,17 @@ void Dispatcher::startWorker() {
 
 void Dispatcher::leavePool() {
     std::lock_guard lock(_m);
-    if (tLeftPool) return;
+    if (tLeftPool || !tWorker) return;
     tLeftPool = true;
-    --_running;
+    auto &self = *static_cast<Worker *>(tWorker);
+    self.left = true;
+    self.servingSince = 0;  // not held: it is no longer the pool's
+    --_active;
     if (!_stopping) startWorker();
 }
 
 void Dispatcher::acceptLoop() {
-    for (;;) {
-        {
-            std::lock_guard lock(_m);
-            if (_stopping) return;
-        }
+    while (!_stopping) {
         Poco::Net::StreamSocket socket;
         try {
             if (!_listening.poll(Poco::Timespan(0, 250'000), Poco::Net::Socket::SELECT_READ)) continue;
@@ -152,7 +165,7 @@ void Dispatcher::acceptLoop() {
         try {
             auto c = std::make_unique<Connection>(socket, _options.receiveTimeout);
             c->secure = _options.secure;
-            c->idleSince = Clock::now();
+            c->idleSince = nowNs();
             std::lock_guard lock(_m);
             if (_stopping || _connections.size() >= _options.maxConnections) continue;  // closed as it goes
             epoll_event e{};
@@ -166,90 +179,108 @@ void Dispatcher::acceptLoop() {
     }
 }
 
-void Dispatcher::pollLoop() {
-    epoll_event events[64];
-    auto lastSweep = Clock::now();
-    for (;;) {
-        int timeout;
-        {
-            std::lock_guard lock(_m);
-            timeout = _queue.empty() ? 1000 : static_cast<int>(kQueueWait.count());
-        }
-        int n = ::epoll_wait(_epoll, events, 64, timeout);
-        if (n < 0 && errno != EINTR) {
-            std::cerr << "reemploi serve: epoll_wait: " << std::strerror(errno) << '\n';
-            return;
-        }
-        const auto now = Clock::now();
-        std::unique_lock lock(_m);
-        if (_stopping) return;
-        for (int i = 0; i < n; ++i) {
-            auto *c = static_cast<Connection *>(events[i].data.ptr);
-            if (!c) continue;  // the wake-up (stop)
-            c->busy = true;
-            _queue.emplace_back(c, now);
-        }
-        unsigned want = static_cast<unsigned>(std::min<std::size_t>(_queue.size(), _runningTarget));
-        // The threads running are held: one more for the request that has waited.
-        if (!_queue.empty() && now - _queue.front().second >= kQueueWait) want = _running + 1;
-        wake(lock, want);
-        if (now - lastSweep >= std::chrono::seconds(1)) {
+// Looks every kHeld while requests are served (once a second otherwise): lets one more thread on
+// the set for each request held, and shuts idle connections down.
+void Dispatcher::superviseLoop() {
+    std::unique_lock lock(_m);
+    auto lastSweep = nowNs();
+    while (!_stopping) {
+        bool serving = std::any_of(_workers.begin(), _workers.end(),
+                                   [](const Worker &w) { return !w.left && w.servingSince.load() != 0; });
+        if (!serving) _supervisorResting = true;  // the next request to begin wakes it
+        _supervise.wait_for(lock, std::chrono::nanoseconds(serving ? kHeld : kSecond));
+        if (_stopping) break;
+        const auto now = nowNs();
+        resizeForHeld(now);
+        if (now - lastSweep >= kSecond) {
             sweepIdle(now);
             lastSweep = now;
         }
     }
 }
 
-void Dispatcher::wake(std::unique_lock<std::mutex> &, unsigned want) {
-    while (_running < want && _waiting > _permits) {
-        ++_permits;
-        ++_running;
-        _ready.notify_one();
+void Dispatcher::resizeForHeld(std::int64_t now) {
+    unsigned held = 0;
+    for (const auto &w : _workers) {
+        const auto since = w.servingSince.load();
+        if (!w.left && since != 0 && now - since >= kHeld) ++held;
     }
+    const unsigned allowed = _target + held;
+    // Fewer: the threads beyond step back after their request.
+    for (unsigned more = _allowed; more < allowed; ++more) _spare.notify_one();
+    _allowed = allowed;
 }
 
-void Dispatcher::workerLoop() {
-    std::unique_lock lock(_m);
+void Dispatcher::workerLoop(Worker &self) {
     for (;;) {
-        if (_queue.empty() || _stopping) {
-            if (_stopping) break;
-            --_running;
-            ++_waiting;
-            _ready.wait(lock, [this] { return _permits > 0 || _stopping; });
-            --_waiting;
-            if (_permits > 0) --_permits;  // the waker counted this thread running
-            else ++_running;
-            continue;
+        {
+            std::unique_lock lock(_m);
+            _spare.wait(lock, [this] { return _stopping || _active < _allowed; });
+            if (_stopping) return;
+            ++_active;
         }
-        Connection *c = _queue.front().first;
-        _queue.pop_front();
-        lock.unlock();
-        Next next = Next::Close;
-        try {
-            do {
-                next = _serve(*c);
-            } while (next == Next::KeepOpen && c->hasPending());
-        } catch (const std::exception &) {
-            next = Next::Close;  // the connection broke: only it is lost
-        }
-        lock.lock();
-        if (next == Next::KeepOpen && !_stopping) {
-            c->busy = false;
-            c->idleSince = Clock::now();
-            rearm(c);
-        } else {
-            close(c);
-        }
-        if (tLeftPool) break;  // its place was taken when it left
+        if (!serveFromSet(self)) return;
     }
-    if (!tLeftPool) --_running;
 }
 
-void Dispatcher::rearm(Connection *c) {
-    epoll_event e{};
-    e.events = kReadable;
-    e.data.ptr = c;
-    if (::epoll_ctl(_epoll, EPOLL_CTL_MOD, c->socket.impl()->sockfd(), &e) != 0) close(c);
+// Takes ready connections from the set one at a time; returns true when this thread steps back
+// (more threads on the set than allowed), false when it ends (stop, or it left the pool).
+bool Dispatcher::serveFromSet(Worker &self) {
+    for (;;) {
+        epoll_event e{};
+        int n = ::epoll_wait(_epoll, &e, 1, -1);
+        if (n < 0 && errno != EINTR) {
+            std::cerr << "reemploi serve: epoll_wait: " << std::strerror(errno) << '\n';
+            std::lock_guard lock(_m);
+            --_active;
+            return false;
+        }
+        if (n <= 0) continue;
+        auto *c = static_cast<Connection *>(e.data.ptr);
+        if (!c) {  // stop(): the eventfd stays readable, so the next waiting thread sees it too
+            std::lock_guard lock(_m);
+            --_active;
+            return false;
+        }
+        serveConnection(self, c);
+        if (tLeftPool) return false;  // its place was taken when it left
+        if (_active.load(std::memory_order_relaxed) > _allowed.load(std::memory_order_relaxed)) {
+            std::lock_guard lock(_m);
+            if (_active > _allowed) {
+                --_active;
+                return true;
+            }
+        }
+    }
+}
+
+void Dispatcher::serveConnection(Worker &self, Connection *c) {
+    c->busy = true;
+    self.servingSince = nowNs();
+    if (_supervisorResting.load(std::memory_order_relaxed) && _supervisorResting.exchange(false)) {
+        std::lock_guard lock(_m);
+        _supervise.notify_one();
+    }
+    Next next = Next::Close;
+    try {
+        do {
+            next = _serve(*c);
+        } while (next == Next::KeepOpen && c->hasPending());
+    } catch (const std::exception &) {
+        next = Next::Close;  // the connection broke: only it is lost
+    }
+    self.servingSince = 0;
+    if (next == Next::KeepOpen && !_stopping) {
+        c->idleSince = nowNs();
+        c->busy = false;
+        epoll_event e{};
+        e.events = kReadable;
+        e.data.ptr = c;
+        // Back in the set: from here another thread may take it.
+        if (::epoll_ctl(_epoll, EPOLL_CTL_MOD, c->socket.impl()->sockfd(), &e) == 0) return;
+    }
+    std::lock_guard lock(_m);
+    close(c);
 }
 
 void Dispatcher::close(Connection *c) {
@@ -257,11 +288,14 @@ void Dispatcher::close(Connection *c) {
     _connections.erase(c);  // the socket closes with its last reference
 }
 
-void Dispatcher::sweepIdle(Clock::time_point now) {
-    for (auto it = _connections.begin(); it != _connections.end();) {
-        Connection *c = it->first;
-        ++it;
-        if (!c->busy && now - c->idleSince >= _options.idleTimeout) close(c);
+// An idle connection is shut down, not closed here: a thread may be taking it from the set at
+// this moment. The shutdown makes it readable; the thread that takes it reads its end and closes it.
+void Dispatcher::sweepIdle(std::int64_t now) {
+    const auto timeout = std::chrono::nanoseconds(_options.idleTimeout).count();
+    for (auto &[c, owned] : _connections) {
+        if (c->swept || c->busy || now - c->idleSince.load() < timeout) continue;
+        c->swept = true;
+        shutDown(*c);
     }
 }
 

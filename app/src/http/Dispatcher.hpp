@@ -1,12 +1,20 @@
 // The server's connections: kept-alive connections wait in one epoll set rather than in a thread
-// each, and a pool of threads serves those that have a request ready. Under load a thread goes
-// from one ready connection to the next without sleeping; a thread per connection sleeps and is
-// woken once per request, which cost the 2-core bench a third of its CPU (bench/http).
+// each, and the pool's threads wait on that set themselves. A thread takes one ready connection,
+// serves it and goes back to the set: under load the next connection is already there, so it goes
+// from one request to the next without sleeping, and no request is handed from one thread to
+// another (a wake-up, a switch, and a thread arriving on a core another task left cold). A thread
+// per connection sleeps and is woken once per request, which cost the 2-core bench a third of its
+// CPU (bench/http).
+//
+// A few threads wait on the set (the cores, plus one); the others sleep until a request holds one
+// of those for more than a few milliseconds (a handler waiting for the database, a large upload, a
+// client reading slowly): one more then takes its place until it is free again.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <deque>
+#include <cstdint>
 #include <functional>
 #include <list>
 #include <memory>
@@ -36,9 +44,11 @@ struct Connection {
     std::string peer;  // the client's address, asked once
     bool secure = false;
     int requests = 0;  // served on this connection
-    // Under the dispatcher's lock: being served (out of the epoll set), idle since when.
-    bool busy = false;
-    std::chrono::steady_clock::time_point idleSince;
+    // Being served (out of the epoll set), and idle since when (steady clock, ns): written by the
+    // thread serving it, read by the idle sweep.
+    std::atomic<bool> busy{false};
+    std::atomic<std::int64_t> idleSince{0};
+    bool swept = false;  // under the dispatcher's lock: shut down for its idle time, being closed
 };
 
 class Dispatcher {
@@ -54,6 +64,7 @@ public:
         std::chrono::seconds idleTimeout{15};              // a kept-alive connection with no request
         std::chrono::seconds receiveTimeout{15};           // silence in the middle of a request
         bool secure = false;                               // the listening socket is TLS
+        unsigned onSet = 0;  // threads waiting on the set when none is held; 0: the cores, plus one
     };
 
     Dispatcher(Poco::Net::ServerSocket &listening, Options options, Serve serve);
@@ -70,42 +81,57 @@ public:
     // rest of its connection, and a new thread takes its place.
     void leavePool();
 
+    // Threads waiting on the epoll set or serving from it, and how many may: for tests.
+    struct Counts {
+        unsigned active = 0;
+        unsigned allowed = 0;
+        std::size_t connections = 0;
+    };
+    Counts counts();
+
 private:
+    struct Worker {
+        std::thread thread;
+        // When the request it serves began (steady clock, ns), 0 between requests: a request
+        // served for longer than kHeld holds the thread, and another takes its place.
+        std::atomic<std::int64_t> servingSince{0};
+        bool left = false;      // under _m: serves one long answer outside the pool, then ends
+        bool finished = false;  // under _m: joined by the next startWorker
+    };
+
     void acceptLoop();
-    void pollLoop();
-    void workerLoop();
+    void superviseLoop();
+    void workerLoop(Worker &self);
+    bool serveFromSet(Worker &self);
+    void serveConnection(Worker &self, Connection *c);
     void startWorker();
-    void rearm(Connection *c);
     void close(Connection *c);
-    void sweepIdle(std::chrono::steady_clock::time_point now);
-    void wake(std::unique_lock<std::mutex> &lock, unsigned want);
+    void sweepIdle(std::int64_t now);
+    void resizeForHeld(std::int64_t now);
 
     Poco::Net::ServerSocket &_listening;
     Options _options;
     Serve _serve;
     int _epoll = -1;
-    int _wake = -1;  // an eventfd in the epoll set: stop() wakes the poller with it
-    const unsigned _runningTarget;  // threads kept running while requests wait (the cores, plus one)
+    int _wake = -1;  // an eventfd in the epoll set: stop() wakes the waiting threads with it
+    const unsigned _target;  // threads waiting on the set when none is held (Options::onSet)
 
     std::mutex _m;
-    std::condition_variable _ready;
-    std::deque<std::pair<Connection *, std::chrono::steady_clock::time_point>> _queue;  // ready, since
+    std::condition_variable _spare;      // threads beyond those allowed on the set
+    std::condition_variable _supervise;  // the supervisor, between looks
     std::unordered_map<Connection *, std::unique_ptr<Connection>> _connections;
-    // Pool threads that are running or were woken to (a permit each), and those waiting: the
-    // poller wakes a waiting thread only while fewer than _runningTarget run, so that a busy
-    // server is served by a few threads that never sleep rather than by many taking turns.
-    unsigned _running = 0;
-    unsigned _waiting = 0;
-    unsigned _permits = 0;
-    bool _stopping = false;
+    // Threads on the set (waiting or serving) and how many may be: _target plus the held ones.
+    // Written under _m, read without it by a thread deciding whether to step back.
+    std::atomic<unsigned> _active{0};
+    std::atomic<unsigned> _allowed{0};
+    // The supervisor looks every kHeld while requests are served, once a second otherwise; the
+    // first request after a quiet spell tells it.
+    std::atomic<bool> _supervisorResting{false};
+    std::atomic<bool> _stopping{false};
 
-    struct Worker {
-        std::thread thread;
-        bool finished = false;  // under _m: joined by the next startWorker
-    };
     std::list<Worker> _workers;
     std::thread _acceptor;
-    std::thread _poller;
+    std::thread _supervisor;
 };
 
 }  // namespace reemploi::app::http

@@ -465,7 +465,7 @@ Status Server::start() {
         Dispatcher::Options options;
         options.workers = config.maxThreads;
         options.maxConnections = static_cast<std::size_t>(config.maxConnections);
-        options.idleTimeout = std::chrono::seconds(15);
+        options.idleTimeout = config.keepAlive;
         // A client that stops sending in the middle of a request.
         options.receiveTimeout = std::chrono::seconds(15);
         options.secure = config.https();

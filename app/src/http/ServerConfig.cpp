@@ -36,6 +36,7 @@ Result<ServerConfig> loadServerConfig(const std::string &file, ServerConfig conf
         {"http.port", [&](const std::string &v) { auto n = integer(v, 0, 65535); if (n) config.port = int(*n); return bool(n); }},
         {"http.max_threads", [&](const std::string &v) { auto n = integer(v, 4, 4096); if (n) config.maxThreads = int(*n); return bool(n); }},
         {"http.max_connections", [&](const std::string &v) { auto n = integer(v, 16, 65536); if (n) config.maxConnections = int(*n); return bool(n); }},
+        {"http.keep_alive_seconds", [&](const std::string &v) { auto n = integer(v, 1, 3600); if (n) config.keepAlive = std::chrono::seconds(*n); return bool(n); }},
         {"http.cache_mb", [&](const std::string &v) { auto n = integer(v, 0, 4096); if (n) config.cacheBytes = std::size_t(*n) << 20; return bool(n); }},
         {"http.max_request_mb", [&](const std::string &v) { auto n = integer(v, 1, 4096); if (n) config.maxRequestBytes = std::size_t(*n) << 20; return bool(n); }},
         {"database", text(config.database)},

@@ -25,6 +25,7 @@ struct ServerConfig {
     std::size_t maxJsonBytes = 1u << 20;       // any other request body
     int maxThreads = 64;                       // requests served at once (an event stream holds a thread of its own)
     int maxConnections = 1024;                 // open connections (kept alive between requests)
+    std::chrono::seconds keepAlive{15};        // a kept-alive connection without a request is closed after
     std::size_t cacheBytes = 16u << 20;        // read-only answers kept while the database is unchanged (0: none)
     bool allowRoot = false;
     // Workshop details printed on certificates (see the wipe command's options).
