@@ -58,7 +58,7 @@ bool Connection::hasPending() {
 
 Dispatcher::Dispatcher(Poco::Net::ServerSocket &listening, Options options, Serve serve)
     : _listening(listening), _options(std::move(options)), _serve(std::move(serve)),
-      _target(_options.onSet ? _options.onSet : std::max(1u, std::thread::hardware_concurrency()) + 1) {}
+      _target(_options.onSet ? _options.onSet : std::max(2u, std::thread::hardware_concurrency())) {}
 
 Dispatcher::~Dispatcher() { stop(); }
 

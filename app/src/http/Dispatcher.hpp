@@ -6,7 +6,7 @@
 // per connection sleeps and is woken once per request, which cost the 2-core bench a third of its
 // CPU (bench/http).
 //
-// A few threads wait on the set (the cores, plus one); the others sleep until a request holds one
+// A few threads wait on the set (one per core, as nginx has a worker per core); the others sleep until a request holds one
 // of those for more than a few milliseconds (a handler waiting for the database, a large upload, a
 // client reading slowly): one more then takes its place until it is free again.
 #pragma once
@@ -64,7 +64,7 @@ public:
         std::chrono::seconds idleTimeout{15};              // a kept-alive connection with no request
         std::chrono::seconds receiveTimeout{15};           // silence in the middle of a request
         bool secure = false;                               // the listening socket is TLS
-        unsigned onSet = 0;  // threads waiting on the set when none is held; 0: the cores, plus one
+        unsigned onSet = 0;  // threads waiting on the set when none is held; 0: one per core (two at least)
     };
 
     Dispatcher(Poco::Net::ServerSocket &listening, Options options, Serve serve);
