@@ -255,7 +255,10 @@ bool Dispatcher::serveFromSet(Worker &self) {
 }
 
 void Dispatcher::serveConnection(Worker &self, Connection *c) {
-    c->busy = true;
+    // Takes the connection over from the thread that served it last: the exchange reads that
+    // thread's `busy = false` (release), so all it did to the connection is seen here. The kernel
+    // orders them too (epoll's locks), but in a way the thread sanitizer does not know.
+    c->busy.exchange(true, std::memory_order_acq_rel);
     self.servingSince = nowNs();
     if (_supervisorResting.load(std::memory_order_relaxed) && _supervisorResting.exchange(false)) {
         std::lock_guard lock(_m);
@@ -271,13 +274,14 @@ void Dispatcher::serveConnection(Worker &self, Connection *c) {
     }
     self.servingSince = 0;
     if (next == Next::KeepOpen && !_stopping) {
+        const int fd = c->socket.impl()->sockfd();
         c->idleSince = nowNs();
-        c->busy = false;
+        c->busy.store(false, std::memory_order_release);  // the last touch before it goes back
         epoll_event e{};
         e.events = kReadable;
         e.data.ptr = c;
-        // Back in the set: from here another thread may take it.
-        if (::epoll_ctl(_epoll, EPOLL_CTL_MOD, c->socket.impl()->sockfd(), &e) == 0) return;
+        // Back in the set: from here another thread may take it, serve it, even close it.
+        if (::epoll_ctl(_epoll, EPOLL_CTL_MOD, fd, &e) == 0) return;
     }
     std::lock_guard lock(_m);
     close(c);
