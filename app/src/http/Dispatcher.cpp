@@ -29,9 +29,6 @@ std::int64_t nowNs() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
 }
 
-// This pool thread serves one long answer outside the pool, then ends.
-thread_local bool tLeftPool = false;
-thread_local void *tWorker = nullptr;  // this thread's Dispatcher::Worker
 
 // Both directions, on the descriptor: the thread serving the connection (or taking it from the set)
 // reads its end. Not through Poco: a TLS socket's shutdown writes through OpenSSL's state, which
@@ -55,6 +52,8 @@ bool Connection::hasPending() {
     // What OpenSSL has decrypted and not handed over (SSL_pending): never seen by epoll.
     return secure && socket.available() > 0;
 }
+
+thread_local Dispatcher::Worker *Dispatcher::tSelf = nullptr;
 
 Dispatcher::Dispatcher(Poco::Net::ServerSocket &listening, Options options, Serve serve)
     : _listening(listening), _options(std::move(options)), _serve(std::move(serve)),
@@ -134,7 +133,7 @@ void Dispatcher::startWorker() {
     }
     auto &w = _workers.emplace_back();
     w.thread = std::thread([this, &w] {
-        tWorker = &w;
+        tSelf = &w;
         workerLoop(w);
         std::lock_guard lock(_m);
         w.finished = true;
@@ -143,11 +142,9 @@ void Dispatcher::startWorker() {
 
 void Dispatcher::leavePool() {
     std::lock_guard lock(_m);
-    if (tLeftPool || !tWorker) return;
-    tLeftPool = true;
-    auto &self = *static_cast<Worker *>(tWorker);
-    self.left = true;
-    self.servingSince = 0;  // not held: it is no longer the pool's
+    if (!tSelf || tSelf->left) return;
+    tSelf->left = true;
+    tSelf->servingSince = 0;  // not held: it is no longer the pool's
     --_active;
     if (!_stopping) startWorker();
 }
@@ -243,7 +240,7 @@ bool Dispatcher::serveFromSet(Worker &self) {
             return false;
         }
         serveConnection(self, c);
-        if (tLeftPool) return false;  // its place was taken when it left
+        if (self.left) return false;  // its place was taken when it left (written by this thread only)
         if (_active.load(std::memory_order_relaxed) > _allowed.load(std::memory_order_relaxed)) {
             std::lock_guard lock(_m);
             if (_active > _allowed) {

@@ -6,9 +6,10 @@
 // per connection sleeps and is woken once per request, which cost the 2-core bench a third of its
 // CPU (bench/http).
 //
-// A few threads wait on the set (one per core, as nginx has a worker per core); the others sleep until a request holds one
-// of those for more than a few milliseconds (a handler waiting for the database, a large upload, a
-// client reading slowly): one more then takes its place until it is free again.
+// A few threads wait on the set (one per core, as nginx has a worker per core); the others sleep
+// until a request holds one of those for more than a few milliseconds (a handler waiting for the
+// database, a large upload, a client reading slowly): one more then takes its place until it is
+// free again.
 #pragma once
 
 #include <atomic>
@@ -95,9 +96,12 @@ private:
         // When the request it serves began (steady clock, ns), 0 between requests: a request
         // served for longer than kHeld holds the thread, and another takes its place.
         std::atomic<std::int64_t> servingSince{0};
-        bool left = false;      // under _m: serves one long answer outside the pool, then ends
+        // Serves one long answer outside the pool, then ends: written under _m by its own thread.
+        bool left = false;
         bool finished = false;  // under _m: joined by the next startWorker
     };
+
+    static thread_local Worker *tSelf;  // the pool thread's own Worker (leavePool is called from a handler)
 
     void acceptLoop();
     void superviseLoop();
